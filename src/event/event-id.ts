@@ -1,0 +1,19 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The stable id of an event: SHA-256 over the source id and the raw record, first 128 bits in hex.
+ * Retries and replays of the same record from the same source produce the same id, so the store's
+ * primary key deduplicates them. Two byte-identical records from one source are one event by design.
+ */
+export function eventId(sourceId: string, raw: string | Uint8Array): string {
+  const h = createHash('sha256');
+  h.update(sourceId);
+  h.update('\0');
+  h.update(raw);
+  return h.digest('hex').slice(0, 32);
+}
+
+/** SHA-256 hex of a canonical entity form (`user:corp\alice`), the id enrichment assigns. */
+export function entityId(kind: string, canonical: string): string {
+  return createHash('sha256').update(`${kind}:${canonical}`).digest('hex');
+}
