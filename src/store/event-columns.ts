@@ -1,0 +1,105 @@
+import type { WeftEvent } from '../event/model.js';
+import { StoreError } from './errors.js';
+
+/** The indexed columns both stores extract from an ECS event. */
+export interface EventColumns {
+  id: string;
+  ts: number;
+  ingestTs: number;
+  sourceId: string;
+  sourceType: string | null;
+  category: string | null;
+  action: string | null;
+  code: string | null;
+  sourceIp: string | null;
+  destinationIp: string | null;
+  userName: string | null;
+  hostName: string | null;
+  entityIds: string | null;
+  /** The ECS document without `event.original` (kept once, in `raw`). */
+  doc: string;
+  raw: string | null;
+}
+
+function first(v: unknown): string | null {
+  if (Array.isArray(v)) return v.length > 0 ? first(v[0]) : null;
+  if (v === undefined || v === null) return null;
+  return typeof v === 'string' ? v : String(v);
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Validate the fields the store relies on and extract its columns. Throws StoreError naming the field. */
+export function eventColumns(e: WeftEvent, index: number): EventColumns {
+  const weft = obj(e.weft);
+  if (!weft || typeof weft.id !== 'string' || weft.id.length === 0) {
+    throw new StoreError('invalid_record', `event ${index}: weft.id is missing`);
+  }
+  if (typeof weft.source_id !== 'string' || weft.source_id.length === 0) {
+    throw new StoreError('invalid_record', `event ${index} (${weft.id}): weft.source_id is missing`);
+  }
+  const ts = typeof e['@timestamp'] === 'string' ? Date.parse(e['@timestamp']) : NaN;
+  if (!Number.isFinite(ts)) {
+    throw new StoreError('invalid_record', `event ${index} (${weft.id}): @timestamp is missing or not a date: ${String(e['@timestamp'])}`);
+  }
+  const ingest = typeof weft.ingest_time === 'string' ? Date.parse(weft.ingest_time) : NaN;
+  const event = obj(e.event);
+  const original = event?.original;
+  let doc: string;
+  if (event && original !== undefined) {
+    const { original: _omit, ...rest } = event;
+    doc = JSON.stringify({ ...e, event: rest });
+  } else {
+    doc = JSON.stringify(e);
+  }
+  return {
+    id: weft.id,
+    ts,
+    ingestTs: Number.isFinite(ingest) ? ingest : ts,
+    sourceId: weft.source_id,
+    sourceType: typeof weft.source_type === 'string' ? weft.source_type : null,
+    category: first(event?.category),
+    action: first(event?.action),
+    code: first(event?.code),
+    sourceIp: first(obj(e.source)?.ip),
+    destinationIp: first(obj(e.destination)?.ip),
+    userName: first(obj(e.user)?.name),
+    hostName: first(obj(e.host)?.name),
+    entityIds: weft.entity ? JSON.stringify(weft.entity) : null,
+    doc,
+    raw: typeof original === 'string' ? original : null,
+  };
+}
+
+/** Rebuild the stored event: put `event.original` back. */
+export function eventFromRow(doc: string, raw: string | null): WeftEvent {
+  const e = JSON.parse(doc) as WeftEvent;
+  if (raw !== null) {
+    const event = obj(e.event) ?? {};
+    e.event = { ...event, original: raw };
+  }
+  return e;
+}
+
+/** Opaque keyset cursor: `<ts>:<seq>` in base64url. */
+export function encodeCursor(parts: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v;
+  } catch {
+    // fall through to the typed error
+  }
+  throw new StoreError('invalid_record', `cursor is not valid: ${cursor.slice(0, 64)}`);
+}
+
+export function clampLimit(limit: number | undefined, dflt = 100, max = 10_000): number {
+  if (limit === undefined) return dflt;
+  if (!Number.isInteger(limit) || limit < 1) throw new StoreError('invalid_record', `limit must be a positive integer, got ${limit}`);
+  return Math.min(limit, max);
+}

@@ -1,0 +1,652 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { WeftEvent } from '../../event/model.js';
+import { auditHash, GENESIS_HASH, verifyAuditChain } from '../audit-chain.js';
+import { StoreError } from '../errors.js';
+import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow } from '../event-columns.js';
+import { ROLES } from '../roles.js';
+import type {
+  AlertQuery, AlertRecord, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
+  AuditVerification, Checkpoint, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
+  LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
+  RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
+} from '../types.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for tests. */
+  path: string;
+  /** `full` fsyncs every commit (durable across power loss); `normal` is durable across process crashes. */
+  synchronous?: 'full' | 'normal';
+}
+
+type Row = Record<string, unknown>;
+type Params = Record<string, string | number | bigint | Buffer | null>;
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const num = (v: unknown): number => Number(v);
+const jsonOr = <T>(v: unknown, dflt: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : dflt);
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Every batch method runs in one transaction, so a
+ * batch is stored whole or not at all, also when the process is killed in the middle of it.
+ */
+export class SqliteStore implements Store {
+  readonly driver = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private closed = false;
+
+  constructor(opts: SqliteStoreOptions) {
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    try {
+      this.db = new Database(opts.path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+    } catch (err) {
+      throw new StoreError('backend', `cannot open SQLite database at ${opts.path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private get conn(): Database.Database {
+    if (this.closed) throw new StoreError('closed', 'store is closed');
+    return this.db;
+  }
+
+  private all(sql: string, params: Params | unknown[] = {}): Row[] {
+    return this.conn.prepare(sql).all(params) as Row[];
+  }
+
+  private get1(sql: string, params: Params | unknown[] = {}): Row | undefined {
+    return this.conn.prepare(sql).get(params) as Row | undefined;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async migrate(): Promise<number> {
+    const db = this.conn;
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => num(r.version)));
+    for (const m of SQLITE_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      try {
+        db.transaction(() => {
+          db.exec(m.sql);
+          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+        })();
+      } catch (err) {
+        throw new StoreError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    this.syncRoles();
+    return this.schemaVersion();
+  }
+
+  /** Roles and their permissions are defined in code; the tables mirror them after every migrate. */
+  private syncRoles(): void {
+    const db = this.conn;
+    db.transaction(() => {
+      const upsert = db.prepare('INSERT INTO roles (name, description) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description');
+      const clear = db.prepare('DELETE FROM permissions WHERE role = ?');
+      const grant = db.prepare('INSERT INTO permissions (role, permission) VALUES (?, ?)');
+      for (const r of ROLES) {
+        upsert.run(r.name, r.description);
+        clear.run(r.name);
+        for (const p of r.permissions) grant.run(r.name, p);
+      }
+    })();
+  }
+
+  async schemaVersion(): Promise<number> {
+    const exists = this.get1(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`);
+    if (!exists) return 0;
+    return num(this.get1('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations')?.v ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  async appendEvents(events: WeftEvent[]): Promise<AppendResult> {
+    const db = this.conn;
+    // Validate the whole batch before writing anything: a bad record rejects the batch, names itself.
+    const rows = events.map((e, i) => eventColumns(e, i));
+    const insert = db.prepare(`INSERT OR IGNORE INTO events
+      (id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw)
+      VALUES (@id, @ts, @ingestTs, @sourceId, @sourceType, @category, @action, @code, @sourceIp, @destinationIp, @userName, @hostName, @entityIds, @doc, @raw)`);
+    const lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events');
+    return db.transaction(() => {
+      let inserted = 0;
+      for (const r of rows) inserted += insert.run(r).changes;
+      return { inserted, duplicates: rows.length - inserted, lastSeq: num((lastSeq.get() as Row).s) };
+    })();
+  }
+
+  async readEventLog(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+    const rows = this.all('SELECT seq, doc, raw FROM events WHERE seq > @after ORDER BY seq LIMIT @limit', {
+      after: afterSeq,
+      limit: clampLimit(limit, 1000, 100_000),
+    });
+    return rows.map((r) => ({ seq: num(r.seq), event: eventFromRow(str(r.doc), optStr(r.raw) ?? null) }));
+  }
+
+  async lastEventSeq(): Promise<number> {
+    return num(this.get1('SELECT COALESCE(MAX(seq), 0) AS s FROM events')?.s ?? 0);
+  }
+
+  async getEvent(id: string): Promise<WeftEvent | undefined> {
+    const r = this.get1('SELECT doc, raw FROM events WHERE id = @id', { id });
+    return r ? eventFromRow(str(r.doc), optStr(r.raw) ?? null) : undefined;
+  }
+
+  async searchEvents(q: EventQuery): Promise<Page<WeftEvent>> {
+    const where: string[] = [];
+    const p: Params = {};
+    if (q.from !== undefined) { where.push('ts >= @from'); p.from = q.from; }
+    if (q.to !== undefined) { where.push('ts < @to'); p.to = q.to; }
+    if (q.sourceId !== undefined) { where.push('source_id = @sourceId'); p.sourceId = q.sourceId; }
+    if (q.sourceIp !== undefined) { where.push('source_ip = @sourceIp'); p.sourceIp = q.sourceIp; }
+    if (q.destinationIp !== undefined) { where.push('destination_ip = @destinationIp'); p.destinationIp = q.destinationIp; }
+    if (q.userName !== undefined) { where.push('user_name = @userName'); p.userName = q.userName; }
+    if (q.hostName !== undefined) { where.push('host_name = @hostName'); p.hostName = q.hostName; }
+    if (q.text !== undefined && q.text.length > 0) {
+      where.push(`(doc LIKE @text ESCAPE '\\' OR raw LIKE @text ESCAPE '\\')`);
+      p.text = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = num(this.get1(`SELECT COUNT(*) AS n FROM events ${filter}`, p)?.n ?? 0);
+    const limit = clampLimit(q.limit);
+    const pageWhere = [...where];
+    if (q.cursor !== undefined) {
+      const [cts, cseq] = decodeCursor(q.cursor, 2);
+      pageWhere.push('(ts < @cts OR (ts = @cts AND seq < @cseq))');
+      p.cts = Number(cts);
+      p.cseq = Number(cseq);
+    }
+    const rows = this.all(
+      `SELECT seq, ts, doc, raw FROM events ${pageWhere.length > 0 ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ts DESC, seq DESC LIMIT @limit`,
+      { ...p, limit: limit + 1 },
+    );
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((r) => eventFromRow(str(r.doc), optStr(r.raw) ?? null)),
+      total,
+      ...(more && last ? { next: encodeCursor([num(last.ts), num(last.seq)]) } : {}),
+    };
+  }
+
+  async countEvents(): Promise<number> {
+    return num(this.get1('SELECT COUNT(*) AS n FROM events')?.n ?? 0);
+  }
+
+  // ------------------------------------------------------------------ quarantine
+
+  async addQuarantine(records: QuarantineInput[]): Promise<number> {
+    const db = this.conn;
+    const insert = db.prepare(`INSERT OR IGNORE INTO quarantine (id, reason, message, source_id, source_type, format, received_at, raw)
+      VALUES (@id, @reason, @message, @sourceId, @sourceType, @format, @receivedAt, @raw)`);
+    const rows = records.map((r) => {
+      const raw = typeof r.raw === 'string' ? Buffer.from(r.raw, 'utf8') : Buffer.from(r.raw);
+      // Same bytes, same source, same reason: a retry, not a second record.
+      const id = createHash('sha256').update(r.sourceId).update('\0').update(r.reason).update('\0').update(raw).digest('hex').slice(0, 32);
+      return { id, reason: r.reason, message: r.message, sourceId: r.sourceId, sourceType: r.sourceType ?? null, format: r.format ?? null, receivedAt: r.receivedAt, raw };
+    });
+    return db.transaction(() => rows.reduce((n, r) => n + insert.run(r).changes, 0))();
+  }
+
+  async listQuarantine(q: QuarantineQuery): Promise<Page<QuarantineRecord>> {
+    const where: string[] = [];
+    const p: Params = {};
+    if (q.reason !== undefined) { where.push('reason = @reason'); p.reason = q.reason; }
+    if (q.sourceId !== undefined) { where.push('source_id = @sourceId'); p.sourceId = q.sourceId; }
+    const total = num(this.get1(`SELECT COUNT(*) AS n FROM quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, p)?.n ?? 0);
+    if (q.cursor !== undefined) {
+      const [at, id] = decodeCursor(q.cursor, 2);
+      where.push('(received_at > @cat OR (received_at = @cat AND id > @cid))');
+      p.cat = String(at);
+      p.cid = String(id);
+    }
+    const limit = clampLimit(q.limit);
+    const rows = this.all(
+      `SELECT * FROM quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at, id LIMIT @limit`,
+      { ...p, limit: limit + 1 },
+    );
+    const items = rows.slice(0, limit).map((r) => ({
+      id: str(r.id),
+      reason: str(r.reason),
+      message: str(r.message),
+      sourceId: str(r.source_id),
+      receivedAt: str(r.received_at),
+      raw: new Uint8Array(r.raw as Buffer),
+      ...(r.format !== null ? { format: str(r.format) } : {}),
+      ...(r.source_type !== null ? { sourceType: str(r.source_type) } : {}),
+    }));
+    const last = items[items.length - 1];
+    return { items, total, ...(rows.length > limit && last ? { next: encodeCursor([last.receivedAt, last.id]) } : {}) };
+  }
+
+  async removeQuarantine(ids: string[]): Promise<number> {
+    const db = this.conn;
+    const del = db.prepare('DELETE FROM quarantine WHERE id = ?');
+    return db.transaction(() => ids.reduce((n, id) => n + del.run(id).changes, 0))();
+  }
+
+  async quarantineCountsByReason(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const r of this.all('SELECT reason, COUNT(*) AS n FROM quarantine GROUP BY reason ORDER BY reason')) out[str(r.reason)] = num(r.n);
+    return out;
+  }
+
+  // ------------------------------------------------------------------ sources, rules, checkpoints
+
+  async recordSourceActivity(activity: SourceActivity[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO sources (id, type, format, first_seen, last_seen, events, quarantined)
+      VALUES (@id, @type, @format, @seenAt, @seenAt, @events, @quarantined)
+      ON CONFLICT (id) DO UPDATE SET type = COALESCE(excluded.type, type), format = COALESCE(excluded.format, format),
+        last_seen = MAX(last_seen, excluded.last_seen), events = events + excluded.events, quarantined = quarantined + excluded.quarantined`);
+    db.transaction(() => {
+      for (const a of activity) up.run({ id: a.id, type: a.type ?? null, format: a.format ?? null, seenAt: a.seenAt, events: a.events, quarantined: a.quarantined });
+    })();
+  }
+
+  async listSources(): Promise<SourceRecord[]> {
+    return this.all('SELECT * FROM sources ORDER BY id').map((r) => ({
+      id: str(r.id),
+      events: num(r.events),
+      quarantined: num(r.quarantined),
+      ...(r.type !== null ? { type: str(r.type) } : {}),
+      ...(r.format !== null ? { format: str(r.format) } : {}),
+      ...(r.config !== null ? { config: jsonOr<Record<string, unknown>>(r.config, {}) } : {}),
+      ...(r.first_seen !== null ? { firstSeen: str(r.first_seen) } : {}),
+      ...(r.last_seen !== null ? { lastSeen: str(r.last_seen) } : {}),
+    }));
+  }
+
+  async putRules(rules: RuleRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO rules (id, version, kind, title, level, status, enabled, content, source_file, loaded_at)
+      VALUES (@id, @version, @kind, @title, @level, @status, @enabled, @content, @sourceFile, @loadedAt)
+      ON CONFLICT (id, version) DO UPDATE SET enabled = excluded.enabled, source_file = excluded.source_file`);
+    db.transaction(() => {
+      for (const r of rules) {
+        up.run({ ...r, level: r.level ?? null, status: r.status ?? null, enabled: r.enabled ? 1 : 0, sourceFile: r.sourceFile ?? null });
+      }
+    })();
+  }
+
+  private ruleFromRow(r: Row): RuleRecord {
+    return {
+      id: str(r.id),
+      version: str(r.version),
+      kind: str(r.kind) as RuleRecord['kind'],
+      title: str(r.title),
+      enabled: num(r.enabled) === 1,
+      content: str(r.content),
+      loadedAt: str(r.loaded_at),
+      ...(r.level !== null ? { level: str(r.level) } : {}),
+      ...(r.status !== null ? { status: str(r.status) } : {}),
+      ...(r.source_file !== null ? { sourceFile: str(r.source_file) } : {}),
+    };
+  }
+
+  async getRule(id: string, version?: string): Promise<RuleRecord | undefined> {
+    const r = version !== undefined
+      ? this.get1('SELECT * FROM rules WHERE id = @id AND version = @version', { id, version })
+      : this.get1('SELECT * FROM rules WHERE id = @id ORDER BY loaded_at DESC, rowid DESC LIMIT 1', { id });
+    return r ? this.ruleFromRow(r) : undefined;
+  }
+
+  async listRules(opts: { enabledOnly?: boolean } = {}): Promise<RuleRecord[]> {
+    // The latest version of each rule.
+    const rows = this.all(`SELECT r.* FROM rules r WHERE r.rowid = (SELECT r2.rowid FROM rules r2 WHERE r2.id = r.id ORDER BY r2.loaded_at DESC, r2.rowid DESC LIMIT 1)
+      ${opts.enabledOnly ? 'AND r.enabled = 1' : ''} ORDER BY r.id`);
+    return rows.map((r) => this.ruleFromRow(r));
+  }
+
+  async setRuleEnabled(id: string, enabled: boolean): Promise<boolean> {
+    return this.conn.prepare('UPDATE rules SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id).changes > 0;
+  }
+
+  async saveCheckpoint(cp: Omit<Checkpoint, 'updatedAt'>): Promise<void> {
+    this.conn.prepare(`INSERT INTO checkpoints (name, position, state, updated_at) VALUES (@name, @position, @state, @updatedAt)
+      ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`)
+      .run({ name: cp.name, position: cp.position, state: Buffer.from(cp.state), updatedAt: new Date().toISOString() });
+  }
+
+  async loadCheckpoint(name: string): Promise<Checkpoint | undefined> {
+    const r = this.get1('SELECT * FROM checkpoints WHERE name = @name', { name });
+    return r ? { name: str(r.name), position: num(r.position), state: new Uint8Array(r.state as Buffer), updatedAt: str(r.updated_at) } : undefined;
+  }
+
+  // ------------------------------------------------------------------ correlations, alerts, incidents
+
+  async putCorrelations(records: CorrelationRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO correlations (id, rule_id, group_key, first_ts, last_ts, doc) VALUES (@id, @ruleId, @groupKey, @firstTs, @lastTs, @doc)
+      ON CONFLICT (id) DO UPDATE SET last_ts = excluded.last_ts, doc = excluded.doc`);
+    db.transaction(() => { for (const r of records) up.run({ ...r, doc: JSON.stringify(r.doc) }); })();
+  }
+
+  async listCorrelations(ruleId?: string): Promise<CorrelationRecord[]> {
+    const rows = ruleId !== undefined
+      ? this.all('SELECT * FROM correlations WHERE rule_id = @ruleId ORDER BY first_ts, id', { ruleId })
+      : this.all('SELECT * FROM correlations ORDER BY first_ts, id');
+    return rows.map((r) => ({ id: str(r.id), ruleId: str(r.rule_id), groupKey: str(r.group_key), firstTs: num(r.first_ts), lastTs: num(r.last_ts), doc: jsonOr(r.doc, {}) }));
+  }
+
+  async upsertAlerts(alerts: AlertRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO alerts (id, rule_id, rule_version, kind, dedup_key, first_ts, last_ts, score, severity, status, assignee, incident_id, count, doc, created_at, updated_at)
+      VALUES (@id, @ruleId, @ruleVersion, @kind, @dedupKey, @firstTs, @lastTs, @score, @severity, @status, @assignee, @incidentId, @count, @doc, @createdAt, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET rule_version = excluded.rule_version, last_ts = excluded.last_ts, score = excluded.score, severity = excluded.severity,
+        status = excluded.status, assignee = excluded.assignee, incident_id = excluded.incident_id, count = excluded.count, doc = excluded.doc, updated_at = excluded.updated_at`);
+    db.transaction(() => {
+      for (const a of alerts) {
+        up.run({ ...a, ruleVersion: a.ruleVersion ?? null, assignee: a.assignee ?? null, incidentId: a.incidentId ?? null, doc: JSON.stringify(a.doc) });
+      }
+    })();
+  }
+
+  private alertFromRow(r: Row): AlertRecord {
+    return {
+      id: str(r.id), ruleId: str(r.rule_id), kind: str(r.kind), dedupKey: str(r.dedup_key), firstTs: num(r.first_ts), lastTs: num(r.last_ts),
+      score: num(r.score), severity: str(r.severity) as AlertRecord['severity'], status: str(r.status) as AlertRecord['status'], count: num(r.count),
+      doc: jsonOr(r.doc, {}), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+      ...(r.rule_version !== null ? { ruleVersion: str(r.rule_version) } : {}),
+      ...(r.assignee !== null ? { assignee: str(r.assignee) } : {}),
+      ...(r.incident_id !== null ? { incidentId: str(r.incident_id) } : {}),
+    };
+  }
+
+  async getAlert(id: string): Promise<AlertRecord | undefined> {
+    const r = this.get1('SELECT * FROM alerts WHERE id = @id', { id });
+    return r ? this.alertFromRow(r) : undefined;
+  }
+
+  async listAlerts(q: AlertQuery): Promise<Page<AlertRecord>> {
+    const where: string[] = [];
+    const p: Params = {};
+    const eq: [keyof AlertQuery, string][] = [['status', 'status'], ['severity', 'severity'], ['ruleId', 'rule_id'], ['incidentId', 'incident_id'], ['dedupKey', 'dedup_key']];
+    for (const [k, col] of eq) {
+      const v = q[k];
+      if (v !== undefined) { where.push(`${col} = @${k}`); p[k] = v as string; }
+    }
+    if (q.from !== undefined) { where.push('last_ts >= @from'); p.from = q.from; }
+    if (q.to !== undefined) { where.push('first_ts < @to'); p.to = q.to; }
+    return this.page('alerts', where, p, q, (r) => this.alertFromRow(r));
+  }
+
+  /** Newest first by first event time, keyset-paged on (first_ts, id). */
+  private page<T>(table: 'alerts' | 'incidents', where: string[], p: Params, q: { limit?: number; cursor?: string }, map: (r: Row) => T): Page<T> {
+    const total = num(this.get1(`SELECT COUNT(*) AS n FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, p)?.n ?? 0);
+    const w = [...where];
+    if (q.cursor !== undefined) {
+      const [ts, id] = decodeCursor(q.cursor, 2);
+      w.push('(first_ts < @cts OR (first_ts = @cts AND id < @cid))');
+      p.cts = Number(ts);
+      p.cid = String(id);
+    }
+    const limit = clampLimit(q.limit);
+    const rows = this.all(`SELECT * FROM ${table} ${w.length ? `WHERE ${w.join(' AND ')}` : ''} ORDER BY first_ts DESC, id DESC LIMIT @limit`, { ...p, limit: limit + 1 });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(map), total, ...(rows.length > limit && last ? { next: encodeCursor([num(last.first_ts), str(last.id)]) } : {}) };
+  }
+
+  async upsertIncidents(incidents: IncidentRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO incidents (id, title, status, assignee, score, severity, first_ts, last_ts, doc, created_at, updated_at)
+      VALUES (@id, @title, @status, @assignee, @score, @severity, @firstTs, @lastTs, @doc, @createdAt, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, assignee = excluded.assignee, score = excluded.score,
+        severity = excluded.severity, first_ts = excluded.first_ts, last_ts = excluded.last_ts, doc = excluded.doc, updated_at = excluded.updated_at`);
+    db.transaction(() => { for (const i of incidents) up.run({ ...i, assignee: i.assignee ?? null, doc: JSON.stringify(i.doc) }); })();
+  }
+
+  private incidentFromRow(r: Row): IncidentRecord {
+    return {
+      id: str(r.id), title: str(r.title), status: str(r.status) as IncidentRecord['status'], score: num(r.score),
+      severity: str(r.severity) as IncidentRecord['severity'], firstTs: num(r.first_ts), lastTs: num(r.last_ts), doc: jsonOr(r.doc, {}),
+      createdAt: str(r.created_at), updatedAt: str(r.updated_at), ...(r.assignee !== null ? { assignee: str(r.assignee) } : {}),
+    };
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | undefined> {
+    const r = this.get1('SELECT * FROM incidents WHERE id = @id', { id });
+    return r ? this.incidentFromRow(r) : undefined;
+  }
+
+  async listIncidents(q: IncidentQuery): Promise<Page<IncidentRecord>> {
+    const where: string[] = [];
+    const p: Params = {};
+    if (q.status !== undefined) { where.push('status = @status'); p.status = q.status; }
+    if (q.severity !== undefined) { where.push('severity = @severity'); p.severity = q.severity; }
+    if (q.assignee !== undefined) { where.push('assignee = @assignee'); p.assignee = q.assignee; }
+    return this.page('incidents', where, p, q, (r) => this.incidentFromRow(r));
+  }
+
+  async addResponseAction(a: ResponseActionRecord): Promise<void> {
+    this.conn.prepare(`INSERT INTO response_actions (id, incident_id, alert_id, action, status, actor, result, created_at, updated_at)
+      VALUES (@id, @incidentId, @alertId, @action, @status, @actor, @result, @createdAt, @updatedAt)`)
+      .run({ ...a, incidentId: a.incidentId ?? null, alertId: a.alertId ?? null, result: a.result ? JSON.stringify(a.result) : null });
+  }
+
+  async updateResponseAction(id: string, patch: Pick<ResponseActionRecord, 'status' | 'result' | 'updatedAt'>): Promise<boolean> {
+    return this.conn.prepare('UPDATE response_actions SET status = @status, result = @result, updated_at = @updatedAt WHERE id = @id')
+      .run({ id, status: patch.status, result: patch.result ? JSON.stringify(patch.result) : null, updatedAt: patch.updatedAt }).changes > 0;
+  }
+
+  async listResponseActions(filter: { incidentId?: string; alertId?: string }): Promise<ResponseActionRecord[]> {
+    const where: string[] = [];
+    const p: Params = {};
+    if (filter.incidentId !== undefined) { where.push('incident_id = @incidentId'); p.incidentId = filter.incidentId; }
+    if (filter.alertId !== undefined) { where.push('alert_id = @alertId'); p.alertId = filter.alertId; }
+    return this.all(`SELECT * FROM response_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, p).map((r) => ({
+      id: str(r.id), action: str(r.action), status: str(r.status) as ResponseActionRecord['status'], actor: str(r.actor),
+      createdAt: str(r.created_at), updatedAt: str(r.updated_at),
+      ...(r.incident_id !== null ? { incidentId: str(r.incident_id) } : {}),
+      ...(r.alert_id !== null ? { alertId: str(r.alert_id) } : {}),
+      ...(r.result !== null ? { result: jsonOr<Record<string, unknown>>(r.result, {}) } : {}),
+    }));
+  }
+
+  // ------------------------------------------------------------------ users, roles, keys
+
+  async createUser(u: UserRecord): Promise<void> {
+    try {
+      this.conn.prepare(`INSERT INTO users (id, username, password_hash, role, disabled, created_at, updated_at)
+        VALUES (@id, @username, @passwordHash, @role, @disabled, @createdAt, @updatedAt)`).run({ ...u, disabled: u.disabled ? 1 : 0 });
+    } catch (err) {
+      if (String((err as Error).message).includes('UNIQUE')) throw new StoreError('conflict', `user ${u.username} already exists`, { cause: err });
+      throw err;
+    }
+  }
+
+  async updateUser(id: string, patch: Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'updatedAt'>>): Promise<boolean> {
+    const sets: string[] = [];
+    const p: Params = { id };
+    if (patch.passwordHash !== undefined) { sets.push('password_hash = @passwordHash'); p.passwordHash = patch.passwordHash; }
+    if (patch.role !== undefined) { sets.push('role = @role'); p.role = patch.role; }
+    if (patch.disabled !== undefined) { sets.push('disabled = @disabled'); p.disabled = patch.disabled ? 1 : 0; }
+    sets.push('updated_at = @updatedAt');
+    p.updatedAt = patch.updatedAt ?? new Date().toISOString();
+    return this.conn.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(p).changes > 0;
+  }
+
+  private userFromRow(r: Row): UserRecord {
+    return { id: str(r.id), username: str(r.username), passwordHash: str(r.password_hash), role: str(r.role) as RoleName, disabled: num(r.disabled) === 1, createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
+  }
+
+  async getUser(key: { id: string } | { username: string }): Promise<UserRecord | undefined> {
+    const r = 'id' in key ? this.get1('SELECT * FROM users WHERE id = @id', { id: key.id }) : this.get1('SELECT * FROM users WHERE username = @u', { u: key.username });
+    return r ? this.userFromRow(r) : undefined;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.all('SELECT * FROM users ORDER BY username').map((r) => this.userFromRow(r));
+  }
+
+  async listRoles(): Promise<RoleRecord[]> {
+    const perms = this.all('SELECT role, permission FROM permissions ORDER BY role, permission');
+    return this.all('SELECT * FROM roles ORDER BY name').map((r) => ({
+      name: str(r.name) as RoleName,
+      description: str(r.description),
+      permissions: perms.filter((p) => p.role === r.name).map((p) => str(p.permission)),
+    }));
+  }
+
+  async createApiKey(k: ApiKeyRecord): Promise<void> {
+    this.conn.prepare(`INSERT INTO api_keys (id, user_id, name, prefix, key_hash, role, created_at, revoked_at, last_used_at)
+      VALUES (@id, @userId, @name, @prefix, @keyHash, @role, @createdAt, @revokedAt, @lastUsedAt)`)
+      .run({ ...k, revokedAt: k.revokedAt ?? null, lastUsedAt: k.lastUsedAt ?? null });
+  }
+
+  private keyFromRow(r: Row): ApiKeyRecord {
+    return {
+      id: str(r.id), userId: str(r.user_id), name: str(r.name), prefix: str(r.prefix), keyHash: str(r.key_hash), role: str(r.role) as RoleName, createdAt: str(r.created_at),
+      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
+      ...(r.last_used_at !== null ? { lastUsedAt: str(r.last_used_at) } : {}),
+    };
+  }
+
+  async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
+    const r = this.get1('SELECT * FROM api_keys WHERE prefix = @prefix', { prefix });
+    return r ? this.keyFromRow(r) : undefined;
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<boolean> {
+    return this.conn.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
+  }
+
+  async listApiKeys(userId?: string): Promise<ApiKeyRecord[]> {
+    const rows = userId !== undefined ? this.all('SELECT * FROM api_keys WHERE user_id = @userId ORDER BY created_at', { userId }) : this.all('SELECT * FROM api_keys ORDER BY created_at');
+    return rows.map((r) => this.keyFromRow(r));
+  }
+
+  // ------------------------------------------------------------------ assets, intel
+
+  async putAssetTypes(types: AssetTypeRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO asset_types (name, description, default_criticality) VALUES (@name, @description, @defaultCriticality)
+      ON CONFLICT (name) DO UPDATE SET description = excluded.description, default_criticality = excluded.default_criticality`);
+    db.transaction(() => { for (const t of types) up.run({ ...t, description: t.description ?? null }); })();
+  }
+
+  async listAssetTypes(): Promise<AssetTypeRecord[]> {
+    return this.all('SELECT * FROM asset_types ORDER BY name').map((r) => ({
+      name: str(r.name), defaultCriticality: num(r.default_criticality), ...(r.description !== null ? { description: str(r.description) } : {}),
+    }));
+  }
+
+  async putAssets(assets: AssetRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO assets (id, kind, value, asset_type, criticality, zone, owner, tags) VALUES (@id, @kind, @value, @assetType, @criticality, @zone, @owner, @tags)
+      ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, value = excluded.value, asset_type = excluded.asset_type, criticality = excluded.criticality,
+        zone = excluded.zone, owner = excluded.owner, tags = excluded.tags`);
+    db.transaction(() => {
+      for (const a of assets) up.run({ ...a, assetType: a.assetType ?? null, zone: a.zone ?? null, owner: a.owner ?? null, tags: JSON.stringify(a.tags) });
+    })();
+  }
+
+  async listAssets(): Promise<AssetRecord[]> {
+    return this.all('SELECT * FROM assets ORDER BY kind, value').map((r) => ({
+      id: str(r.id), kind: str(r.kind) as AssetRecord['kind'], value: str(r.value), criticality: num(r.criticality), tags: jsonOr<string[]>(r.tags, []),
+      ...(r.asset_type !== null ? { assetType: str(r.asset_type) } : {}),
+      ...(r.zone !== null ? { zone: str(r.zone) } : {}),
+      ...(r.owner !== null ? { owner: str(r.owner) } : {}),
+    }));
+  }
+
+  async putFeed(feed: ThreatIntelFeed): Promise<void> {
+    this.conn.prepare(`INSERT INTO threat_intel (id, name, source, updated_at) VALUES (@id, @name, @source, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, source = excluded.source, updated_at = excluded.updated_at`).run({ ...feed, source: feed.source ?? null });
+  }
+
+  async listFeeds(): Promise<ThreatIntelFeed[]> {
+    return this.all('SELECT * FROM threat_intel ORDER BY id').map((r) => ({ id: str(r.id), name: str(r.name), updatedAt: str(r.updated_at), ...(r.source !== null ? { source: str(r.source) } : {}) }));
+  }
+
+  async putIocs(iocs: IocRecord[]): Promise<number> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO iocs (feed_id, type, value, threat, confidence, first_seen, last_seen, expires_at)
+      VALUES (@feedId, @type, @value, @threat, @confidence, @firstSeen, @lastSeen, @expiresAt)
+      ON CONFLICT (feed_id, type, value) DO UPDATE SET threat = excluded.threat, confidence = excluded.confidence, last_seen = excluded.last_seen, expires_at = excluded.expires_at`);
+    return db.transaction(() => iocs.reduce((n, i) => n + up.run({ ...i, threat: i.threat ?? null, confidence: i.confidence ?? null, expiresAt: i.expiresAt ?? null }).changes, 0))();
+  }
+
+  async findIocs(type: IocType, values: string[]): Promise<IocRecord[]> {
+    if (values.length === 0) return [];
+    const out: IocRecord[] = [];
+    const stmt = this.conn.prepare('SELECT * FROM iocs WHERE type = ? AND value = ? ORDER BY feed_id');
+    for (const v of values) {
+      for (const r of stmt.all(type, v) as Row[]) {
+        out.push({
+          feedId: str(r.feed_id), type: str(r.type) as IocType, value: str(r.value), firstSeen: str(r.first_seen), lastSeen: str(r.last_seen),
+          ...(r.threat !== null ? { threat: str(r.threat) } : {}),
+          ...(r.confidence !== null ? { confidence: num(r.confidence) } : {}),
+          ...(r.expires_at !== null ? { expiresAt: str(r.expires_at) } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ audit
+
+  async appendAudit(entries: AuditInput[]): Promise<AuditEntry[]> {
+    const db = this.conn;
+    const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const ins = db.prepare(`INSERT INTO audit_log (seq, ts, actor, action, target, outcome, source_ip, details, prev_hash, hash)
+      VALUES (@seq, @ts, @actor, @action, @target, @outcome, @source_ip, @details, @prev_hash, @hash)`);
+    // IMMEDIATE: take the write lock before reading the head, so two writers cannot fork the chain.
+    return db.transaction(() => {
+      const h = head.get() as Row | undefined;
+      let seq = h ? num(h.seq) : 0;
+      let prev = h ? str(h.hash) : GENESIS_HASH;
+      const out: AuditEntry[] = [];
+      for (const e of entries) {
+        seq++;
+        const ts = new Date().toISOString();
+        const entry: AuditEntry = { ...e, outcome: e.outcome ?? 'success', seq, ts, prev_hash: prev, hash: auditHash(seq, ts, e, prev) };
+        ins.run({ seq, ts, actor: e.actor, action: e.action, target: e.target ?? null, outcome: entry.outcome ?? 'success', source_ip: e.source_ip ?? null,
+          details: e.details ? JSON.stringify(e.details) : null, prev_hash: prev, hash: entry.hash });
+        prev = entry.hash;
+        out.push(entry);
+      }
+      return out;
+    }).immediate();
+  }
+
+  private auditFromRow(r: Row): AuditEntry {
+    return {
+      seq: num(r.seq), ts: str(r.ts), actor: str(r.actor), action: str(r.action), outcome: str(r.outcome) as AuditEntry['outcome'],
+      prev_hash: str(r.prev_hash), hash: str(r.hash),
+      ...(r.target !== null ? { target: str(r.target) } : {}),
+      ...(r.source_ip !== null ? { source_ip: str(r.source_ip) } : {}),
+      ...(r.details !== null ? { details: jsonOr<Record<string, unknown>>(r.details, {}) } : {}),
+    };
+  }
+
+  async readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.all('SELECT * FROM audit_log WHERE seq > @after ORDER BY seq LIMIT @limit', { after: afterSeq, limit: clampLimit(limit, 1000, 100_000) })
+      .map((r) => this.auditFromRow(r));
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    // rowid order is insertion order: a swapped pair of rows shows up as a sequence or link break.
+    const stmt = this.conn.prepare('SELECT * FROM audit_log ORDER BY rowid');
+    const rows = stmt.iterate() as IterableIterator<Row>;
+    const self = this;
+    return verifyAuditChain((function* () { for (const r of rows) yield self.auditFromRow(r); })());
+  }
+}

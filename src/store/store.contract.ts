@@ -1,0 +1,252 @@
+/**
+ * The Store contract: every implementation runs this suite unchanged (see sqlite-store.test.ts).
+ * `open` must return a fresh, empty, migrated store.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { WeftEvent } from '../event/model.js';
+import { makeEvent } from './testdata/events.js';
+import { StoreError } from './errors.js';
+import type { AlertRecord, Store } from './types.js';
+
+function alert(id: string, firstTs: number, over: Partial<AlertRecord> = {}): AlertRecord {
+  return {
+    id, ruleId: 'r1', ruleVersion: 'v1', kind: 'match', dedupKey: `r1|${id}`, firstTs, lastTs: firstTs + 10, score: 50, severity: 'medium',
+    status: 'open', count: 1, doc: { rule: { title: 'Test' }, events: ['e1'] }, createdAt: '2026-01-05T12:00:00.000Z', updatedAt: '2026-01-05T12:00:00.000Z', ...over,
+  };
+}
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    before(async () => { store = await open(); });
+    after(async () => { await store.close(); });
+
+    test('migrations are applied and idempotent', async () => {
+      const v = await store.schemaVersion();
+      assert.ok(v >= 1);
+      assert.equal(await store.migrate(), v);
+      const roles = await store.listRoles();
+      assert.deepEqual(roles.map((r) => r.name), ['admin', 'analyst', 'ingest', 'viewer']);
+      assert.deepEqual(roles.find((r) => r.name === 'ingest')?.permissions, ['events:ingest']);
+      assert.ok(roles.find((r) => r.name === 'admin')?.permissions.includes('audit:read'));
+      assert.ok(!roles.find((r) => r.name === 'viewer')?.permissions.some((p) => p.endsWith(':write')));
+    });
+
+    test('100k events are written in batches and read back intact, in order', async () => {
+      const n = 100_000;
+      const batch = 5_000;
+      const written: WeftEvent[] = [];
+      let lastSeq = 0;
+      for (let start = 0; start < n; start += batch) {
+        const evs = Array.from({ length: batch }, (_, k) => makeEvent(start + k));
+        written.push(...evs);
+        const r = await store.appendEvents(evs);
+        assert.equal(r.inserted, batch);
+        assert.equal(r.duplicates, 0);
+        assert.ok(r.lastSeq > lastSeq);
+        lastSeq = r.lastSeq;
+      }
+      assert.equal(await store.countEvents(), n);
+      assert.equal(await store.lastEventSeq(), lastSeq);
+      let after = 0;
+      let idx = 0;
+      for (;;) {
+        const page = await store.readEventLog(after, 10_000);
+        if (page.length === 0) break;
+        for (const { seq, event } of page) {
+          assert.ok(seq > after);
+          assert.deepEqual(event, written[idx], `event ${idx} differs after the round trip`);
+          after = seq;
+          idx++;
+        }
+      }
+      assert.equal(idx, n);
+    });
+
+    test('a retried batch is deduplicated by event id', async () => {
+      const before = await store.countEvents();
+      const evs = [makeEvent(0), makeEvent(1), makeEvent(200_001)];
+      const r = await store.appendEvents(evs);
+      assert.deepEqual({ inserted: r.inserted, duplicates: r.duplicates }, { inserted: 1, duplicates: 2 });
+      assert.equal(await store.countEvents(), before + 1);
+    });
+
+    test('a batch with one invalid event stores nothing and names the bad record', async () => {
+      const before = await store.countEvents();
+      const good = [makeEvent(300_000), makeEvent(300_001)];
+      const bad = makeEvent(300_002, { '@timestamp': 'yesterday' });
+      await assert.rejects(store.appendEvents([...good, bad, makeEvent(300_003)]), (err: unknown) => {
+        assert.ok(err instanceof StoreError);
+        assert.equal(err.code, 'invalid_record');
+        assert.match(err.message, /event 2 .*@timestamp/);
+        return true;
+      });
+      const noId = makeEvent(300_004);
+      (noId.weft as { id?: string }).id = '';
+      await assert.rejects(store.appendEvents([noId]), /weft\.id is missing/);
+      assert.equal(await store.countEvents(), before);
+      assert.equal(await store.getEvent(good[0]!.weft.id), undefined);
+    });
+
+    test('getEvent returns the raw record; searchEvents filters, counts and pages', async () => {
+      const e = makeEvent(42);
+      const got = await store.getEvent(e.weft.id);
+      assert.deepEqual(got, e);
+      assert.equal(await store.getEvent('nope'), undefined);
+
+      const t0 = Date.parse(makeEvent(100)['@timestamp']);
+      const t1 = Date.parse(makeEvent(110)['@timestamp']);
+      const win = await store.searchEvents({ from: t0, to: t1, limit: 4 });
+      assert.equal(win.total, 10);
+      assert.equal(win.items.length, 4);
+      assert.equal(win.items[0]!['@timestamp'], makeEvent(109)['@timestamp']);
+      let seen = win.items.length;
+      let cursor = win.next;
+      while (cursor) {
+        const p = await store.searchEvents({ from: t0, to: t1, limit: 4, cursor });
+        assert.equal(p.total, 10);
+        seen += p.items.length;
+        cursor = p.next;
+      }
+      assert.equal(seen, 10);
+
+      const byUser = await store.searchEvents({ userName: 'user5', hostName: 'host3', from: t0, to: t0 + 100_000_000 });
+      assert.ok(byUser.total > 0);
+      for (const ev of byUser.items) {
+        assert.equal((ev.user as { name: string }).name, 'user5');
+        assert.equal((ev.host as { name: string }).name, 'host3');
+      }
+      // i = 42 (mod 256) all share this address: ~390 of the 100k events.
+      const byIp = await store.searchEvents({ sourceIp: '10.0.42.38', limit: 2 });
+      assert.equal(byIp.total, 391);
+      assert.equal(byIp.items.length, 2);
+      const firstIp = await store.searchEvents({ sourceIp: '10.0.42.38', to: Date.parse(makeEvent(43)['@timestamp']) });
+      assert.deepEqual(firstIp.items.map((x) => x.weft.id), [e.weft.id]);
+      const text = await store.searchEvents({ text: 'SSHD[1042]', limit: 10 });
+      assert.deepEqual(text.items.map((x) => x.weft.id), [e.weft.id]);
+      const hostile = await store.searchEvents({ text: "%' OR 1=1 --", limit: 10 });
+      assert.equal(hostile.total, 0);
+      await assert.rejects(store.searchEvents({ cursor: 'garbage!' }), /cursor is not valid/);
+      await assert.rejects(store.searchEvents({ limit: 0 }), /limit must be a positive integer/);
+    });
+
+    test('quarantine keeps raw bytes, dedupes retries, lists by reason, removes', async () => {
+      const raw = new Uint8Array([0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe, 0x00, 0x41]);
+      const n = await store.addQuarantine([
+        { reason: 'decode.syslog.bad_pri', message: 'PRI is not a number', sourceId: 's1', raw, receivedAt: '2026-01-05T12:00:00.000Z', format: 'syslog-rfc3164' },
+        { reason: 'decode.syslog.bad_pri', message: 'PRI is not a number', sourceId: 's1', raw, receivedAt: '2026-01-05T12:00:01.000Z' },
+        { reason: 'validate.@timestamp', message: 'no timestamp', sourceId: 's1', raw: '{"a":1}', receivedAt: '2026-01-05T12:00:02.000Z' },
+      ]);
+      assert.equal(n, 2);
+      assert.deepEqual(await store.quarantineCountsByReason(), { 'decode.syslog.bad_pri': 1, 'validate.@timestamp': 1 });
+      const page = await store.listQuarantine({ reason: 'decode.syslog.bad_pri' });
+      assert.equal(page.total, 1);
+      assert.deepEqual(page.items[0]!.raw, raw);
+      assert.equal(page.items[0]!.format, 'syslog-rfc3164');
+      const p1 = await store.listQuarantine({ limit: 1 });
+      assert.equal(p1.items.length, 1);
+      assert.ok(p1.next);
+      const p2 = await store.listQuarantine({ limit: 1, cursor: p1.next });
+      assert.notEqual(p2.items[0]!.id, p1.items[0]!.id);
+      assert.equal(await store.removeQuarantine([page.items[0]!.id, 'missing']), 1);
+      assert.equal((await store.listQuarantine({})).total, 1);
+    });
+
+    test('sources accumulate activity', async () => {
+      await store.recordSourceActivity([{ id: 'fw1', type: 'fortigate', format: 'syslog-rfc3164', events: 10, quarantined: 1, seenAt: '2026-01-05T12:00:00.000Z' }]);
+      await store.recordSourceActivity([{ id: 'fw1', events: 5, quarantined: 0, seenAt: '2026-01-05T13:00:00.000Z' }]);
+      const s = (await store.listSources()).find((x) => x.id === 'fw1');
+      assert.deepEqual(s, { id: 'fw1', type: 'fortigate', format: 'syslog-rfc3164', events: 15, quarantined: 1, firstSeen: '2026-01-05T12:00:00.000Z', lastSeen: '2026-01-05T13:00:00.000Z' });
+    });
+
+    test('rules are versioned; the latest version is listed; enable/disable', async () => {
+      const base = { id: 'rule-1', kind: 'sigma' as const, title: 'T', level: 'high', status: 'stable', enabled: true, sourceFile: 'a.yml' };
+      await store.putRules([{ ...base, version: 'v1', content: 'title: T', loadedAt: '2026-01-01T00:00:00.000Z' }]);
+      await store.putRules([{ ...base, version: 'v2', content: 'title: T2', loadedAt: '2026-01-02T00:00:00.000Z' }]);
+      assert.equal((await store.getRule('rule-1'))?.version, 'v2');
+      assert.equal((await store.getRule('rule-1', 'v1'))?.content, 'title: T');
+      assert.deepEqual((await store.listRules()).map((r) => [r.id, r.version]), [['rule-1', 'v2']]);
+      assert.equal(await store.setRuleEnabled('rule-1', false), true);
+      assert.deepEqual(await store.listRules({ enabledOnly: true }), []);
+      assert.equal(await store.setRuleEnabled('missing', false), false);
+    });
+
+    test('checkpoints round-trip state and position', async () => {
+      const state = new Uint8Array([1, 2, 3, 0, 255]);
+      await store.saveCheckpoint({ name: 'correlate', position: 42, state });
+      await store.saveCheckpoint({ name: 'correlate', position: 43, state });
+      const cp = await store.loadCheckpoint('correlate');
+      assert.equal(cp?.position, 43);
+      assert.deepEqual(cp?.state, state);
+      assert.equal(await store.loadCheckpoint('other'), undefined);
+    });
+
+    test('correlations, alerts and incidents round-trip; alerts page newest first', async () => {
+      await store.putCorrelations([{ id: 'c1', ruleId: 'corr', groupKey: 'user=alice', firstTs: 1, lastTs: 2, doc: { events: ['a', 'b'] } }]);
+      assert.deepEqual(await store.listCorrelations('corr'), [{ id: 'c1', ruleId: 'corr', groupKey: 'user=alice', firstTs: 1, lastTs: 2, doc: { events: ['a', 'b'] } }]);
+      await store.upsertIncidents([{ id: 'i1', title: 'Brute force on host1', status: 'open', score: 80, severity: 'high', firstTs: 1000, lastTs: 5000, doc: { tactics: ['credential-access'] }, createdAt: 'x', updatedAt: 'x' }]);
+      await store.upsertAlerts([alert('a1', 1000), alert('a2', 3000, { incidentId: 'i1' }), alert('a3', 2000, { severity: 'high' })]);
+      const a2 = await store.getAlert('a2');
+      assert.deepEqual(a2, alert('a2', 3000, { incidentId: 'i1' }));
+      await store.upsertAlerts([alert('a1', 1000, { count: 5, lastTs: 9000, status: 'acknowledged', assignee: 'bob' })]);
+      assert.equal((await store.getAlert('a1'))?.count, 5);
+      const page = await store.listAlerts({ limit: 2 });
+      assert.equal(page.total, 3);
+      assert.deepEqual(page.items.map((a) => a.id), ['a2', 'a3']);
+      const rest = await store.listAlerts({ limit: 2, cursor: page.next });
+      assert.deepEqual(rest.items.map((a) => a.id), ['a1']);
+      assert.equal(rest.next, undefined);
+      assert.deepEqual((await store.listAlerts({ severity: 'high' })).items.map((a) => a.id), ['a3']);
+      assert.deepEqual((await store.listAlerts({ incidentId: 'i1' })).items.map((a) => a.id), ['a2']);
+      assert.equal((await store.getIncident('i1'))?.title, 'Brute force on host1');
+      assert.equal((await store.listIncidents({ status: 'open' })).total, 1);
+      await store.addResponseAction({ id: 'ra1', incidentId: 'i1', action: 'disable_user', status: 'pending', actor: 'bob', createdAt: 'x', updatedAt: 'x' });
+      assert.equal(await store.updateResponseAction('ra1', { status: 'succeeded', result: { ok: true }, updatedAt: 'y' }), true);
+      assert.deepEqual(await store.listResponseActions({ incidentId: 'i1' }), [
+        { id: 'ra1', incidentId: 'i1', action: 'disable_user', status: 'succeeded', actor: 'bob', result: { ok: true }, createdAt: 'x', updatedAt: 'y' },
+      ]);
+    });
+
+    test('users, api keys, conflicts', async () => {
+      const u = { id: 'u1', username: 'alice', passwordHash: '$argon2id$v=19$...', role: 'analyst' as const, disabled: false, createdAt: 'x', updatedAt: 'x' };
+      await store.createUser(u);
+      await assert.rejects(store.createUser({ ...u, id: 'u2' }), (err: unknown) => err instanceof StoreError && err.code === 'conflict');
+      assert.deepEqual(await store.getUser({ username: 'alice' }), u);
+      assert.equal(await store.updateUser('u1', { disabled: true, updatedAt: 'y' }), true);
+      assert.equal((await store.getUser({ id: 'u1' }))?.disabled, true);
+      await store.createApiKey({ id: 'k1', userId: 'u1', name: 'fw', prefix: 'wk_abcd', keyHash: 'h', role: 'ingest', createdAt: 'x' });
+      assert.equal((await store.findApiKeyByPrefix('wk_abcd'))?.role, 'ingest');
+      assert.equal(await store.revokeApiKey('k1', 'z'), true);
+      assert.equal(await store.revokeApiKey('k1', 'z'), false);
+      assert.equal((await store.listApiKeys('u1'))[0]?.revokedAt, 'z');
+    });
+
+    test('assets and threat intel', async () => {
+      await store.putAssetTypes([{ name: 'domain_controller', defaultCriticality: 5, description: 'tier-0' }]);
+      await store.putAssets([{ id: 'h1', kind: 'host', value: 'dc01', assetType: 'domain_controller', criticality: 5, zone: 'core', tags: ['tier0'] }]);
+      assert.deepEqual(await store.listAssets(), [{ id: 'h1', kind: 'host', value: 'dc01', assetType: 'domain_controller', criticality: 5, zone: 'core', tags: ['tier0'] }]);
+      await store.putFeed({ id: 'f1', name: 'abuse', updatedAt: 'x' });
+      assert.equal(await store.putIocs([
+        { feedId: 'f1', type: 'ip', value: '203.0.113.7', threat: 'c2', confidence: 80, firstSeen: 'a', lastSeen: 'a' },
+        { feedId: 'f1', type: 'sha256', value: 'ab'.repeat(32), firstSeen: 'a', lastSeen: 'a' },
+      ]), 2);
+      assert.deepEqual((await store.findIocs('ip', ['203.0.113.7', '198.51.100.1'])).map((i) => i.threat), ['c2']);
+      assert.deepEqual(await store.findIocs('ip', []), []);
+    });
+
+    test('audit log is hash-chained and verifies', async () => {
+      const entries = await store.appendAudit([
+        { actor: 'alice', action: 'login', source_ip: '127.0.0.1' },
+        { actor: 'alice', action: 'alert.update', target: 'a1', details: { status: 'acknowledged' } },
+      ]);
+      assert.equal(entries[0]!.seq, 1);
+      assert.equal(entries[1]!.prev_hash, entries[0]!.hash);
+      await store.appendAudit([{ actor: 'bob', action: 'login', outcome: 'failure' }]);
+      const all = await store.readAudit(0, 100);
+      assert.deepEqual(all.map((e) => e.seq), [1, 2, 3]);
+      assert.deepEqual(all[1]!.details, { status: 'acknowledged' });
+      assert.deepEqual(await store.verifyAudit(), { ok: true, count: 3 });
+    });
+  });
+}

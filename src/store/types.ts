@@ -1,0 +1,371 @@
+import type { WeftEvent } from '../event/model.js';
+
+/** A page of results. `total` counts every match, not just this page; `next` is an opaque cursor. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  next?: string;
+}
+
+// ---------------------------------------------------------------- events (the embedded event log)
+
+export interface AppendResult {
+  /** Newly stored events. */
+  inserted: number;
+  /** Events whose id was already stored (a retry or replay): not stored twice. */
+  duplicates: number;
+  /** Event-log position of the last stored event after this batch (0 when the log is empty). */
+  lastSeq: number;
+}
+
+export interface LoggedEvent {
+  /** Position in the event log: strictly increasing in commit order. */
+  seq: number;
+  event: WeftEvent;
+}
+
+export interface EventQuery {
+  /** Inclusive lower bound on `@timestamp`, ms since epoch. */
+  from?: number;
+  /** Exclusive upper bound on `@timestamp`, ms since epoch. */
+  to?: number;
+  sourceId?: string;
+  sourceIp?: string;
+  destinationIp?: string;
+  userName?: string;
+  hostName?: string;
+  /** Substring search over the stored ECS document (case-insensitive). */
+  text?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+// ---------------------------------------------------------------- quarantine
+
+export interface QuarantineInput {
+  /** `decode.<format>.<what>`, `normalize.<source>.<what>` or `validate.<field>`. */
+  reason: string;
+  message: string;
+  sourceId: string;
+  /** The record's bytes as received. */
+  raw: Uint8Array | string;
+  receivedAt: string;
+  format?: string;
+  sourceType?: string;
+}
+
+export interface QuarantineRecord extends Omit<QuarantineInput, 'raw'> {
+  id: string;
+  raw: Uint8Array;
+}
+
+export interface QuarantineQuery {
+  reason?: string;
+  sourceId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+// ---------------------------------------------------------------- sources, rules, checkpoints
+
+export interface SourceRecord {
+  id: string;
+  type?: string;
+  format?: string;
+  config?: Record<string, unknown>;
+  firstSeen?: string;
+  lastSeen?: string;
+  events: number;
+  quarantined: number;
+}
+
+export interface SourceActivity {
+  id: string;
+  type?: string;
+  format?: string;
+  events: number;
+  quarantined: number;
+  seenAt: string;
+}
+
+export interface RuleRecord {
+  id: string;
+  /** Content hash: a changed rule is a new version, old versions stay for replay. */
+  version: string;
+  kind: 'sigma' | 'correlation' | 'filter' | 'link';
+  title: string;
+  level?: string;
+  status?: string;
+  enabled: boolean;
+  content: string;
+  sourceFile?: string;
+  loadedAt: string;
+}
+
+export interface Checkpoint {
+  /** Who owns the state: `correlate`, `correlate:partition-3`, `tail:/var/log/auth.log`. */
+  name: string;
+  /** The input position the state reflects (event-log seq, stream sequence, file offset). */
+  position: number;
+  state: Uint8Array;
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------- correlations, alerts, incidents
+
+export interface CorrelationRecord {
+  id: string;
+  ruleId: string;
+  groupKey: string;
+  firstTs: number;
+  lastTs: number;
+  doc: Record<string, unknown>;
+}
+
+export type AlertStatus = 'open' | 'acknowledged' | 'investigating' | 'resolved' | 'false_positive' | 'suppressed';
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface AlertRecord {
+  id: string;
+  ruleId: string;
+  ruleVersion?: string;
+  kind: string;
+  /** Rule + group key: what deduplication merges on. */
+  dedupKey: string;
+  firstTs: number;
+  lastTs: number;
+  score: number;
+  severity: Severity;
+  status: AlertStatus;
+  assignee?: string;
+  incidentId?: string;
+  count: number;
+  doc: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlertQuery {
+  status?: AlertStatus;
+  severity?: Severity;
+  ruleId?: string;
+  incidentId?: string;
+  dedupKey?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export type IncidentStatus = 'open' | 'investigating' | 'resolved' | 'false_positive';
+
+export interface IncidentRecord {
+  id: string;
+  title: string;
+  status: IncidentStatus;
+  assignee?: string;
+  score: number;
+  severity: Severity;
+  firstTs: number;
+  lastTs: number;
+  doc: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IncidentQuery {
+  status?: IncidentStatus;
+  severity?: Severity;
+  assignee?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ResponseActionRecord {
+  id: string;
+  incidentId?: string;
+  alertId?: string;
+  action: string;
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
+  actor: string;
+  result?: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------- users, roles, permissions, keys
+
+export type RoleName = 'admin' | 'analyst' | 'viewer' | 'ingest';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  /** argon2 encoded hash; never the password. */
+  passwordHash: string;
+  role: RoleName;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RoleRecord {
+  name: RoleName;
+  description: string;
+  permissions: string[];
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  userId: string;
+  name: string;
+  /** The first characters of the key, shown in lists so a user can tell keys apart. */
+  prefix: string;
+  /** Hash of the secret part; the key itself is shown once and never stored. */
+  keyHash: string;
+  role: RoleName;
+  createdAt: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+}
+
+// ---------------------------------------------------------------- assets, threat intel
+
+export interface AssetTypeRecord {
+  name: string;
+  description?: string;
+  /** 1 (lab) .. 5 (tier-0). */
+  defaultCriticality: number;
+}
+
+export interface AssetRecord {
+  id: string;
+  /** What the asset is keyed on. */
+  kind: 'host' | 'ip' | 'cidr' | 'user';
+  value: string;
+  assetType?: string;
+  criticality: number;
+  zone?: string;
+  owner?: string;
+  tags: string[];
+}
+
+export interface ThreatIntelFeed {
+  id: string;
+  name: string;
+  source?: string;
+  updatedAt: string;
+}
+
+export type IocType = 'ip' | 'cidr' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256' | 'email' | 'user_agent' | 'filename';
+
+export interface IocRecord {
+  feedId: string;
+  type: IocType;
+  /** Normalized value (lowercase hashes and domains). */
+  value: string;
+  threat?: string;
+  confidence?: number;
+  firstSeen: string;
+  lastSeen: string;
+  expiresAt?: string;
+}
+
+// ---------------------------------------------------------------- audit log
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  target?: string;
+  outcome?: 'success' | 'failure' | 'denied';
+  source_ip?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditInput {
+  seq: number;
+  ts: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  count: number;
+  firstBadSeq?: number;
+  reason?: string;
+}
+
+// ---------------------------------------------------------------- the interface
+
+/**
+ * Everything Weft persists. Two implementations (SQLite, PostgreSQL) pass one contract suite.
+ * Batch methods are atomic: a batch is stored whole or not at all.
+ */
+export interface Store {
+  readonly driver: 'sqlite' | 'postgres';
+  /** Apply pending migrations; returns the schema version now in force. */
+  migrate(): Promise<number>;
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+
+  appendEvents(events: WeftEvent[]): Promise<AppendResult>;
+  readEventLog(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  lastEventSeq(): Promise<number>;
+  getEvent(id: string): Promise<WeftEvent | undefined>;
+  searchEvents(q: EventQuery): Promise<Page<WeftEvent>>;
+  countEvents(): Promise<number>;
+
+  addQuarantine(records: QuarantineInput[]): Promise<number>;
+  listQuarantine(q: QuarantineQuery): Promise<Page<QuarantineRecord>>;
+  removeQuarantine(ids: string[]): Promise<number>;
+  quarantineCountsByReason(): Promise<Record<string, number>>;
+
+  recordSourceActivity(activity: SourceActivity[]): Promise<void>;
+  listSources(): Promise<SourceRecord[]>;
+
+  putRules(rules: RuleRecord[]): Promise<void>;
+  getRule(id: string, version?: string): Promise<RuleRecord | undefined>;
+  listRules(opts?: { enabledOnly?: boolean }): Promise<RuleRecord[]>;
+  setRuleEnabled(id: string, enabled: boolean): Promise<boolean>;
+
+  saveCheckpoint(cp: Omit<Checkpoint, 'updatedAt'>): Promise<void>;
+  loadCheckpoint(name: string): Promise<Checkpoint | undefined>;
+
+  putCorrelations(records: CorrelationRecord[]): Promise<void>;
+  listCorrelations(ruleId?: string): Promise<CorrelationRecord[]>;
+
+  upsertAlerts(alerts: AlertRecord[]): Promise<void>;
+  getAlert(id: string): Promise<AlertRecord | undefined>;
+  listAlerts(q: AlertQuery): Promise<Page<AlertRecord>>;
+
+  upsertIncidents(incidents: IncidentRecord[]): Promise<void>;
+  getIncident(id: string): Promise<IncidentRecord | undefined>;
+  listIncidents(q: IncidentQuery): Promise<Page<IncidentRecord>>;
+  addResponseAction(action: ResponseActionRecord): Promise<void>;
+  updateResponseAction(id: string, patch: Pick<ResponseActionRecord, 'status' | 'result' | 'updatedAt'>): Promise<boolean>;
+  listResponseActions(filter: { incidentId?: string; alertId?: string }): Promise<ResponseActionRecord[]>;
+
+  createUser(user: UserRecord): Promise<void>;
+  updateUser(id: string, patch: Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'updatedAt'>>): Promise<boolean>;
+  getUser(idOrName: { id: string } | { username: string }): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  listRoles(): Promise<RoleRecord[]>;
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  listApiKeys(userId?: string): Promise<ApiKeyRecord[]>;
+
+  putAssetTypes(types: AssetTypeRecord[]): Promise<void>;
+  listAssetTypes(): Promise<AssetTypeRecord[]>;
+  putAssets(assets: AssetRecord[]): Promise<void>;
+  listAssets(): Promise<AssetRecord[]>;
+
+  putFeed(feed: ThreatIntelFeed): Promise<void>;
+  listFeeds(): Promise<ThreatIntelFeed[]>;
+  putIocs(iocs: IocRecord[]): Promise<number>;
+  findIocs(type: IocType, values: string[]): Promise<IocRecord[]>;
+
+  appendAudit(entries: AuditInput[]): Promise<AuditEntry[]>;
+  readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  verifyAudit(): Promise<AuditVerification>;
+}
