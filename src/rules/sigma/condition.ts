@@ -45,7 +45,9 @@ export function tokenizeCondition(cond: string): Token[] {
     } else if (c === ')') {
       out.push({ kind: 'rparen', text: c, pos: i++ });
     } else if (c === '|') {
-      out.push({ kind: 'pipe', text: c, pos: i++ });
+      // The rest is a Sigma v1 aggregation (`| count() by x > 5`): no point tokenizing it.
+      out.push({ kind: 'pipe', text: c, pos: i });
+      break;
     } else if (IDENT.test(c)) {
       const start = i;
       while (i < cond.length && IDENT.test(cond[i] as string)) i++;

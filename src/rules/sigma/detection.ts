@@ -75,8 +75,8 @@ function search(name: string, n: YNode): SearchNode {
 }
 
 /** Parse `detection` (or a filter's `filter` section, with `skip` listing its non-search keys). */
-export function parseDetection(n: YNode, skip: ReadonlySet<string> = new Set()): ParsedDetection {
-  if (n.k !== 'map') throw new DetectionError('detection must be a map of search identifiers and a condition', n.line);
+export function parseDetection(n: YNode, skip: ReadonlySet<string> = new Set(), keyLine = n.line): ParsedDetection {
+  if (n.k !== 'map') throw new DetectionError('detection must be a map of search identifiers and a condition', keyLine);
   const searches = new Map<string, SearchNode>();
   let condNode: YNode | undefined;
   let condLine = n.line;
@@ -100,7 +100,7 @@ export function parseDetection(n: YNode, skip: ReadonlySet<string> = new Set()):
     }
     searches.set(e.key, search(e.key, e.value));
   }
-  if (condNode === undefined) throw new DetectionError('detection has no condition', n.line);
+  if (condNode === undefined) throw new DetectionError('detection has no condition', keyLine);
   let texts: string[];
   if (condNode.k === 'scalar' && typeof condNode.value === 'string') texts = [condNode.value];
   else if (condNode.k === 'seq' && condNode.items.length > 0 && condNode.items.every((i) => i.k === 'scalar' && typeof i.value === 'string')) {

@@ -129,7 +129,7 @@ function parseRule(m: YMap, file: string, line: number): SigmaRule {
   if (det === undefined) throw new Invalid(m.line, "missing required field 'detection'");
   let parsed;
   try {
-    parsed = parseDetection(det.value);
+    parsed = parseDetection(det.value, new Set(), det.keyLine);
   } catch (e) {
     detectionError(e);
   }
@@ -247,7 +247,7 @@ function parseFilter(m: YMap, file: string, line: number): SigmaFilter {
   if (rules.length === 0) throw new Invalid(entry(fe.value, 'rules')?.keyLine ?? fe.keyLine, "filter needs a non-empty 'rules' list");
   let parsed;
   try {
-    parsed = parseDetection(fe.value, new Set(['rules']));
+    parsed = parseDetection(fe.value, new Set(['rules']), fe.keyLine);
   } catch (e) {
     detectionError(e);
   }
@@ -270,10 +270,11 @@ export function parseRuleText(text: string, file: string): LoadResult {
   }
   let nonEmpty = 0;
   for (const doc of docs) {
-    const line = doc.range ? lc.linePos(doc.range[0]).line : 1;
+    const contents = doc.contents as { range?: [number, number, number] } | null;
+    const line = lc.linePos(contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
-      const errLine = err?.linePos?.[0]?.line ?? line;
+      const errLine = err ? lc.linePos(err.pos[0]).line : line;
       reject(errLine, `malformed YAML: ${(err?.message ?? 'parse error').split('\n')[0]}`);
       nonEmpty++;
       continue;

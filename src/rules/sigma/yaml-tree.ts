@@ -19,12 +19,18 @@ export class YamlShapeError extends Error {
   }
 }
 
-export function toTree(doc: Document, node: unknown, lc: LineCounter, depth = 0): YNode {
+/** Most nodes a document may expand to: YAML aliases can otherwise blow up exponentially. */
+export const MAX_NODES = 100_000;
+
+export function toTree(doc: Document, node: unknown, lc: LineCounter, depth = 0, budget = { nodes: 0 }): YNode {
+  if (++budget.nodes > MAX_NODES) {
+    throw new YamlShapeError(`document expands to more than ${MAX_NODES} YAML nodes (alias expansion?)`, 0);
+  }
   const lineOf = (n: { range?: [number, number, number] | null }): number =>
     n.range ? lc.linePos(n.range[0]).line : 0;
   if (depth > 64) throw new YamlShapeError('YAML nesting deeper than 64 levels', 0);
   if (node === null || node === undefined) return { k: 'scalar', line: 0, value: null, text: '' };
-  if (isAlias(node)) return toTree(doc, node.resolve(doc), lc, depth + 1);
+  if (isAlias(node)) return toTree(doc, node.resolve(doc), lc, depth + 1, budget);
   if (isScalar(node)) {
     const v = node.value;
     const line = lineOf(node);
@@ -40,12 +46,12 @@ export function toTree(doc: Document, node: unknown, lc: LineCounter, depth = 0)
       if (!isScalar(keyNode)) throw new YamlShapeError('mapping keys must be plain scalars', lineOf(node));
       const kv = keyNode.value;
       const key = kv === null ? '' : String(kv);
-      entries.push({ key, keyLine: lineOf(keyNode), value: toTree(doc, pair.value, lc, depth + 1) });
+      entries.push({ key, keyLine: lineOf(keyNode), value: toTree(doc, pair.value, lc, depth + 1, budget) });
     }
     return { k: 'map', line: lineOf(node), entries };
   }
   if (isSeq(node)) {
-    return { k: 'seq', line: lineOf(node), items: node.items.map((it) => toTree(doc, it, lc, depth + 1)) };
+    return { k: 'seq', line: lineOf(node), items: node.items.map((it) => toTree(doc, it, lc, depth + 1, budget)) };
   }
   throw new YamlShapeError('unsupported YAML node', 0);
 }
