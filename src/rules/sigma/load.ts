@@ -1,5 +1,5 @@
 /** Load Sigma files and directories (recursively, `.yml` / `.yaml`), in a stable order. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRuleText } from './parse.js';
 import type { LoadResult } from './types.js';
@@ -18,11 +18,12 @@ function collect(path: string, out: string[], errors: LoadResult['rejections']):
     return;
   }
   if (st.isDirectory()) {
-    for (const name of readdirSync(path).sort()) {
-      if (name.startsWith('.')) continue;
-      const p = join(path, name);
-      const s = statSync(p);
-      if (s.isDirectory() || /\.ya?ml$/i.test(name)) collect(p, out, errors);
+    const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of entries) {
+      if (d.name.startsWith('.')) continue;
+      const p = join(path, d.name);
+      if (d.isDirectory()) collect(p, out, errors);
+      else if (/\.ya?ml$/i.test(d.name) && (d.isFile() || d.isSymbolicLink())) out.push(p);
     }
   } else {
     out.push(path);
@@ -37,12 +38,17 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
   for (const file of files) {
     let text: string;
     try {
-      const size = statSync(file).size;
-      if (size > max) {
-        result.rejections.push({ file, line: 0, reason: `file is ${size} bytes, over the ${max}-byte limit` });
-        continue;
+      const fd = openSync(file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        if (size > max) {
+          result.rejections.push({ file, line: 0, reason: `file is ${size} bytes, over the ${max}-byte limit` });
+          continue;
+        }
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
       }
-      text = readFileSync(file, 'utf8');
     } catch (e) {
       result.rejections.push({ file, line: 0, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;

@@ -36,7 +36,19 @@ export interface CompiledRegex {
  * honoured natively by RE2. Features RE2 lacks (lookaround, backreferences) are errors naming the
  * pattern: the Sigma spec excludes them from the supported flavor anyway.
  */
+const cache = new Map<string, CompiledRegex>();
+
 export function compileRegex(pattern: string, flags: RegexFlags): CompiledRegex {
+  // Validation at load time and compilation later see the same patterns: compile each once.
+  const key = `${flags.i ? 'i' : ''}${flags.m ? 'm' : ''}${flags.s ? 's' : ''}/${pattern}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const compiled = compileUncached(pattern, flags);
+  if (cache.size < 10_000) cache.set(key, compiled);
+  return compiled;
+}
+
+function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {
   let f = 0;
   if (flags.i) f |= RE2JS.CASE_INSENSITIVE;
   if (flags.m) f |= RE2JS.MULTILINE;
