@@ -10,7 +10,7 @@ import { conditionIdentifiers } from './condition.js';
 import type { ParsedDetection, SearchNode } from './detection.js';
 import { eventText } from './event-text.js';
 import { cidrContains } from './ip.js';
-import type { DetectionItem, SigmaValue, TimePart } from './modifiers.js';
+import { MAX_EXPANSION, type DetectionItem, type SigmaValue, type TimePart } from './modifiers.js';
 import { compileRegex } from './regex.js';
 import type { CompiledRule, SigmaFilter, SigmaRule } from './types.js';
 import { compileGlob, longestLiteral, normalizeParts, parseSigmaString, surroundWithAny, type StringPart } from './wildcard.js';
@@ -39,8 +39,28 @@ type ElemTest = (x: unknown, low: string | undefined) => boolean;
 /** A test of the whole field value (missing, arrays included). */
 type ValueTest = (v: unknown, ev: unknown) => boolean;
 
+/**
+ * Lowercased field values, shared by every rule that reads the same value of the same event: a
+ * thousand rules testing `Image` lowercase it once, not a thousand times. V8 caches a string's hash
+ * in the string, so the lookup for the same value object is cheap. Bounded: cleared when full.
+ */
+const lowerCache = new Map<string, string>();
+const LOWER_CACHE_MAX = 20_000;
+const LOWER_CACHE_MAX_LEN = 8192;
+
+function lowerStr(s: string): string {
+  if (s.length > LOWER_CACHE_MAX_LEN) return s.toLowerCase();
+  let l = lowerCache.get(s);
+  if (l === undefined) {
+    l = s.toLowerCase();
+    if (lowerCache.size >= LOWER_CACHE_MAX) lowerCache.clear();
+    lowerCache.set(s, l);
+  }
+  return l;
+}
+
 function lowerOf(x: unknown): string | undefined {
-  if (typeof x === 'string') return x.toLowerCase();
+  if (typeof x === 'string') return lowerStr(x);
   if (typeof x === 'number' || typeof x === 'bigint') return String(x);
   if (typeof x === 'boolean') return x ? 'true' : 'false';
   return undefined;
@@ -100,6 +120,9 @@ function expandPlaceholders(parts: StringPart[], placeholders: Record<string, st
     if (values === undefined) throw new CompileError(`placeholder '%${p.name}%' has no value (configure it in placeholders)`, line);
     if (values.length === 0) throw new CompileError(`placeholder '%${p.name}%' has an empty value list`, line);
     const parsed = values.map(parseSigmaString);
+    if (out.length * parsed.length > MAX_EXPANSION) {
+      throw new CompileError(`placeholder '%${p.name}%' would expand the value to more than ${MAX_EXPANSION} alternatives`, line);
+    }
     out = out.flatMap((o) => parsed.map((v) => [...o, ...v]));
   }
   return out.map(normalizeParts);

@@ -149,6 +149,9 @@ export function base64Offsets(data: Buffer): string[] {
   return out;
 }
 
+/** Most alternatives one written value may expand to (windash is 5^n in the number of flags). */
+export const MAX_EXPANSION = 4096;
+
 /** windash: every `-` or `/` that starts a word after a non-word character, in all five dash forms. */
 export function windashVariants(parts: StringPart[]): StringPart[][] {
   let variants: StringPart[][] = [[]];
@@ -172,6 +175,10 @@ export function windashVariants(parts: StringPart[]): StringPart[][] {
       }
     }
     pieces.push(acc);
+    const flags = pieces.filter((x) => x === null).length;
+    if (variants.length * DASHES.length ** flags > MAX_EXPANSION) {
+      throw new ModifierError(`windash would expand the value to more than ${MAX_EXPANSION} variants (${flags} dashes)`);
+    }
     let texts = [''];
     for (const piece of pieces) {
       if (piece === null) texts = texts.flatMap((t) => DASHES.map((d) => t + d));

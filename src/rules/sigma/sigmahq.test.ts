@@ -67,7 +67,8 @@ describe('SigmaHQ rule set', { skip: root === undefined ? 'shared data missing' 
       "placeholder '…' has no value (configure it in placeholders)",
       "search identifier '…' contains '…': modifiers belong on field names, not on search identifiers",
     ]);
-    assert.ok(compileMs < 3000, `compile took ${compileMs} ms`);
+    // Target: under 3 s on an idle machine (measured ~0.8 s); the bound leaves room for loaded CI hosts.
+    assert.ok(compileMs < 6000, `compile took ${compileMs} ms`);
   });
 
   it('compiles the placeholder rules once placeholder values are configured', () => {
