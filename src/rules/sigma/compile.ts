@@ -229,8 +229,14 @@ function wholeTest(v: SigmaValue, ctx: Ctx, item: DetectionItem): ValueTest {
       const cmp = (a: string, b: string): boolean =>
         start && end ? a.includes(b) : start ? a.startsWith(b) : end ? a.endsWith(b) : a === b;
       const anyPair = (a: unknown, b: unknown): boolean => {
-        if (Array.isArray(a)) return a.some((el) => anyPair(el, b));
-        if (Array.isArray(b)) return b.some((el) => anyPair(a, el));
+        if (Array.isArray(a)) {
+          for (const el of a) if (anyPair(el, b)) return true;
+          return false;
+        }
+        if (Array.isArray(b)) {
+          for (const el of b) if (anyPair(a, el)) return true;
+          return false;
+        }
         const la = lowerOf(a);
         const lb = lowerOf(b);
         return la !== undefined && lb !== undefined && cmp(la, lb);
@@ -278,8 +284,18 @@ function elemGroup(tests: ElemTest[], link: 'and' | 'or'): ValueTest {
   return (v) => {
     if (v === undefined || v === null) return false;
     if (Array.isArray(v)) {
-      const lows = v.map(lowerOf);
-      return tests.every((t) => v.some((el, i) => t(el, lows[i])));
+      // Each value must match some element (AND of per-value ORs, as pySigma links them).
+      for (const t of tests) {
+        let hit = false;
+        for (const el of v) {
+          if (t(el, lowerOf(el))) {
+            hit = true;
+            break;
+          }
+        }
+        if (!hit) return false;
+      }
+      return true;
     }
     const low = lowerOf(v);
     for (const t of tests) if (!t(v, low)) return false;
@@ -306,8 +322,12 @@ function keywordTest(v: SigmaValue, item: DetectionItem): Pred {
       return (ev) => eventText(ev).joinedLower.includes(needle);
     }
     const g = compileGlob(parts, !v.cased);
-    if (v.cased) return (ev) => eventText(ev).raw.some(g);
-    return (ev) => eventText(ev).lower.some(g);
+    const anyString = (list: string[]): boolean => {
+      for (const s of list) if (g(s)) return true;
+      return false;
+    };
+    if (v.cased) return (ev) => anyString(eventText(ev).raw);
+    return (ev) => anyString(eventText(ev).lower);
   }
   if (v.t === 're') {
     let re;
@@ -316,7 +336,10 @@ function keywordTest(v: SigmaValue, item: DetectionItem): Pred {
     } catch (e) {
       throw new CompileError((e as Error).message, item.line);
     }
-    return (ev) => eventText(ev).raw.some((s) => re.test(s));
+    return (ev) => {
+      for (const s of eventText(ev).raw) if (re.test(s)) return true;
+      return false;
+    };
   }
   throw new CompileError(`keyword search cannot use a ${v.t} value`, item.line);
 }
@@ -332,6 +355,19 @@ function allOf(preds: Pred[]): Pred {
   if (preds.length === 1) return preds[0] as Pred;
   return (ev) => {
     for (const p of preds) if (!p(ev)) return false;
+    return true;
+  };
+}
+
+function anyValueTest(tests: ValueTest[]): ValueTest {
+  return (x, ev) => {
+    for (const t of tests) if (t(x, ev)) return true;
+    return false;
+  };
+}
+function allValueTests(tests: ValueTest[]): ValueTest {
+  return (x, ev) => {
+    for (const t of tests) if (!t(x, ev)) return false;
     return true;
   };
 }
@@ -357,7 +393,7 @@ function compileItem(item: DetectionItem, ctx: Ctx): { pred: Pred; literals: str
         const et = ets[i];
         return et ? elemGroup([et], 'or') : wholeTest(v, ctx, item);
       });
-      whole.push(vts.length === 1 ? (vts[0] as ValueTest) : (x, ev) => vts.some((t) => t(x, ev)));
+      whole.push(vts.length === 1 ? (vts[0] as ValueTest) : anyValueTest(vts));
     }
   }
   const tests: ValueTest[] = [];
@@ -365,8 +401,8 @@ function compileItem(item: DetectionItem, ctx: Ctx): { pred: Pred; literals: str
   tests.push(...whole);
   let inner: ValueTest;
   if (tests.length === 1) inner = tests[0] as ValueTest;
-  else if (item.link === 'and') inner = (x, ev) => tests.every((t) => t(x, ev));
-  else inner = (x, ev) => tests.some((t) => t(x, ev));
+  else if (item.link === 'and') inner = allValueTests(tests);
+  else inner = anyValueTest(tests);
   const pred: Pred = item.negated ? (ev) => !inner(acc(ev), ev) : (ev) => inner(acc(ev), ev);
   return { pred, literals };
 }

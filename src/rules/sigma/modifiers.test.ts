@@ -51,6 +51,14 @@ describe('plain values', () => {
     const d = `sel:\n    ip|startswith: '10.'\ncondition: sel`;
     assert.equal(m(d, { ip: ['192.168.1.1', '10.1.1.1'] }), true);
     assert.equal(m(d, { ip: ['192.168.1.1'] }), false);
+    assert.equal(m(d, { ip: [] }), false);
+    const all = `sel:\n    tags|all: [a, b]\ncondition: sel`;
+    assert.equal(m(all, { tags: ['B', 'c', 'a'] }), true);
+    assert.equal(m(all, { tags: ['a', 'c'] }), false);
+    const refs = `sel:\n    x|fieldref: [y, z]\ncondition: sel`;
+    assert.equal(m(refs, { x: 'v', y: 'w', z: 'V' }), true);
+    assert.equal(m(refs, { x: 'v', y: 'w' }), false);
+    assert.equal(m(`sel:\n    x|fieldref: y\ncondition: sel`, { x: ['p', 'q'], y: ['r', 'Q'] }), true);
   });
 });
 

@@ -235,6 +235,20 @@ detection:
   });
 });
 
+describe('spec example rules', () => {
+  it('loads and compiles the rule examples of the spec test suite', (t) => {
+    const dir = requireSharedData('sigma-spec', 'tests', 'schema', 'rules');
+    if (dir === undefined) return t.skip('shared data missing');
+    const r = loadRules([dir]);
+    assert.deepEqual(r.rejections, []);
+    assert.equal(r.rules.length, readdirSync(dir).filter((f) => f.endsWith('.yml')).length);
+    for (const rule of r.rules) {
+      const c = compileRule(rule, { resolver: pathResolver });
+      if (isRejection(c)) assert.fail(`${rule.file}: ${c.reason}`);
+    }
+  });
+});
+
 describe('filter documents', () => {
   it('parses the spec test filters', (t) => {
     const dir = requireSharedData('sigma-spec', 'tests', 'schema', 'filter');
