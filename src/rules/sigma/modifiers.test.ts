@@ -47,6 +47,20 @@ describe('plain values', () => {
     assert.equal(m(e, {}), false);
     assert.equal(m(e, { a: null }), false);
   });
+  it("the spec's null/empty example: selection_main and 1 of selection_empty*", () => {
+    const d = `selection_main:\n    FieldA: 'something'\nselection_empty1:\n    FieldB: ''\nselection_empty2:\n    FieldB: null\ncondition: selection_main and 1 of selection_empty*`;
+    assert.equal(m(d, { FieldA: 'something', FieldB: '' }), true);
+    assert.equal(m(d, { FieldA: 'something' }), true);
+    assert.equal(m(d, { FieldA: 'something', FieldB: null }), true);
+    assert.equal(m(d, { FieldA: 'something', FieldB: 'x' }), false);
+    assert.equal(m(d, { FieldB: '' }), false);
+  });
+  it("the spec's EventLog example: Security and (517 or 1102)", () => {
+    const d = `selection:\n    EventLog: Security\n    EventID:\n        - 517\n        - 1102\ncondition: selection`;
+    assert.equal(m(d, { EventLog: 'security', EventID: 1102 }), true);
+    assert.equal(m(d, { EventLog: 'Security', EventID: 4624 }), false);
+    assert.equal(m(d, { EventLog: 'System', EventID: 517 }), false);
+  });
   it('array field values match if any element matches', () => {
     const d = `sel:\n    ip|startswith: '10.'\ncondition: sel`;
     assert.equal(m(d, { ip: ['192.168.1.1', '10.1.1.1'] }), true);

@@ -96,7 +96,8 @@ custom_field: allowed by the spec
     ['bad regex', RULE.replace("Image|endswith: '\\rar.exe'", "Image|re: '[a-'"), /invalid regular expression '\[a-'/, 8],
     ['empty selection', RULE.replace(/ {4}sel:\n.*\n/, '    sel:\n'), /search identifier 'sel' is empty/, 7],
     ['condition not a string', RULE.replace('condition: sel', 'condition: {a: b}'), /condition must be a string or a non-empty list of strings/, 9],
-    ['legacy action', 'action: global\n' + RULE, /legacy Sigma v1 multi-document collections/, 1],
+    ['unknown action', 'action: sometimes\n' + RULE, /unknown collection action 'sometimes'/, 1],
+    ['repeat with nothing before', 'action: repeat\n' + RULE, /'action: repeat' without a previous rule document/, 1],
     ['timeframe', RULE.replace('    condition: sel', '    timeframe: 5m\n    condition: sel | count() > 5'), /'timeframe' in detection .* unsupported/, 9],
     ['aggregation', RULE.replace('condition: sel', 'condition: sel | count() by x > 5'), /aggregation expressions .* use a correlation rule/, 9],
     ['document is a list', '- a\n- b\n', /must be a YAML map, found a list/, 1],
@@ -110,6 +111,54 @@ custom_field: allowed by the spec
       assert.equal(r.line, line, `line for ${what}: ${r.reason}`);
     });
   }
+
+  it('merges Sigma v1 collections: global into later documents, repeat over the previous one, reset', () => {
+    const text = `action: global
+title: Shared title
+logsource:
+    product: windows
+    service: security
+detection:
+    selection:
+        EventID: 4624
+    condition: selection and filter
+---
+id: 11111111-1111-4111-8111-111111111111
+detection:
+    filter:
+        LogonType: 3
+---
+action: repeat
+id: 22222222-2222-4222-8222-222222222222
+detection:
+    filter:
+        LogonType: 10
+---
+action: reset
+---
+title: Standalone
+logsource:
+    product: linux
+detection:
+    sel:
+        a: b
+    condition: sel
+`;
+    const r = parseRuleText(text, 'collection.yml');
+    assert.deepEqual(r.rejections, []);
+    assert.deepEqual(
+      r.rules.map((x) => [x.id, x.title, x.logsource, x.detection, x.line]),
+      [
+        ['11111111-1111-4111-8111-111111111111', 'Shared title', { product: 'windows', service: 'security' }, { selection: { EventID: 4624 }, condition: 'selection and filter', filter: { LogonType: 3 } }, 11],
+        ['22222222-2222-4222-8222-222222222222', 'Shared title', { product: 'windows', service: 'security' }, { selection: { EventID: 4624 }, condition: 'selection and filter', filter: { LogonType: 10 } }, 16],
+        [undefined, 'Standalone', { product: 'linux' }, { sel: { a: 'b' }, condition: 'sel' }, 24],
+      ],
+    );
+    const c = compileRule(r.rules[1]!, { resolver: pathResolver });
+    if (isRejection(c)) assert.fail(c.reason);
+    assert.equal(c.predicate({ EventID: 4624, LogonType: 10 }), true);
+    assert.equal(c.predicate({ EventID: 4624, LogonType: 3 }), false);
+  });
 
   it('puts the rule id on rejections when it is readable', () => {
     const r = only(RULE.replace('condition: sel', 'condition: nope'));

@@ -269,6 +269,10 @@ export function parseRuleText(text: string, file: string): LoadResult {
     return out;
   }
   let nonEmpty = 0;
+  // Sigma v1 collections: `action: global` documents are merged into every later document until
+  // `action: reset`; `action: repeat` merges into the previous document (sigmac's semantics).
+  let globals: YMap | null = null;
+  let previous: YMap | null = null;
   for (const doc of docs) {
     const contents = doc.contents as { range?: [number, number, number] } | null;
     const line = lc.linePos(contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
@@ -295,16 +299,34 @@ export function parseRuleText(text: string, file: string): LoadResult {
       reject(line, `a Sigma document must be a YAML map, found a ${tree.k === 'seq' ? 'list' : 'scalar'}`);
       continue;
     }
+    const action = entry(tree, 'action');
+    if (action !== undefined) {
+      const own: YMap = { ...tree, entries: tree.entries.filter((e) => e.key !== 'action') };
+      const verb = action.value.k === 'scalar' ? action.value.value : null;
+      if (verb === 'global') {
+        globals = globals === null ? own : mergeMaps(globals, own);
+        continue;
+      }
+      if (verb === 'reset') {
+        globals = null;
+        continue;
+      }
+      if (verb !== 'repeat') {
+        reject(action.keyLine, `unknown collection action '${String(verb)}' (allowed: global, reset, repeat)`);
+        continue;
+      }
+      if (previous === null) {
+        reject(action.keyLine, "'action: repeat' without a previous rule document to repeat");
+        continue;
+      }
+      tree = mergeMaps(previous, own);
+    } else if (globals !== null) {
+      tree = mergeMaps(globals, tree);
+    }
+    previous = tree;
     const idEntry = entry(tree, 'id');
     const ruleId = idEntry?.value.k === 'scalar' && typeof idEntry.value.value === 'string' ? idEntry.value.value : undefined;
     try {
-      const action = entry(tree, 'action');
-      if (action !== undefined) {
-        throw new Invalid(
-          action.keyLine,
-          "legacy Sigma v1 multi-document collections ('action: global/repeat/reset') are unsupported: write each rule as a standalone document",
-        );
-      }
       if (entry(tree, 'correlation') !== undefined) out.correlations.push(parseCorrelation(tree, file, line));
       else if (entry(tree, 'filter') !== undefined && entry(tree, 'detection') === undefined) out.filters.push(parseFilter(tree, file, line));
       else if (entry(tree, 'detection') !== undefined) out.rules.push(parseRule(tree, file, line));
@@ -316,4 +338,16 @@ export function parseRuleText(text: string, file: string): LoadResult {
   }
   if (nonEmpty === 0) reject(1, 'file contains no YAML document');
   return out;
+}
+
+/** Deep merge of two maps: `over` wins, except that maps under the same key merge recursively. */
+function mergeMaps(base: YMap, over: YMap): YMap {
+  const entries = base.entries.map((e) => {
+    const o = over.entries.find((x) => x.key === e.key);
+    if (o === undefined) return e;
+    if (e.value.k === 'map' && o.value.k === 'map') return { ...o, value: mergeMaps(e.value, o.value) };
+    return o;
+  });
+  for (const o of over.entries) if (!base.entries.some((e) => e.key === o.key)) entries.push(o);
+  return { k: 'map', line: over.line, entries };
 }
