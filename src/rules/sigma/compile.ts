@@ -9,6 +9,7 @@ import type { ConditionNode } from './condition.js';
 import { conditionIdentifiers } from './condition.js';
 import type { ParsedDetection, SearchNode } from './detection.js';
 import { eventText } from './event-text.js';
+import { compileContainsAny } from './multi-contains.js';
 import { cidrContains } from './ip.js';
 import { MAX_EXPANSION, type DetectionItem, type SigmaValue, type TimePart } from './modifiers.js';
 import { compileRegex } from './regex.js';
@@ -372,19 +373,71 @@ function allValueTests(tests: ValueTest[]): ValueTest {
   };
 }
 
+const MULTI_CONTAINS_MIN = 16;
+
+/** The lowercased needle of a case-insensitive `*text*` value, if it is one. */
+function containsNeedle(v: SigmaValue): string | undefined {
+  if (v.t !== 'str' || v.cased || v.parts.length !== 3) return undefined;
+  const [a, b, c] = v.parts;
+  return a?.t === 'any' && b?.t === 'lit' && c?.t === 'any' ? b.s.toLowerCase() : undefined;
+}
+
+/** A keyword value searchable as one needle over the NUL-joined event text (keywords are contains). */
+function keywordNeedle(v: SigmaValue): string | undefined {
+  if (v.t !== 'str' || v.cased) return undefined;
+  const mid = surroundWithAny(v.parts, true, true).slice(1, -1);
+  const only = mid[0];
+  return mid.length === 1 && only?.t === 'lit' && !only.s.includes('\u0000') ? only.s.toLowerCase() : undefined;
+}
+
+/** The lowercased text an exact, case-insensitive value matches, if it is one. */
+function exactKey(v: SigmaValue): string | undefined {
+  if (v.t === 'str' && !v.cased && v.parts.every((p) => p.t === 'lit')) return (v.parts[0]?.t === 'lit' ? v.parts[0].s : '').toLowerCase();
+  if (v.t === 'num' && String(v.n) === v.text) return v.text;
+  return undefined;
+}
+
 function compileItem(item: DetectionItem, ctx: Ctx): { pred: Pred; literals: string[][] } {
   const values = item.values.map((alts) => expandValue(alts, ctx, item.line));
   const literals = item.negated ? [] : itemLiterals(values, item.link);
   if (item.field === null) {
-    const perValue = values.map((alts) => anyOf(alts.map((v) => keywordTest(v, item))));
-    return { pred: item.link === 'and' ? allOf(perValue) : anyOf(perValue), literals };
+    let rest = values;
+    const preds: Pred[] = [];
+    if (item.link === 'or') {
+      const needles = values.flatMap((alts) => alts.map(keywordNeedle)).filter((n): n is string => n !== undefined);
+      if (needles.length >= MULTI_CONTAINS_MIN) {
+        const any = compileContainsAny(needles);
+        preds.push((ev) => any(eventText(ev).joinedLower));
+        rest = values.map((alts) => alts.filter((v) => keywordNeedle(v) === undefined)).filter((alts) => alts.length > 0);
+      }
+    }
+    const perValue = rest.map((alts) => anyOf(alts.map((v) => keywordTest(v, item))));
+    if (item.link === 'and') return { pred: allOf(perValue), literals };
+    return { pred: anyOf([...preds, ...perValue]), literals };
   }
   const acc = accessorFor(ctx, item.field, item.line);
   // Written values whose alternatives are all element tests are grouped so the field is read and
   // lowercased once per item; null / exists / fieldref test the whole value.
   const elemValues: ElemTest[] = [];
   const whole: ValueTest[] = [];
-  for (const alts of values) {
+  let rest = values;
+  if (item.link === 'or') {
+    // Long OR lists of exact values (domains, file names, event ids) become one Set lookup.
+    const exact = new Set<string>();
+    for (const alts of values) for (const v of alts) if (exactKey(v) !== undefined) exact.add(exactKey(v) as string);
+    if (exact.size >= 8) {
+      elemValues.push((_x, low) => low !== undefined && exact.has(low));
+      rest = rest.map((alts) => alts.filter((v) => exactKey(v) === undefined)).filter((alts) => alts.length > 0);
+    }
+    // Long OR lists of `contains` needles (hashes, tool names) become one Aho-Corasick pass.
+    const needles = rest.flatMap((alts) => alts.map(containsNeedle)).filter((n): n is string => n !== undefined);
+    if (needles.length >= MULTI_CONTAINS_MIN) {
+      const any = compileContainsAny(needles);
+      elemValues.push((_x, low) => low !== undefined && any(low));
+      rest = rest.map((alts) => alts.filter((v) => containsNeedle(v) === undefined)).filter((alts) => alts.length > 0);
+    }
+  }
+  for (const alts of rest) {
     const ets = alts.map((v) => elemTest(v, item));
     if (ets.every((t): t is ElemTest => t !== null)) {
       elemValues.push(orElem(ets));

@@ -32,6 +32,34 @@ describe('plain values', () => {
     assert.equal(m(b, { Enabled: 'True' }), true);
     assert.equal(m(b, { Enabled: false }), false);
   });
+  it('long value lists (exact values, numbers, wildcards mixed) behave like short ones', () => {
+    const d = `sel:\n    q: [a.com, b.com, c.com, d.com, e.com, f.com, g.com, h.com, 4624, 0x17, '*.evil.net', '']\ncondition: sel`;
+    assert.equal(m(d, { q: 'G.COM' }), true);
+    assert.equal(m(d, { q: 4624 }), true);
+    assert.equal(m(d, { q: '4624' }), true);
+    assert.equal(m(d, { q: '0x17' }), true);
+    assert.equal(m(d, { q: 23 }), true);
+    assert.equal(m(d, { q: 'x.EVIL.net' }), true);
+    assert.equal(m(d, { q: '' }), true);
+    assert.equal(m(d, { q: 'a.co' }), false);
+    assert.equal(m(d, { q: 46240 }), false);
+    assert.equal(m(d, {}), false);
+  });
+  it('long contains lists and long keyword lists behave like short ones', () => {
+    const tools = Array.from({ length: 40 }, (_, i) => `tool${i}x`);
+    const d = `sel:\n    c|contains:\n${tools.map((t) => `        - '${t}'`).join('\n')}\n        - 'a*b'\n        - ''\ncondition: sel`;
+    const c = compile(d.replace("        - ''\n", ''));
+    assert.equal(c.predicate({ c: 'run TOOL39X now' }), true);
+    assert.equal(c.predicate({ c: 'run tool3x' }), true);
+    assert.equal(c.predicate({ c: 'run tool40x' }), false);
+    assert.equal(c.predicate({ c: 'xxaQQbxx' }), true);
+    assert.equal(c.predicate({ c: 42 }), false);
+    assert.equal(compile(d).predicate({ c: 'anything' }), true);
+    const kw = compile(`keywords:\n${tools.map((t) => `    - '${t}'`).join('\n')}\n    - 'sekurlsa*logon'\ncondition: keywords`);
+    assert.equal(kw.predicate({ a: 'x', b: { c: 'ran Tool7X' } }), true);
+    assert.equal(kw.predicate({ a: 'sekurlsa::logonpasswords' }), true);
+    assert.equal(kw.predicate({ a: 'tool', b: '7x' }), false);
+  });
   it('keeps the written form of non-decimal numbers (0x17 is not 23 as text)', () => {
     const d = `sel:\n    TicketEncryptionType: 0x17\ncondition: sel`;
     assert.equal(m(d, { TicketEncryptionType: '0x17' }), true);
