@@ -1,0 +1,63 @@
+/** Load Sigma files and directories (recursively, `.yml` / `.yaml`), in a stable order. */
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRuleText } from './parse.js';
+import type { LoadResult } from './types.js';
+
+export interface LoadOptions {
+  /** Largest file accepted, in bytes (default 4 MiB): a bigger one is rejected, not read. */
+  maxFileBytes?: number;
+}
+
+function collect(path: string, out: string[], errors: LoadResult['rejections']): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    errors.push({ file: path, line: 0, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return;
+  }
+  if (st.isDirectory()) {
+    const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of entries) {
+      if (d.name.startsWith('.')) continue;
+      const p = join(path, d.name);
+      if (d.isDirectory()) collect(p, out, errors);
+      else if (/\.ya?ml$/i.test(d.name) && (d.isFile() || d.isSymbolicLink())) out.push(p);
+    }
+  } else {
+    out.push(path);
+  }
+}
+
+export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
+  const max = opts.maxFileBytes ?? 4 * 1024 * 1024;
+  const result: LoadResult = { rules: [], correlations: [], filters: [], rejections: [] };
+  const files: string[] = [];
+  for (const p of paths) collect(p, files, result.rejections);
+  for (const file of files) {
+    let text: string;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        if (size > max) {
+          result.rejections.push({ file, line: 0, reason: `file is ${size} bytes, over the ${max}-byte limit` });
+          continue;
+        }
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      result.rejections.push({ file, line: 0, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    const r = parseRuleText(text, file);
+    result.rules.push(...r.rules);
+    result.correlations.push(...r.correlations);
+    result.filters.push(...r.filters);
+    result.rejections.push(...r.rejections);
+  }
+  return result;
+}
