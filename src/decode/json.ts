@@ -1,0 +1,95 @@
+/**
+ * One JSON object per record, or a JSON array of objects (one result per element). Recognizes Windows
+ * `evtx_dump` JSON (`Event.System`, attributes under `#attributes`) as `evtx-json` and Winlogbeat /
+ * Elastic Agent documents (`winlog.*`) as `winlogbeat-json`. Nesting deeper than MAX_JSON_DEPTH is
+ * refused before parsing so that no later recursive walk can exhaust the stack.
+ */
+import { decoded, decodeFailure, excerpt } from './result.js';
+import { recordText, skipBlank } from './text.js';
+import type { DecodeOptions, DecodeResult, RawRecord, WireFormat } from './types.js';
+
+const FORMAT = 'json';
+export const MAX_JSON_DEPTH = 512;
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; what: string; message: string };
+
+/** Deepest `{`/`[` nesting in `text`, stopping early once past `limit`. Strings are skipped. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  // Depth can never exceed the number of characters.
+  if (text.length <= limit) return false;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Jump to the closing quote, skipping escaped characters.
+      for (i++; i < n; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+export function parseJsonText(text: string, scope: string = FORMAT): JsonParse {
+  const start = skipBlank(text);
+  if (start >= text.length) return { ok: false, what: 'empty', message: 'record is empty' };
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    return { ok: false, what: 'too_deep', message: `${scope} nests deeper than ${MAX_JSON_DEPTH} levels` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(start === 0 ? text : text.slice(start)) };
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, what: 'syntax', message: `invalid JSON: ${excerpt(detail, 0, 120)}` };
+  }
+}
+
+function isObject(v: unknown): v is RawRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Which JSON dialect an object is. */
+export function classifyJson(obj: RawRecord): WireFormat {
+  const event = obj.Event;
+  if (isObject(event) && isObject(event.System)) return 'evtx-json';
+  if (isObject(obj.winlog)) return 'winlogbeat-json';
+  if (Array.isArray(obj.resourceLogs)) return 'otlp-json';
+  return 'json';
+}
+
+function objectResult(v: unknown, index?: number): DecodeResult {
+  if (!isObject(v)) {
+    const what = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+    const where = index === undefined ? 'record' : `array element ${index}`;
+    return decodeFailure(FORMAT, 'not_object', `${where} is a JSON ${what}, not an object`);
+  }
+  const format = classifyJson(v);
+  // OTLP requests are split by the OTLP decoder; read as plain JSON they are just an object.
+  return decoded(format === 'otlp-json' ? 'json' : format, v);
+}
+
+/** Every object in a record: one for an object, one per element for an array of objects. */
+export function decodeJsonRecords(record: string | Uint8Array, _opts?: DecodeOptions): DecodeResult[] {
+  const r = parseJsonText(recordText(record));
+  if (!r.ok) return [decodeFailure(FORMAT, r.what, r.message)];
+  if (Array.isArray(r.value)) return r.value.map((v, i) => objectResult(v, i));
+  return [objectResult(r.value)];
+}
+
+/** Exactly one object per record; an array of several objects is `decode.json.multiple_records`. */
+export function decodeJson(record: string | Uint8Array, _opts?: DecodeOptions): DecodeResult {
+  const r = parseJsonText(recordText(record));
+  if (!r.ok) return decodeFailure(FORMAT, r.what, r.message);
+  if (Array.isArray(r.value)) {
+    if (r.value.length === 1) return objectResult(r.value[0], 0);
+    return decodeFailure(FORMAT, 'multiple_records', `record is an array of ${r.value.length} values; use decodeRecords to get one result each`);
+  }
+  return objectResult(r.value);
+}
