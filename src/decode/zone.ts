@@ -118,7 +118,8 @@ export function validDate(year: number, month: number, day: number): boolean {
 
 /**
  * UTC epoch milliseconds for a wall-clock time in `zone`, or undefined if the zone is unknown.
- * In a DST gap the earlier offset applies; in an overlap, the first occurrence.
+ * A wall time in a DST gap still resolves (with the offset in force after the gap); in an overlap the
+ * earlier instant wins.
  */
 export function wallClockToUtc(wall: WallClock, zone: string): number | undefined {
   const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
