@@ -89,6 +89,7 @@ export function decodeJson(record: string | Uint8Array, _opts?: DecodeOptions): 
   if (!r.ok) return decodeFailure(FORMAT, r.what, r.message);
   if (Array.isArray(r.value)) {
     if (r.value.length === 1) return objectResult(r.value[0], 0);
+    if (r.value.length === 0) return decodeFailure(FORMAT, 'empty', 'record is an empty array');
     return decodeFailure(FORMAT, 'multiple_records', `record is an array of ${r.value.length} values; use decodeRecords to get one result each`);
   }
   return objectResult(r.value);

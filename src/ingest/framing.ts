@@ -219,6 +219,11 @@ async function* bufferChunks(stream: AsyncIterable<unknown>): AsyncGenerator<Buf
   }
 }
 
+/** A UTF-8 BOM at the very start of a stream is not part of the first record. */
+function withoutBom(chunk: Buffer): { chunk: Buffer; offset: number } {
+  return chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? { chunk: chunk.subarray(3), offset: 3 } : { chunk, offset: 0 };
+}
+
 /** Frame a byte stream into records; see the module comment for the modes. */
 export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, opts: FramingOptions = {}): AsyncGenerator<FramedRecord> {
   const limit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
@@ -243,8 +248,11 @@ export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, o
         break;
       }
     }
-    if (held.length > 0) first = { chunk: held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held), offset: 0 };
+    if (held.length > 0) first = withoutBom(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
     mode = decided ?? 'lines';
+  } else {
+    const next = await it.next();
+    if (!next.done) first = withoutBom(next.value);
   }
   if (mode === 'json-stream') yield* jsonStream(rest, limit, first);
   else yield* lines(rest, limit, first);
