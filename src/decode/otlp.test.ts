@@ -112,7 +112,7 @@ test('bad protobuf: truncated at every cut point, wrong wire types, text instead
 
 test('protobuf AnyValue nesting is bounded', () => {
   // AnyValue{array_value: ArrayValue{values: [AnyValue{...}]}} nested 100 times.
-  let inner = Uint8Array.from([0x0a, 0x01, 0x78]); // string_value "x"
+  let inner: Uint8Array = Uint8Array.from([0x0a, 0x01, 0x78]); // string_value "x"
   const wrap = (field: number, body: Uint8Array): Uint8Array => {
     const len: number[] = [];
     let n = body.length;

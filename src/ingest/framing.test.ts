@@ -92,7 +92,7 @@ test('json-stream: an oversized document is cut, skipped to its end, and the nex
 
 test('auto: the first non-blank byte decides, a BOM is skipped', async () => {
   assert.deepEqual((await frame('\ufeff\n  {"a":\n1}\n{"b":2}', { mode: 'auto' })).map((r) => r.text), ['{"a":\n1}', '{"b":2}']);
-  assert.deepEqual((await frame(['', '\n', 'CEF:0|a|b|c|d|e|f|x=1\nCEF:0|a|b|c|d|e|f|x=2\n'], {})).map((r) => [r.text, r.line]),
+  assert.deepEqual((await frame([Buffer.from(''), Buffer.from('\n'), Buffer.from('CEF:0|a|b|c|d|e|f|x=1\nCEF:0|a|b|c|d|e|f|x=2\n')], {})).map((r) => [r.text, r.line]),
     [['CEF:0|a|b|c|d|e|f|x=1', 2], ['CEF:0|a|b|c|d|e|f|x=2', 3]]);
   assert.deepEqual(await frame('', {}), []);
   assert.deepEqual(await frame(' \n\n', {}), []);
