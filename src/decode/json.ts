@@ -40,6 +40,12 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 export function parseJsonText(text: string, scope: string = FORMAT): JsonParse {
   const start = skipBlank(text);
   if (start >= text.length) return { ok: false, what: 'empty', message: 'record is empty' };
+  const first = text.charCodeAt(start);
+  // Records are objects or arrays of objects; refusing anything else here also spares JSON.parse's
+  // costly exception on every non-JSON line that reaches a JSON decoder.
+  if (first !== 0x7b && first !== 0x5b) {
+    return { ok: false, what: 'not_object', message: `record starts with "${excerpt(text, start, 12)}", not { or [` };
+  }
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
     return { ok: false, what: 'too_deep', message: `${scope} nests deeper than ${MAX_JSON_DEPTH} levels` };
   }

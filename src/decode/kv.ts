@@ -33,6 +33,8 @@ export function parseKv(text: string, start = 0): KvParse {
     }
     if (text.charCodeAt(i) !== 0x3d || i === keyStart) {
       // Not a pair: a word of the previous unquoted value, or stray text before the first pair.
+      // A word that starts with `=` runs to the next space so that the scan always advances.
+      while (i < n && !isSpace(text.charCodeAt(i))) i++;
       const word = text.slice(keyStart, i);
       if (lastBare === undefined) {
         return { ok: false, what: 'bad_pair', message: `"${excerpt(word, 0, 30)}" at offset ${keyStart} is not key=value` };

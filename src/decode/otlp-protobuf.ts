@@ -11,10 +11,9 @@ import type { DecodeOptions, DecodeResult, RawRecord } from './types.js';
 
 const FORMAT = 'otlp-protobuf';
 
-class WireError extends Error {
-  constructor(readonly what: string, message: string) {
-    super(message);
-  }
+/** Thrown inside the reader and caught at the top; not an Error, so no stack trace is captured per bad record. */
+class WireError {
+  constructor(readonly what: string, readonly message: string) {}
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

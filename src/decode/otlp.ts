@@ -11,7 +11,10 @@ import type { DecodeOptions, DecodeResult, RawRecord } from './types.js';
 
 const FORMAT = 'otlp-json';
 
-class OtlpShapeError extends Error {}
+/** Thrown inside the walk and caught at the top; not an Error, so no stack trace is captured per bad record. */
+class OtlpShapeError {
+  constructor(readonly message: string) {}
+}
 
 function isObject(v: unknown): v is RawRecord {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -143,7 +143,7 @@ function skipSpaces(text: string, i: number): number {
 
 /** Take `%ASA-6-302013:` off the front of `rest` into parts.cisco; returns the message after it. */
 function ciscoMnemonic(parts: SyslogParts, rest: string): string {
-  const m = CISCO_MNEMONIC.exec(rest);
+  const m = CISCO_MNEMONIC.exec(rest.length > 160 ? rest.slice(0, 160) : rest);
   if (!m) return rest;
   parts.cisco = { ...parts.cisco, facility: m[1], severity: Number(m[2]), mnemonic: m[3] };
   return rest.slice(m[0].length);
@@ -246,7 +246,7 @@ export function parseRfc3164(text: string, opts?: DecodeOptions): Rfc3164Parse {
 
 function tagAndMessage(parts: SyslogParts, rest: string): string {
   if (rest.charCodeAt(0) === 0x25) return ciscoMnemonic(parts, rest);
-  const tag = TAG.exec(rest);
+  const tag = TAG.exec(rest.length > 300 ? rest.slice(0, 300) : rest);
   if (!tag) return rest;
   parts.app_name = tag[1];
   if (tag[2] !== undefined && tag[2] !== '') parts.procid = tag[2];

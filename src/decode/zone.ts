@@ -110,7 +110,8 @@ export function isKnownZone(zone: string): boolean {
 
 /** Is this a real calendar date (no 31 April, no 29 February in a common year)? */
 export function validDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
+  // Years below 1000 are never real log times, and Date.UTC would read 0-99 as 1900-1999.
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
   const days = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28)
     : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return day <= days;
