@@ -5,7 +5,7 @@
  * never a silent fallback to another decoder.
  */
 import { parseCef } from './cef.js';
-import { decodeJsonRecords, classifyJson, parseJsonText } from './json.js';
+import { decodeJsonRecords, classifyJson, jsonValueResults, parseJsonText } from './json.js';
 import { looksLikeKv, parseKv } from './kv.js';
 import { parseLeef } from './leef.js';
 import { single, splitOtlpJson, splitOtlpJsonValue } from './otlp.js';
@@ -89,7 +89,7 @@ function jsonRecords(text: string): DecodeResult[] {
   if (typeof v === 'object' && v !== null && !Array.isArray(v) && classifyJson(v as RawRecord) === 'otlp-json') {
     return splitOtlpJsonValue(v);
   }
-  return decodeJsonRecords(text);
+  return jsonValueResults(v);
 }
 
 function mismatch(declared: string, sniffed: Sniffed, text: string): DecodeResult[] {

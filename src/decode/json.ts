@@ -22,12 +22,16 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      // Jump to the closing quote, skipping escaped characters.
-      for (i++; i < n; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) i++;
-        else if (s === 0x22) break;
+      // Jump to the closing quote with native indexOf; a quote after an odd run of backslashes is escaped.
+      let q = text.indexOf('"', i + 1);
+      for (;;) {
+        if (q < 0) return false; // unterminated string: JSON.parse will report it
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        if ((q - 1 - b) % 2 === 0) break;
+        q = text.indexOf('"', q + 1);
       }
+      i = q;
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > limit) return true;
     } else if (c === 0x7d || c === 0x5d) {
@@ -81,12 +85,17 @@ function objectResult(v: unknown, index?: number): DecodeResult {
   return decoded(format === 'otlp-json' ? 'json' : format, v);
 }
 
+/** Results for an already-parsed JSON value: one for an object, one per element for an array. */
+export function jsonValueResults(value: unknown): DecodeResult[] {
+  if (Array.isArray(value)) return value.map((v, i) => objectResult(v, i));
+  return [objectResult(value)];
+}
+
 /** Every object in a record: one for an object, one per element for an array of objects. */
 export function decodeJsonRecords(record: string | Uint8Array, _opts?: DecodeOptions): DecodeResult[] {
   const r = parseJsonText(recordText(record));
   if (!r.ok) return [decodeFailure(FORMAT, r.what, r.message)];
-  if (Array.isArray(r.value)) return r.value.map((v, i) => objectResult(v, i));
-  return [objectResult(r.value)];
+  return jsonValueResults(r.value);
 }
 
 /** Exactly one object per record; an array of several objects is `decode.json.multiple_records`. */

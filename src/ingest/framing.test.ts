@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { decodeFramed, frameRecords, type FramedRecord, type FramingOptions } from './framing.js';
+import { decodeFramed, frameRecordBatches, frameRecords, type FramedRecord, type FramingOptions } from './framing.js';
 import { fixturePath } from '../../test/support/fixtures.js';
 import { requireSharedData } from '../../test/support/shared-data.js';
 
@@ -103,4 +103,12 @@ test('lines mode over a real fixture file gives one record per line', async () =
   for await (const r of frameRecords(createReadStream(fixturePath('elastic-beats', 'cef-checkpoint.log'), { highWaterMark: 50 }))) recs.push(r);
   const lines = readFileSync(fixturePath('elastic-beats', 'cef-checkpoint.log'), 'utf8').split('\n').filter(Boolean);
   assert.deepEqual(recs.map((r) => r.text), lines);
+});
+
+test('frameRecordBatches yields the same records, one batch per chunk', async () => {
+  const input = [Buffer.from('a=1\nb=2\nc'), Buffer.from('=3\n'), Buffer.from('d=4')];
+  const batches: FramedRecord[][] = [];
+  for await (const b of frameRecordBatches(Readable.from(input), { mode: 'lines' })) batches.push(b);
+  assert.deepEqual(batches.map((b) => b.map((r) => r.text)), [['a=1', 'b=2'], ['c=3'], ['d=4']]);
+  assert.deepEqual(batches.flat(), await frame(input, { mode: 'lines' }));
 });

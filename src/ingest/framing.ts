@@ -88,7 +88,7 @@ class RecordBuffer {
   }
 }
 
-async function* lines(chunks: AsyncIterable<Buffer>, limit: number, first: { chunk: Buffer; offset: number } | undefined): AsyncGenerator<FramedRecord> {
+async function* lines(chunks: AsyncIterable<Buffer>, limit: number, first: { chunk: Buffer; offset: number } | undefined): AsyncGenerator<FramedRecord[]> {
   const buf = new RecordBuffer(limit);
   let offset = 0; // stream offset of chunk[0]
   let line = 1;
@@ -100,9 +100,22 @@ async function* lines(chunks: AsyncIterable<Buffer>, limit: number, first: { chu
   }
   if (first) offset = first.offset;
   for await (const chunk of all()) {
+    const batch: FramedRecord[] = [];
     let pos = 0;
     while (pos < chunk.length) {
       if (!inRecord) {
+        // Fast path: the whole line is inside this chunk and within the limit.
+        const nl = chunk.indexOf(LF, pos);
+        if (nl >= 0 && nl - pos <= limit) {
+          let end = nl;
+          if (end > pos && chunk[end - 1] === CR) end--;
+          let k = pos;
+          while (k < end && isBlankByte(chunk[k] as number)) k++;
+          if (k < end) batch.push({ text: chunk.toString('utf8', pos, end), offset: offset + pos, line, byteLength: end - pos });
+          line++;
+          pos = nl + 1;
+          continue;
+        }
         buf.start(offset + pos, line);
         inRecord = true;
         blank = true;
@@ -120,11 +133,12 @@ async function* lines(chunks: AsyncIterable<Buffer>, limit: number, first: { chu
       inRecord = false;
       line++;
       pos = nl + 1;
-      if (!blank) yield rec;
+      if (!blank) batch.push(rec);
     }
     offset += chunk.length;
+    if (batch.length > 0) yield batch;
   }
-  if (inRecord && !blank) yield buf.finish(true);
+  if (inRecord && !blank) yield [buf.finish(true)];
 }
 
 /**
@@ -132,7 +146,7 @@ async function* lines(chunks: AsyncIterable<Buffer>, limit: number, first: { chu
  * structure is ASCII, so UTF-8 continuation bytes never look like structure). A raw newline inside a
  * string cannot be valid JSON: the broken document ends there so one bad record cannot swallow the rest.
  */
-async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: { chunk: Buffer; offset: number } | undefined): AsyncGenerator<FramedRecord> {
+async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: { chunk: Buffer; offset: number } | undefined): AsyncGenerator<FramedRecord[]> {
   const buf = new RecordBuffer(limit);
   let offset = first?.offset ?? 0;
   let line = 1;
@@ -148,6 +162,7 @@ async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: 
     yield* chunks;
   }
   for await (const chunk of all()) {
+    const batch: FramedRecord[] = [];
     let i = 0;
     recordStart = 0;
     const n = chunk.length;
@@ -175,7 +190,7 @@ async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: 
         const rec = buf.finish(true);
         line++;
         i = nl + 1;
-        yield rec;
+        batch.push(rec);
         continue;
       }
       let ended = false;
@@ -203,13 +218,14 @@ async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: 
       buf.add(chunk, recordStart, i);
       if (ended) {
         inRecord = false;
-        yield buf.finish(false);
+        batch.push(buf.finish(false));
       }
     }
     if (inRecord && recordIsJunk) buf.add(chunk, recordStart, n);
     offset += n;
+    if (batch.length > 0) yield batch;
   }
-  if (inRecord) yield buf.finish(true);
+  if (inRecord) yield [buf.finish(true)];
 }
 
 async function* bufferChunks(stream: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
@@ -224,8 +240,11 @@ function withoutBom(chunk: Buffer): { chunk: Buffer; offset: number } {
   return chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? { chunk: chunk.subarray(3), offset: 3 } : { chunk, offset: 0 };
 }
 
-/** Frame a byte stream into records; see the module comment for the modes. */
-export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, opts: FramingOptions = {}): AsyncGenerator<FramedRecord> {
+/**
+ * Frame a byte stream into batches of records, one batch per chunk read: the cheap way to consume a
+ * stream (one await per chunk instead of one per record).
+ */
+export async function* frameRecordBatches(stream: Readable | AsyncIterable<unknown>, opts: FramingOptions = {}): AsyncGenerator<FramedRecord[]> {
   const limit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let mode = opts.mode ?? 'auto';
   const it = bufferChunks(stream)[Symbol.asyncIterator]();
@@ -256,6 +275,11 @@ export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, o
   }
   if (mode === 'json-stream') yield* jsonStream(rest, limit, first);
   else yield* lines(rest, limit, first);
+}
+
+/** Frame a byte stream into records, one at a time; see the module comment for the modes. */
+export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, opts: FramingOptions = {}): AsyncGenerator<FramedRecord> {
+  for await (const batch of frameRecordBatches(stream, opts)) yield* batch;
 }
 
 /** Decode a framed record: an oversized one is refused unparsed, as decodeRecords would. */
