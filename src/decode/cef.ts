@@ -11,6 +11,7 @@ import { recordText, skipBlank } from './text.js';
 import type { DecodeOptions, DecodeResult, RawRecord } from './types.js';
 
 const FORMAT = 'cef';
+const VERSION = /^\d{1,3}(?:\.\d{1,3})?$/;
 
 export interface CefRecord {
   version: string;
@@ -115,7 +116,7 @@ export function parseCef(text: string, start: number): CefParse {
     return { ok: false, what: 'bad_header', message: `CEF header has ${fields.length + 1} of 8 fields (Version|Vendor|Product|Version|Signature ID|Name|Severity|Extension)` };
   }
   const version = fields[0] ?? '';
-  if (!/^\d{1,3}(?:\.\d{1,3})?$/.test(version)) {
+  if (!VERSION.test(version)) {
     return { ok: false, what: 'bad_version', message: `CEF version "${excerpt(version, 0, 16)}" is not a number` };
   }
   const ext = text.slice(fieldStart);

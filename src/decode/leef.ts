@@ -12,6 +12,8 @@ import type { DecodeOptions, DecodeResult } from './types.js';
 
 const FORMAT = 'leef';
 const HEX_DELIMITER = /^(?:0x|x)([0-9A-Fa-f]{1,4})$/;
+const ESCAPED_PIPE = /\\\|/g;
+const SPACE_KEY = /[ \t][A-Za-z0-9_.-]+=/;
 
 export interface LeefRecord {
   version: string;
@@ -27,7 +29,7 @@ export interface LeefRecord {
 type LeefParse = { ok: true; leef: LeefRecord } | { ok: false; what: string; message: string };
 
 function unescapePipe(s: string): string {
-  return s.indexOf('\\|') < 0 ? s : s.replace(/\\\|/g, '|');
+  return s.indexOf('\\|') < 0 ? s : s.replace(ESCAPED_PIPE, '|');
 }
 
 /** Read a delimiter spec: a single character, or `x`/`0x` with 1 to 4 hex digits. */
@@ -78,7 +80,7 @@ export function parseLeef(text: string, start: number): LeefParse {
     rest = rest.slice(1);
   }
   const attributes: Record<string, string> = {};
-  if (!rest.includes(delimiter) && /[ \t][A-Za-z0-9_.-]+=/.test(rest)) {
+  if (!rest.includes(delimiter) && SPACE_KEY.test(rest)) {
     const { pairs, strayAt } = parseSpaceDelimitedPairs(rest, false);
     if (strayAt >= 0) return { ok: false, what: 'bad_attribute', message: `attribute text "${excerpt(rest, strayAt, 30)}" is not key=value` };
     Object.assign(attributes, pairs);

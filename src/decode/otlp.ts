@@ -10,6 +10,8 @@ import { recordText } from './text.js';
 import type { DecodeOptions, DecodeResult, RawRecord } from './types.js';
 
 const FORMAT = 'otlp-json';
+const DECIMAL = /^-?\d{1,20}$/;
+const HEX = /^[0-9A-Fa-f]*$/;
 
 /** Thrown inside the walk and caught at the top; not an Error, so no stack trace is captured per bad record. */
 class OtlpShapeError {
@@ -43,7 +45,7 @@ function uint(v: unknown, what: string): number | undefined {
 function bigintOf(v: unknown, what: string): bigint | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
-  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) return BigInt(v);
+  if (typeof v === 'string' && DECIMAL.test(v)) return BigInt(v);
   throw new OtlpShapeError(`${what} must be an integer or a decimal string`);
 }
 
@@ -86,7 +88,7 @@ function keyValues(v: unknown, depth: number): Record<string, unknown> {
 function hexId(v: unknown, what: string): string | undefined {
   const s = str(v, what);
   if (s === undefined) return undefined;
-  if (!/^[0-9A-Fa-f]*$/.test(s)) throw new OtlpShapeError(`${what} must be hex`);
+  if (!HEX.test(s)) throw new OtlpShapeError(`${what} must be hex`);
   return s.toLowerCase();
 }
 

@@ -51,9 +51,16 @@ export function startsWithEmbeddedFormat(text: string, i: number): boolean {
 
 /** Format epoch milliseconds as ISO 8601 UTC, or undefined for an impossible instant. */
 export function isoUtc(ms: number): string | undefined {
+  // Consecutive records usually share their timestamp: remember the last one formatted.
+  if (ms === lastIsoMs) return lastIso;
   if (!Number.isFinite(ms) || ms < -62_135_596_800_000 || ms > 253_402_300_799_999) return undefined;
-  return new Date(ms).toISOString();
+  lastIsoMs = ms;
+  lastIso = new Date(ms).toISOString();
+  return lastIso;
 }
+
+let lastIsoMs = Number.NaN;
+let lastIso: string | undefined;
 
 /** Parse up to `max` decimal digits at `i`; returns [value, next index] or undefined if none. */
 export function readDigits(text: string, i: number, min: number, max: number): [number, number] | undefined {

@@ -15,14 +15,21 @@ import {
 import { syslogFields } from './syslog-rfc5424.js';
 import { recordText } from './text.js';
 import type { DecodeOptions, DecodeResult } from './types.js';
-import { validDate, wallClockToUtc, zoneAbbreviationOffset, type WallClock } from './zone.js';
+import { civilUtcMs, validDate, wallClockToUtc, zoneAbbreviationOffset, type WallClock } from './zone.js';
 
 const FORMAT = 'syslog-rfc3164';
 const DAY_MS = 86_400_000;
 
-const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-};
+/** Month number from three letters, case-insensitive, without allocating a substring. */
+function monthAt(text: string, i: number): number | undefined {
+  const key = ((text.charCodeAt(i) | 0x20) << 16) | ((text.charCodeAt(i + 1) | 0x20) << 8) | (text.charCodeAt(i + 2) | 0x20);
+  return MONTH_KEYS.get(key);
+}
+
+const MONTH_KEYS: ReadonlyMap<number, number> = new Map(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+    .map((m, n) => [(m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), n + 1] as const),
+);
 
 const CISCO_MNEMONIC = /^%([A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*?)-([0-7])-([A-Za-z0-9_]+)(?::[ \t]?|[ \t]|$)/;
 const TAG = /^([^\s[\]:]{1,128})(?:\[([^\]\s]{0,128})\])?:(?:[ \t]|$)/;
@@ -41,7 +48,7 @@ interface Stamp {
 
 function wallToUtc(wall: WallClock, zone: string | number): number | undefined {
   if (typeof zone === 'number') {
-    return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond) - zone * 60_000;
+    return civilUtcMs(wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond) - zone * 60_000;
   }
   return wallClockToUtc(wall, zone);
 }
@@ -62,8 +69,7 @@ function inferYear(wall: Omit<WallClock, 'year'>, zone: string | number, receive
 
 /** `Mmm dd [yyyy] hh:mm:ss[.fff][ ZONE:]` at i. */
 function readBsdStamp(text: string, i: number, zone: string, received: number): Stamp | undefined | 'bad' {
-  const monthKey = text.slice(i, i + 3).toLowerCase();
-  const month = MONTHS[monthKey];
+  const month = monthAt(text, i);
   if (month === undefined || text.charCodeAt(i + 3) !== 0x20) return undefined;
   let j = i + 4;
   if (text.charCodeAt(j) === 0x20) j++; // `Feb  5`

@@ -9,7 +9,7 @@ import {
 } from './syslog-common.js';
 import { recordText } from './text.js';
 import type { DecodeOptions, DecodeResult } from './types.js';
-import { validDate } from './zone.js';
+import { civilUtcMs, validDate } from './zone.js';
 
 const FORMAT = 'syslog-rfc5424';
 
@@ -66,7 +66,7 @@ function readTimestamp(text: string, i: number): [string, number] | undefined {
   const off = readNumericOffset(text, j);
   if (!off) return undefined;
   if (!validDate(y[0], mo[0], d[0]) || h[0] > 23 || mi[0] > 59 || s[0] > 60) return undefined;
-  const utc = Date.UTC(y[0], mo[0] - 1, d[0], h[0], mi[0], Math.min(s[0], 59), ms) - off[0] * 60_000;
+  const utc = civilUtcMs(y[0], mo[0], d[0], h[0], mi[0], Math.min(s[0], 59), ms) - off[0] * 60_000;
   const iso = isoUtc(utc);
   return iso === undefined ? undefined : [iso, off[1]];
 }

@@ -28,6 +28,19 @@ export function zoneAbbreviationOffset(abbr: string): number | undefined {
   return ABBREVIATIONS.get(abbr);
 }
 
+/**
+ * Epoch milliseconds of a UTC civil time, by integer arithmetic (H. Hinnant's days_from_civil): the
+ * hot path of every zone-less syslog stamp, and unlike Date.UTC it does not remap years 0-99.
+ */
+export function civilUtcMs(y: number, m: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
+}
+
 export type ZoneResolver = (wall: WallClock) => number | undefined;
 
 interface IanaZone {
@@ -96,7 +109,7 @@ function ianaOffsetAt(z: IanaZone, utcMs: number): number {
       default: break;
     }
   }
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const asUtc = civilUtcMs(y, mo, d, h === 24 ? 0 : h, mi, s, 0);
   const offset = Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
   if (z.cache.size > 4096) z.cache.clear();
   z.cache.set(key, offset);
@@ -123,8 +136,7 @@ export function validDate(year: number, month: number, day: number): boolean {
  * earlier instant wins.
  */
 export function wallClockToUtc(wall: WallClock, zone: string): number | undefined {
-  const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
-  // Date.UTC maps years 0-99 to 1900-1999; our years come from 4-digit fields, so that never bites.
+  const naive = civilUtcMs(wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
   const fixed = parseFixedOffset(zone);
   if (fixed !== undefined) return naive - fixed * 60_000;
   const z = ianaZone(zone);
