@@ -112,3 +112,7 @@ test('frameRecordBatches yields the same records, one batch per chunk', async ()
   assert.deepEqual(batches.map((b) => b.map((r) => r.text)), [['a=1', 'b=2'], ['c=3'], ['d=4']]);
   assert.deepEqual(batches.flat(), await frame(input, { mode: 'lines' }));
 });
+
+test('json-stream: a stray closer inside a top-level array is its own record (found by the framing fuzz test)', async () => {
+  assert.deepEqual((await frame('[1,}, {"a":2}]\n{"b":3}', { mode: 'json-stream' })).map((r) => r.text), ['1', '}', '{"a":2}', '{"b":3}']);
+});

@@ -215,6 +215,8 @@ async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: 
           if (depth === 0) { i++; ended = true; break; }
         } else if (c === LF) line++;
       }
+      // A stray closer where a value should start (`[1,}`) is a record of its own: always advance.
+      if (ended && i === recordStart && buf.total === 0) i++;
       buf.add(chunk, recordStart, i);
       if (ended) {
         inRecord = false;
