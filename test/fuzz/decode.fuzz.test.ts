@@ -17,7 +17,7 @@ import { decodeOtlpJson } from '../../src/decode/otlp.js';
 import { decodeOtlpProtobuf } from '../../src/decode/otlp-protobuf.js';
 import { decodeRfc3164 } from '../../src/decode/syslog-rfc3164.js';
 import { decodeRfc5424 } from '../../src/decode/syslog-rfc5424.js';
-import type { DecodeOptions, DecodeResult, Decoder } from '../../src/decode/types.js';
+import type { DeclaredFormat, DecodeOptions, DecodeResult, Decoder } from '../../src/decode/types.js';
 import { fixturePath, fixtureText } from '../support/fixtures.js';
 import { encodeLogsRequest } from '../support/otlp-encode.js';
 import { requireSharedData } from '../support/shared-data.js';
@@ -95,6 +95,10 @@ function* mutants(sample: Buffer, rand: () => number): Generator<Buffer> {
   yield Buffer.concat([sample.subarray(0, mid), Buffer.alloc(20_000, '{'), sample.subarray(mid)]);
 }
 
+const DECLARED: DeclaredFormat[] = [
+  'syslog', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'kv', 'json', 'ndjson', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf',
+];
+
 const CODE = /^decode\.[a-z0-9-]+\.[a-z_]+$/;
 
 function checkResult(r: DecodeResult | undefined, where: string): void {
@@ -149,6 +153,17 @@ test('no decoder throws and each returns exactly one result on >= 100k mutated r
       assert.ok(Array.isArray(many));
       for (const r of many) checkResult(r, `decodeRecords ${where}`);
       calls += 2;
+      // Every 8th record also goes through each declared format.
+      if (records % 8 === 0) {
+        for (const declared of DECLARED) {
+          try {
+            for (const r of decodeRecords(input, declared, opts)) checkResult(r, `decodeRecords(${declared}) ${where}`);
+          } catch (e) {
+            assert.fail(`decodeRecords(${declared}) threw on ${where}: ${String(e)}`);
+          }
+          calls++;
+        }
+      }
     }
   }
   assert.ok(records >= 100_000, `only ${records} records derived`);
