@@ -40,7 +40,7 @@ const FORTINET_TZ = /\btz="?([+-]\d{2}:?\d{2})"?/;
 export type Rfc3164Parse = { ok: true; parts: SyslogParts } | { ok: false; what: string; message: string };
 
 interface Stamp {
-  /** ISO UTC, or undefined if the zone was unknown (reported as an error by the caller). */
+  /** Epoch milliseconds, or undefined if the zone was unknown (reported as an error by the caller). */
   ms: number | undefined;
   end: number;
   badZone?: string;
@@ -171,7 +171,8 @@ function fortinetTime(body: string, zone: string): number | undefined | 'bad' {
 
 export function parseRfc3164(text: string, opts?: DecodeOptions): Rfc3164Parse {
   const zone = opts?.timezone ?? 'UTC';
-  const received = (opts?.receivedAt ?? new Date()).getTime();
+  const given = opts?.receivedAt?.getTime();
+  const received = given === undefined || Number.isNaN(given) ? Date.now() : given;
   const parts: SyslogParts = {};
   let i = 0;
   let hasPri = false;

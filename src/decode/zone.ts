@@ -41,8 +41,6 @@ export function civilUtcMs(y: number, m: number, d: number, h: number, mi: numbe
   return (era * 146097 + doe - 719468) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
 }
 
-export type ZoneResolver = (wall: WallClock) => number | undefined;
-
 interface IanaZone {
   format: Intl.DateTimeFormat;
   /** Offset (minutes) per UTC hour: offsets only change on transitions, which fall on whole hours or half hours. */
