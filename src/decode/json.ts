@@ -1,0 +1,111 @@
+/**
+ * One JSON object per record, or a JSON array of objects (one result per element). Recognizes Windows
+ * `evtx_dump` JSON (`Event.System`, attributes under `#attributes`) as `evtx-json` and Winlogbeat /
+ * Elastic Agent documents (`winlog.*`) as `winlogbeat-json`. Nesting deeper than MAX_JSON_DEPTH is
+ * refused before parsing so that no later recursive walk can exhaust the stack.
+ */
+import { decoded, decodeFailure, excerpt } from './result.js';
+import { recordText, skipBlank } from './text.js';
+import type { DecodeOptions, DecodeResult, RawRecord, WireFormat } from './types.js';
+
+const FORMAT = 'json';
+export const MAX_JSON_DEPTH = 512;
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; what: string; message: string };
+
+/** Deepest `{`/`[` nesting in `text`, stopping early once past `limit`. Strings are skipped. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  // Depth can never exceed the number of characters.
+  if (text.length <= limit) return false;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Jump to the closing quote with native indexOf; a quote after an odd run of backslashes is escaped.
+      let q = text.indexOf('"', i + 1);
+      for (;;) {
+        if (q < 0) return false; // unterminated string: JSON.parse will report it
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        if ((q - 1 - b) % 2 === 0) break;
+        q = text.indexOf('"', q + 1);
+      }
+      i = q;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+export function parseJsonText(text: string, scope: string = FORMAT): JsonParse {
+  const start = skipBlank(text);
+  if (start >= text.length) return { ok: false, what: 'empty', message: 'record is empty' };
+  const first = text.charCodeAt(start);
+  // Records are objects or arrays of objects; refusing anything else here also spares JSON.parse's
+  // costly exception on every non-JSON line that reaches a JSON decoder.
+  if (first !== 0x7b && first !== 0x5b) {
+    return { ok: false, what: 'not_object', message: `record starts with "${excerpt(text, start, 12)}", not { or [` };
+  }
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    return { ok: false, what: 'too_deep', message: `${scope} nests deeper than ${MAX_JSON_DEPTH} levels` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(start === 0 ? text : text.slice(start)) };
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, what: 'syntax', message: `invalid JSON: ${excerpt(detail, 0, 120)}` };
+  }
+}
+
+function isObject(v: unknown): v is RawRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Which JSON dialect an object is. */
+export function classifyJson(obj: RawRecord): WireFormat {
+  const event = obj.Event;
+  if (isObject(event) && isObject(event.System)) return 'evtx-json';
+  if (isObject(obj.winlog)) return 'winlogbeat-json';
+  if (Array.isArray(obj.resourceLogs)) return 'otlp-json';
+  return 'json';
+}
+
+function objectResult(v: unknown, index?: number): DecodeResult {
+  if (!isObject(v)) {
+    const what = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+    const where = index === undefined ? 'record' : `array element ${index}`;
+    return decodeFailure(FORMAT, 'not_object', `${where} is a JSON ${what}, not an object`);
+  }
+  const format = classifyJson(v);
+  // OTLP requests are split by the OTLP decoder; read as plain JSON they are just an object.
+  return decoded(format === 'otlp-json' ? 'json' : format, v);
+}
+
+/** Results for an already-parsed JSON value: one for an object, one per element for an array. */
+export function jsonValueResults(value: unknown): DecodeResult[] {
+  if (Array.isArray(value)) return value.map((v, i) => objectResult(v, i));
+  return [objectResult(value)];
+}
+
+/** Every object in a record: one for an object, one per element for an array of objects. */
+export function decodeJsonRecords(record: string | Uint8Array, _opts?: DecodeOptions): DecodeResult[] {
+  const r = parseJsonText(recordText(record));
+  if (!r.ok) return [decodeFailure(FORMAT, r.what, r.message)];
+  return jsonValueResults(r.value);
+}
+
+/** Exactly one object per record; an array of several objects is `decode.json.multiple_records`. */
+export function decodeJson(record: string | Uint8Array, _opts?: DecodeOptions): DecodeResult {
+  const r = parseJsonText(recordText(record));
+  if (!r.ok) return decodeFailure(FORMAT, r.what, r.message);
+  if (Array.isArray(r.value)) {
+    if (r.value.length === 1) return objectResult(r.value[0], 0);
+    if (r.value.length === 0) return decodeFailure(FORMAT, 'empty', 'record is an empty array');
+    return decodeFailure(FORMAT, 'multiple_records', `record is an array of ${r.value.length} values; use decodeRecords to get one result each`);
+  }
+  return objectResult(r.value);
+}

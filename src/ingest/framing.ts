@@ -1,0 +1,294 @@
+/**
+ * Byte stream (file, stdin, TCP) to records. Modes:
+ * - `lines`: LF or CRLF lines; blank lines are skipped.
+ * - `json-stream`: JSON documents one after another, pretty-printed across lines or not (NDJSON, and
+ *   `evtx_dump -o json` output); a top-level array is split into its elements.
+ * - `auto`: the first non-blank byte decides: `{` or `[` means json-stream, anything else lines.
+ *
+ * Memory is bounded by maxRecordBytes: a longer record is yielded once with `oversized: true`, its text
+ * cut to the limit, and the rest of it is skipped without being buffered. Bytes are decoded as UTF-8
+ * with replacement characters, so invalid UTF-8 reaches the decoder instead of throwing here.
+ */
+import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_RECORD_BYTES, decodeRecords, type DecodeRecordOptions } from '../decode/detect.js';
+import { decodeFailure } from '../decode/result.js';
+import type { DeclaredFormat, DecodeResult } from '../decode/types.js';
+
+export type FramingMode = 'lines' | 'json-stream' | 'auto';
+
+export interface FramingOptions {
+  mode?: FramingMode;
+  maxRecordBytes?: number;
+}
+
+export interface FramedRecord {
+  text: string;
+  /** Byte offset of the record's first byte in the stream. */
+  offset: number;
+  /** 1-based line number of the record's first byte. */
+  line: number;
+  /** UTF-8 length of the whole record, even when text was cut. */
+  byteLength: number;
+  /** The record was longer than maxRecordBytes: text holds only its first maxRecordBytes bytes. */
+  oversized?: true;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+function isBlankByte(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === LF || b === CR;
+}
+
+function toText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** Accumulates the bytes of one record up to a limit, then only counts. */
+class RecordBuffer {
+  private parts: Buffer[] = [];
+  private kept = 0;
+  total = 0;
+  offset = 0;
+  line = 1;
+
+  constructor(private readonly limit: number) {}
+
+  start(offset: number, line: number): void {
+    this.parts = [];
+    this.kept = 0;
+    this.total = 0;
+    this.offset = offset;
+    this.line = line;
+  }
+
+  add(chunk: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    this.total += n;
+    const room = this.limit - this.kept;
+    if (room <= 0) return;
+    const take = Math.min(room, n);
+    this.parts.push(chunk.subarray(from, from + take));
+    this.kept += take;
+  }
+
+  finish(trimCr: boolean): FramedRecord {
+    let bytes = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.kept);
+    let total = this.total;
+    if (trimCr && total <= this.limit && bytes.length > 0 && bytes[bytes.length - 1] === CR) {
+      bytes = bytes.subarray(0, bytes.length - 1);
+      total--;
+    }
+    const rec: FramedRecord = { text: toText(bytes), offset: this.offset, line: this.line, byteLength: total };
+    if (total > this.limit) rec.oversized = true;
+    this.parts = [];
+    this.kept = 0;
+    return rec;
+  }
+}
+
+async function* lines(chunks: AsyncIterable<Buffer>, limit: number, first: { chunk: Buffer; offset: number } | undefined): AsyncGenerator<FramedRecord[]> {
+  const buf = new RecordBuffer(limit);
+  let offset = 0; // stream offset of chunk[0]
+  let line = 1;
+  let inRecord = false;
+  let blank = true;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (first) yield first.chunk;
+    yield* chunks;
+  }
+  if (first) offset = first.offset;
+  for await (const chunk of all()) {
+    const batch: FramedRecord[] = [];
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (!inRecord) {
+        // Fast path: the whole line is inside this chunk and within the limit.
+        const nl = chunk.indexOf(LF, pos);
+        if (nl >= 0 && nl - pos <= limit) {
+          let end = nl;
+          if (end > pos && chunk[end - 1] === CR) end--;
+          let k = pos;
+          while (k < end && isBlankByte(chunk[k] as number)) k++;
+          if (k < end) batch.push({ text: chunk.toString('utf8', pos, end), offset: offset + pos, line, byteLength: end - pos });
+          line++;
+          pos = nl + 1;
+          continue;
+        }
+        buf.start(offset + pos, line);
+        inRecord = true;
+        blank = true;
+      }
+      const nl = chunk.indexOf(LF, pos);
+      const end = nl < 0 ? chunk.length : nl;
+      if (blank) {
+        for (let i = pos; i < end; i++) {
+          if (!isBlankByte(chunk[i] as number)) { blank = false; break; }
+        }
+      }
+      buf.add(chunk, pos, end);
+      if (nl < 0) break;
+      const rec = buf.finish(true);
+      inRecord = false;
+      line++;
+      pos = nl + 1;
+      if (!blank) batch.push(rec);
+    }
+    offset += chunk.length;
+    if (batch.length > 0) yield batch;
+  }
+  if (inRecord && !blank) yield [buf.finish(true)];
+}
+
+/**
+ * JSON documents in sequence. Tracks string/escape state and nesting depth over raw bytes (all JSON
+ * structure is ASCII, so UTF-8 continuation bytes never look like structure). A raw newline inside a
+ * string cannot be valid JSON: the broken document ends there so one bad record cannot swallow the rest.
+ */
+async function* jsonStream(chunks: AsyncIterable<Buffer>, limit: number, first: { chunk: Buffer; offset: number } | undefined): AsyncGenerator<FramedRecord[]> {
+  const buf = new RecordBuffer(limit);
+  let offset = first?.offset ?? 0;
+  let line = 1;
+  let depth = 0; // nesting inside the current record
+  let inString = false;
+  let escaped = false;
+  let inRecord = false;
+  let recordIsJunk = false; // a non-JSON line between documents: framed to its end of line
+  let arrayDepth = 0; // 1 while inside a top-level array whose elements are records
+  let recordStart: number;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (first) yield first.chunk;
+    yield* chunks;
+  }
+  for await (const chunk of all()) {
+    const batch: FramedRecord[] = [];
+    let i = 0;
+    recordStart = 0;
+    const n = chunk.length;
+    while (i < n) {
+      const b = chunk[i] as number;
+      if (!inRecord) {
+        if (b === LF) { line++; i++; continue; }
+        if (isBlankByte(b)) { i++; continue; }
+        if (arrayDepth === 1 && b === 0x2c /* , */) { i++; continue; }
+        if (arrayDepth === 1 && b === 0x5d /* ] */) { arrayDepth = 0; i++; continue; }
+        if (arrayDepth === 0 && b === 0x5b /* [ */) { arrayDepth = 1; i++; continue; }
+        inRecord = true;
+        recordIsJunk = b !== 0x7b && b !== 0x5b && arrayDepth === 0;
+        depth = 0;
+        inString = false;
+        escaped = false;
+        recordStart = i;
+        buf.start(offset + i, line);
+      }
+      if (recordIsJunk) {
+        const nl = chunk.indexOf(LF, i);
+        if (nl < 0) break;
+        buf.add(chunk, recordStart, nl);
+        inRecord = false;
+        const rec = buf.finish(true);
+        line++;
+        i = nl + 1;
+        batch.push(rec);
+        continue;
+      }
+      let ended = false;
+      for (; i < n; i++) {
+        const c = chunk[i] as number;
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 0x5c) escaped = true;
+          else if (c === 0x22) inString = false;
+          else if (c === LF) { ended = true; break; } // broken string: end the record before the newline
+          continue;
+        }
+        if (depth === 0 && (c === 0x2c || c === 0x20 || c === 0x09 || c === CR || c === LF)) {
+          ended = true; // a scalar element of a top-level array ends at its separator
+          break;
+        }
+        if (c === 0x22) inString = true;
+        else if (c === 0x7b || c === 0x5b) depth++;
+        else if (c === 0x7d || c === 0x5d) {
+          if (depth === 0) { ended = true; break; } // the enclosing array's `]`, not ours
+          depth--;
+          if (depth === 0) { i++; ended = true; break; }
+        } else if (c === LF) line++;
+      }
+      // A stray closer where a value should start (`[1,}`) is a record of its own: always advance.
+      if (ended && i === recordStart && buf.total === 0) i++;
+      buf.add(chunk, recordStart, i);
+      if (ended) {
+        inRecord = false;
+        batch.push(buf.finish(false));
+      }
+    }
+    if (inRecord && recordIsJunk) buf.add(chunk, recordStart, n);
+    offset += n;
+    if (batch.length > 0) yield batch;
+  }
+  if (inRecord) yield [buf.finish(true)];
+}
+
+async function* bufferChunks(stream: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const c of stream) {
+    if (typeof c === 'string') yield Buffer.from(c, 'utf8');
+    else if (c instanceof Uint8Array) yield Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+  }
+}
+
+/** A UTF-8 BOM at the very start of a stream is not part of the first record. */
+function withoutBom(chunk: Buffer): { chunk: Buffer; offset: number } {
+  return chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? { chunk: chunk.subarray(3), offset: 3 } : { chunk, offset: 0 };
+}
+
+/**
+ * Frame a byte stream into batches of records, one batch per chunk read: the cheap way to consume a
+ * stream (one await per chunk instead of one per record).
+ */
+export async function* frameRecordBatches(stream: Readable | AsyncIterable<unknown>, opts: FramingOptions = {}): AsyncGenerator<FramedRecord[]> {
+  const limit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  let mode = opts.mode ?? 'auto';
+  const it = bufferChunks(stream)[Symbol.asyncIterator]();
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  let first: { chunk: Buffer; offset: number } | undefined;
+  if (mode === 'auto') {
+    // Read until a non-blank byte shows up; skip a UTF-8 BOM.
+    const held: Buffer[] = [];
+    let decided: FramingMode | undefined;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) break;
+      held.push(next.value);
+      const all = held.length === 1 ? next.value : Buffer.concat(held);
+      let k = 0;
+      if (all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) k = 3;
+      while (k < all.length && isBlankByte(all[k] as number)) k++;
+      if (k < all.length) {
+        decided = all[k] === 0x7b || all[k] === 0x5b ? 'json-stream' : 'lines';
+        break;
+      }
+    }
+    if (held.length > 0) first = withoutBom(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
+    mode = decided ?? 'lines';
+  } else {
+    const next = await it.next();
+    if (!next.done) first = withoutBom(next.value);
+  }
+  if (mode === 'json-stream') yield* jsonStream(rest, limit, first);
+  else yield* lines(rest, limit, first);
+}
+
+/** Frame a byte stream into records, one at a time; see the module comment for the modes. */
+export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, opts: FramingOptions = {}): AsyncGenerator<FramedRecord> {
+  for await (const batch of frameRecordBatches(stream, opts)) yield* batch;
+}
+
+/** Decode a framed record: an oversized one is refused unparsed, as decodeRecords would. */
+export function decodeFramed(rec: FramedRecord, declared: DeclaredFormat = 'auto', opts: DecodeRecordOptions = {}): DecodeResult[] {
+  if (rec.oversized) {
+    const scope = declared === 'auto' ? 'record' : declared;
+    return [decodeFailure(scope, 'oversized', `record of ${rec.byteLength} bytes at line ${rec.line} is larger than the limit; not parsed`)];
+  }
+  return decodeRecords(rec.text, declared, opts);
+}
