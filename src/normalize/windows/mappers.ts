@@ -1,0 +1,59 @@
+/**
+ * The two Windows mappers: evtx_dump JSON (`{"Event": {"System": .., "EventData": ..}}`) and
+ * Winlogbeat / Elastic Agent JSON (`winlog.*` already split out). Both reduce the record to a
+ * WinRecord and share one ECS mapping, so the same event normalizes the same either way.
+ */
+import type { Decoded } from '../../decode/types.js';
+import type { MapResult, Mapper, MapperContext } from '../types.js';
+import { windowsToEcs } from './ecs.js';
+import { recordFromEvtx, recordFromWinlogbeat } from './record.js';
+import { isRecord } from './values.js';
+
+function original(fields: Record<string, unknown>): string | undefined {
+  try {
+    return JSON.stringify(fields);
+  } catch {
+    // Cycles or BigInt cannot come from a JSON decoder, but a programmatic caller could pass them.
+    return undefined;
+  }
+}
+
+export const evtxJsonMapper: Mapper = {
+  sourceType: 'windows',
+  description: 'Windows event log records as evtx_dump JSON (Security, System, Sysmon, PowerShell, any channel)',
+  priority: 80,
+  detect(decoded: Decoded): boolean {
+    if (decoded.format === 'evtx-json') return true;
+    const ev = decoded.fields['Event'];
+    return isRecord(ev) && isRecord(ev['System']);
+  },
+  map(decoded: Decoded, _ctx: MapperContext): MapResult {
+    const rec = recordFromEvtx(decoded.fields);
+    if (!rec.ok) return rec;
+    const raw = original(decoded.fields);
+    if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
+    return { ok: true, event: windowsToEcs(rec.record, raw) };
+  },
+};
+
+export const winlogbeatJsonMapper: Mapper = {
+  sourceType: 'winlogbeat',
+  description: 'Windows events shipped by Winlogbeat or Elastic Agent (winlog.* fields)',
+  priority: 80,
+  detect(decoded: Decoded): boolean {
+    if (decoded.format === 'winlogbeat-json') return true;
+    const w = decoded.fields['winlog'];
+    return isRecord(w) && w['channel'] !== undefined && w['event_id'] !== undefined;
+  },
+  map(decoded: Decoded, _ctx: MapperContext): MapResult {
+    const rec = recordFromWinlogbeat(decoded.fields);
+    if (!rec.ok) return rec;
+    const ev = decoded.fields['event'];
+    const shipped = isRecord(ev) && typeof ev['original'] === 'string' ? ev['original'] : undefined;
+    const raw = shipped ?? original(decoded.fields);
+    if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
+    const host = decoded.fields['host'];
+    const hostName = isRecord(host) && typeof host['name'] === 'string' && host['name'] !== '' ? host['name'] : undefined;
+    return { ok: true, event: windowsToEcs(rec.record, raw, hostName === undefined ? {} : { hostName }) };
+  },
+};
