@@ -97,12 +97,12 @@ function textOrAttr(node: unknown, name: string): string | undefined {
  */
 function flattenEventData(node: unknown, into: Record<string, string>): string | undefined {
   if (node === null || node === undefined) return undefined;
-  if (!isRecord(node)) {
-    const t = elementText(node);
-    if (t === undefined) return 'EventData is neither an object nor text';
-    if (t !== '') putOwn(into, 'param1', t);
+  if (typeof node === 'string') {
+    // <EventData>text</EventData>: one unnamed value.
+    if (node !== '') putOwn(into, 'param1', node);
     return undefined;
   }
+  if (!isRecord(node)) return `EventData is ${Array.isArray(node) ? 'an array' : typeof node}, expected an object of named values`;
   for (const [key, value] of Object.entries(node)) {
     if (key === '#attributes') continue;
     if (key === 'Data' && (Array.isArray(value) || isRecord(value))) {
