@@ -4,10 +4,11 @@
  * WinRecord and share one ECS mapping, so the same event normalizes the same either way.
  */
 import type { Decoded } from '../../decode/types.js';
+import type { EcsFields } from '../../event/model.js';
 import type { MapResult, Mapper, MapperContext } from '../types.js';
 import { windowsToEcs } from './ecs.js';
 import { recordFromEvtx, recordFromWinlogbeat } from './record.js';
-import { isRecord } from './values.js';
+import { isRecord, putOwn, type Rec } from './values.js';
 
 function original(fields: Record<string, unknown>): string | undefined {
   try {
@@ -16,6 +17,21 @@ function original(fields: Record<string, unknown>): string | undefined {
     // Cycles or BigInt cannot come from a JSON decoder, but a programmatic caller could pass them.
     return undefined;
   }
+}
+
+/**
+ * The shipper's document with Weft's mapping laid over it: what Weft derives wins, and whatever
+ * the shipper already set (agent.*, or ECS fields Elastic Agent derived before dropping the
+ * EventData they came from) stays.
+ */
+function overlay(base: Rec, top: Rec): Rec {
+  const out: Rec = {};
+  for (const [k, v] of Object.entries(base)) putOwn(out, k, v);
+  for (const [k, v] of Object.entries(top)) {
+    const under = out[k];
+    putOwn(out, k, isRecord(under) && isRecord(v) ? overlay(under, v) : v);
+  }
+  return out;
 }
 
 export const evtxJsonMapper: Mapper = {
@@ -54,6 +70,7 @@ export const winlogbeatJsonMapper: Mapper = {
     if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
     const host = decoded.fields['host'];
     const hostName = isRecord(host) && typeof host['name'] === 'string' && host['name'] !== '' ? host['name'] : undefined;
-    return { ok: true, event: windowsToEcs(rec.record, raw, hostName === undefined ? {} : { hostName }) };
+    const mapped = windowsToEcs(rec.record, raw, hostName === undefined ? {} : { hostName }) as Rec;
+    return { ok: true, event: overlay(decoded.fields, mapped) as EcsFields };
   },
 };

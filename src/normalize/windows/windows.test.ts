@@ -392,9 +392,16 @@ test('the same event normalizes alike from evtx_dump and Winlogbeat shapes', () 
       EventData: w['event_data'],
     },
   };
-  const a = core(ok(evtx(asEvtx)));
-  const b = core(ok(beat(events[0])));
-  assert.deepEqual(a, b);
+  const ea = ok(evtx(asEvtx));
+  const eb = ok(beat(events[0]));
+  const a = leaves(core(ea));
+  const b = leaves(core(eb));
+  // Every ECS field Weft derives is the same; the Winlogbeat record keeps its shipper fields too.
+  const differing = [...a.keys()].filter((k) => JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)));
+  assert.deepEqual(differing, []);
+  assert.ok(a.size > 25);
+  assert.deepEqual(b.get('agent.name'), 'Lees-MBP.localdomain');
+  assert.deepEqual((ea['winlog'] as Rec)['event_data'], (eb['winlog'] as Rec)['event_data']);
 });
 
 test('EventData shapes: Data arrays, unnamed data, UserData, EventID with Qualifiers, typed values', () => {
@@ -539,4 +546,21 @@ test('detection picks the right mapper for each shape', () => {
   assert.deepEqual(windowsMappers.map((m) => m.detect(neither)), [false, false]);
   assert.equal(evtxJsonMapper.detect({ format: 'evtx-json', fields: {} }), true);
   assert.equal(winlogbeatJsonMapper.detect({ format: 'winlogbeat-json', fields: {} }), true);
+});
+
+test('already-processed Winlogbeat documents keep the ECS fields their shipper derived', () => {
+  const docs = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'windows', 'winlogbeat-sysmon-processed.json'), 'utf8')) as Rec[];
+  const p1 = ok(beat(docs[0]));
+  // winlog.event_data no longer holds Image/CommandLine: process.* comes from the shipper.
+  assert.equal(((p1['winlog'] as Rec)['event_data'] as Rec)['Image'], undefined);
+  assert.equal((p1['process'] as Rec)['executable'], 'C:\\Windows\\Sysmon.exe');
+  assert.equal(((p1['process'] as Rec)['parent'] as Rec)['executable'], 'C:\\Windows\\System32\\services.exe');
+  assert.deepEqual((p1['event'] as Rec)['type'], ['start']);
+  assert.equal((p1['event'] as Rec)['code'], '1');
+  assert.equal(p1['@timestamp'], '2019-03-18T16:57:37.949Z');
+  const p3 = ok(beat(docs[1]));
+  assert.deepEqual(p3['destination'], { ip: '10.0.2.3', port: 53 });
+  assert.deepEqual((p3['event'] as Rec)['category'], ['network']);
+  assert.equal((p3['winlog'] as Rec)['event_id'], '3');
+  assert.equal(p3['@timestamp'], '2019-03-18T16:57:48.070Z');
 });
