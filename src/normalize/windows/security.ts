@@ -232,11 +232,15 @@ export function mapSecurity(rec: WinRecord, out: EcsOut): void {
       break;
     case 5140:
     case 5145: {
-      const share = present(data['ShareName']);
+      // The object on disk: the share's local path joined with the path relative to the share.
+      const local = present(data['ShareLocalPath']);
       const rel = present(data['RelativeTargetName']);
-      out.set('file.target_path', present(data['ShareLocalPath']));
-      if (share !== undefined) out.set('file.path', rel !== undefined ? `${share}\\${rel}` : share);
-      if (rel !== undefined) out.set('file.name', rel.slice(Math.max(rel.lastIndexOf('\\'), -1) + 1));
+      if (local !== undefined && rel !== undefined) {
+        const sep = (local.endsWith('\\') ? 1 : 0) + (rel.startsWith('\\') ? 1 : 0);
+        out.filePath(sep === 0 ? `${local}\\${rel}` : sep === 1 ? `${local}${rel}` : `${local}${rel.slice(1)}`);
+      } else if (local !== undefined) {
+        out.filePath(local);
+      }
       break;
     }
   }

@@ -346,12 +346,25 @@ function leaves(o: unknown, prefix = '', out = new Map<string, unknown>()): Map<
   }
   return out;
 }
-const COMPARED = ['@timestamp', 'event.category', 'event.type', 'event.action', 'event.outcome', 'user.name', 'host.name', 'source.ip'];
+const COMPARED = [
+  '@timestamp',
+  'event.category',
+  'event.type',
+  'event.action',
+  'event.outcome',
+  'user.name',
+  'host.name',
+  'source.ip',
+  'file.path',
+  'file.name',
+  'file.directory',
+  'file.extension',
+];
 
 test('Winlogbeat samples agree with Elastic expected output on shared fields', () => {
   let compared = 0;
   const disagreements: string[] = [];
-  for (const name of ['winlogbeat-security-4624.json', 'winlogbeat-security-4688.json', 'winlogbeat-sysmon.json']) {
+  for (const name of ['winlogbeat-security-4624.json', 'winlogbeat-security-4688.json', 'winlogbeat-security-5145.json', 'winlogbeat-sysmon.json']) {
     const { events, expected } = fixture(name);
     assert.ok(expected !== undefined && expected.length === events.length, name);
     events.forEach((input, i) => {
@@ -364,7 +377,7 @@ test('Winlogbeat samples agree with Elastic expected output on shared fields', (
     });
   }
   console.log(`winlogbeat vs Elastic expected: ${compared - disagreements.length}/${compared} fields agree`);
-  assert.equal(compared, 52);
+  assert.equal(compared, 68);
   // Elastic splits the command line on whitespace and keeps the quotes; Weft splits like
   // CommandLineToArgvW (quotes group and are removed), so paths with spaces stay one argument.
   assert.deepEqual(disagreements, ['winlogbeat-security-4688.json#0 process.args']);
