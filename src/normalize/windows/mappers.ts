@@ -34,6 +34,18 @@ function overlay(base: Rec, top: Rec): Rec {
   return out;
 }
 
+/**
+ * Decoded JSON cannot make the mapping throw, but a programmatic caller can hand over objects JSON
+ * never produces (cycles, getters that throw, nesting deep enough to exhaust the stack).
+ */
+function guarded(run: () => MapResult): MapResult {
+  try {
+    return run();
+  } catch (e) {
+    return { ok: false, reason: 'normalize.windows.unmappable', message: `record could not be mapped: ${(e as Error).message}` };
+  }
+}
+
 export const evtxJsonMapper: Mapper = {
   sourceType: 'windows',
   description: 'Windows event log records as evtx_dump JSON (Security, System, Sysmon, PowerShell, any channel)',
@@ -44,13 +56,17 @@ export const evtxJsonMapper: Mapper = {
     return isRecord(ev) && isRecord(ev['System']);
   },
   map(decoded: Decoded, _ctx: MapperContext): MapResult {
-    const rec = recordFromEvtx(decoded.fields);
-    if (!rec.ok) return rec;
-    const raw = original(decoded.fields);
-    if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
-    return { ok: true, event: windowsToEcs(rec.record, raw) };
+    return guarded(() => mapEvtx(decoded));
   },
 };
+
+function mapEvtx(decoded: Decoded): MapResult {
+  const rec = recordFromEvtx(decoded.fields);
+  if (!rec.ok) return rec;
+  const raw = original(decoded.fields);
+  if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
+  return { ok: true, event: windowsToEcs(rec.record, raw) };
+}
 
 export const winlogbeatJsonMapper: Mapper = {
   sourceType: 'winlogbeat',
@@ -62,15 +78,19 @@ export const winlogbeatJsonMapper: Mapper = {
     return isRecord(w) && w['channel'] !== undefined && w['event_id'] !== undefined;
   },
   map(decoded: Decoded, _ctx: MapperContext): MapResult {
-    const rec = recordFromWinlogbeat(decoded.fields);
-    if (!rec.ok) return rec;
-    const ev = decoded.fields['event'];
-    const shipped = isRecord(ev) && typeof ev['original'] === 'string' ? ev['original'] : undefined;
-    const raw = shipped ?? original(decoded.fields);
-    if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
-    const host = decoded.fields['host'];
-    const hostName = isRecord(host) && typeof host['name'] === 'string' && host['name'] !== '' ? host['name'] : undefined;
-    const mapped = windowsToEcs(rec.record, raw, hostName === undefined ? {} : { hostName }) as Rec;
-    return { ok: true, event: overlay(decoded.fields, mapped) as EcsFields };
+    return guarded(() => mapWinlogbeat(decoded));
   },
 };
+
+function mapWinlogbeat(decoded: Decoded): MapResult {
+  const rec = recordFromWinlogbeat(decoded.fields);
+  if (!rec.ok) return rec;
+  const ev = decoded.fields['event'];
+  const shipped = isRecord(ev) && typeof ev['original'] === 'string' ? ev['original'] : undefined;
+  const raw = shipped ?? original(decoded.fields);
+  if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
+  const host = decoded.fields['host'];
+  const hostName = isRecord(host) && typeof host['name'] === 'string' && host['name'] !== '' ? host['name'] : undefined;
+  const mapped = windowsToEcs(rec.record, raw, hostName === undefined ? {} : { hostName }) as Rec;
+  return { ok: true, event: overlay(decoded.fields, mapped) as EcsFields };
+}

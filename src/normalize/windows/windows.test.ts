@@ -577,3 +577,17 @@ test('already-processed Winlogbeat documents keep the ECS fields their shipper d
   assert.equal((p3['winlog'] as Rec)['event_id'], '3');
   assert.equal(p3['@timestamp'], '2019-03-18T16:57:48.070Z');
 });
+
+test('objects JSON never produces (cycles, throwing getters) give a failure, not an exception', () => {
+  const cyclic: Rec = { Event: { System: { EventID: 1, Channel: 'X', TimeCreated: { '#attributes': { SystemTime: '2024-01-01T00:00:00Z' } } }, EventData: {} } };
+  ((cyclic['Event'] as Rec)['EventData'] as Rec)['Self'] = { inner: cyclic };
+  const r = evtx(cyclic);
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.equal(r.reason, 'normalize.windows.unmappable');
+  const hostile = { get winlog(): unknown {
+    throw new Error('boom');
+  } };
+  const b = beat(hostile);
+  assert.equal(b.ok, false);
+  if (!b.ok) assert.match(b.message, /boom/);
+});
