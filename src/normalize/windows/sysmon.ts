@@ -1,0 +1,260 @@
+/**
+ * Sysmon (Microsoft-Windows-Sysmon/Operational) to ECS, following the categorization of Elastic's
+ * `windows.sysmon_operational` ingest pipeline. `@timestamp` is Sysmon's own UtcTime (the moment
+ * of the activity); the channel write time goes to `event.created`, as Elastic does.
+ */
+import type { EcsOut } from './out.js';
+import type { WinRecord } from './record.js';
+import { addUnique, parseId, parseIp, parsePort, present } from './values.js';
+
+interface SysmonKind {
+  category: string[];
+  type: string[];
+  action: string;
+}
+
+const K = (category: string[], type: string[], action: string): SysmonKind => ({ category, type, action });
+
+export const SYSMON_EVENTS: ReadonlyMap<number, SysmonKind> = new Map([
+  [1, K(['process'], ['start'], 'process-created')],
+  [2, K(['file'], ['change'], 'file-creation-time-changed')],
+  [3, K(['network'], ['start', 'connection'], 'network-connection')],
+  [4, K(['process'], ['change'], 'sysmon-service-state-changed')],
+  [5, K(['process'], ['end'], 'process-terminated')],
+  [6, K(['driver'], ['start'], 'driver-loaded')],
+  [7, K(['process'], ['change'], 'image-loaded')],
+  [8, K(['process'], ['change'], 'remote-thread-created')],
+  [9, K(['process'], ['access'], 'raw-access-read')],
+  [10, K(['process'], ['access'], 'process-accessed')],
+  [11, K(['file'], ['creation'], 'file-created')],
+  [12, K(['configuration', 'registry'], ['change'], 'registry-object-added-or-deleted')],
+  [13, K(['configuration', 'registry'], ['change'], 'registry-value-set')],
+  [14, K(['configuration', 'registry'], ['change'], 'registry-object-renamed')],
+  [15, K(['file'], ['creation'], 'file-stream-created')],
+  [16, K(['configuration'], ['change'], 'sysmon-config-state-changed')],
+  [17, K(['file'], ['creation'], 'pipe-created')],
+  [18, K(['file'], ['access'], 'pipe-connected')],
+  [19, K(['process'], ['change'], 'wmi-filter-registered')],
+  [20, K(['process'], ['change'], 'wmi-consumer-registered')],
+  [21, K(['process'], ['change'], 'wmi-consumer-filter-bound')],
+  [22, K(['network'], ['connection', 'protocol', 'info'], 'dns-query')],
+  [23, K(['file'], ['deletion'], 'file-deleted')],
+  [24, K(['process'], ['change'], 'clipboard-changed')],
+  [25, K(['process'], ['change'], 'process-tampering')],
+  [26, K(['file'], ['deletion'], 'file-delete-detected')],
+  [27, K(['file'], ['denied'], 'file-block-executable')],
+  [28, K(['file'], ['denied'], 'file-block-shredding')],
+  [29, K(['file'], ['creation'], 'file-executable-detected')],
+  [255, K(['process'], ['error'], 'sysmon-error')],
+]);
+
+export function isSysmon(rec: WinRecord): boolean {
+  return rec.channel === 'Microsoft-Windows-Sysmon/Operational' || rec.providerName === 'Microsoft-Windows-Sysmon';
+}
+
+/** Registry hives as Sysmon prints them, to the short names ECS uses in `registry.hive`. */
+const HIVES: Record<string, string> = {
+  HKLM: 'HKLM',
+  HKU: 'HKU',
+  HKCR: 'HKCR',
+  HKCU: 'HKCU',
+  HKCC: 'HKCC',
+  HKEY_LOCAL_MACHINE: 'HKLM',
+  HKEY_USERS: 'HKU',
+  HKEY_CLASSES_ROOT: 'HKCR',
+  HKEY_CURRENT_USER: 'HKCU',
+  HKEY_CURRENT_CONFIG: 'HKCC',
+};
+
+/** Sysmon 13 renders typed data as "DWORD (0x00000001)" / "QWORD (..)"; anything else is a string. */
+function registryData(details: string): { type: string; value: string } {
+  if (details.startsWith('DWORD (') && details.endsWith(')')) return { type: 'REG_DWORD', value: details.slice(7, -1) };
+  if (details.startsWith('QWORD (') && details.endsWith(')')) return { type: 'REG_QWORD', value: details.slice(7, -1) };
+  if (details.startsWith('Binary Data')) return { type: 'REG_BINARY', value: details };
+  return { type: 'REG_SZ', value: details };
+}
+
+function mapRegistry(rec: WinRecord, d: Record<string, string>, out: EcsOut): void {
+  const target = present(d['TargetObject']);
+  if (target === undefined) return;
+  out.set('registry.path', target);
+  const first = target.indexOf('\\');
+  const hiveName = first > 0 ? target.slice(0, first) : target;
+  const hive = HIVES[hiveName.toUpperCase()];
+  const rest = first > 0 ? target.slice(first + 1) : '';
+  if (hive !== undefined) out.set('registry.hive', hive);
+  const eventType = present(d['EventType']);
+  const isValue = rec.eventId === 13 || eventType === 'SetValue' || eventType === 'DeleteValue';
+  if (isValue && rest !== '') {
+    const last = rest.lastIndexOf('\\');
+    out.set('registry.key', last > 0 ? rest.slice(0, last) : '');
+    out.set('registry.value', last >= 0 ? rest.slice(last + 1) : rest);
+  } else if (rest !== '') {
+    out.set('registry.key', rest);
+  }
+  const details = present(d['Details']);
+  if (details !== undefined) {
+    const data = registryData(details);
+    out.set('registry.data.type', data.type);
+    out.set('registry.data.strings', [data.value]);
+  }
+  if (eventType === 'CreateKey') out.set('event.type', ['creation']);
+  else if (eventType === 'DeleteKey' || eventType === 'DeleteValue') out.set('event.type', ['deletion']);
+}
+
+/**
+ * QueryResults is "type:  5 cname.example;::ffff:10.0.0.1;2001:db8::1;" : CNAME records carry
+ * "type:  5", addresses come bare (IPv4 as IPv4-mapped IPv6).
+ */
+function mapDns(d: Record<string, string>, out: EcsOut): void {
+  const name = present(d['QueryName']);
+  out.set('dns.question.name', name);
+  out.set('network.protocol', 'dns');
+  const status = present(d['QueryStatus']);
+  if (status !== undefined) out.set('dns.response_code', status === '0' ? 'NOERROR' : status);
+  const results = present(d['QueryResults']);
+  const answers: { data: string; type: string }[] = [];
+  const ips: string[] = [];
+  if (results !== undefined) {
+    for (const raw of results.split(';')) {
+      const entry = raw.trim();
+      if (entry === '') continue;
+      if (entry.startsWith('type:')) {
+        const rest = entry.slice(5).trim();
+        const sp = rest.indexOf(' ');
+        if (sp < 0) continue;
+        const code = rest.slice(0, sp);
+        const data = rest.slice(sp + 1).trim();
+        answers.push({ data, type: code === '5' ? 'CNAME' : code });
+        addUnique(out.relatedHosts, data);
+        continue;
+      }
+      const ip = parseIp(entry);
+      if (ip === undefined) continue;
+      answers.push({ data: ip, type: ip.includes(':') ? 'AAAA' : 'A' });
+      ips.push(ip);
+      out.ip(ip);
+    }
+  }
+  if (answers.length > 0) out.set('dns.answers', answers);
+  if (ips.length > 0) out.set('dns.resolved_ip', ips);
+  addUnique(out.relatedHosts, name);
+}
+
+function mapSysmonUser(rec: WinRecord, user: string | undefined, out: EcsOut): void {
+  const u = present(user);
+  if (u !== undefined) {
+    const slash = u.indexOf('\\');
+    const name = slash >= 0 ? u.slice(slash + 1) : u;
+    out.set('user.name', name);
+    if (slash > 0) out.set('user.domain', u.slice(0, slash));
+    out.user(name);
+  }
+  out.set('user.id', rec.userSid);
+}
+
+export function mapSysmon(rec: WinRecord, out: EcsOut): void {
+  const d = rec.eventData;
+  const kind = SYSMON_EVENTS.get(rec.eventId);
+  if (kind !== undefined) {
+    out.set('event.category', kind.category);
+    out.set('event.type', kind.type);
+    out.set('event.action', kind.action);
+  }
+  out.set('event.created', rec.timeCreated);
+  out.set('rule.name', present(d['RuleName']));
+
+  // The acting process: Image/ProcessId/ProcessGuid, or SourceImage/... for 8 and 10.
+  const source = rec.eventId === 8 || rec.eventId === 10;
+  out.executable('process', source ? d['SourceImage'] : d['Image']);
+  out.set('process.pid', parseId(source ? d['SourceProcessId'] : d['ProcessId']));
+  out.set('process.entity_id', present(source ? (d['SourceProcessGuid'] ?? d['SourceProcessGUID']) : d['ProcessGuid']));
+  out.set('process.thread.id', source ? parseId(d['SourceThreadId']) : undefined);
+  mapSysmonUser(rec, source ? (d['SourceUser'] ?? d['User']) : d['User'], out);
+
+  switch (rec.eventId) {
+    case 1: {
+      out.commandLine('process', d['CommandLine']);
+      out.set('process.working_directory', present(d['CurrentDirectory']));
+      out.set('process.pe.original_file_name', present(d['OriginalFileName']));
+      out.set('process.pe.company', present(d['Company']));
+      out.set('process.pe.description', present(d['Description']));
+      out.set('process.pe.product', present(d['Product']));
+      out.set('process.pe.file_version', present(d['FileVersion']));
+      out.hashes('process', d['Hashes']);
+      out.executable('process.parent', d['ParentImage']);
+      out.set('process.parent.pid', parseId(d['ParentProcessId']));
+      out.set('process.parent.entity_id', present(d['ParentProcessGuid']));
+      out.commandLine('process.parent', d['ParentCommandLine']);
+      out.set('winlog.logon.id', present(d['LogonId']));
+      out.user(present(d['ParentUser'])?.split('\\').pop());
+      break;
+    }
+    case 2:
+    case 11:
+    case 15:
+    case 23:
+    case 26:
+    case 27:
+    case 28:
+    case 29: {
+      out.filePath(d['TargetFilename']);
+      if (rec.eventId === 15) out.hashes('file', d['Hash'] ?? d['Hashes']);
+      else out.hashes('process', d['Hashes']);
+      break;
+    }
+    case 3: {
+      const srcIp = parseIp(d['SourceIp']);
+      const dstIp = parseIp(d['DestinationIp']);
+      out.set('source.ip', srcIp);
+      out.set('source.port', parsePort(d['SourcePort']));
+      out.set('source.domain', present(d['SourceHostname']));
+      out.set('destination.ip', dstIp);
+      out.set('destination.port', parsePort(d['DestinationPort']));
+      out.set('destination.domain', present(d['DestinationHostname']));
+      out.ip(srcIp);
+      out.ip(dstIp);
+      addUnique(out.relatedHosts, present(d['SourceHostname']));
+      addUnique(out.relatedHosts, present(d['DestinationHostname']));
+      const proto = present(d['Protocol']);
+      if (proto !== undefined) out.set('network.transport', proto.toLowerCase());
+      const v6 = present(d['SourceIsIpv6']);
+      if (v6 !== undefined) out.set('network.type', v6 === 'true' ? 'ipv6' : 'ipv4');
+      const initiated = present(d['Initiated']);
+      if (initiated !== undefined) out.set('network.direction', initiated === 'true' ? 'egress' : 'ingress');
+      out.set('destination.port_name', present(d['DestinationPortName']));
+      break;
+    }
+    case 6:
+    case 7: {
+      out.filePath(d['ImageLoaded']);
+      out.hashes('file', d['Hashes']);
+      const signed = present(d['Signed']);
+      if (signed !== undefined) out.set('file.code_signature.signed', signed === 'true');
+      const status = present(d['SignatureStatus']);
+      if (status !== undefined) {
+        out.set('file.code_signature.status', status);
+        out.set('file.code_signature.valid', status === 'Valid');
+      }
+      out.set('file.code_signature.subject_name', present(d['Signature']));
+      out.set('file.pe.original_file_name', present(d['OriginalFileName']));
+      out.set('file.pe.company', present(d['Company']));
+      out.set('file.pe.description', present(d['Description']));
+      out.set('file.pe.product', present(d['Product']));
+      out.set('file.pe.file_version', present(d['FileVersion']));
+      break;
+    }
+    case 12:
+    case 13:
+    case 14:
+      mapRegistry(rec, d, out);
+      break;
+    case 17:
+    case 18:
+      out.set('file.name', present(d['PipeName']));
+      break;
+    case 22:
+      mapDns(d, out);
+      break;
+  }
+}

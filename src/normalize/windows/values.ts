@@ -1,0 +1,166 @@
+/**
+ * Small value helpers shared by the Windows mappers. Windows renders most EventData values as
+ * strings, with "-" (or an empty string) standing for "no value"; these helpers turn them into
+ * typed ECS values or `undefined`.
+ */
+import { isIP } from 'node:net';
+
+export type Rec = Record<string, unknown>;
+
+export function isRecord(v: unknown): v is Rec {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A meaningful string: not empty, not Windows' "-" placeholder. */
+export function present(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === '' || t === '-' ? undefined : v;
+}
+
+/** Decimal ("4556") or hex ("0x11cc") process/thread ids, as Security and Sysmon log them. */
+export function parseId(v: string | undefined): number | undefined {
+  const s = present(v)?.trim();
+  if (s === undefined) return undefined;
+  const hex = s.startsWith('0x') || s.startsWith('0X');
+  const n = hex ? Number.parseInt(s.slice(2), 16) : Number(s);
+  if (!Number.isSafeInteger(n) || n < 0) return undefined;
+  if (hex && !HEX_DIGITS.test(s.slice(2))) return undefined;
+  return n;
+}
+
+export function parsePort(v: string | undefined): number | undefined {
+  const n = parseId(v);
+  return n !== undefined && n <= 65535 ? n : undefined;
+}
+
+/** An IP address, with the IPv4-mapped IPv6 prefix Windows uses ("::ffff:10.0.0.1") removed. */
+export function parseIp(v: string | undefined): string | undefined {
+  let s = present(v)?.trim();
+  if (s === undefined) return undefined;
+  if (s.toLowerCase().startsWith('::ffff:') && isIP(s.slice(7)) === 4) s = s.slice(7);
+  return isIP(s) === 0 ? undefined : s;
+}
+
+/** Last path component of a Windows (or POSIX) path. */
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+export function dirName(path: string): string | undefined {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i <= 0 ? undefined : path.slice(0, i);
+}
+
+export function extension(path: string): string | undefined {
+  const name = baseName(path);
+  const i = name.lastIndexOf('.');
+  return i <= 0 || i === name.length - 1 ? undefined : name.slice(i + 1).toLowerCase();
+}
+
+const ZONE_SUFFIX = /[+-]\d\d:?\d\d$/;
+const ISO_PREFIX = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
+const HEX_DIGITS = /^[0-9a-fA-F]+$/;
+
+/**
+ * Arguments of a Windows command line the way CommandLineToArgvW reads them: whitespace separates
+ * arguments outside double quotes, quotes group and are dropped, `\"` is a literal quote and
+ * backslashes elsewhere are literal (paths).
+ */
+export function splitArgs(commandLine: string): string[] {
+  const args: string[] = [];
+  let cur = '';
+  let inArg = false;
+  let quoted = false;
+  for (let i = 0; i < commandLine.length; i++) {
+    const c = commandLine[i] as string;
+    if (c === '\\' && commandLine[i + 1] === '"') {
+      cur += '"';
+      inArg = true;
+      i++;
+    } else if (c === '"') {
+      if (quoted && commandLine[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else {
+        quoted = !quoted;
+      }
+      inArg = true;
+    } else if (!quoted && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) {
+      if (inArg) args.push(cur);
+      cur = '';
+      inArg = false;
+    } else {
+      cur += c;
+      inArg = true;
+    }
+  }
+  if (inArg) args.push(cur);
+  return args;
+}
+
+/**
+ * An ISO 8601 instant in UTC with millisecond precision, or undefined. Accepts the 7-digit
+ * fractions of Windows SystemTime and Sysmon's "YYYY-MM-DD HH:MM:SS.fff" UtcTime (always UTC).
+ */
+export function toIsoUtc(v: string | undefined): string | undefined {
+  const s = present(v)?.trim();
+  if (s === undefined) return undefined;
+  let t = s;
+  if (t.length >= 19 && t[10] === ' ') t = `${t.slice(0, 10)}T${t.slice(11)}`;
+  const hasZone = t.endsWith('Z') || t.endsWith('z') || ZONE_SUFFIX.test(t.slice(19));
+  if (!hasZone) t = `${t}Z`;
+  // Date parsing accepts at most millisecond fractions consistently: cut longer ones.
+  const dot = t.indexOf('.', 19);
+  if (dot === 19) {
+    let end = dot + 1;
+    while (end < t.length && t.charCodeAt(end) >= 48 && t.charCodeAt(end) <= 57) end++;
+    if (end - dot - 1 > 3) t = t.slice(0, dot + 4) + t.slice(end);
+  }
+  if (!ISO_PREFIX.test(t)) return undefined;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export interface ParsedHashes {
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  sha512?: string;
+  imphash?: string;
+}
+
+/** Sysmon's `Hashes` ("SHA1=..,MD5=..,SHA256=..,IMPHASH=..") as lowercase hex values. */
+export function parseHashes(v: string | undefined): ParsedHashes | undefined {
+  const s = present(v);
+  if (s === undefined) return undefined;
+  const out: ParsedHashes = {};
+  let any = false;
+  for (const part of s.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const algo = part.slice(0, eq).trim().toLowerCase();
+    const value = part.slice(eq + 1).trim().toLowerCase();
+    if (value === '') continue;
+    if (algo === 'md5' || algo === 'sha1' || algo === 'sha256' || algo === 'sha512' || algo === 'imphash') {
+      out[algo] = value;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+/** Set an own property even for keys like `__proto__` that plain assignment would swallow. */
+export function putOwn(target: Rec, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/** Append to a de-duplicated list kept in insertion order. */
+export function addUnique(list: string[], v: string | undefined): void {
+  if (v !== undefined && v !== '' && !list.includes(v)) list.push(v);
+}
