@@ -14,6 +14,7 @@ import { mappers } from '../../src/normalize/sources.js';
 import { repoRoot } from '../support/shared-data.js';
 import { compareDocs, excluder, flatten, valuesEqual } from '../support/ecs-compare.js';
 import { jsonLine, kvLine, rawLine, syslog3164, syslog5424 } from '../support/sample-decoders.js';
+import { cloudtrailRecords } from '../../src/normalize/cloudtrail/index.js';
 
 /** Fields whose expected values are choices of Elastic's ingest, not of normalization. */
 const INGEST_SPECIFIC = [
@@ -52,6 +53,24 @@ const SPECS: SourceSpec[] = [
       { file: 'usermod-group.log', expected: 'usermod-group.expected.json', decode: (l) => syslog3164(l) },
       { file: 'auditd.log', expected: 'auditd.expected.json', decode: rawLine },
     ],
+  },
+  {
+    source: 'okta',
+    fixtures: [{ file: 'system.log', expected: 'system.expected.json', decode: jsonLine }],
+    exclude: ['okta.debug_context.debug_data.flattened.*'],
+  },
+  {
+    source: 'cloudtrail',
+    fixtures: [{
+      file: 'records.json', expected: 'records.expected.json', decode: jsonLine,
+      records: (t) => {
+        const r = cloudtrailRecords(JSON.parse(t));
+        if (!Array.isArray(r)) throw new Error(r.error);
+        return r.map((x) => JSON.stringify(x));
+      },
+    }],
+    // Elastic also keeps these objects as Java-style strings; Weft keeps the objects (under flattened.*).
+    exclude: ['aws.cloudtrail.flattened.*', 'aws.cloudtrail.additional_eventdata', 'aws.cloudtrail.request_parameters', 'aws.cloudtrail.response_elements', 'event.created'],
   },
 ];
 
@@ -123,4 +142,4 @@ test('conformance: overall agreement >= 95%', () => {
   assert.ok(agreement >= 0.95, `overall agreement ${(agreement * 100).toFixed(1)}% is below 95%`);
 });
 
-export { jsonLine, kvLine, syslog5424 };
+export { kvLine, syslog5424 };

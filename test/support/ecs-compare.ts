@@ -53,7 +53,14 @@ function deepEq(a: unknown, b: unknown): boolean {
       const sb = [...b].sort();
       return sa.every((x, i) => x === sb[i]);
     }
-    return a.every((x, i) => deepEq(x, b[i]));
+    // Multiset match: each element of a pairs with a distinct equal element of b.
+    const used = new Array<boolean>(b.length).fill(false);
+    return a.every((x) => {
+      const j = b.findIndex((y, k) => !used[k] && deepEq(x, y));
+      if (j < 0) return false;
+      used[j] = true;
+      return true;
+    });
   }
   if (isRec(a) && isRec(b)) {
     const ka = Object.keys(a);
