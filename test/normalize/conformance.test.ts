@@ -72,6 +72,16 @@ const SPECS: SourceSpec[] = [
     // Elastic also keeps these objects as Java-style strings; Weft keeps the objects (under flattened.*).
     exclude: ['aws.cloudtrail.flattened.*', 'aws.cloudtrail.additional_eventdata', 'aws.cloudtrail.request_parameters', 'aws.cloudtrail.response_elements', 'event.created'],
   },
+  {
+    source: 'zeek',
+    fixtures: ['conn', 'dns', 'http', 'ssl', 'files'].map((n) => ({ file: `${n}.log`, expected: `${n}.expected.json`, decode: jsonLine })),
+    exclude: ['event.created'], // a constant injected by the pipeline test configuration
+  },
+  {
+    source: 'suricata',
+    fixtures: [{ file: 'eve.log', expected: 'eve.expected.json', decode: jsonLine }],
+    exclude: ['event.created', 'tls.server.x509.*'], // test-config constant; Elastic's DN splitting keeps trailing commas
+  },
 ];
 
 function ctxFor(f: FixtureSpec): MapperContext {
