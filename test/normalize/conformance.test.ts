@@ -82,6 +82,18 @@ const SPECS: SourceSpec[] = [
     fixtures: [{ file: 'eve.log', expected: 'eve.expected.json', decode: jsonLine }],
     exclude: ['event.created', 'tls.server.x509.*'], // test-config constant; Elastic's DN splitting keeps trailing commas
   },
+  {
+    source: 'panw',
+    fixtures: [
+      { file: 'traffic.log', expected: 'traffic.expected.json', decode: (l) => syslog3164(l, { year: 2012 }) },
+      { file: 'threat.log', expected: 'threat.expected.json', decode: (l) => syslog3164(l, { year: 2018 }), timezone: '+09:30' },
+    ],
+    exclude: ['message'], // Elastic keeps the CSV tail after the seventh field as message
+  },
+  { source: 'fortigate', fixtures: [{ file: 'log.log', expected: 'log.expected.json', decode: kvLine }] },
+  { source: 'checkpoint', fixtures: [{ file: 'firewall.log', expected: 'firewall.expected.json', decode: syslog5424 }] },
+  { source: 'cisco_asa', fixtures: [{ file: 'asa.log', expected: 'asa.expected.json', decode: (l) => syslog3164(l) }] },
+  { source: 'squid', fixtures: [{ file: 'access.log', expected: 'access.expected.json', decode: rawLine }] },
 ];
 
 function ctxFor(f: FixtureSpec): MapperContext {
@@ -152,4 +164,3 @@ test('conformance: overall agreement >= 95%', () => {
   assert.ok(agreement >= 0.95, `overall agreement ${(agreement * 100).toFixed(1)}% is below 95%`);
 });
 
-export { kvLine, syslog5424 };
