@@ -6,15 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Decoded } from '../../src/decode/types.js';
 import type { Mapper, MapperContext } from '../../src/normalize/types.js';
 import { mappers } from '../../src/normalize/sources.js';
-import { repoRoot } from '../support/shared-data.js';
 import { compareDocs, excluder, flatten, valuesEqual } from '../support/ecs-compare.js';
-import { jsonLine, kvLine, rawLine, syslog3164, syslog5424 } from '../support/sample-decoders.js';
-import { cloudtrailRecords } from '../../src/normalize/cloudtrail/index.js';
+import { SPECS, loadRecords, type FixtureSpec } from '../support/fixture-catalog.js';
 
 /** Fields whose expected values are choices of Elastic's ingest, not of normalization. */
 const INGEST_SPECIFIC = [
@@ -27,73 +22,6 @@ const INGEST_SPECIFIC = [
   '*.geo.*', '*.as.*', // GeoIP/ASN enrichment (Weft's enrich stage)
   'user_agent.name', 'user_agent.version', 'user_agent.os.*', 'user_agent.device.*', // UA parsing (enrichment)
   'related.entity', 'actor.*', 'target.*', 'service.target.*', 'user.entity.*', // entity fields of newer pipelines (Weft's entity resolution)
-];
-
-interface FixtureSpec {
-  file: string;
-  expected: string;
-  decode: (line: string) => Decoded;
-  timezone?: string;
-  /** Records per line, or one JSON document holding {"Records": [...]}. */
-  records?: (text: string) => string[];
-}
-interface SourceSpec {
-  source: string;
-  fixtures: FixtureSpec[];
-  exclude?: string[];
-}
-
-const lines = (t: string): string[] => t.split('\n').filter((l) => l.trim().length > 0);
-
-const SPECS: SourceSpec[] = [
-  {
-    source: 'linux',
-    fixtures: [
-      { file: 'auth.log', expected: 'auth.expected.json', decode: (l) => syslog3164(l, { year: 2022 }) },
-      { file: 'usermod-group.log', expected: 'usermod-group.expected.json', decode: (l) => syslog3164(l) },
-      { file: 'auditd.log', expected: 'auditd.expected.json', decode: rawLine },
-    ],
-  },
-  {
-    source: 'okta',
-    fixtures: [{ file: 'system.log', expected: 'system.expected.json', decode: jsonLine }],
-    exclude: ['okta.debug_context.debug_data.flattened.*'],
-  },
-  {
-    source: 'cloudtrail',
-    fixtures: [{
-      file: 'records.json', expected: 'records.expected.json', decode: jsonLine,
-      records: (t) => {
-        const r = cloudtrailRecords(JSON.parse(t));
-        if (!Array.isArray(r)) throw new Error(r.error);
-        return r.map((x) => JSON.stringify(x));
-      },
-    }],
-    // Elastic also keeps these objects as Java-style strings; Weft keeps the objects (under flattened.*).
-    exclude: ['aws.cloudtrail.flattened.*', 'aws.cloudtrail.additional_eventdata', 'aws.cloudtrail.request_parameters', 'aws.cloudtrail.response_elements', 'event.created'],
-  },
-  {
-    source: 'zeek',
-    fixtures: ['conn', 'dns', 'http', 'ssl', 'files'].map((n) => ({ file: `${n}.log`, expected: `${n}.expected.json`, decode: jsonLine })),
-    exclude: ['event.created'], // a constant injected by the pipeline test configuration
-  },
-  {
-    source: 'suricata',
-    fixtures: [{ file: 'eve.log', expected: 'eve.expected.json', decode: jsonLine }],
-    exclude: ['event.created', 'tls.server.x509.*'], // test-config constant; Elastic's DN splitting keeps trailing commas
-  },
-  {
-    source: 'panw',
-    fixtures: [
-      { file: 'traffic.log', expected: 'traffic.expected.json', decode: (l) => syslog3164(l, { year: 2012 }) },
-      { file: 'threat.log', expected: 'threat.expected.json', decode: (l) => syslog3164(l, { year: 2018 }), timezone: '+09:30' },
-    ],
-    exclude: ['message'], // Elastic keeps the CSV tail after the seventh field as message
-  },
-  { source: 'fortigate', fixtures: [{ file: 'log.log', expected: 'log.expected.json', decode: kvLine }] },
-  { source: 'checkpoint', fixtures: [{ file: 'firewall.log', expected: 'firewall.expected.json', decode: syslog5424 }] },
-  { source: 'cisco_asa', fixtures: [{ file: 'asa.log', expected: 'asa.expected.json', decode: (l) => syslog3164(l) }] },
-  { source: 'squid', fixtures: [{ file: 'access.log', expected: 'access.expected.json', decode: rawLine }] },
 ];
 
 function ctxFor(f: FixtureSpec): MapperContext {
@@ -113,21 +41,18 @@ for (const spec of SPECS) {
     assert.ok(mapper, `no mapper with sourceType ${spec.source}`);
     const tally: Tally = { shared: 0, equal: 0, expected: 0, records: 0 };
     const problems: string[] = [];
-    for (const f of spec.fixtures) {
-      const dir = join(repoRoot, 'test', 'fixtures', spec.source);
-      const text = readFileSync(join(dir, f.file), 'utf8');
-      const inputs = (f.records ?? lines)(text);
-      const expected = (JSON.parse(readFileSync(join(dir, f.expected), 'utf8')) as { expected: unknown[] }).expected;
-      assert.equal(inputs.length, expected.length, `${f.file}: ${inputs.length} records but ${expected.length} expected documents`);
-      inputs.forEach((line, i) => {
-        const decoded = f.decode(line);
+    for (const rec of loadRecords(spec)) {
+      {
+        const f = rec.fixture;
+        const i = rec.index;
+        const decoded = rec.decoded;
         assert.ok(mapper.detect(decoded), `${f.file}#${i + 1}: ${spec.source} mapper does not detect its own record`);
         const r = mapper.map(decoded, ctxFor(f));
         if (!r.ok) {
           problems.push(`${f.file}#${i + 1}: ${r.reason}: ${r.message}`);
-          return;
+          continue;
         }
-        const exp = expected[i];
+        const exp = rec.expected;
         const c = compareDocs(r.event, exp, excluded);
         tally.shared += c.shared;
         tally.equal += c.equal;
@@ -142,7 +67,7 @@ for (const spec of SPECS) {
             `${f.file}#${i + 1}: critical field ${field}: got ${JSON.stringify(ours.get(field))}, Elastic ${JSON.stringify(theirs.get(field))}`);
         }
         if (process.env.WEFT_CONFORMANCE_VERBOSE) for (const m of c.missing) problems.push(`${f.file}#${i + 1}: missing ${m}`);
-      });
+      }
     }
     perSource.set(spec.source, tally);
     overall.shared += tally.shared;
