@@ -7,7 +7,7 @@ export function isoMillis(ms: number): string | undefined {
   if (!Number.isFinite(ms)) return undefined;
   const d = new Date(ms);
   const y = d.getUTCFullYear();
-  if (y < 1970 || y > 9999) return undefined;
+  if (Number.isNaN(y) || y < 1970 || y > 9999) return undefined;
   return d.toISOString();
 }
 

@@ -117,7 +117,7 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (typeof published !== 'string') return fail(SOURCE, 'missing_published', 'Okta event has no string "published" timestamp');
   const ts = fromIsoWithZone(published);
   if (ts === undefined) return fail(SOURCE, 'bad_timestamp', `"published" is not an ISO 8601 time with a zone: ${JSON.stringify(published.slice(0, 64))}`);
-  const eventType = str(f.eventType);
+  const eventType = typeof f.eventType === 'string' && f.eventType.length > 0 ? f.eventType : undefined;
   if (eventType === undefined) return fail(SOURCE, 'missing_event_type', 'Okta event has no string "eventType"');
   if (f.actor !== undefined && f.actor !== null && !isRecord(f.actor)) return fail(SOURCE, 'bad_actor', '"actor" must be an object');
   if (f.target !== undefined && f.target !== null && !Array.isArray(f.target)) return fail(SOURCE, 'bad_target', '"target" must be an array');
