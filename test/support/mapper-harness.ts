@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Decoded, WireFormat } from '../../src/decode/types.js';
 import type { Mapper, MapperContext, MapResult } from '../../src/normalize/types.js';
 import type { EcsFields } from '../../src/event/model.js';
+import { fieldAccessor } from '../../src/event/field-path.js';
 
 export const CTX: MapperContext = { sourceId: 'test', receivedAt: new Date('2024-05-01T10:00:00Z'), timezone: 'UTC' };
 
@@ -56,4 +57,9 @@ export function assertFastOnLongInput(mapper: Mapper, d: Decoded, budgetMs = 500
   mapper.map(d, CTX);
   const ms = performance.now() - t0;
   assert.ok(ms < budgetMs, `${mapper.sourceType} took ${ms.toFixed(0)} ms on a ${JSON.stringify(d.fields).length}-byte record`);
+}
+
+/** Read a dotted ECS path from a mapper's output (the event type is loose on purpose). */
+export function at(doc: unknown, path: string): unknown {
+  return fieldAccessor(path)(doc);
 }

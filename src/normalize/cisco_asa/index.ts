@@ -9,15 +9,15 @@ import { ianaFromTransport, int, ip, port, str } from '../common/values.js';
 const SOURCE = 'cisco_asa';
 const TAG = /^%(ASA|FTD|FWSM)-(?:[\w-]+-)?(\d)-(\d{6}):?\s*(.*)$/s;
 const LEVELS = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'];
-const ENDPOINT = '(\\S+?):([0-9a-fA-F:.]+?)\\/(\\d+)';
+const ENDPOINT = '([^\\s:]+):([0-9a-fA-F:.]+)\\/(\\d+)';
 
 const RX_305011 = new RegExp(`^Built (?:dynamic|static) (TCP|UDP|ICMP) translation from ${ENDPOINT} to ${ENDPOINT}`);
 const RX_302013 = new RegExp(`^Built (inbound|outbound) (TCP|UDP) connection (\\d+) for ${ENDPOINT} \\(([0-9a-fA-F:.]+)\\/(\\d+)\\)(?:\\([^)]*\\))? to ${ENDPOINT} \\(([0-9a-fA-F:.]+)\\/(\\d+)\\)`);
 const RX_302014 = new RegExp(`^Teardown (TCP|UDP) connection (\\d+) for ${ENDPOINT}(?:\\([^)]*\\))? to ${ENDPOINT}(?:\\([^)]*\\))? duration (\\d+):(\\d{2}):(\\d{2}) bytes (\\d+)(?: (.+))?$`);
-const RX_106023 = /^Deny (tcp|udp|icmp|protocol \d+) src (\S+?):([0-9a-fA-F:.]+)(?:\/(\d+))?(?:\([^)]*\))? dst (\S+?):([0-9a-fA-F:.]+)(?:\/(\d+))?(?:\([^)]*\))?(?: \(type \d+, code \d+\))? by access-group "([^"]+)"/;
+const RX_106023 = /^Deny (tcp|udp|icmp|protocol \d+) src ([^\s:]+):([0-9a-fA-F:.]+)(?:\/(\d+))?(?:\([^)]*\))? dst ([^\s:]+):([0-9a-fA-F:.]+)(?:\/(\d+))?(?:\([^)]*\))?(?: \(type \d+, code \d+\))? by access-group "([^"]+)"/;
 const RX_113004 = /^AAA user authentication Successful : server =\s+(\S+) : user = (\S+)/;
 const RX_113005 = /^AAA user authentication Rejected : reason = (.+?) : server =\s+(\S+) : user = (\S+?)(?: : user IP = (\S+))?$/;
-const RX_605 = /^Login (permitted|denied) from ([0-9a-fA-F:.]+)\/(\d+) to (\S+?):([0-9a-fA-F:.]+)\/(\S+) for user "?([^"]+?)"?$/;
+const RX_605 = /^Login (permitted|denied) from ([0-9a-fA-F:.]+)\/(\d+) to ([^\s:]+):([0-9a-fA-F:.]+)\/(\S+) for user "?([^"]+?)"?$/;
 const RX_611 = /^User authentication (succeeded|failed): (?:IP address: ([0-9a-fA-F:.]+), )?Uname: (\S+)$/;
 
 /** The `%ASA-...` text, whether the decoder left it in the message or took its tag as the program name. */

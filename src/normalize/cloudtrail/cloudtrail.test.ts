@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cloudtrailMapper, cloudtrailRecords } from './index.js';
-import { assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
+import { at, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
 const file: unknown = JSON.parse(readFileSync(join(fixtureDir('cloudtrail'), 'records.json'), 'utf8'));
@@ -22,10 +22,10 @@ test('cloudtrail: errorCode makes the outcome a failure', () => {
   const recs = cloudtrailRecords(file) as Record<string, unknown>[];
   const denied = { ...recs[4]!, errorCode: 'AccessDenied', errorMessage: 'User is not authorized' };
   const e = mapOk(cloudtrailMapper, { format: 'json', fields: denied });
-  assert.equal(e.event?.outcome, 'failure');
+  assert.equal(at(e, 'event.outcome'), 'failure');
   assert.equal((e.aws as { cloudtrail: { error_code: string } }).cloudtrail.error_code, 'AccessDenied');
   const assume = mapOk(cloudtrailMapper, { format: 'json', fields: recs[3]! });
-  assert.equal(assume.user?.name, 'JohnDoe');
+  assert.equal(at(assume, 'user.name'), 'JohnDoe');
   assert.equal((assume.aws as { cloudtrail: { user_identity: { session_context: { session_issuer: { arn: string } } } } }).cloudtrail.user_identity.session_context.session_issuer.arn, 'arn:aws:iam::111111111111:role/JohnRole1');
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { oktaMapper } from './index.js';
-import { assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
+import { at, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
 import { jsonLine } from '../../../test/support/sample-decoders.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
@@ -12,10 +12,10 @@ const login = records[1]!;
 
 test('okta: MFA push verification keeps the factor and risk', () => {
   const e = mapOk(oktaMapper, records[3]!);
-  assert.equal(e.event?.action, 'user.authentication.auth_via_mfa');
-  assert.deepEqual(e.event?.category, ['authentication']);
+  assert.equal(at(e, 'event.action'), 'user.authentication.auth_via_mfa');
+  assert.deepEqual(at(e, 'event.category'), ['authentication']);
   assert.equal((e.okta as { debug_context: { debug_data: { factor: string } } }).debug_context.debug_data.factor, 'OKTA_VERIFY_PUSH');
-  assert.equal(e.user?.name, 'user@domain.com');
+  assert.equal(at(e, 'user.name'), 'user@domain.com');
 });
 
 test('okta: bad input is a specific failure', () => {

@@ -91,7 +91,7 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
 
   if (kind === 'files') return mapFiles(doc, f);
 
-  const uid = str(f.uid);
+  const uid = typeof f.uid === 'string' && f.uid.length > 0 ? f.uid : undefined;
   if (uid === undefined) return fail(SOURCE, 'missing_uid', 'Zeek flow record has no "uid"');
   const src = ip(f['id.orig_h']);
   const dst = ip(f['id.resp_h']);
