@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+
+/**
+ * Community ID v1 flow hash (https://github.com/corelight/community-id-spec), seed 0, as Zeek,
+ * Suricata and Elastic's pipelines compute it: SHA-1 over seed, ordered addresses, protocol, pad,
+ * ordered ports (ICMP type/code map to ports as the spec's table says), base64, prefixed `1:`.
+ */
+const PROTO: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, 'ipv6-icmp': 58, icmpv6: 58 };
+
+// ICMP type -> the type a reply would carry, so both directions hash alike (spec, section "ICMP").
+const ICMP4_PAIR: Readonly<Record<number, number>> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17, 10: 9, 9: 10 };
+const ICMP6_PAIR: Readonly<Record<number, number>> = { 128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135, 130: 131, 131: 130 };
+
+function ipBytes(s: string): Buffer | undefined {
+  const v = isIP(s);
+  if (v === 4) return Buffer.from(s.split('.').map(Number));
+  if (v !== 6) return undefined;
+  // Expand "::" and embedded IPv4 into 8 groups.
+  let text = s;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4 !== null) {
+    const b = (v4[1] as string).split('.').map(Number);
+    text = text.slice(0, v4.index) + `${(((b[0] ?? 0) << 8) | (b[1] ?? 0)).toString(16)}:${(((b[2] ?? 0) << 8) | (b[3] ?? 0)).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const h = head.length > 0 ? head.split(':') : [];
+  const t = tail !== undefined && tail.length > 0 ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  const buf = Buffer.alloc(16);
+  groups.forEach((g, i) => buf.writeUInt16BE(parseInt(g, 16), i * 2));
+  return buf;
+}
+
+export function communityId(
+  transport: string, srcIp: string, srcPort: number | undefined, dstIp: string, dstPort: number | undefined,
+): string | undefined {
+  const proto = PROTO[transport.toLowerCase()];
+  if (proto === undefined) return undefined;
+  let sa = ipBytes(srcIp);
+  let da = ipBytes(dstIp);
+  if (sa === undefined || da === undefined || sa.length !== da.length) return undefined;
+  let sp = srcPort ?? 0;
+  let dp = dstPort ?? 0;
+  let oneWay = false;
+  if (proto === 1 || proto === 58) {
+    const pairs = proto === 1 ? ICMP4_PAIR : ICMP6_PAIR;
+    const other = pairs[sp];
+    if (other === undefined) oneWay = true;
+    else dp = other;
+  } else if (srcPort === undefined || dstPort === undefined) return undefined;
+  const cmp = Buffer.compare(sa, da);
+  if (!oneWay && (cmp > 0 || (cmp === 0 && sp > dp))) {
+    [sa, da] = [da, sa];
+    [sp, dp] = [dp, sp];
+  }
+  const h = createHash('sha1');
+  h.update(Buffer.from([0, 0]));
+  h.update(sa);
+  h.update(da);
+  h.update(Buffer.from([proto, 0]));
+  const ports = Buffer.alloc(4);
+  ports.writeUInt16BE(sp, 0);
+  ports.writeUInt16BE(dp, 2);
+  h.update(ports);
+  return `1:${h.digest('base64')}`;
+}

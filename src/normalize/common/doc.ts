@@ -1,0 +1,66 @@
+import type { EcsFields } from '../../event/model.js';
+import type { MapResult } from '../types.js';
+import { isRecord, type Rec } from './values.js';
+
+/**
+ * The event a mapper builds: a nested plain object. `put` ignores undefined, so mappers can write
+ * every candidate field without a guard; `related` collects related.* values without duplicates.
+ */
+export class EventDoc {
+  readonly root: Rec = {};
+  private readonly rel = { ip: [] as string[], user: [] as string[], hosts: [] as string[], hash: [] as string[] };
+
+  put(path: readonly string[], value: unknown): void {
+    if (value === undefined || value === null) return;
+    let cur = this.root;
+    const last = path.length - 1;
+    for (let i = 0; i < last; i++) {
+      const k = path[i] as string;
+      const next = cur[k];
+      if (isRecord(next)) cur = next;
+      else {
+        const created: Rec = {};
+        cur[k] = created;
+        cur = created;
+      }
+    }
+    cur[path[last] as string] = value;
+  }
+
+  get(path: readonly string[]): unknown {
+    let cur: unknown = this.root;
+    for (const k of path) {
+      if (!isRecord(cur)) return undefined;
+      cur = cur[k];
+    }
+    return cur;
+  }
+
+  /** Attach a vendor subtree as-is (already compacted). */
+  merge(path: readonly string[], value: Rec): void {
+    if (Object.keys(value).length === 0) return;
+    const existing = this.get(path);
+    if (isRecord(existing)) Object.assign(existing, value);
+    else this.put(path, value);
+  }
+
+  relate(kind: 'ip' | 'user' | 'hosts' | 'hash', value: string | undefined): void {
+    if (value === undefined || value.length === 0) return;
+    const list = this.rel[kind];
+    if (!list.includes(value)) list.push(value);
+  }
+
+  finish(): MapResult {
+    const r = this.rel;
+    if (r.ip.length > 0) this.put(['related', 'ip'], r.ip);
+    if (r.user.length > 0) this.put(['related', 'user'], r.user);
+    if (r.hosts.length > 0) this.put(['related', 'hosts'], r.hosts);
+    if (r.hash.length > 0) this.put(['related', 'hash'], r.hash);
+    // The mapper output is a nested ECS-shaped object; EcsFields types the same shape loosely.
+    return { ok: true, event: this.root as EcsFields };
+  }
+}
+
+export function fail(source: string, what: string, message: string): MapResult {
+  return { ok: false, reason: `normalize.${source}.${what}`, message };
+}

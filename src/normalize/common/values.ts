@@ -1,0 +1,93 @@
+import { isIP } from 'node:net';
+
+/** A plain JSON object (not an array, not null). */
+export type Rec = Record<string, unknown>;
+
+export function isRecord(v: unknown): v is Rec {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A non-empty string, or undefined. Vendors write "-", "" or null for "no value". */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length > 0 && v !== '-' ? v : undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** A finite number from a number or a numeric string. */
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim().length > 0) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** An integer in [min, max] from a number or a decimal string. */
+export function int(v: unknown, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const n = num(v);
+  if (n === undefined || !Number.isInteger(n) || n < min || n > max) return undefined;
+  return n;
+}
+
+export function port(v: unknown): number | undefined {
+  return int(v, 0, 65535);
+}
+
+/** An IPv4/IPv6 literal, or undefined. */
+export function ip(v: unknown): string | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  return isIP(s) !== 0 ? s : undefined;
+}
+
+export function bool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'T' || v === 'yes') return true;
+  if (v === 'false' || v === 'F' || v === 'no') return false;
+  return undefined;
+}
+
+/** Strings of an array, dropping anything else. */
+export function strArray(v: unknown): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: string[] = [];
+  for (const x of v) {
+    const s = str(x);
+    if (s !== undefined) out.push(s);
+  }
+  return out;
+}
+
+/** Copy of an object without null/undefined members, recursively (vendors pad with nulls). */
+export function compact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(compact);
+  if (!isRecord(v)) return v;
+  const out: Rec = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null || x === undefined) continue;
+    out[k] = compact(x);
+  }
+  return out;
+}
+
+const IANA_TRANSPORT: Readonly<Record<string, string>> = {
+  '1': 'icmp', '2': 'igmp', '6': 'tcp', '17': 'udp', '41': 'ipv6', '47': 'gre', '50': 'esp', '51': 'ah', '58': 'ipv6-icmp', '132': 'sctp',
+};
+const TRANSPORT_IANA: Readonly<Record<string, string>> = {
+  icmp: '1', igmp: '2', tcp: '6', udp: '17', gre: '47', esp: '50', ah: '51', 'ipv6-icmp': '58', icmpv6: '58', sctp: '132',
+};
+
+export function transportFromIana(n: string): string | undefined {
+  return IANA_TRANSPORT[n];
+}
+export function ianaFromTransport(t: string): string | undefined {
+  return TRANSPORT_IANA[t.toLowerCase()];
+}
+
+/** Snake-case a camelCase key the way Elastic's pipelines do (`alternateId` -> `alternate_id`). */
+export function snake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Decoded } from '../../decode/types.js';
+import { genericMapper } from './index.js';
+import { assertNeverThrows, at, CTX, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
+import { fixtureDir } from '../../../test/support/fixture-catalog.js';
+import { jsonLine, kvLine } from '../../../test/support/sample-decoders.js';
+
+/** The CEF/LEEF shapes agreed with the decoders, built from the real lines in test/fixtures/generic. */
+function cef(line: string): Decoded {
+  const m = /^CEF:(\d+)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|(.*)$/.exec(line.trim());
+  if (m === null) throw new Error('not CEF');
+  const extensions: Record<string, string> = {};
+  for (const kv of (m[8] as string).matchAll(/(\w+)=(.*?)(?=\s+\w+=|$)/g)) extensions[kv[1] as string] = (kv[2] as string).trim();
+  return { format: 'cef', fields: { cef: { version: m[1], device_vendor: m[2], device_product: m[3], device_version: m[4], signature_id: m[5], name: m[6], severity: m[7] }, extensions } };
+}
+function leef(line: string): Decoded {
+  const m = /LEEF:(2\.0)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|(.*)$/.exec(line);
+  if (m === null) throw new Error('not LEEF');
+  const delimiter = m[6] as string;
+  const attributes: Record<string, string> = {};
+  for (const part of (m[7] as string).split(delimiter)) {
+    const eq = part.indexOf('=');
+    if (eq > 0) attributes[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return { format: 'leef', fields: { leef: { version: m[1], vendor: m[2], product: m[3], product_version: m[4], event_id: m[5], delimiter }, attributes } };
+}
+
+const dir = fixtureDir('generic');
+const cefLines = readFileSync(join(dir, 'cef.log'), 'utf8').trim().split('\n');
+const leefLine = readFileSync(join(dir, 'leef.log'), 'utf8').trim();
+
+test('generic: CEF keeps every extension under the vendor namespace and maps the obvious fields', () => {
+  const e = mapOk(genericMapper, cef(cefLines[1] as string));
+  assert.equal(at(e, 'source.ip'), '89.160.20.156');
+  assert.equal(at(e, 'source.port'), 33876);
+  assert.equal(at(e, 'destination.port'), 443);
+  assert.equal(at(e, 'user.name'), 'bob');
+  assert.equal(at(e, 'event.code'), '18');
+  assert.equal(at(e, 'observer.vendor'), 'Elastic');
+  assert.equal(at(e, '@timestamp'), CTX.receivedAt.toISOString());
+  const vendor = e.elastic as Record<string, unknown>;
+  assert.equal(vendor.destinationTranslatedAddress, '10.10.10.10');
+  assert.equal(vendor.oldFileHash, 'a9796280592f86b74b27e370662d41eb');
+  assert.deepEqual(vendor.cef, { version: '0', device_vendor: 'Elastic', device_product: 'Vaporware', device_version: '1.0.0-alpha', signature_id: '18', name: 'Authentication', severity: 'low' });
+  assert.equal(at(e, 'event.severity'), 2);
+});
+
+test('generic: LEEF 2.0 with a custom delimiter', () => {
+  const e = mapOk(genericMapper, leef(leefLine));
+  assert.equal(at(e, 'source.ip'), '192.0.2.0');
+  assert.equal(at(e, 'destination.ip'), '172.50.123.1');
+  assert.equal(at(e, 'source.port'), 81);
+  assert.equal(at(e, 'destination.port'), 21);
+  assert.equal(at(e, 'user.name'), 'joe.black');
+  assert.equal(at(e, 'event.severity'), 5);
+  assert.equal((e.lancope as Record<string, unknown>).cat, 'anomaly');
+});
+
+test('generic: small flat records go to labels, nested ones to a namespace named for the source', () => {
+  const kv = mapOk(genericMapper, kvLine('date=2020-04-23 time=01:16:08 srcip=10.10.10.10 dstip=67.43.156.13 action="deny" user="alice"'));
+  assert.equal(at(kv, 'source.ip'), '10.10.10.10');
+  assert.equal(at(kv, 'event.action'), 'deny');
+  assert.equal(at(kv, 'event.outcome'), undefined);
+  assert.equal((kv.labels as Record<string, string>).dstip, '67.43.156.13');
+  const nested = mapOk(genericMapper, jsonLine('{"timestamp":"2018-07-05T15:51:23.009510-0400","event_type":"stats","stats":{"uptime":5400}}'), { ...CTX, sourceId: 'file:/var/log/ids/eve.json' });
+  assert.equal(at(nested, '@timestamp'), '2018-07-05T19:51:23.009Z');
+  assert.deepEqual((nested as Record<string, unknown>).file_var_log_ids_eve_json, { timestamp: '2018-07-05T15:51:23.009510-0400', event_type: 'stats', stats: { uptime: 5400 } });
+});
+
+test('generic: bad input is a specific failure', () => {
+  expectFail(genericMapper, { format: 'syslog-rfc3164', fields: { message: 'x' } }, 'normalize.generic.unsupported_format');
+  expectFail(genericMapper, { format: 'cef', fields: { extensions: {} } }, 'normalize.generic.missing_cef_header');
+  expectFail(genericMapper, { format: 'cef', fields: { cef: { device_vendor: 'x' } } }, 'normalize.generic.missing_cef_header');
+  expectFail(genericMapper, { format: 'leef', fields: { attributes: {} } }, 'normalize.generic.missing_leef_header');
+  expectFail(genericMapper, { format: 'json', fields: {} }, 'normalize.generic.empty_record');
+  assertNeverThrows(genericMapper, cef(cefLines[0] as string));
+  assertNeverThrows(genericMapper, jsonLine('{"src_ip":"1.2.3.4","user":"a","time":1700000000}'));
+});

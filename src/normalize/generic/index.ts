@@ -1,0 +1,180 @@
+import type { Decoded } from '../../decode/types.js';
+import type { Mapper, MapperContext, MapResult } from '../types.js';
+import { EventDoc, fail } from '../common/doc.js';
+import { fromLocalStamp } from '../common/local-time.js';
+import { fromEpochAuto, fromIsoWithZone, isoMillis } from '../common/time.js';
+import { int, ip, isRecord, port, str, type Rec } from '../common/values.js';
+
+/**
+ * The fallback for JSON, CEF, LEEF and key=value records no specific mapper claims. It keeps every
+ * field (CEF/LEEF under a namespace named for the vendor; small flat JSON/kv under `labels`; anything
+ * else under a namespace named for the source) and maps only the fields whose meaning is unambiguous.
+ */
+
+const SOURCE = 'generic';
+const FORMATS = new Set(['json', 'cef', 'leef', 'kv']);
+/** Flat records up to this many keys go to `labels`; bigger or nested ones get their own namespace. */
+const MAX_LABELS = 32;
+
+/** Candidate keys, compared case-insensitively, for each ECS field (first present wins). */
+const CANDIDATES: readonly (readonly [string, readonly string[]])[] = [
+  ['source.ip', ['src', 'src_ip', 'srcip', 'source_ip', 'sourceip', 'sourceaddress', 'client_ip', 'clientip', 'ip_src', 'srcaddr']],
+  ['source.port', ['spt', 'src_port', 'srcport', 'source_port', 'sourceport', 'srcPort']],
+  ['destination.ip', ['dst', 'dst_ip', 'dstip', 'dest_ip', 'destination_ip', 'destinationaddress', 'ip_dst', 'dstaddr']],
+  ['destination.port', ['dpt', 'dst_port', 'dstport', 'dest_port', 'destination_port', 'destinationport', 'dstPort']],
+  ['user.name', ['suser', 'usrname', 'user', 'username', 'user_name', 'account', 'accountname']],
+  ['host.name', ['shost', 'dvchost', 'host', 'hostname', 'host_name', 'computer', 'computername', 'devname']],
+  ['event.action', ['act', 'action', 'eventname', 'event_name']],
+  ['event.outcome', ['outcome', 'result']],
+];
+const TIME_KEYS = ['@timestamp', 'timestamp', 'rt', 'devtime', 'eventtime', 'event_time', 'time', 'ts', 'date', 'datetime', 'start'];
+const OUTCOMES: Readonly<Record<string, string>> = {
+  success: 'success', succeeded: 'success', ok: 'success', allow: 'success', allowed: 'success', accept: 'success', permitted: 'success',
+  failure: 'failure', failed: 'failure', fail: 'failure', deny: 'failure', denied: 'failure', blocked: 'failure', reject: 'failure', rejected: 'failure',
+};
+
+export function slug(s: string): string {
+  const out = s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return out.length > 0 ? out.slice(0, 64) : 'unknown';
+}
+
+function lowerIndex(o: Rec): Map<string, unknown> {
+  const m = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(o)) if (!m.has(k.toLowerCase())) m.set(k.toLowerCase(), v);
+  return m;
+}
+
+function timeOf(v: unknown, zone: string): string | undefined {
+  if (typeof v === 'number') return v > 1e11 ? isoMillis(v) : isoMillis(v * 1000);
+  const s = str(v);
+  if (s === undefined) return undefined;
+  if (/^\d{9,19}$/.test(s)) return fromEpochAuto(s);
+  return fromIsoWithZone(s) ?? fromLocalStamp(s.replace(/\//g, '-'), zone) ?? cefDate(s, zone);
+}
+
+const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
+/** CEF's `MMM dd yyyy HH:mm:ss` receipt time. */
+function cefDate(s: string, zone: string): string | undefined {
+  const m = /^([A-Za-z]{3}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(s);
+  if (m === null) return undefined;
+  const mon = MONTHS.indexOf((m[1] as string).toLowerCase());
+  if (mon < 0 || mon % 3 !== 0) return undefined;
+  return fromLocalStamp(`${m[3]}-${String(mon / 3 + 1).padStart(2, '0')}-${(m[2] as string).padStart(2, '0')} ${m[4]}:${m[5]}:${m[6]}`, zone);
+}
+
+function mapCommon(doc: EventDoc, fields: Rec, ctx: MapperContext): void {
+  const idx = lowerIndex(fields);
+  for (const [target, keys] of CANDIDATES) {
+    for (const k of keys) {
+      const v = idx.get(k.toLowerCase());
+      if (v === undefined || v === null) continue;
+      let value: unknown;
+      if (target.endsWith('.ip')) value = ip(v);
+      else if (target.endsWith('.port')) value = port(v);
+      else if (target === 'event.outcome') {
+        const s = str(v)?.toLowerCase();
+        value = s !== undefined ? OUTCOMES[s] : undefined;
+      } else value = str(v);
+      if (value === undefined) continue;
+      doc.put(target.split('.'), value);
+      if (target.endsWith('.ip')) doc.relate('ip', value as string);
+      if (target === 'user.name') doc.relate('user', value as string);
+      if (target === 'host.name') doc.relate('hosts', value as string);
+      break;
+    }
+  }
+  let ts: string | undefined;
+  for (const k of TIME_KEYS) {
+    const v = idx.get(k);
+    if (v === undefined) continue;
+    ts = timeOf(v, ctx.timezone);
+    if (ts !== undefined) break;
+  }
+  doc.put(['@timestamp'], ts ?? ctx.receivedAt.toISOString());
+  if (ts === undefined) doc.put(['event', 'created'], ctx.receivedAt.toISOString());
+}
+
+function detect(d: Decoded): boolean {
+  return FORMATS.has(d.format);
+}
+
+function map(d: Decoded, ctx: MapperContext): MapResult {
+  if (!FORMATS.has(d.format)) return fail(SOURCE, 'unsupported_format', `generic mapper takes json, cef, leef or kv records, not ${d.format}`);
+  const f = d.fields;
+  const doc = new EventDoc();
+  doc.put(['event', 'kind'], 'event');
+  doc.put(['event', 'module'], 'generic');
+
+  if (d.format === 'cef') {
+    const h = f.cef;
+    if (!isRecord(h)) return fail(SOURCE, 'missing_cef_header', 'CEF record has no "cef" header object');
+    const vendor = str(h.device_vendor);
+    const product = str(h.device_product);
+    if (vendor === undefined || product === undefined) return fail(SOURCE, 'missing_cef_header', 'CEF header lacks device_vendor or device_product');
+    const ext = isRecord(f.extensions) ? f.extensions : {};
+    const ns = slug(vendor);
+    doc.put(['observer', 'vendor'], vendor);
+    doc.put(['observer', 'product'], product);
+    doc.put(['observer', 'version'], str(h.device_version));
+    doc.put(['event', 'code'], str(h.signature_id));
+    doc.put(['message'], str(ext.msg) ?? str(h.name));
+    doc.put(['event', 'reason'], str(h.name));
+    const sev = str(h.severity);
+    const num = int(sev, 0, 10);
+    const word: Readonly<Record<string, number>> = { low: 2, medium: 5, high: 8, 'very-high': 10, unknown: 0 };
+    doc.put(['event', 'severity'], num ?? (sev !== undefined ? word[sev.toLowerCase()] : undefined));
+    doc.put(['network', 'transport'], str(ext.proto)?.toLowerCase());
+    doc.put(['destination', 'user', 'name'], str(ext.duser));
+    doc.relate('user', str(ext.duser));
+    doc.put(['url', 'original'], str(ext.request));
+    doc.put(['http', 'request', 'method'], str(ext.requestMethod));
+    doc.put(['file', 'hash', 'md5'], /^[0-9a-f]{32}$/i.test(str(ext.fileHash) ?? '') ? str(ext.fileHash) : undefined);
+    doc.relate('hash', str(ext.fileHash));
+    mapCommon(doc, ext, ctx);
+    doc.merge([ns], { cef: { ...h }, ...ext });
+    return doc.finish();
+  }
+
+  if (d.format === 'leef') {
+    const h = f.leef;
+    if (!isRecord(h)) return fail(SOURCE, 'missing_leef_header', 'LEEF record has no "leef" header object');
+    const vendor = str(h.vendor);
+    const product = str(h.product);
+    if (vendor === undefined || product === undefined) return fail(SOURCE, 'missing_leef_header', 'LEEF header lacks vendor or product');
+    const attrs = isRecord(f.attributes) ? f.attributes : {};
+    doc.put(['observer', 'vendor'], vendor);
+    doc.put(['observer', 'product'], product);
+    doc.put(['observer', 'version'], str(h.product_version));
+    doc.put(['event', 'code'], str(h.event_id));
+    doc.put(['event', 'severity'], int(attrs.sev, 0, 10));
+    doc.put(['network', 'transport'], str(attrs.proto)?.toLowerCase());
+    mapCommon(doc, attrs, ctx);
+    doc.merge([slug(vendor)], { leef: { ...h }, ...attrs });
+    return doc.finish();
+  }
+
+  // JSON and kv: keep everything, then map what is unambiguous.
+  const keys = Object.keys(f);
+  if (keys.length === 0) return fail(SOURCE, 'empty_record', 'record has no fields');
+  mapCommon(doc, f, ctx);
+  const flat = keys.every((k) => f[k] === null || typeof f[k] !== 'object');
+  if (flat && keys.length <= MAX_LABELS) {
+    const labels: Rec = {};
+    for (const k of keys) {
+      const s = str(f[k]);
+      if (s !== undefined) labels[k.replace(/\./g, '_')] = s;
+    }
+    doc.merge(['labels'], labels);
+  } else {
+    doc.merge([slug(ctx.sourceId)], { ...f });
+  }
+  return doc.finish();
+}
+
+export const genericMapper: Mapper = {
+  sourceType: SOURCE,
+  description: 'Fallback for JSON, CEF, LEEF and key=value records: keeps every field, maps the obvious ones',
+  priority: 0,
+  detect,
+  map,
+};

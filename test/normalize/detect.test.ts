@@ -1,0 +1,22 @@
+/** Auto-detection: each real record is claimed by its own mapper first, and no other specific mapper claims it. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mappers } from '../../src/normalize/sources.js';
+import { SPECS, loadRecords } from '../support/fixture-catalog.js';
+
+test('mappers are ordered by priority with generic last', () => {
+  for (let i = 1; i < mappers.length; i++) assert.ok((mappers[i - 1]?.priority ?? 0) >= (mappers[i]?.priority ?? 0));
+  assert.equal(mappers[mappers.length - 1]?.sourceType, 'generic');
+  assert.equal(new Set(mappers.map((m) => m.sourceType)).size, mappers.length, 'source types are unique');
+});
+
+for (const spec of SPECS) {
+  test(`detect: ${spec.source} records go to the ${spec.source} mapper and to no other specific mapper`, () => {
+    for (const rec of loadRecords(spec)) {
+      const first = mappers.find((m) => m.detect(rec.decoded));
+      assert.equal(first?.sourceType, spec.source, `${rec.fixture.file}#${rec.index + 1} was claimed by ${first?.sourceType}`);
+      const others = mappers.filter((m) => m.sourceType !== spec.source && m.sourceType !== 'generic' && m.detect(rec.decoded));
+      assert.deepEqual(others.map((m) => m.sourceType), [], `${rec.fixture.file}#${rec.index + 1} is also claimed by others`);
+    }
+  });
+}
