@@ -646,7 +646,7 @@ export class SqliteStore implements Store {
     // rowid order is insertion order: a swapped pair of rows shows up as a sequence or link break.
     const stmt = this.conn.prepare('SELECT * FROM audit_log ORDER BY rowid');
     const rows = stmt.iterate() as IterableIterator<Row>;
-    const self = this;
-    return verifyAuditChain((function* () { for (const r of rows) yield self.auditFromRow(r); })());
+    const toEntry = (r: Row): AuditEntry => this.auditFromRow(r);
+    return verifyAuditChain((function* () { for (const r of rows) yield toEntry(r); })());
   }
 }
