@@ -28,10 +28,13 @@ export interface WeftMeta {
  * A normalized event: an ECS document plus `weft.*`. Vendor namespaces that ECS does not define
  * (`winlog`, `okta`, `aws`, `zeek`, `suricata`, ...) are allowed, as in Elastic's own integrations.
  */
-export type WeftEvent = Omit<Ecs, 'ecs'> & {
-  ecs?: EcsEcs;
-  weft: WeftMeta;
-} & { [namespace: string]: unknown };
+export type WeftEvent = EcsBody & { weft: WeftMeta } & { [namespace: string]: unknown };
 
-/** What a mapper produces before Weft stamps `weft.*` on it. */
-export type EcsFields = Omit<WeftEvent, 'weft'> & { weft?: Partial<WeftMeta> };
+/** The ECS part; `ecs.version` is stamped by the ingest path, so mappers need not set it. */
+type EcsBody = Omit<Ecs, 'ecs'> & { ecs?: EcsEcs };
+
+/**
+ * What a mapper produces before Weft stamps `weft.*` on it. (Built from EcsBody, not by omitting from
+ * WeftEvent: Omit over a type with an index signature would drop every typed ECS key.)
+ */
+export type EcsFields = EcsBody & { weft?: Partial<WeftMeta> } & { [namespace: string]: unknown };
