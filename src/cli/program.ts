@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
 import { InputError } from '../ingest/file-source.js';
 import { EXIT, UsageError } from './context.js';
 import { registerAudit, registerMigrate, registerQuarantine } from './commands/admin.js';
@@ -33,7 +33,12 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file (default: $WEFT_CONFIG, else ./weft.yaml if present)')
     .option('--log-level <level>', 'trace, debug, info, warn, error, silent')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Validate the config before any command runs, built or not: a bad key always exits 2.
+    .hook('preAction', (_root, action) => {
+      const global = action.optsWithGlobals<{ config?: string }>();
+      loadConfig(global.config !== undefined ? { path: global.config } : {});
+    });
   notBuilt(program, 'demo', 'generate the example attack scenario, ingest it and show what Weft finds');
   notBuilt(program, 'hunt', 'evaluate Sigma rules over files and print matches', '[paths...]');
   registerIngest(program);
