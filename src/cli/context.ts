@@ -34,7 +34,7 @@ export async function commandContext(cmd: Command, opts: { dataDir?: string } = 
   const global = cmd.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig(global.config !== undefined ? { path: global.config } : {});
   const config = withDataDir(loaded, opts.dataDir);
-  const level = (global.logLevel ?? config.log.level) as WeftConfig['log']['level'];
+  const level = (global.logLevel ?? process.env.WEFT_LOG_LEVEL ?? config.log.level) as WeftConfig['log']['level'];
   const logger = await createLogger({ level, format: config.log.format });
   return { loaded, config, logger };
 }
