@@ -156,7 +156,8 @@ export function parseWeftDocument(doc: Rec, file?: string, line?: number): Corre
   if (line !== undefined) meta.line = line;
   const rules = strings(c['rules'], 'rules', rule, false);
   if (rules.length === 0) throw new CorrelationRuleError(rule, "correlation needs a non-empty 'rules' list");
-  if (new Set(rules).size !== rules.length) throw new CorrelationRuleError(rule, "correlation 'rules' has duplicates");
+  // Steps of a sequence or a lineage may repeat (failure, success, failure); elsewhere a repeat is a mistake.
+  if (type !== 'sequence' && type !== 'process_lineage' && new Set(rules).size !== rules.length) throw new CorrelationRuleError(rule, "correlation 'rules' has duplicates");
   const gen = c['generate'] ?? doc['generate'] ?? false;
   if (typeof gen !== 'boolean') throw new CorrelationRuleError(rule, "'generate' must be true or false");
   const base = {
