@@ -115,7 +115,8 @@ export function fromSigma(c: SigmaCorrelation, raw: Rec = {}): CorrelationDef {
 export function isWeftDocument(doc: Rec): boolean {
   const c = doc['correlation'];
   if (!isRec(c)) return false;
-  if (typeof c['type'] === 'string' && WEFT_TYPES.has(c['type'])) return true;
+  // Unknown types come here too, so the error lists Weft's types as well as Sigma's.
+  if (typeof c['type'] !== 'string' || !SIGMA_TYPES.has(c['type'])) return true;
   return (c['type'] === 'temporal' || c['type'] === 'temporal_ordered') && typeof c['condition'] === 'string';
 }
 
@@ -136,7 +137,7 @@ export function parseWeftDocument(doc: Rec, file?: string, line?: number): Corre
   const c = doc['correlation'];
   if (!isRec(c)) throw new CorrelationRuleError(rule, "'correlation' must be a map");
   const type = c['type'];
-  if (typeof type !== 'string' || !(type in TYPE_KEYS)) throw new CorrelationRuleError(rule, `correlation type '${String(type)}' is not one of ${Object.keys(TYPE_KEYS).join(', ')}`);
+  if (typeof type !== 'string' || !(type in TYPE_KEYS)) throw new CorrelationRuleError(rule, `correlation type '${String(type)}' is not one of ${[...SIGMA_TYPES, ...WEFT_TYPES].join(', ')}`);
   const allowed = new Set([...COMMON_KEYS, ...(TYPE_KEYS[type] as string[])]);
   for (const k of Object.keys(c)) if (!allowed.has(k)) throw new CorrelationRuleError(rule, `unknown key '${k}' in a '${type}' correlation (allowed: ${[...allowed].join(', ')})`);
 

@@ -108,13 +108,16 @@ class WindowOperator implements Operator {
       return;
     }
     let s = ctx.get<WindowState>(key);
-    if (s === undefined) {
-      s = { due: Infinity, at: Infinity, items: [], start: a.t, sum: 0 };
-      if (this.def.type === 'value_count') s.counts = new Map();
-    }
+    const it = itemOf(a, undefined, v);
     const span = this.def.timespanMs;
-    if (this.sliding) this.evict(s, a.t - span);
-    this.add(s, itemOf(a, undefined, v));
+    if (s === undefined) {
+      // An array literal is allocated at its size; pushing onto [] reserves 17 slots. Most keys hold one item.
+      s = { due: Infinity, at: Infinity, items: [it], start: a.t, sum: typeof v === 'number' ? v : 0 };
+      if (this.def.type === 'value_count') s.counts = new Map([[v as string, 1]]);
+    } else {
+      if (this.sliding) this.evict(s, a.t - span);
+      this.add(s, it);
+    }
     if (this.sliding) {
       const value = this.value(s);
       if (testCondition(this.def.condition, value) && ctx.sourcesOk(s.items)) {
@@ -436,8 +439,8 @@ class SessionOperator implements Operator {
       this.close(ctx, key, s);
       s = undefined;
     }
-    s ??= { due: Infinity, at: Infinity, start: a.t, last: a.t, items: [], omitted: 0, src: [] };
-    if (s.items.length < this.def.maxEvents) s.items.push(itemOf(a));
+    if (s === undefined) s = { due: Infinity, at: Infinity, start: a.t, last: a.t, items: [itemOf(a)], omitted: 0, src: [] };
+    else if (s.items.length < this.def.maxEvents) s.items.push(itemOf(a));
     else s.omitted++;
     for (const x of typeof a.s === 'string' ? [a.s] : a.s) if (x !== '' && !s.src.includes(x)) s.src.push(x);
     s.last = a.t;
