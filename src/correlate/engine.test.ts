@@ -4,7 +4,7 @@ import { entityId } from '../event/event-id.js';
 import { CorrelationEngine } from './engine.js';
 import { CorrelationRuleError } from './errors.js';
 import { parseCorrelationText } from './load.js';
-import { input, logon, oktaLogin, ssh, T0 } from './testdata/events.js';
+import { input, logon, oktaLogin, ssh, sysmonProcess, T0 } from './testdata/events.js';
 import * as sc from './testdata/scenarios.js';
 import { engineFor, runAll, type Scenario } from './testdata/scenarios.js';
 import type { CorrelationAlert, EngineInput } from './types.js';
@@ -291,6 +291,21 @@ test('lateral_movement: a path of logons across hosts by one account', () => {
 test('process_lineage: parent chains by host and pid', () => {
   const s = sc.lineage;
   assert.deepEqual(run(s).map((a) => [a.group, a.events, a['@timestamp']]), [[{ 'host.name': 'ws-b' }, ids(s.inputs, [0, 2, 3]), iso(3 * M)]]);
+});
+
+test('process_lineage: Sysmon process GUIDs link parent and child even when pids do not', () => {
+  const rules = sc.lineage.rules.replace('  group-by: [host.name]\n', '');
+  const inputs = [
+    input(sysmonProcess({ ms: 0, computer: 'ws-b', guid: '{aa-1}', parentGuid: '{aa-0}', pid: 50, ppid: 10, image: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE' }), 'office_app'),
+    input(sysmonProcess({ ms: 1 * S, computer: 'ws-b', guid: '{aa-2}', parentGuid: '{aa-1}', pid: 60, ppid: 999, image: 'C:\\Windows\\System32\\cmd.exe' }), 'shell_from_office'),
+    input(sysmonProcess({ ms: 2 * S, computer: 'ws-b', guid: '{aa-3}', parentGuid: '{zz-9}', pid: 70, ppid: 60, image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe' }), 'powershell_from_shell'),
+    input(sysmonProcess({ ms: 3 * S, computer: 'ws-b', guid: '{aa-4}', parentGuid: '{aa-2}', pid: 71, ppid: 1, image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe' }), 'powershell_from_shell'),
+  ];
+  // The third event names pid 60 as its parent (cmd's pid) but another GUID: host+pid links it too, so it
+  // completes the chain; the fourth links by GUID only. With reset, the chain is consumed by the first.
+  assert.deepEqual(runAll(engineFor(rules), inputs).map((a) => [a.events, a.sources]), [[ids(inputs, [0, 1, 2]), ['sysmon']]]);
+  const refire = runAll(engineFor(rules.replace('  timespan: 10m', '  timespan: 10m\n  on_fire: refire')), inputs);
+  assert.deepEqual(refire.map((a) => a.events), [ids(inputs, [0, 1, 2]), ids(inputs, [0, 1, 3])]);
 });
 
 test('group-by on an entity with several canonical ids fans out to one group per id', () => {

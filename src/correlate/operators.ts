@@ -533,6 +533,8 @@ class LateralOperator implements Operator {
 
 interface LineageState extends StateBase {
   c: Array<Item[] | null>;
+  /** All identities of this process (entity id, host + pid): a consumed chain is cleared under each. */
+  ids: string[];
 }
 
 const HOST_PATHS = ['host.id', 'host.name', 'host.hostname'];
@@ -567,8 +569,9 @@ class LineageOperator implements Operator {
   private store(ctx: OpContext, key: string, ids: readonly string[], stage: number, chain: Item[]): void {
     for (const id of ids) {
       const k = `${key}\u0002${id}`;
-      const s = ctx.get<LineageState>(k) ?? { due: Infinity, at: Infinity, c: new Array<Item[] | null>(this.def.rules.length - 1).fill(null) };
+      const s = ctx.get<LineageState>(k) ?? { due: Infinity, at: Infinity, c: new Array<Item[] | null>(this.def.rules.length - 1).fill(null), ids: [] };
       s.c[stage] = chain;
+      for (const x of ids) if (!s.ids.includes(x)) s.ids.push(x);
       this.setDue(s);
       ctx.put(k, s);
     }
@@ -607,11 +610,13 @@ class LineageOperator implements Operator {
       if (!ctx.sourcesOk(chain)) continue;
       ctx.fire(key, { items: chain, at: a.t, value: chain.length });
       if (this.def.afterFire === 'reset') {
-        const s = ctx.get<LineageState>(from);
-        if (s !== undefined) {
+        for (const id of ctx.get<LineageState>(from)?.ids ?? []) {
+          const k = `${key}\u0002${id}`;
+          const s = ctx.get<LineageState>(k);
+          if (s === undefined) continue;
           s.c[j - 1] = null;
-          if (this.setDue(s)) ctx.put(from, s);
-          else ctx.drop(from);
+          if (this.setDue(s)) ctx.put(k, s);
+          else ctx.drop(k);
         }
       }
     }

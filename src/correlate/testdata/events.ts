@@ -122,3 +122,27 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The Sysmon 1 (process creation) document of winlogbeat-sysmon-processed.json, as the process `guid`
+ * (pid) started by `parentGuid` (ppid) on `computer`: lineage by `process.entity_id`.
+ */
+export function sysmonProcess(o: { ms: number; computer: string; guid: string; parentGuid: string; pid: number; ppid: number; image: string; sourceId?: string }): WeftEvent {
+  const docs = JSON.parse(readFileSync(resolve(FIXTURES, 'windows', 'winlogbeat-sysmon-processed.json'), 'utf8')) as Rec[];
+  const raw = structuredClone(docs.find((d) => (d['winlog'] as Rec)['event_id'] === 1) as Rec);
+  const w = raw['winlog'] as Rec;
+  const when = new Date(T0 + o.ms).toISOString();
+  raw['@timestamp'] = when;
+  w['computer_name'] = o.computer;
+  if (raw['host'] !== undefined) (raw['host'] as Rec)['name'] = o.computer;
+  w['record_id'] = 300_000 + o.ms;
+  if (w['time_created'] !== undefined) w['time_created'] = when;
+  const p = raw['process'] as Rec;
+  const parent = p['parent'] as Rec;
+  Object.assign(p, { entity_id: o.guid, pid: o.pid, executable: o.image, name: o.image.split('\\').pop() });
+  Object.assign(parent, { entity_id: o.parentGuid, pid: o.ppid });
+  const data = w['event_data'] as Rec | undefined;
+  if (data !== undefined) Object.assign(data, { ProcessGuid: o.guid, ParentProcessGuid: o.parentGuid, ProcessId: String(o.pid), ParentProcessId: String(o.ppid), Image: o.image, UtcTime: when.replace('T', ' ').replace('Z', '') });
+  const ev = mapped(winlogbeatJsonMapper, { format: 'winlogbeat-json', fields: raw });
+  return stamp(ev, o.sourceId ?? 'wec-01', 'sysmon', JSON.stringify(raw));
+}
