@@ -56,6 +56,12 @@ type Scalar = string | number;
 
 const lessBuffered = (a: Buffered, b: Buffered): boolean => a.t < b.t || (a.t === b.t && (a.id < b.id || (a.id === b.id && a.pos < b.pos)));
 const lessTimer = (a: Timer, b: Timer): boolean => a.t < b.t || (a.t === b.t && a.key < b.key);
+const ascending = (x: number, y: number): number => x - y;
+
+function allStrings(v: readonly unknown[]): boolean {
+  for (const x of v) if (typeof x !== 'string') return false;
+  return true;
+}
 
 function pushScalars(v: unknown, out: Scalar[]): void {
   if (typeof v === 'string') {
@@ -197,11 +203,7 @@ export class CorrelationEngine {
   push(input: EngineInput, position: number): EngineOutput {
     const result: EngineOutput = { alerts: [], late: [], invalid: [] };
     this.pos = position;
-    const bad = (reason: string, id?: string): EngineOutput => {
-      this.counters.invalid++;
-      result.invalid.push(id === undefined ? { position, reason } : { position, id, reason });
-      return result;
-    };
+    const bad = (reason: string, id?: string): EngineOutput => this.invalid(result, position, reason, id);
     if (input === null || typeof input !== 'object') return bad('input is not an object');
     const ev = input.event as unknown;
     if (ev === null || typeof ev !== 'object' || Array.isArray(ev)) return bad('event is not an object');
@@ -209,7 +211,7 @@ export class CorrelationEngine {
     const weft = event.weft as unknown;
     const id = weft !== null && typeof weft === 'object' ? (weft as { id?: unknown }).id : undefined;
     if (typeof id !== 'string' || id === '') return bad('event has no weft.id');
-    if (!Array.isArray(input.matches) || input.matches.some((m) => typeof m !== 'string')) return bad('matches is not a list of rule ids/names', id);
+    if (!Array.isArray(input.matches) || !allStrings(input.matches)) return bad('matches is not a list of rule ids/names', id);
     const ts = event['@timestamp'];
     if (typeof ts !== 'string') return bad('event has no @timestamp', id);
     if (!ZONED.test(ts)) return bad(`@timestamp '${ts.slice(0, 64)}' has no time zone`, id);
@@ -229,6 +231,12 @@ export class CorrelationEngine {
     for (const m of input.matches) if (this.index.has(m)) relevant = true;
     if (relevant) this.buffer.push({ t, id, pos: position, event, matches: [...input.matches] });
     this.drain(this.watermark, result.alerts);
+    return result;
+  }
+
+  private invalid(result: EngineOutput, position: number, reason: string, id?: string): EngineOutput {
+    this.counters.invalid++;
+    result.invalid.push(id === undefined ? { position, reason } : { position, id, reason });
     return result;
   }
 
@@ -296,10 +304,10 @@ export class CorrelationEngine {
         else if (!h.slots.includes(r.slot)) h.slots.push(r.slot);
       }
     }
-    const order = [...hits.keys()].sort((x, y) => x - y);
+    const order = [...hits.keys()].sort(ascending);
     for (const c of order) {
       const h = hits.get(c) as { slots: number[]; ref: string };
-      h.slots.sort((x, y) => x - y);
+      h.slots.sort(ascending);
       this.src = { event: b.event, ref: h.ref, matches: b.matches, group: null };
       this.deliver(c, { t: b.t, q, e: b.id, s, slots: h.slots });
     }
@@ -493,7 +501,7 @@ export class CorrelationEngine {
       const dd = this.defs[dc] as CorrelationDef;
       const ref = refs.find((r) => dd.rules.includes(r) || (dd.type === 'sequence' && dd.until.includes(r))) ?? '';
       this.src = { event: null, ref, matches: refs, group };
-      this.deliver(dc, { t: p.at, q, e: events, s: alert.sources.length === 1 ? (alert.sources[0] as string) : alert.sources, slots: [...new Set(slots)].sort((x, y) => x - y) });
+      this.deliver(dc, { t: p.at, q, e: events, s: alert.sources.length === 1 ? (alert.sources[0] as string) : alert.sources, slots: [...new Set(slots)].sort(ascending) });
     }
     this.src = savedSrc;
     this.inTimer = savedTimer;

@@ -239,7 +239,7 @@ class TemporalOperator implements Operator {
   arrive(ctx: OpContext, key: string, a: Arrival): void {
     let s = ctx.get<TemporalState>(key);
     if (s === undefined) {
-      if (this.opens !== null && !a.slots.some((k) => this.opens?.has(k))) return; // nothing to be absent from
+      if (this.opens !== null && !opensWindow(this.opens, a.slots)) return; // nothing to be absent from
       s = { due: Infinity, at: Infinity, items: [], c: new Array<number>(this.def.rules.length).fill(0), start: a.t };
     }
     const span = this.def.timespanMs;
@@ -277,6 +277,11 @@ class TemporalOperator implements Operator {
     if (this.sliding) return;
     if (this.met(s) && ctx.sourcesOk(s.items)) ctx.fire(key, { items: dedupe(s.items), at: s.start + this.def.timespanMs, value: this.distinct(s) });
   }
+}
+
+function opensWindow(opens: ReadonlySet<number>, slots: readonly number[]): boolean {
+  for (const k of slots) if (opens.has(k)) return true;
+  return false;
 }
 
 /** The same occurrence may fill several slots; report it once. */
@@ -476,6 +481,24 @@ function scalars(v: ReadonlyArray<string | number>, out: string[]): void {
   }
 }
 
+/** Drop paths whose first hop is before `lo`. */
+function expirePaths(s: LateralState, lo: number): void {
+  let w = 0;
+  for (const p of s.paths) if ((p[0] as Hop).i.t >= lo) s.paths[w++] = p;
+  s.paths.length = w;
+}
+
+function oldestPath(s: LateralState): number {
+  let t = Infinity;
+  for (const p of s.paths) t = Math.min(t, (p[0] as Hop).i.t);
+  return t;
+}
+
+function visits(path: readonly Hop[], node: readonly string[]): boolean {
+  for (const h of path) if (overlaps(h.f, node) || overlaps(h.d, node)) return true;
+  return false;
+}
+
 class LateralOperator implements Operator {
   constructor(private readonly def: LateralMovementDef) {}
 
@@ -491,37 +514,42 @@ class LateralOperator implements Operator {
     if (overlaps(from, to)) return; // a local logon is no movement
     const span = this.def.timespanMs;
     const s = ctx.get<LateralState>(key) ?? { due: Infinity, at: Infinity, paths: [] };
-    s.paths = s.paths.filter((p) => (p[0] as Hop).i.t >= a.t - span);
+    expirePaths(s, a.t - span);
     let best: Hop[] | null = null;
     for (const p of s.paths) {
       const end = p[p.length - 1] as Hop;
-      if (!overlaps(end.d, from)) continue;
-      if (p.some((h) => overlaps(h.f, to) || overlaps(h.d, to))) continue; // no cycles
+      if (!overlaps(end.d, from) || visits(p, to)) continue; // no cycles
       if (best === null || p.length > best.length) best = p;
     }
     const path = [...(best ?? []), { i: itemOf(a), f: from, d: to }];
     s.paths.push(path);
     if (s.paths.length > this.def.maxPaths) s.paths.splice(0, s.paths.length - this.def.maxPaths);
-    const items = path.map((h) => h.i);
+    const items: Item[] = [];
+    const nodes = [(path[0] as Hop).f[0] as string];
+    for (const h of path) {
+      items.push(h.i);
+      nodes.push(h.d[0] as string);
+    }
     if (path.length >= this.def.minHops && ctx.sourcesOk(items)) {
-      ctx.fire(key, { items, at: a.t, value: path.length, path: [(path[0] as Hop).f[0] as string, ...path.map((h) => h.d[0] as string)] });
+      ctx.fire(key, { items, at: a.t, value: path.length, path: nodes });
       if (this.def.afterFire === 'reset') {
         ctx.drop(key);
         return;
       }
     }
-    s.due = Math.min(...s.paths.map((p) => (p[0] as Hop).i.t)) + span;
+    s.due = oldestPath(s) + span;
     ctx.put(key, s);
   }
 
   timer(ctx: OpContext, key: string, st: StateBase, now: number): void {
     const s = st as LateralState;
-    s.paths = s.paths.filter((p) => (p[0] as Hop).i.t + this.def.timespanMs > now);
+    // Paths whose first hop is exactly one timespan old can no longer be extended: the watermark passed.
+    expirePaths(s, now - this.def.timespanMs + 1);
     if (s.paths.length === 0) {
       ctx.drop(key);
       return;
     }
-    s.due = Math.min(...s.paths.map((p) => (p[0] as Hop).i.t)) + this.def.timespanMs;
+    s.due = oldestPath(s) + this.def.timespanMs;
     ctx.put(key, s);
   }
 }
@@ -580,7 +608,7 @@ class LineageOperator implements Operator {
   arrive(ctx: OpContext, key: string, a: Arrival): void {
     const steps = this.def.rules.length;
     const self = this.identities(ctx, 'process.entity_id', 'process.pid');
-    const parent = a.slots.some((j) => j > 0) ? this.identities(ctx, 'process.parent.entity_id', 'process.parent.pid') : [];
+    const parent = (a.slots[a.slots.length - 1] as number) > 0 ? this.identities(ctx, 'process.parent.entity_id', 'process.parent.pid') : [];
     if (self.length === 0 && parent.length === 0) {
       ctx.missingValue();
       return;
