@@ -88,7 +88,8 @@ export class CorrelationEngine {
   private readonly resolverFor: ((ref: string) => FieldResolver | undefined) | undefined;
   private readonly maxStates: number;
   private readonly maxFanout: number;
-  private readonly accessors = new Map<string, FieldAccessor>();
+  /** ref -> field -> accessor, built once per pair. */
+  private readonly accessors = new Map<string, Map<string, FieldAccessor>>();
   /** alias -> (ref -> field), per correlation. */
   private readonly aliasMaps: Array<Map<string, Map<string, string>>>;
   private readonly fingerprint: string;
@@ -370,12 +371,13 @@ export class CorrelationEngine {
   }
 
   private accessor(ref: string, field: string): FieldAccessor {
-    const k = ref + SEP + field;
-    let a = this.accessors.get(k);
+    let byField = this.accessors.get(ref);
+    if (byField === undefined) this.accessors.set(ref, (byField = new Map()));
+    let a = byField.get(field);
     if (a === undefined) {
       if (field.startsWith('entity.')) a = fieldAccessor(`weft.${field}`);
       else a = this.resolverFor?.(ref)?.resolve(field).accessor ?? fieldAccessor(field);
-      this.accessors.set(k, a);
+      byField.set(field, a);
     }
     return a;
   }
