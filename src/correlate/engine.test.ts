@@ -218,6 +218,34 @@ test('value_count: distinct values of the field per group', () => {
   assert.deepEqual(run(s).map((a) => [a.group, a.value, a.events]), [[{ 'source.ip': '203.0.113.7' }, 3, ids(s.inputs, [0, 1, 2, 4])]]);
 });
 
+test('temporal with a count condition: any 2 of the 3 rules', () => {
+  const rules = sc.recon.rules.replace('  timespan: 5m\n', '  timespan: 5m\n  condition: {gte: 2}\n');
+  const s = sc.recon;
+  assert.deepEqual(runAll(engineFor(rules), s.inputs).map((a) => [a.group, a.events, a.value]), [
+    [{ 'host.name': 'ws-b' }, ids(s.inputs, [0, 2]), 2],
+    [{ 'host.name': 'ws-c' }, ids(s.inputs, [4, 5]), 2],
+  ]);
+});
+
+test('value_count over two fields counts distinct combinations', () => {
+  const rules = `title: Distinct user and address pairs
+name: pairs
+correlation:
+  type: value_count
+  rules: [ssh_failed]
+  group-by: [host.name]
+  timespan: 5m
+  condition: {field: [user.name, source.ip], gte: 3}
+`;
+  const inputs = [
+    input(ssh({ ms: 0, user: 'a', ip: '10.0.0.1' }), 'ssh_failed'),
+    input(ssh({ ms: 1, user: 'a', ip: '10.0.0.2' }), 'ssh_failed'),
+    input(ssh({ ms: 2, user: 'a', ip: '10.0.0.1' }), 'ssh_failed'),
+    input(ssh({ ms: 3, user: 'b', ip: '10.0.0.1' }), 'ssh_failed'),
+  ];
+  assert.deepEqual(runAll(engineFor(rules), inputs).map((a) => [a.value, a['@timestamp']]), [[3, iso(3)]]);
+});
+
 test('value_sum and value_avg', () => {
   const s = sc.sums;
   assert.deepEqual(run(s).map((a) => [a.rule.name, a.group, a.value, a.events]), [
@@ -324,6 +352,35 @@ correlation:
   const engine = engineFor(rules, { maxFanout: 1 });
   assert.equal(runAll(engine, [input(structuredClone(e), 'okta_login')]).length, 1);
   assert.equal(engine.stats().fanoutTruncated, 1);
+});
+
+test('hostile group values: separators inside a value and huge fan-outs are contained', () => {
+  const rules = sc.bruteForce.rules.replace('{gte: 3}', '{gte: 1}');
+  const sep = ssh({ ms: 0, user: 'root', ip: '10.0.0.1' });
+  (sep.user as { name: string }).name = 'ro\u0001ot';
+  const engine = engineFor(rules);
+  assert.deepEqual(runAll(engine, [input(sep, 'ssh_failed')]), []);
+  assert.deepEqual(engine.stats().missingGroupBy, { 'SSH brute force': 1 });
+  const wide = ssh({ ms: 0, user: 'root', ip: '10.0.0.1' });
+  (wide.source as { ip: unknown }).ip = Array.from({ length: 10_000 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
+  const e2 = engineFor(rules);
+  assert.equal(runAll(e2, [input(wide, 'ssh_failed')]).length, 16);
+  assert.equal(e2.stats().fanoutTruncated, 1);
+});
+
+test('alerts handed out are the caller\'s: mutating them changes nothing inside', () => {
+  const s = sc.chained;
+  const engine = engineFor(s.rules.replace('  timespan: 2m\n', '  timespan: 2m\n  generate: true\n'));
+  const out: CorrelationAlert[] = [];
+  s.inputs.forEach((x, i) => {
+    for (const a of engine.push(x, i).alerts) {
+      out.push(structuredClone(a));
+      a.events.length = 0;
+      a.rule.tags.push('mutated');
+    }
+  });
+  for (const a of engine.flush().alerts) out.push(a);
+  assert.deepEqual(out, runAll(engineFor(s.rules.replace('  timespan: 2m\n', '  timespan: 2m\n  generate: true\n')), s.inputs));
 });
 
 test('late events are returned, counted, and never touch state; clock skew is applied first', () => {

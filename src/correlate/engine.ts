@@ -465,7 +465,7 @@ export class CorrelationEngine {
       if (it.t < first) first = it.t;
       if (it.t > last) last = it.t;
     }
-    const rule: CorrelationAlert['rule'] = { title: def.meta.title, tags: def.meta.tags };
+    const rule: CorrelationAlert['rule'] = { title: def.meta.title, tags: [...def.meta.tags] };
     if (def.meta.id !== undefined) rule.id = def.meta.id;
     if (def.meta.name !== undefined) rule.name = def.meta.name;
     if (def.meta.level !== undefined) rule.level = def.meta.level;
@@ -503,7 +503,8 @@ export class CorrelationEngine {
       const dd = this.defs[dc] as CorrelationDef;
       const ref = refs.find((r) => dd.rules.includes(r) || (dd.type === 'sequence' && dd.until.includes(r))) ?? '';
       this.src = { event: null, ref, matches: refs, group };
-      this.deliver(dc, { t: p.at, q, e: events, s: alert.sources.length === 1 ? (alert.sources[0] as string) : alert.sources, slots: [...new Set(slots)].sort(ascending) });
+      // State keeps its own copies: the caller owns the alert's arrays.
+      this.deliver(dc, { t: p.at, q, e: [...events], s: alert.sources.length === 1 ? (alert.sources[0] as string) : [...alert.sources], slots: [...new Set(slots)].sort(ascending) });
     }
     this.src = savedSrc;
     this.inTimer = savedTimer;

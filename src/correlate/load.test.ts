@@ -167,6 +167,7 @@ test('bad correlation documents are rejected with the reason and line; good ones
     [`title: No rules\ncorrelation: {type: session, gap: 1m}\n`, /non-empty 'rules' list/],
     [`correlation: {type: session, rules: [a], gap: 1m}\n`, /missing required field 'title'/],
     [doc(`  type: temporal\n  rules: [a, b]\n  timespan: 1m\n  condition: "${'( '.repeat(70)}a${' )'.repeat(70)}"\n`), /nests deeper than 64 levels/],
+    [doc(`  type: temporal\n  rules: [a, b]\n  timespan: 1m\n  condition: "${'a or '.repeat(1000)}b"\n`), /longer than 4096 characters/],
   ];
   const good = doc('  type: session\n  rules: [a]\n  gap: 1m\n', 'Good');
   for (const [text, re] of cases) {
