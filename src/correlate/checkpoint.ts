@@ -1,0 +1,105 @@
+/**
+ * The snapshot format: `WEFTCORR`, a format version (u16), then two length-prefixed (u32) UTF-8 JSON
+ * parts: the engine's state (with Maps and infinities tagged) and the buffered events (plain JSON, so
+ * that no event content is ever mistaken for a tag).
+ */
+import { CheckpointError } from './errors.js';
+
+export const CHECKPOINT_VERSION = 1;
+const MAGIC = 'WEFTCORR';
+const MAP_TAG = '\u0000map';
+const NUM_TAG = '\u0000num';
+
+export interface CheckpointBody {
+  /** Digest of the rule definitions the state belongs to. */
+  rules: string;
+  position: number | null;
+  maxSeen: number;
+  flushed: boolean;
+  seq: number;
+  counters: { processed: number; late: number; invalid: number; evictions: number; alerts: number; fanoutTruncated: number };
+  missingGroupBy: number[];
+  missingValue: number[];
+  states: Array<[string, unknown]>;
+  timers: Array<[number, string]>;
+}
+
+function replacer(_k: string, v: unknown): unknown {
+  if (v instanceof Map) return { [MAP_TAG]: [...v] };
+  if (typeof v === 'number' && !Number.isFinite(v)) return { [NUM_TAG]: String(v) };
+  return v;
+}
+
+function reviver(_k: string, v: unknown): unknown {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (MAP_TAG in o) return new Map(o[MAP_TAG] as Array<[unknown, unknown]>);
+    if (NUM_TAG in o) return Number(o[NUM_TAG]);
+  }
+  return v;
+}
+
+export function encodeCheckpoint(body: CheckpointBody, buffered: unknown[]): Uint8Array {
+  const enc = new TextEncoder();
+  const a = enc.encode(JSON.stringify(body, replacer));
+  const b = enc.encode(JSON.stringify(buffered));
+  const out = new Uint8Array(MAGIC.length + 2 + 4 + a.length + 4 + b.length);
+  const dv = new DataView(out.buffer);
+  out.set(enc.encode(MAGIC), 0);
+  let o = MAGIC.length;
+  dv.setUint16(o, CHECKPOINT_VERSION);
+  o += 2;
+  dv.setUint32(o, a.length);
+  out.set(a, o + 4);
+  o += 4 + a.length;
+  dv.setUint32(o, b.length);
+  out.set(b, o + 4);
+  return out;
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string): { body: CheckpointBody; buffered: unknown[] } {
+  if (!(bytes instanceof Uint8Array)) throw new CheckpointError('snapshot is not a byte array');
+  const head = MAGIC.length + 2 + 4;
+  if (bytes.length < head || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
+    throw new CheckpointError('not a Weft correlation snapshot (bad magic)');
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint16(MAGIC.length);
+  if (version !== CHECKPOINT_VERSION) throw new CheckpointError(`snapshot format version ${version} is not supported (expected ${CHECKPOINT_VERSION})`);
+  const aLen = dv.getUint32(MAGIC.length + 2);
+  if (head + aLen + 4 > bytes.length) throw new CheckpointError('snapshot is truncated (state part)');
+  const bLen = dv.getUint32(head + aLen);
+  if (head + aLen + 4 + bLen !== bytes.length) throw new CheckpointError(`snapshot is truncated or has trailing bytes (event part: ${bLen} bytes declared, ${bytes.length - head - aLen - 4} present)`);
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let body: unknown;
+  let buffered: unknown;
+  try {
+    body = JSON.parse(dec.decode(bytes.subarray(head, head + aLen)), reviver);
+    buffered = JSON.parse(dec.decode(bytes.subarray(head + aLen + 4)));
+  } catch (e) {
+    throw new CheckpointError(`snapshot payload is damaged: ${(e as Error).message}`);
+  }
+  if (!isBody(body)) throw new CheckpointError('snapshot state part does not have the expected fields');
+  if (!Array.isArray(buffered)) throw new CheckpointError('snapshot event part is not a list');
+  if (body.rules !== fingerprint) throw new CheckpointError('snapshot was taken with a different rule set');
+  return { body, buffered };
+}
+
+function isBody(v: unknown): v is CheckpointBody {
+  if (v === null || typeof v !== 'object') return false;
+  const b = v as Record<string, unknown>;
+  return (
+    typeof b['rules'] === 'string' &&
+    (b['position'] === null || typeof b['position'] === 'number') &&
+    typeof b['maxSeen'] === 'number' &&
+    typeof b['flushed'] === 'boolean' &&
+    typeof b['seq'] === 'number' &&
+    b['counters'] !== null && typeof b['counters'] === 'object' &&
+    Array.isArray(b['missingGroupBy']) &&
+    Array.isArray(b['missingValue']) &&
+    Array.isArray(b['states']) &&
+    (b['states'] as unknown[]).every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object') &&
+    Array.isArray(b['timers']) &&
+    (b['timers'] as unknown[]).every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'number' && typeof e[1] === 'string')
+  );
+}
