@@ -5,6 +5,8 @@ import type { PoolClient } from 'pg';
  * created inside the append transaction that first needs them, so a rolled-back batch leaves no
  * empty partition behind. Appends hold the events advisory lock, so two stores never race on the
  * same CREATE; a savepoint still absorbs a partition created by anything else in the meantime.
+ * CREATE TABLE ... PARTITION OF locks the parent exclusively until the batch commits, so readers wait
+ * on the first batch of a new month; PostgresStore.ensurePartitions() creates months ahead of time.
  */
 
 /** Years the store can partition: four-digit years keep names and bounds unambiguous. */

@@ -278,6 +278,29 @@ if (typeof db === 'string') {
       ]);
     });
 
+    test('eventsContaining matches JSONB containment through the GIN index', async () => {
+      const s = await migrated('contains');
+      const evs = Array.from({ length: 600 }, (_, i) => makeEvent(i));
+      await s.appendEvents(evs);
+      const want = evs.filter((e) => (e.user as { name: string }).name === 'user5' && (e.host as { name: string }).name === 'host3').reverse();
+      assert.ok(want.length > 1);
+      const got = await s.eventsContaining({ user: { name: 'user5' }, host: { name: 'host3' } }, { limit: 1000 });
+      assert.deepEqual(got, want);
+      // i = 42 (mod 256) share this address.
+      assert.deepEqual(await s.eventsContaining({ event: { category: ['authentication'] }, source: { ip: '10.0.42.38' } }), [evs[554], evs[298], evs[42]]);
+      assert.deepEqual(await s.eventsContaining({ user: { name: "x' OR 1=1 --" } }), []);
+      await assert.rejects(s.eventsContaining([] as unknown as Record<string, unknown>), /match must be a JSON object/);
+      const c = await rawClient((db as { url: string }).url, 'contains');
+      try {
+        await c.query('ANALYZE events');
+        await c.query('SET enable_seqscan = off');
+        const plan = await c.query(`EXPLAIN SELECT doc FROM events WHERE doc @> '{"user":{"name":"user5"}}'::jsonb`);
+        assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /Bitmap Index Scan on events_\d{4}_\d{2}_doc_idx/);
+      } finally {
+        await c.end();
+      }
+    });
+
     test('errors are typed: unreachable server, missing database, conflicts, bad references, closed store', async () => {
       const down = new PostgresStore({ url: 'postgres://postgres@127.0.0.1:1/weft', connectTimeoutMs: 2000 });
       await assert.rejects(down.migrate(), (err: unknown) => err instanceof StoreError && err.code === 'backend' && /ECONNREFUSED/.test(err.message));

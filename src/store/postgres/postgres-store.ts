@@ -17,7 +17,7 @@ import { eventColumnArrays, eventFromPgRow, selectRows } from './event-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { ensureMonthPartitions, MAX_PARTITION_YEAR, MIN_PARTITION_YEAR, monthKey } from './partitions.js';
 import { redactUrl, toStoreError } from './pg-errors.js';
-import { hasUnstorableText, storableOrNull, storableText } from './pg-text.js';
+import { hasUnstorableText, storableJson, storableOrNull, storableText } from './pg-text.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -337,6 +337,21 @@ export class PostgresStore implements Store {
       total: num(count?.n ?? 0),
       ...(rows.length > limit && last ? { next: encodeCursor([num(last.ts_ms), num(last.seq)]) } : {}),
     };
+  }
+
+  /**
+   * Events whose document contains `match` (JSONB `@>`, served by the GIN jsonb_path_ops index), newest
+   * first. `{ user: { name: 'alice' }, event: { category: ['authentication'] } }` matches every event
+   * with that user name and that category among its categories. `event.original` is not in the document.
+   */
+  async eventsContaining(match: Record<string, unknown>, opts: { limit?: number } = {}): Promise<WeftEvent[]> {
+    if (match === null || typeof match !== 'object' || Array.isArray(match)) {
+      throw new StoreError('invalid_record', 'eventsContaining: match must be a JSON object');
+    }
+    const rows = await this.rows('events containing', 'SELECT doc, raw, exact FROM events WHERE doc @> $1::jsonb ORDER BY ts DESC, seq DESC LIMIT $2', [
+      storableJson(JSON.stringify(match)), clampLimit(opts.limit),
+    ]);
+    return rows.map((r) => eventFromPgRow(r.doc, r.raw, r.exact));
   }
 
   async countEvents(): Promise<number> {
