@@ -78,6 +78,11 @@ if (typeof db === 'string') {
         });
         await assert.rejects(s.appendEvents([at(9, '0000-06-01T00:00:00Z')]), /event 0 .*outside the years/);
         assert.equal(await s.countEvents(), 6);
+        // Query bounds beyond what any stored event can have select as open ends; non-numbers are refused.
+        assert.equal((await s.searchEvents({ from: -8.64e15, to: 8.64e15 })).total, 6);
+        assert.equal((await s.searchEvents({ from: Date.parse('2026-01-01T00:00:00Z'), to: 1e300 })).total, 4);
+        assert.equal((await s.searchEvents({ to: -1e300 })).total, 0);
+        await assert.rejects(s.searchEvents({ from: Number.NaN }), (err: unknown) => err instanceof StoreError && err.code === 'invalid_record' && /from must be a finite number/.test(err.message));
 
         assert.deepEqual(await s.ensurePartitions(Date.parse('2027-01-15T00:00:00Z'), Date.parse('2027-03-02T00:00:00Z')), ['events_2027_01', 'events_2027_02', 'events_2027_03']);
         assert.deepEqual(await s.ensurePartitions(Date.parse('2026-12-01T00:00:00Z'), Date.parse('2027-01-01T00:00:00Z')), ['events_2026_12']);
@@ -182,6 +187,28 @@ if (typeof db === 'string') {
       }
       assert.deepEqual((await racers[1]!.listRoles()).map((r) => r.name), ['admin', 'analyst', 'ingest', 'viewer']);
       assert.equal(await racers[2]!.migrate(), latest);
+    });
+
+    test('a failing migration is typed and leaves nothing of itself behind', async () => {
+      const s = open('migrate_fail');
+      const c = await rawClient((db as { url: string }).url, 'migrate_fail');
+      try {
+        // Something else already owns a table the first migration creates.
+        await c.query('CREATE SCHEMA migrate_fail; CREATE TABLE migrate_fail.alerts (x int)');
+        await assert.rejects(s.migrate(), (err: unknown) => {
+          assert.ok(err instanceof StoreError);
+          assert.equal(err.code, 'migration_failed');
+          assert.match(err.message, /^migration 1 \(initial schema\) failed: .*relation "alerts" already exists/);
+          return true;
+        });
+        assert.equal(await s.schemaVersion(), 0);
+        const left = await c.query(`SELECT to_regclass('event_ids') AS ids, to_regclass('events') AS events, (SELECT count(*) FROM schema_migrations)::int AS applied`);
+        assert.deepEqual(left.rows[0], { ids: null, events: null, applied: 0 });
+        await c.query('DROP TABLE migrate_fail.alerts');
+      } finally {
+        await c.end();
+      }
+      assert.equal(await s.migrate(), POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]!.version);
     });
 
     test('the audit log refuses UPDATE, DELETE and TRUNCATE; concurrent appenders do not fork the chain', async () => {

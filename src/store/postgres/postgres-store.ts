@@ -52,6 +52,19 @@ const num = (v: unknown): number => Number(v);
 const jsonOr = <T>(v: unknown, dflt: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : dflt);
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const isoOf = (ms: number): string => new Date(ms).toISOString();
+const FIRST_MS = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A query time bound as a timestamptz parameter. Stored events are all within years 1-9999 (appends
+ * enforce it), so a bound beyond that range becomes -infinity/infinity, which selects the same rows.
+ */
+function timeParam(what: string, ms: number): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new StoreError('invalid_record', `${what} must be a finite number of milliseconds, got ${String(ms)}`);
+  if (ms < FIRST_MS) return '-infinity';
+  if (ms > LAST_MS) return 'infinity';
+  return isoOf(ms);
+}
 
 /**
  * Split a batch into rounds with unique keys: the k-th occurrence of a key goes into round k. Running
@@ -301,9 +314,8 @@ export class PostgresStore implements Store {
     const where: string[] = [];
     const p: unknown[] = [];
     const add = (v: unknown): string => { p.push(v); return `$${p.length}`; };
-    const bad = (what: string, v: unknown): never => { throw new StoreError('invalid_record', `${what} must be a finite number of milliseconds, got ${String(v)}`); };
-    if (q.from !== undefined) { if (!Number.isFinite(q.from)) bad('from', q.from); where.push(`ts >= ${add(isoOf(q.from))}::timestamptz`); }
-    if (q.to !== undefined) { if (!Number.isFinite(q.to)) bad('to', q.to); where.push(`ts < ${add(isoOf(q.to))}::timestamptz`); }
+    if (q.from !== undefined) where.push(`ts >= ${add(timeParam('from', q.from))}::timestamptz`);
+    if (q.to !== undefined) where.push(`ts < ${add(timeParam('to', q.to))}::timestamptz`);
     if (q.sourceId !== undefined) where.push(`source_id = ${add(storableText(q.sourceId))}`);
     if (q.sourceIp !== undefined) where.push(`source_ip = ${add(storableText(q.sourceIp))}`);
     if (q.destinationIp !== undefined) where.push(`destination_ip = ${add(storableText(q.destinationIp))}`);
@@ -319,7 +331,7 @@ export class PostgresStore implements Store {
     if (q.cursor !== undefined) {
       const [cts, cseq] = decodeCursor(q.cursor, 2);
       if (!Number.isFinite(Number(cts)) || !Number.isInteger(Number(cseq))) throw new StoreError('invalid_record', `cursor is not valid: ${q.cursor.slice(0, 64)}`);
-      pageParams.push(isoOf(Number(cts)), Number(cseq));
+      pageParams.push(timeParam('cursor', Number(cts)), Number(cseq));
       cursorWhere = `(ts, seq) < ($${pageParams.length - 1}::timestamptz, $${pageParams.length}::bigint)`;
     }
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
@@ -370,8 +382,8 @@ export class PostgresStore implements Store {
   async hourlySummary(q: { from?: number; to?: number; sourceId?: string } = {}): Promise<HourlySummaryRow[]> {
     const where: string[] = [];
     const p: unknown[] = [];
-    if (q.from !== undefined) { p.push(isoOf(q.from)); where.push(`hour >= ($${p.length}::timestamptz AT TIME ZONE 'UTC')`); }
-    if (q.to !== undefined) { p.push(isoOf(q.to)); where.push(`hour < ($${p.length}::timestamptz AT TIME ZONE 'UTC')`); }
+    if (q.from !== undefined) { p.push(timeParam('from', q.from)); where.push(`hour >= ($${p.length}::timestamptz AT TIME ZONE 'UTC')`); }
+    if (q.to !== undefined) { p.push(timeParam('to', q.to)); where.push(`hour < ($${p.length}::timestamptz AT TIME ZONE 'UTC')`); }
     if (q.sourceId !== undefined) { p.push(storableText(q.sourceId)); where.push(`source_id = $${p.length}`); }
     // hour is a UTC wall-clock timestamp; extract(epoch) reads it as UTC whatever the session time zone.
     const rows = await this.rows('hourly summary', `SELECT (extract(epoch FROM hour) * 1000)::bigint AS hour_ms, source_id, category, events
