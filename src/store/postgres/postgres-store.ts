@@ -194,7 +194,8 @@ export class PostgresStore implements Store {
           this.logger.info({ version: m.version, name: m.name }, 'applied PostgreSQL migration');
         });
       } catch (err) {
-        const cause = err instanceof StoreError ? err.message : String(err);
+        // The server's own message, without the "migration N:" prefix the transaction wrapper adds.
+        const cause = err instanceof StoreError && err.cause instanceof Error ? err.cause.message : (err as Error).message;
         throw new StoreError('migration_failed', `migration ${m.version} (${m.name}) failed: ${cause}`, { cause: err });
       }
     }
