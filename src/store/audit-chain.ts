@@ -24,11 +24,20 @@ export function auditHash(seq: number, ts: string, input: AuditInput, prevHash: 
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Verify a chain read in sequence order. Stops at the first broken link and says why. */
-export function verifyAuditChain(entries: Iterable<AuditEntry>): AuditVerification {
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
+/** Where a verification resumes: after a verified prefix of `count` entries ending in `prevHash`. */
+export interface AuditChainPosition {
+  prevHash: string;
+  count: number;
+}
+
+/**
+ * Verify a chain read in sequence order. Stops at the first broken link and says why. `from` resumes
+ * after an already verified prefix, so a long log can be checked page by page.
+ */
+export function verifyAuditChain(entries: Iterable<AuditEntry>, from: AuditChainPosition = { prevHash: GENESIS_HASH, count: 0 }): AuditVerification {
+  let prev = from.prevHash;
+  let expectedSeq = from.count + 1;
+  let count = from.count;
   for (const e of entries) {
     if (e.seq !== expectedSeq) {
       return { ok: false, count, firstBadSeq: e.seq, reason: `sequence gap: expected ${expectedSeq}, found ${e.seq} (an entry was removed or reordered)` };
