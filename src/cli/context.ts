@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, withDataDir, type LoadedConfig } from '../config/load.js';
 import type { WeftConfig } from '../config/schema.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore as openConfiguredStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 
 /** Exit codes every command shares: 0 ran, 1 runtime error, 2 bad arguments or config, 3 not built yet. */
@@ -39,12 +38,9 @@ export async function commandContext(cmd: Command, opts: { dataDir?: string } = 
   return { loaded, config, logger };
 }
 
-/** Open and migrate the configured store. */
-export async function openStore(config: WeftConfig): Promise<Store> {
-  if (config.store.driver !== 'sqlite') throw new UsageError(`store driver ${config.store.driver} is not available in this build`);
-  const store = new SqliteStore({ path: config.store.sqlite.path ?? join(config.data_dir, 'weft.db'), synchronous: config.store.sqlite.synchronous });
-  await store.migrate();
-  return store;
+/** Open and migrate the configured store (SQLite or PostgreSQL, by `store.driver`). */
+export async function openStore(config: WeftConfig, logger?: Logger): Promise<Store> {
+  return openConfiguredStore(config, logger);
 }
 
 export const DATA_DIR_OPTION = ['--data-dir <dir>', 'data directory (default: ./data, or data_dir in the config)'] as const;
