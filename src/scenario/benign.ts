@@ -138,11 +138,14 @@ export function personDay(g: Gen, p: Person, arriveAt?: number): void {
   const s = workstationLogon(g, p, h, arrive);
   const user = s.user;
   const apps = ['Microsoft Office 365', 'Slack', ...(p.awsRole !== undefined ? ['AWS IAM Identity Center'] : [])];
-  for (const app of apps) oktaSso(g, p, g.clamp(arrive + rng.int(60_000, 3_600_000)), OFFICE_CLIENT, session, app);
+  for (const app of apps) {
+    // Apps re-authenticate through the day when their own sessions expire.
+    for (let k = rng.int(1, 4); k > 0; k--) oktaSso(g, p, g.clamp(arrive + rng.float() * (leave - arrive)), OFFICE_CLIENT, session, app);
+  }
   if (p.department !== 'IT' && p.department !== 'Engineering') fileShareVisit(g, p, h, g.world.fileServer, arrive + 20_000, p.department);
 
   // Applications through the day.
-  const nProcs = rng.int(25, 55);
+  const nProcs = rng.int(40, 90);
   for (let i = 0; i < nProcs; i++) {
     const at = g.clamp(arrive + rng.float() * (leave - arrive));
     const [image, cmd] = rng.weighted(USER_APPS.map((a) => [[a[0], a[1]] as const, a[2]] as const));
@@ -161,7 +164,7 @@ export function personDay(g: Gen, p: Person, arriveAt?: number): void {
     g.evtx(h, logoff4634(rng, h, g.clamp(at + rng.int(1_000, 5_000)), personAccount(p), id, 7));
   }
   // Web browsing: firewall + Zeek, DNS for some.
-  const nWeb = rng.int(40, 110);
+  const nWeb = rng.int(90, 200);
   for (let i = 0; i < nWeb; i++) {
     const at = g.clamp(arrive + rng.float() * (leave - arrive));
     webFlow(g, h, at, rng.pick(WEB_SERVICES), rng.chance(0.45));

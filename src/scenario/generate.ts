@@ -25,6 +25,9 @@ function validate(opts: ScenarioOptions): { seed: string; start: number; users: 
   if (typeof opts.start !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(opts.start)) {
     throw new ScenarioOptionsError('start', `must be an ISO 8601 time with a zone, like 2026-03-10T00:00:00Z; got ${JSON.stringify(opts.start)}`);
   }
+  const [y, mo, d, h, mi] = opts.start.slice(0, 16).split(/[-T:]/).map(Number) as [number, number, number, number, number];
+  const civil = new Date(Date.UTC(y, mo - 1, d));
+  if (civil.getUTCMonth() !== mo - 1 || civil.getUTCDate() !== d || h > 23 || mi > 59) throw new ScenarioOptionsError('start', `is not a valid date and time: ${opts.start}`);
   const start = Date.parse(opts.start);
   if (!Number.isFinite(start)) throw new ScenarioOptionsError('start', `is not a valid date: ${opts.start}`);
   const users = opts.users ?? 50;

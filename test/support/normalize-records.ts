@@ -39,6 +39,8 @@ export interface NormalizeHints {
   format?: DeclaredFormat;
   sourceType?: string;
   framing?: FramingMode;
+  /** Receive time for decoders that infer a year (RFC 3164); default: now. */
+  receivedAt?: Date;
 }
 
 function pickMapper(d: Decoded, sourceType: string | undefined): Mapper | undefined {
@@ -68,7 +70,7 @@ export async function normalizeText(text: string, sourceId: string, hints: Norma
   };
   const stream = Readable.from([Buffer.from(text, 'utf8')]);
   for await (const framed of frameRecords(stream, { mode: hints.framing ?? 'auto' })) {
-    for (const res of decodeRecords(framed.text, hints.format ?? 'auto')) {
+    for (const res of decodeRecords(framed.text, hints.format ?? 'auto', hints.receivedAt === undefined ? {} : { receivedAt: hints.receivedAt })) {
       if (!res.ok) {
         failures.push({ line: framed.line, reason: res.error.code, message: res.error.message });
         continue;
