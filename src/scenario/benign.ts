@@ -11,7 +11,7 @@ import { syslogLine, sudoMessage } from './linux.js';
 import { checkpointCef, ephemeralPort, zeekConn, zeekDns, zeekUid, type Flow, type Gateway } from './network.js';
 import { oktaEvent, oktaRequestId, oktaSessionId, userTarget, type OktaClient } from './okta.js';
 import {
-  logoff4634, logon4624, logonId, machineAccount, share5140, specialLogon4672, sysmonAccess, sysmonNetwork, tgs4769, tgt4768, process4688,
+  failedLogon4625, logoff4634, logon4624, logonId, machineAccount, share5140, specialLogon4672, sysmonAccess, sysmonNetwork, tgs4769, tgt4768, process4688,
   type Account,
 } from './windows.js';
 import { AWS_ACCOUNT, BROWSER_UA, DOMAIN, WEB_SERVICES, type Host, type Person } from './world.js';
@@ -160,7 +160,9 @@ export function personDay(g: Gen, p: Person, arriveAt?: number): void {
   for (let i = rng.int(2, 5); i > 0; i--) {
     const at = g.clamp(arrive + rng.float() * (leave - arrive));
     const id = logonId(rng);
-    g.evtx(h, logon4624(rng, { host: h, at, account: personAccount(p), logonType: 7, sourceIp: '127.0.0.1', sourcePort: 0, workstation: h.name }, id));
+    const unlock = { host: h, at, account: personAccount(p), logonType: 7 as const, sourceIp: '127.0.0.1', sourcePort: 0, workstation: h.name };
+    if (rng.chance(0.1)) g.evtx(h, failedLogon4625(rng, { ...unlock, at: at - rng.int(3_000, 20_000) }));
+    g.evtx(h, logon4624(rng, unlock, id));
     g.evtx(h, logoff4634(rng, h, g.clamp(at + rng.int(1_000, 5_000)), personAccount(p), id, 7));
   }
   // Web browsing: firewall + Zeek, DNS for some.
