@@ -74,7 +74,8 @@ export function logon4624(rng: Rng, s: LogonSpec, id: string): EvtxDraft {
     ProcessId: interactive ? `0x${rng.int(0x200, 0x2000).toString(16)}` : '0x0',
     ProcessName: interactive ? 'C:\\Windows\\System32\\svchost.exe' : '-',
     IpAddress: s.sourceIp,
-    IpPort: String(s.sourcePort),
+    // Service logons carry no network address at all: both fields are "-".
+    IpPort: s.sourceIp === '-' ? '-' : String(s.sourcePort),
     ImpersonationLevel: '%%1833',
     RestrictedAdminMode: s.logonType === 10 ? '%%1843' : '-',
     TargetOutboundUserName: '-',
