@@ -79,3 +79,31 @@ test('generic: bad input is a specific failure', () => {
   assertNeverThrows(genericMapper, cef(cefLines[0] as string));
   assertNeverThrows(genericMapper, jsonLine('{"src_ip":"1.2.3.4","user":"a","time":1700000000}'));
 });
+
+test('generic: CEF and LEEF as Weft\'s own decoders produce them (header nested, syslog envelope) map the same way', async () => {
+  const { decodeRecord } = await import('../../decode/detect.js');
+  // The real Check Point Log Exporter line of test/fixtures/elastic-beats/cef-checkpoint.log behind a syslog header.
+  const cpLine = readFileSync(join(fixtureDir('elastic-beats'), 'cef-checkpoint.log'), 'utf8').split('\n')[0] as string;
+  const r = decodeRecord(`<134>Nov 26 22:17:32 gw-hostname ${cpLine}`);
+  assert.ok(r.ok);
+  const e = mapOk(genericMapper, r.value);
+  assert.equal(at(e, 'observer.vendor'), 'Check Point');
+  assert.equal(at(e, 'observer.product'), 'VPN-1 & FireWall-1');
+  assert.equal(at(e, 'event.code'), 'Log');
+  assert.equal(at(e, 'event.action'), 'Accept');
+  assert.equal(at(e, 'source.ip'), '192.168.101.100');
+  assert.equal(at(e, 'destination.ip'), '52.173.84.157');
+  assert.equal(at(e, 'destination.port'), 443);
+  assert.equal(at(e, '@timestamp'), '2018-11-26T22:17:32.000Z');
+  assert.equal(at(e, 'check_point.layer_name'), 'Network');
+  assert.equal(at(e, 'check_point.cef.device_vendor'), 'Check Point');
+  assert.equal(at(e, 'check_point.extensions'), undefined);
+
+  const l = decodeRecord(leefLine);
+  assert.ok(l.ok);
+  const le = mapOk(genericMapper, l.value);
+  assert.equal(at(le, 'observer.vendor'), 'Lancope');
+  assert.equal(at(le, 'source.ip'), '192.0.2.0');
+  assert.equal(at(le, 'lancope.usrName'), 'joe.black');
+  assert.equal(at(le, 'lancope.leef.attributes'), undefined);
+});

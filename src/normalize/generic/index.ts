@@ -94,6 +94,20 @@ function mapCommon(doc: EventDoc, fields: Rec, ctx: MapperContext): void {
   if (ts === undefined) doc.put(['event', 'created'], ctx.receivedAt.toISOString());
 }
 
+/**
+ * The CEF header in one flat shape. Weft's CEF decoder writes `{version, device: {vendor, product,
+ * version, event_class_id}, name, severity, extensions}` (Elastic's decode_cef layout); the flat
+ * `device_vendor` form is accepted too.
+ */
+function cefHeader(c: Rec): Rec {
+  const dev = c.device;
+  if (!isRecord(dev)) return c;
+  return {
+    version: c.version, device_vendor: dev.vendor, device_product: dev.product, device_version: dev.version,
+    signature_id: dev.event_class_id, name: c.name, severity: c.severity,
+  };
+}
+
 function detect(d: Decoded): boolean {
   return FORMATS.has(d.format);
 }
@@ -106,12 +120,13 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
   doc.put(['event', 'module'], 'generic');
 
   if (d.format === 'cef') {
-    const h = f.cef;
-    if (!isRecord(h)) return fail(SOURCE, 'missing_cef_header', 'CEF record has no "cef" header object');
+    const raw = f.cef;
+    if (!isRecord(raw)) return fail(SOURCE, 'missing_cef_header', 'CEF record has no "cef" header object');
+    const h = cefHeader(raw);
     const vendor = str(h.device_vendor);
     const product = str(h.device_product);
     if (vendor === undefined || product === undefined) return fail(SOURCE, 'missing_cef_header', 'CEF header lacks device_vendor or device_product');
-    const ext = isRecord(f.extensions) ? f.extensions : {};
+    const ext = isRecord(raw.extensions) ? raw.extensions : isRecord(f.extensions) ? f.extensions : {};
     const ns = slug(vendor);
     doc.put(['observer', 'vendor'], vendor);
     doc.put(['observer', 'product'], product);
@@ -141,7 +156,8 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     const vendor = str(h.vendor);
     const product = str(h.product);
     if (vendor === undefined || product === undefined) return fail(SOURCE, 'missing_leef_header', 'LEEF header lacks vendor or product');
-    const attrs = isRecord(f.attributes) ? f.attributes : {};
+    // Weft's LEEF decoder nests the attributes in the header object; the older flat form is accepted too.
+    const attrs = isRecord(h.attributes) ? h.attributes : isRecord(f.attributes) ? f.attributes : {};
     doc.put(['observer', 'vendor'], vendor);
     doc.put(['observer', 'product'], product);
     doc.put(['observer', 'version'], str(h.product_version));
@@ -149,7 +165,8 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     doc.put(['event', 'severity'], int(attrs.sev, 0, 10));
     doc.put(['network', 'transport'], str(attrs.proto)?.toLowerCase());
     mapCommon(doc, attrs, ctx);
-    doc.merge([slug(vendor)], { leef: { ...h }, ...attrs });
+    const { attributes: _nested, ...header } = h;
+    doc.merge([slug(vendor)], { leef: header, ...attrs });
     return doc.finish();
   }
 
