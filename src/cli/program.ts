@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { InputError } from '../ingest/file-source.js';
 import { EXIT, UsageError } from './context.js';
 import { registerAudit, registerMigrate, registerQuarantine } from './commands/admin.js';
+import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
 
 function version(): string {
@@ -39,7 +40,7 @@ export function buildProgram(): Command {
       const global = action.optsWithGlobals<{ config?: string }>();
       loadConfig(global.config !== undefined ? { path: global.config } : {});
     });
-  notBuilt(program, 'demo', 'generate the example attack scenario, ingest it and show what Weft finds');
+  registerDemo(program);
   notBuilt(program, 'hunt', 'evaluate Sigma rules over files and print matches', '[paths...]');
   registerIngest(program);
   notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');

@@ -68,6 +68,10 @@ export const configSchema = z.strictObject({
     /** Rule ids not to evaluate. */
     disabled: z.array(z.string()).default([]),
   }).prefault({}),
+  enrich: z.strictObject({
+    /** Identity directory (YAML): who is who across sources. */
+    identities: z.string().optional(),
+  }).prefault({}),
   correlation: z.strictObject({
     allowed_lateness: duration.default(5 * 60_000),
     max_state_entries: z.number().int().min(1).default(1_000_000),

@@ -68,3 +68,14 @@ test('bad directory files are refused with the reason', () => {
   assert.throws(() => parseIdentityDirectory('users:\n  - aliases: [a]\n'), /'users\.0\.id'/);
   assert.throws(() => parseIdentityDirectory('people: []\n'), /people/);
 });
+
+test('the scenario identity directory (aliases grouped by source) links its people', async () => {
+  const { generateScenario } = await import('../scenario/index.js');
+  const { files } = generateScenario({ seed: 'weft-demo', start: '2026-03-10T00:00:00Z' });
+  const yaml = files.find((f) => f.path === 'identities.yaml')?.content ?? '';
+  const dir = parseIdentityDirectory(yaml, 'identities.yaml');
+  assert.ok(dir.users.length >= 40);
+  const r = new EntityResolver(dir);
+  const u = dir.users[0]!;
+  for (const a of u.aliases.filter((x) => !x.includes('*') && !x.startsWith('S-1-5-'))) assert.equal(r.user(a), u.id, a);
+});

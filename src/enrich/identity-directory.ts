@@ -9,13 +9,29 @@ import { z } from 'zod';
  *
  * users:
  *   - id: alice
- *     aliases: ['CORP\alice', alice@corp.example]
+ *     aliases: ['CORP\alice', alice@corp.example]      # or grouped: {windows: [...], okta: [...]}
  * hosts:
  *   - id: dc01
  *     aliases: [dc01.corp.example, 10.0.0.10]
  */
-const entry = z.strictObject({ id: z.string().min(1), aliases: z.array(z.string().min(1)).default([]) });
-const schema = z.strictObject({ users: z.array(entry).default([]), hosts: z.array(entry).default([]) });
+/** Aliases as a flat list, or grouped by source (`windows: [...]`, `okta: [...]`); grouped ones are flattened. */
+const aliases = z
+  .union([z.array(z.string().min(1)), z.record(z.string(), z.array(z.string().min(1)))])
+  .default([])
+  .transform((a) => (Array.isArray(a) ? a : Object.values(a).flat()));
+const entry = z.strictObject({
+  id: z.string().min(1),
+  display_name: z.string().optional(),
+  department: z.string().optional(),
+  aliases,
+});
+const schema = z.strictObject({
+  version: z.literal(1).optional(),
+  /** The Windows domain: `DOMAIN\\user` names are matched without it. */
+  domain: z.string().optional(),
+  users: z.array(entry).default([]),
+  hosts: z.array(entry).default([]),
+});
 
 export type IdentityDirectory = z.output<typeof schema>;
 

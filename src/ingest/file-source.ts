@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { DeclaredFormat } from '../decode/types.js';
+import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { frameRecordBatches, type FramingMode } from './framing.js';
 import { RecordPipeline, type RecordOutcome } from './record-pipeline.js';
 
@@ -64,6 +65,9 @@ export interface ReadOptions {
   sourceType?: string;
   /** Source id for every input; default: the file's path as given (absolute), `stdin` for `-`. */
   sourceId?: string;
+  /** Source id per file, when ids should not depend on where the files sit (e.g. relative to a root). */
+  sourceIdFor?: (file: string) => string;
+  resolver?: EntityResolver;
   timezone?: string;
   maxRecordBytes?: number;
   framing?: FramingMode;
@@ -87,7 +91,8 @@ export async function* readOutcomes(files: string[], opts: ReadOptions = {}): As
   for (const file of files) {
     const isStdin = file === '-';
     const pipeline = new RecordPipeline({
-      sourceId: opts.sourceId ?? (isStdin ? 'stdin' : file),
+      sourceId: opts.sourceId ?? opts.sourceIdFor?.(file) ?? (isStdin ? 'stdin' : file),
+      ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
       ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
       ...(opts.format !== undefined ? { format: opts.format } : {}),
       ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/detect.js';
 import type { DeclaredFormat, Decoded, DecodeResult } from '../decode/types.js';
+import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { eventId } from '../event/event-id.js';
 import { ECS_VERSION, type WeftEvent } from '../event/model.js';
 import { cloudtrailRecords } from '../normalize/cloudtrail/index.js';
@@ -25,6 +26,8 @@ export interface RecordPipelineOptions {
   maxRecordBytes?: number;
   /** Stamped on every event as `log.file.path` (file sources). */
   filePath?: string;
+  /** Entity resolution: sets `weft.entity` ids on every event. */
+  resolver?: EntityResolver;
 }
 
 export type RecordOutcome =
@@ -123,7 +126,9 @@ export class RecordPipeline {
       source_type: mapper.sourceType,
       ingest_time: receivedAt.toISOString(),
     };
-    return { kind: 'event', event: ev as WeftEvent };
+    const out = ev as WeftEvent;
+    this.opts.resolver?.enrich(out);
+    return { kind: 'event', event: out };
   }
 
   private quarantine(raw: string, reason: string, message: string, receivedAt: Date, format?: string, sourceType?: string): RecordOutcome {

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeclaredFormat } from '../../decode/types.js';
+import { EntityResolver } from '../../enrich/entity-resolver.js';
+import { IdentityDirectoryError, loadIdentityDirectory } from '../../enrich/identity-directory.js';
 import type { WeftEvent } from '../../event/model.js';
 import { expandInputs, readOutcomes } from '../../ingest/file-source.js';
 import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
@@ -17,6 +19,7 @@ interface IngestOptions {
   dataDir?: string;
   listSourceTypes?: boolean;
   timezone?: string;
+  identities?: string;
 }
 
 export interface IngestSummary {
@@ -37,6 +40,7 @@ export function registerIngest(program: Command): void {
     .option('--source-type <type>', 'declare the source type instead of detecting it per record (see --list-source-types)')
     .option('--format <format>', `declare the wire format: ${DECLARED_FORMATS.join(', ')}`)
     .option('--source-id <id>', 'source id for every input (default: the file path; stdin for -)')
+    .option('--identities <file>', 'identity directory (YAML) for entity resolution (default: enrich.identities in the config)')
     .option('--timezone <zone>', 'zone for timestamps that carry none (default: ingest.timezone in the config, else UTC)')
     .option('--dry-run', 'store nothing; print one JSON line per input record: the ECS event, or {"quarantine": ...}')
     .option('--list-source-types', 'list the source types Weft can normalize and exit')
@@ -60,6 +64,7 @@ export function registerIngest(program: Command): void {
           maxRecordBytes: ctx.config.ingest.max_record_bytes,
           batchSize: ctx.config.ingest.batch_size,
           dryRun: opts.dryRun === true,
+          resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
         });
         ctx.logger.info({ summary }, 'ingest finished');
         if (!opts.dryRun) printSummary(summary);
@@ -78,6 +83,8 @@ export interface IngestFilesOptions {
   batchSize: number;
   dryRun: boolean;
   out?: NodeJS.WritableStream;
+  resolver?: EntityResolver;
+  sourceIdFor?: (file: string) => string;
 }
 
 /** The ingest loop: events and quarantine are written in batches, each batch in one transaction. */
@@ -111,6 +118,8 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
       ...(o.sourceId !== undefined ? { sourceId: o.sourceId } : {}),
       timezone: o.timezone,
       maxRecordBytes: o.maxRecordBytes,
+      ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
+      ...(o.sourceIdFor !== undefined ? { sourceIdFor: o.sourceIdFor } : {}),
     })) {
       if (batch.file !== lastFile) {
         if (lastFile !== '' && lastFile !== '-') doneBytes += statSync(lastFile).size;
@@ -158,7 +167,19 @@ function sourceActivity(m: Map<string, SourceActivity>, id: string, type: string
   return a;
 }
 
-function printSummary(s: IngestSummary): void {
+/** The entity resolver for a directory file; without one, names are still canonicalized. */
+export function entityResolver(identities: string | undefined): EntityResolver {
+  if (identities === undefined) return new EntityResolver();
+  try {
+    return new EntityResolver(loadIdentityDirectory(identities));
+  } catch (err) {
+    if (err instanceof IdentityDirectoryError) throw new UsageError(err.message);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`identity directory not found: ${identities}`);
+    throw err;
+  }
+}
+
+export function printSummary(s: IngestSummary): void {
   const lines = [
     `files        ${s.files}`,
     `records      ${s.records}`,
