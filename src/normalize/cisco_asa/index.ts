@@ -24,6 +24,13 @@ const RX_611 = /^User authentication (succeeded|failed): (?:IP address: ([0-9a-f
 function asaText(d: Decoded): string | undefined {
   const msg = str(d.fields.message);
   if (msg !== undefined && msg.startsWith('%')) return TAG.test(msg) ? msg : undefined;
+  // The syslog decoder lifts `%ASA-6-305011:` into `cisco` and leaves the text after it in message.
+  const cisco = d.fields.cisco;
+  if (cisco !== null && typeof cisco === 'object' && !Array.isArray(cisco)) {
+    const c = cisco as Record<string, unknown>;
+    const tag = `%${String(c.facility)}-${String(c.severity)}-${String(c.mnemonic)}: ${msg ?? ''}`;
+    if (TAG.test(tag)) return tag;
+  }
   const app = str(d.fields.app_name);
   if (app !== undefined && app.startsWith('%') && TAG.test(`${app}: ${msg ?? ''}`)) return `${app}: ${msg ?? ''}`;
   return undefined;

@@ -1,0 +1,102 @@
+/**
+ * The whole record path (decode, mapper choice, normalize, validate, stamp) on hostile input derived
+ * from every real sample line: no exception escapes, and a line-framed record always ends as exactly
+ * one event or one quarantine record (records in = events + quarantined).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordPipeline } from '../../src/ingest/record-pipeline.js';
+import { repoRoot } from '../support/shared-data.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sampleLines(): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.log') || n.endsWith('.ndjson')) {
+        for (const line of readFileSync(p, 'utf8').split('\n')) if (line.trim() !== '') out.push(line);
+      }
+    }
+  };
+  walk(join(repoRoot, 'test', 'fixtures'));
+  return out;
+}
+
+function mutate(line: string, r: () => number): string {
+  const b = Buffer.from(line, 'utf8');
+  switch (Math.floor(r() * 6)) {
+    case 0: return b.subarray(0, Math.floor(r() * b.length)).toString('utf8');
+    case 1: {
+      const c = Buffer.from(b);
+      for (let k = 0; k < 1 + Math.floor(r() * 4); k++) {
+        const i = Math.floor(r() * c.length);
+        c[i] = (c[i] as number) ^ (1 << Math.floor(r() * 8));
+      }
+      return c.toString('utf8');
+    }
+    case 2: {
+      const i = Math.floor(r() * line.length);
+      return `${line.slice(0, i)}${'A'.repeat(5000 + Math.floor(r() * 50_000))}${line.slice(i)}`;
+    }
+    case 3: {
+      const i = Math.floor(r() * b.length);
+      return Buffer.concat([b.subarray(0, i), Buffer.from([0xff, 0xc3, 0x28]), b.subarray(i)]).toString('utf8');
+    }
+    case 4: return line.startsWith('{') ? `${'{"a":'.repeat(600)}1${'}'.repeat(600)}` : line.replace(/[=|:]/g, (m) => (r() < 0.3 ? '' : m));
+    default: {
+      const i = Math.floor(r() * line.length);
+      const j = Math.floor(r() * line.length);
+      return line.slice(0, Math.min(i, j)) + line.slice(Math.max(i, j)) + line.slice(Math.min(i, j), Math.max(i, j));
+    }
+  }
+}
+
+test('pipeline fuzz: no throw; every line record is exactly one event or one quarantine record', () => {
+  const lines = sampleLines();
+  assert.ok(lines.length > 100);
+  const r = rng(20261123);
+  const pipeline = new RecordPipeline({ sourceId: 'fuzz', maxRecordBytes: 32 * 1024 });
+  const at = new Date('2026-03-01T00:00:00Z');
+  let records = 0;
+  let events = 0;
+  let quarantined = 0;
+  const perLine = Math.ceil(30_000 / lines.length);
+  for (const line of lines) {
+    for (let k = 0; k < perLine; k++) {
+      const rec = mutate(line, r);
+      if (rec.trim() === '' || rec.includes('\n')) continue;
+      records++;
+      const out = pipeline.process(rec, at);
+      // A JSON array line may hold several objects; the samples are single objects or text lines.
+      if (!rec.trimStart().startsWith('[')) assert.equal(out.length, 1, `record gave ${out.length} outcomes: ${rec.slice(0, 80)}`);
+      for (const o of out) {
+        if (o.kind === 'event') {
+          events++;
+          assert.ok(Number.isFinite(Date.parse(o.event['@timestamp'])));
+          assert.equal(o.event.weft.source_id, 'fuzz');
+        } else {
+          quarantined++;
+          assert.match(o.quarantine.reason, /^(decode|normalize|validate)\.[\w@.-]+$/);
+          assert.ok(o.quarantine.message.length > 0);
+        }
+      }
+    }
+  }
+  assert.ok(records >= 30_000, `${records} records`);
+  assert.ok(events > 0 && quarantined > 0);
+  console.log(`pipeline fuzz: ${records} records -> ${events} events + ${quarantined} quarantined`);
+});
