@@ -2,7 +2,7 @@ import type { DeclaredFormat } from '../decode/types.js';
 import { UsageError } from './context.js';
 
 export const DECLARED_FORMATS: readonly DeclaredFormat[] = [
-  'auto', 'syslog', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'json', 'ndjson', 'kv', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf',
+  'auto', 'syslog', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'json', 'ndjson', 'kv', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf', 'text',
 ];
 
 export function parseFormat(v: string | undefined): DeclaredFormat | undefined {

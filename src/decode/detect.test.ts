@@ -38,10 +38,69 @@ test('auto detection picks the format per record', () => {
   assert.equal(format(decodeRecord('<34>Oct 11 22:14:15 host app[1]: user=bob action=login', 'auto', opts)), 'syslog-rfc3164');
 });
 
-test('unrecognized text is an error, not a guess', () => {
-  assert.equal(format(decodeRecord('hello world', 'auto')), 'decode.record.unrecognized');
+test('a line no structured decoder recognizes is a text record; bytes that are not text are unrecognized', () => {
+  const squid = fixtureLines('squid', 'access.log')[0]!;
+  const hello = decodeRecord('hello world', 'auto');
+  assert.deepEqual(hello, { ok: true, value: { format: 'text', fields: { message: 'hello world' } } });
   assert.equal(sniffFormat('hello world'), 'unknown');
-  assert.equal(format(decodeRecord('', 'auto')), 'decode.record.unrecognized');
+  assert.equal(detectFormat('hello world'), 'text');
+  assert.deepEqual(decodeRecord(`  ${squid}\r\n`, 'auto'), { ok: true, value: { format: 'text', fields: { message: squid } } });
+  assert.equal(detectFormat(squid), 'text');
+  for (const bad of ['', '   ', '\u0000\u0001 binary garbage', 'abc\u007fdef', Buffer.from([0x41, 0xff, 0xfe, 0x42])]) {
+    const r = decodeRecord(bad, 'auto');
+    assert.equal(format(r), 'decode.record.unrecognized', JSON.stringify(bad));
+    if (!r.ok) assert.ok(r.error.message.length > 0);
+    if (typeof bad === 'string') assert.equal(detectFormat(bad), 'unknown');
+  }
+  assert.match((decodeRecord('ab\u0007cd') as { error: { message: string } }).error.message, /control character U\+0007 at offset 2/);
+});
+
+test('auditd lines are text records, not key=value: msg repeats and the first holds the record time', () => {
+  const lines = fixtureLines('linux', 'auditd.log');
+  for (const l of lines) {
+    assert.equal(sniffFormat(l), 'text', l);
+    assert.deepEqual(decodeRecord(l, 'auto'), { ok: true, value: { format: 'text', fields: { message: l } } });
+  }
+  // With the node= prefix that audispd adds, and inside syslog without a program tag: kept whole too.
+  assert.equal(format(decodeRecord(`node=web01 ${lines[0]!}`)), 'text');
+  const wrapped = decodeRecord(`<14>Dec  7 02:16:32 web01 ${lines[0]!}`, 'auto', opts);
+  assert.ok(wrapped.ok);
+  assert.equal(wrapped.value.format, 'syslog-rfc3164');
+  assert.equal(wrapped.value.fields.message, lines[0]);
+  // Not auditd: a key=value line whose type= is not followed by msg=audit( stays key=value.
+  assert.equal(format(decodeRecord('type=USER_LOGIN msg=hello a=1')), 'kv');
+  // Declared key=value, an auditd line is decoded as such (the later msg wins: the caller asked for it).
+  const kv = decodeRecord(lines[0]!, 'kv');
+  assert.ok(kv.ok);
+  assert.equal(kv.value.format, 'kv');
+  assert.equal((kv.value.fields.kv as Record<string, string>).type, 'USER_CMD');
+});
+
+test('declared text keeps any printable line whole', () => {
+  const cef = fixtureLines('elastic-integrations', 'cef-test-cef.log')[0]!;
+  assert.deepEqual(decodeRecord(cef, 'text'), { ok: true, value: { format: 'text', fields: { message: cef } } });
+  assert.equal(format(decodeRecord('', 'text')), 'decode.text.empty');
+  assert.equal(format(decodeRecord('a\u0000b', 'text')), 'decode.text.not_text');
+  assert.equal(format(decodeRecord(`${'x'.repeat(2000)}`, 'text', { maxRecordBytes: 1000 })), 'decode.text.oversized');
+});
+
+test('Check Point puts [key:"value"; ...] where RFC 5424 SD goes: kept as the message unless RFC 5424 is declared', () => {
+  const cp = fixtureLines('checkpoint', 'firewall.log')[0]!;
+  const r = decodeRecord(cp, 'auto');
+  assert.ok(r.ok);
+  assert.equal(r.value.format, 'syslog-rfc5424');
+  assert.deepEqual({ ...r.value.fields, message: undefined }, {
+    syslog: { facility: 16, severity: 6, priority: 134, version: 1 }, timestamp: '2020-03-29T13:19:20.000Z',
+    hostname: 'gw-da58d3', app_name: 'CheckPoint', procid: '1930', message: undefined,
+  });
+  assert.equal(r.value.fields.message, cp.slice(cp.indexOf('[flags:')));
+  assert.equal(format(decodeRecord(cp, 'syslog')), 'syslog-rfc5424');
+  assert.equal(detectFormat(cp), 'syslog-rfc5424');
+  // Declared RFC 5424, the structured data must be RFC 5424's.
+  const strict = decodeRecord(cp, 'syslog-rfc5424');
+  assert.equal(format(strict), 'decode.syslog-rfc5424.bad_structured_data');
+  // A broken header is still an error, whatever follows it.
+  assert.equal(format(decodeRecord(cp.replace('2020-03-29T13:19:20Z', '2020-03-29 13:19'), 'auto')), 'decode.syslog-rfc5424.bad_timestamp');
 });
 
 test('a declared format that does not match is format_mismatch', () => {

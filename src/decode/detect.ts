@@ -10,6 +10,7 @@ import { looksLikeKv, parseKv } from './kv.js';
 import { parseLeef } from './leef.js';
 import { single, splitOtlpJson, splitOtlpJsonValue } from './otlp.js';
 import { splitOtlpProtobuf } from './otlp-protobuf.js';
+import { looksLikeAuditd, textRecord } from './plain-text.js';
 import { decoded, decodeFailure, excerpt } from './result.js';
 import type { SyslogParts } from './syslog-common.js';
 import { envelopeHeader } from './syslog-envelope.js';
@@ -26,7 +27,7 @@ export interface DecodeRecordOptions extends DecodeOptions {
 }
 
 /** What a record looks like from its first bytes, before any parsing. */
-export type Sniffed = 'syslog-rfc5424' | 'syslog-rfc3164' | 'cef' | 'leef' | 'json' | 'kv' | 'unknown';
+export type Sniffed = 'syslog-rfc5424' | 'syslog-rfc3164' | 'cef' | 'leef' | 'json' | 'kv' | 'text' | 'unknown';
 
 const BSD_START = /^(?:[*.]?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d|\d{4}-\d\d-\d\d[T ]\d\d:|\d{1,12}: )/i;
 
@@ -38,6 +39,8 @@ export function sniffFormat(text: string): Sniffed {
   if (text.startsWith('CEF:', s)) return 'cef';
   if (text.startsWith('LEEF:', s)) return 'leef';
   if (BSD_START.test(s === 0 ? text.slice(0, 32) : text.slice(s, s + 32))) return 'syslog-rfc3164';
+  // auditd opens like key=value but is its own layout (see looksLikeAuditd): the mapper reads the line.
+  if (looksLikeAuditd(text, s)) return 'text';
   if (looksLikeKv(text, s)) return 'kv';
   return 'unknown';
 }
@@ -45,7 +48,11 @@ export function sniffFormat(text: string): Sniffed {
 /** The full format a record decodes to (for a syslog record: the payload's format if it carries one). */
 export function detectFormat(text: string, opts?: DecodeOptions): WireFormat | 'unknown' {
   const sniffed = sniffFormat(text);
-  if (sniffed === 'unknown' || sniffed === 'kv' || sniffed === 'cef' || sniffed === 'leef') return sniffed;
+  if (sniffed === 'unknown') {
+    const t = textRecord(text, skipBlank(text), 'record');
+    return t.ok ? 'text' : 'unknown';
+  }
+  if (sniffed === 'kv' || sniffed === 'cef' || sniffed === 'leef' || sniffed === 'text') return sniffed;
   if (sniffed === 'json') {
     const r = parseJsonText(text);
     return r.ok && typeof r.value === 'object' && r.value !== null && !Array.isArray(r.value)
@@ -56,8 +63,10 @@ export function detectFormat(text: string, opts?: DecodeOptions): WireFormat | '
 }
 
 /** Syslog, and a CEF / LEEF / key=value payload when the message carries one. */
-function decodeSyslog(text: string, rfc: 'syslog-rfc5424' | 'syslog-rfc3164', opts?: DecodeOptions): DecodeResult[] {
-  const r = rfc === 'syslog-rfc5424' ? parseRfc5424(text) : parseRfc3164(text, opts);
+function decodeSyslog(text: string, rfc: 'syslog-rfc5424' | 'syslog-rfc3164', opts?: DecodeOptions, strict5424 = false): DecodeResult[] {
+  // Only a record declared RFC 5424 must carry valid structured data; otherwise Check Point's
+  // `[key:"value"; ...]` where SD belongs stays in the message for the mapper to read.
+  const r = rfc === 'syslog-rfc5424' ? parseRfc5424(text, { lenientStructuredData: !strict5424 }) : parseRfc3164(text, opts);
   if (!r.ok) return [decodeFailure(rfc, r.what, r.message)];
   return [syslogPayload(r.parts, rfc)];
 }
@@ -74,7 +83,7 @@ function syslogPayload(parts: SyslogParts, rfc: WireFormat): DecodeResult {
       return l.ok ? decoded('leef', { leef: l.leef, syslog: envelopeHeader(parts) }) : decodeFailure('leef', l.what, l.message);
     }
     // FortiGate and similar put key=value right after the header, with no program tag.
-    if (parts.app_name === undefined && parts.cisco === undefined && looksLikeKv(msg)) {
+    if (parts.app_name === undefined && parts.cisco === undefined && looksLikeKv(msg) && !looksLikeAuditd(msg)) {
       const kv = parseKv(msg);
       if (kv.ok && kv.count >= 2) return decoded('kv', { kv: kv.pairs, syslog: envelopeHeader(parts) });
     }
@@ -127,19 +136,24 @@ export function decodeRecords(record: string | Uint8Array, declared: DeclaredFor
         case 'json': return jsonRecords(text);
         case 'kv': { const kv = parseKv(text, skipBlank(text)); return [kv.ok ? decoded('kv', { kv: kv.pairs }) : decodeFailure('kv', kv.what, kv.message)]; }
         default:
-          return [decodeFailure('record', 'unrecognized', `no known format: "${excerpt(text, skipBlank(text), 40)}"`)];
+          // Anything else that is text stays a record; what is not text is unrecognized.
+          return [textRecord(text, skipBlank(text), 'record')];
       }
+    case 'text':
+      return [textRecord(text, skipBlank(text), 'text')];
     case 'syslog':
       if (sniffed !== 'syslog-rfc5424' && sniffed !== 'syslog-rfc3164') return mismatch(declared, sniffed, text);
       return decodeSyslog(text, sniffed, opts);
     case 'syslog-rfc5424':
     case 'syslog-rfc3164':
       if (sniffed !== declared) return mismatch(declared, sniffed, text);
-      return decodeSyslog(text, declared, opts);
+      return decodeSyslog(text, declared, opts, true);
     case 'cef':
     case 'leef':
     case 'kv': {
-      if (sniffed !== declared && sniffed !== 'syslog-rfc5424' && sniffed !== 'syslog-rfc3164') return mismatch(declared, sniffed, text);
+      // An auditd line declared key=value is decoded as such (its repeated `msg` keeps the last value).
+      const fits = sniffed === declared || (declared === 'kv' && sniffed === 'text');
+      if (!fits && sniffed !== 'syslog-rfc5424' && sniffed !== 'syslog-rfc3164') return mismatch(declared, sniffed, text);
       let results: DecodeResult[];
       if (sniffed === 'syslog-rfc5424' || sniffed === 'syslog-rfc3164') results = decodeSyslog(text, sniffed, opts);
       else if (declared === 'cef') { const c = parseCef(text, skipBlank(text)); results = [c.ok ? decoded('cef', { cef: c.cef }) : decodeFailure('cef', c.what, c.message)]; }

@@ -7,6 +7,7 @@ export { decodeJson, decodeJsonRecords, MAX_JSON_DEPTH } from './json.js';
 export { decodeKv } from './kv.js';
 export { decodeOtlpJson, splitOtlpJson } from './otlp.js';
 export { decodeOtlpProtobuf, splitOtlpProtobuf } from './otlp-protobuf.js';
+export { decodeText } from './plain-text.js';
 export type { OtlpLogFields } from './otlp-model.js';
 export {
   decodeRecord, decodeRecords, detectFormat, sniffFormat, DEFAULT_MAX_RECORD_BYTES, type DecodeRecordOptions,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeRfc5424 } from './syslog-rfc5424.js';
+import { decodeRfc5424, parseRfc5424 } from './syslog-rfc5424.js';
 import type { DecodeResult } from './types.js';
 import { fixtureLines } from '../../test/support/fixtures.js';
 
@@ -125,4 +125,30 @@ test('unknown backslash escapes in SD values stay as written; invalid UTF-8 is r
   assert.deepEqual(fields(decodeRfc5424('<34>1 - h a - - [x p="C:\\dir\\n"]')).structured_data, { x: { p: 'C:\\dir\\n' } });
   const bytes = Buffer.concat([Buffer.from('<34>1 - h a - - - '), Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xfe, 0x62])]);
   assert.equal(fields(decodeRfc5424(bytes)).message, 'a\ufffdb');
+});
+
+test('lenient structured data: SD that opens with [ but is not RFC 5424 becomes the MSG; the header must still be valid', () => {
+  const cases: [string, string][] = [
+    ['<34>1 2003-10-11T22:14:15.003Z host app - - [id a="1"', '[id a="1"'],
+    ['<34>1 2003-10-11T22:14:15.003Z host app - - [ id a="1"]', '[ id a="1"]'],
+    ['<34>1 2003-10-11T22:14:15.003Z host app - - [id a="1"]x', '[id a="1"]x'],
+    ['<134>1 2020-03-29T13:19:20Z gw CheckPoint 1930 - [flags:"133440"; origin:"192.168.1.100"]', '[flags:"133440"; origin:"192.168.1.100"]'],
+  ];
+  for (const [input, message] of cases) {
+    const r = parseRfc5424(input, { lenientStructuredData: true });
+    assert.ok(r.ok, input);
+    assert.equal(r.parts.message, message);
+    assert.equal(r.parts.structured_data, undefined);
+    assert.equal(r.parts.app_name !== undefined, true);
+    // The strict default is unchanged.
+    assert.equal(parseRfc5424(input).ok, false);
+  }
+  // Valid SD still parses as SD, and SD that is neither - nor [ is still an error.
+  const ok = parseRfc5424('<34>1 2003-10-11T22:14:15.003Z host app - - [id a="1"] hi', { lenientStructuredData: true });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.parts.structured_data, { id: { a: '1' } });
+  assert.equal(ok.parts.message, 'hi');
+  const x = parseRfc5424('<34>1 2003-10-11T22:14:15.003Z host app - - x', { lenientStructuredData: true });
+  assert.equal(x.ok, false);
+  assert.equal(parseRfc5424('<34>1 2003-13-11T22:14:15.003Z host app - - [a:"b"]', { lenientStructuredData: true }).ok, false);
 });

@@ -135,8 +135,17 @@ function readStructuredData(text: string, start: number): SdParse {
   return { ok: true, sd, end: i };
 }
 
+export interface Rfc5424Options {
+  /**
+   * Structured data that opens with `[` but is not RFC 5424 SD (Check Point's Log Exporter sends
+   * `[key:"value"; ...]` there) is kept, from the `[` on, as the MSG instead of failing the record.
+   * The header must still be valid. Off by default: the RFC decoder is strict.
+   */
+  lenientStructuredData?: boolean;
+}
+
 /** Parse an RFC 5424 record into syslog parts; the message keeps CEF/LEEF payloads for other decoders. */
-export function parseRfc5424(text: string): Rfc5424Parse {
+export function parseRfc5424(text: string, opts: Rfc5424Options = {}): Rfc5424Parse {
   const pri = parsePri(text, 0);
   if (!pri.ok) return fail(pri.what, pri.message);
   const v = readDigits(text, pri.end, 1, 3);
@@ -182,7 +191,14 @@ export function parseRfc5424(text: string): Rfc5424Parse {
     i++;
   } else if (text.charCodeAt(i) === 0x5b /* [ */) {
     const sd = readStructuredData(text, i);
-    if (!sd.ok) return fail('bad_structured_data', sd.message);
+    const junkAfter = sd.ok && sd.end < text.length && text.charCodeAt(sd.end) !== 0x20;
+    if (!sd.ok || junkAfter) {
+      if (opts.lenientStructuredData === true) {
+        parts.message = text.slice(i);
+        return { ok: true, parts };
+      }
+      return fail('bad_structured_data', sd.ok ? `expected a space before MSG, got "${excerpt(text, sd.end, 20)}"` : sd.message);
+    }
     parts.structured_data = sd.sd;
     i = sd.end;
   } else {

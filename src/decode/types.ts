@@ -13,7 +13,9 @@ export type WireFormat =
   | 'evtx-json'
   | 'winlogbeat-json'
   | 'otlp-json'
-  | 'otlp-protobuf';
+  | 'otlp-protobuf'
+  /** A line no structured decoder recognizes, kept whole as `{message}` for a mapper that knows its layout. */
+  | 'text';
 
 /** The formats a user may declare with `--format`; `auto` detects per record. */
 export type DeclaredFormat = WireFormat | 'auto' | 'syslog' | 'ndjson';

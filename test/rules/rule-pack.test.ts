@@ -74,11 +74,13 @@ test('rule tests can fail: swapping match and no_match of a rule reports every r
 test('rule tests: a record that no decoder or mapper takes is reported, not skipped', async () => {
   const rule = pack.rules.find((r) => r.stem === 'linux_sudo_root_shell');
   assert.ok(rule !== undefined);
-  const t = parseRuleTestFile('match:\n  - "this is not a log record"\nno_match:\n  - \'{"truncated": \'\n', 'bad.yml');
+  const t = parseRuleTestFile('match:\n  - "this is not a log record"\n  - "\\x01\\x02 binary"\nno_match:\n  - \'{"truncated": \'\n', 'bad.yml');
   const failures = await ruleTestFailures(rule, t);
-  assert.equal(failures.length, 2);
-  assert.match(failures[0] as string, /^bad\.yml:2: record does not normalize \(decode\.record\.unrecognized: /);
-  assert.match(failures[1] as string, /^bad\.yml:4: record does not normalize \(decode\.json\./);
+  assert.equal(failures.length, 3);
+  // Plain text decodes (as a text record) but no mapper claims it.
+  assert.match(failures[0] as string, /^bad\.yml:2: record does not normalize \(normalize\.unknown_source: /);
+  assert.match(failures[1] as string, /^bad\.yml:3: record does not normalize \(decode\.record\.unrecognized: /);
+  assert.match(failures[2] as string, /^bad\.yml:5: record does not normalize \(decode\.json\./);
 });
 
 test('correlations: each references existing rules or correlations by name, with a group-by and a timespan', () => {

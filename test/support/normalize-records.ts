@@ -56,7 +56,7 @@ export async function normalizeText(text: string, sourceId: string, hints: Norma
   const mapOne = (d: Decoded, raw: string, line: number, index?: number): void => {
     const m = pickMapper(d, hints.sourceType);
     if (m === undefined) {
-      failures.push({ line, reason: 'no_mapper', message: `no mapper claims a ${d.format} record` });
+      failures.push({ line, reason: 'normalize.unknown_source', message: `no mapper recognizes this ${d.format} record` });
       return;
     }
     const r = m.map(d, ctx);

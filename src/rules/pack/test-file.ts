@@ -18,7 +18,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'y
 import type { DeclaredFormat } from '../../decode/types.js';
 
 const FORMATS: readonly DeclaredFormat[] = [
-  'auto', 'syslog', 'ndjson', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'json', 'kv', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf',
+  'auto', 'syslog', 'ndjson', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'json', 'kv', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf', 'text',
 ];
 const TOP_KEYS = ['match', 'no_match', 'description'];
 const ENTRY_KEYS = ['record', 'format', 'source_type', 'note'];
