@@ -1,8 +1,11 @@
-/** Auto-detection: each real record is claimed by its own mapper first, and no other specific mapper claims it. */
+/**
+ * Auto-detection on what the real framing and decoders produce: each real record is claimed by its
+ * own mapper first, and no other specific mapper claims it.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mappers } from '../../src/normalize/sources.js';
-import { SPECS, loadRecords } from '../support/fixture-catalog.js';
+import { SPECS, decodedRecords } from '../support/fixture-catalog.js';
 
 test('mappers are ordered by priority with generic last', () => {
   for (let i = 1; i < mappers.length; i++) assert.ok((mappers[i - 1]?.priority ?? 0) >= (mappers[i]?.priority ?? 0));
@@ -11,12 +14,15 @@ test('mappers are ordered by priority with generic last', () => {
 });
 
 for (const spec of SPECS) {
-  test(`detect: ${spec.source} records go to the ${spec.source} mapper and to no other specific mapper`, () => {
-    for (const rec of loadRecords(spec)) {
+  test(`detect: ${spec.source} records, as the real decoders give them, go to the ${spec.source} mapper and to no other specific mapper`, async () => {
+    const recs = await decodedRecords(spec);
+    assert.ok(recs.length > 0);
+    for (const rec of recs) {
+      const where = `${rec.fixture.file}#${rec.index + 1} (${rec.decoded.format})`;
       const first = mappers.find((m) => m.detect(rec.decoded));
-      assert.equal(first?.sourceType, spec.source, `${rec.fixture.file}#${rec.index + 1} was claimed by ${first?.sourceType}`);
+      assert.equal(first?.sourceType, spec.source, `${where} was claimed by ${first?.sourceType}`);
       const others = mappers.filter((m) => m.sourceType !== spec.source && m.sourceType !== 'generic' && m.detect(rec.decoded));
-      assert.deepEqual(others.map((m) => m.sourceType), [], `${rec.fixture.file}#${rec.index + 1} is also claimed by others`);
+      assert.deepEqual(others.map((m) => m.sourceType), [], `${where} is also claimed by others`);
     }
   });
 }

@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointMapper } from './index.js';
 import { at, assertFastOnLongInput, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { syslog5424 } from '../../../test/support/sample-decoders.js';
+import { decodeOk } from '../../../test/support/real-decode.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
 const lines = readFileSync(join(fixtureDir('checkpoint'), 'firewall.log'), 'utf8').trim().split('\n');
 
 test('checkpoint: a Drop is denied', () => {
-  const d = syslog5424((lines[2] as string).replace('action:"Accept"', 'action:"Drop"'));
+  const d = decodeOk((lines[2] as string).replace('action:"Accept"', 'action:"Drop"'));
   const e = mapOk(checkpointMapper, d);
   assert.deepEqual(at(e, 'event.type'), ['denied', 'connection']);
   assert.equal(at(e, 'event.outcome'), 'failure');
@@ -20,6 +20,6 @@ test('checkpoint: bad input is a specific failure', () => {
   expectFail(checkpointMapper, { format: 'syslog-rfc5424', fields: { message: 'plain text' } }, 'normalize.checkpoint.missing_fields');
   expectFail(checkpointMapper, { format: 'syslog-rfc5424', fields: { message: '[nothing here:' } }, 'normalize.checkpoint.missing_fields');
   expectFail(checkpointMapper, { format: 'syslog-rfc5424', fields: { message: '[a:"b"]', timestamp: 'noon' } }, 'normalize.checkpoint.bad_timestamp');
-  assertNeverThrows(checkpointMapper, syslog5424(lines[3] as string));
+  assertNeverThrows(checkpointMapper, decodeOk(lines[3] as string));
   assertFastOnLongInput(checkpointMapper, { format: 'syslog-rfc5424', fields: { message: `[a:"${'\\'.repeat(100_000)}` } });
 });

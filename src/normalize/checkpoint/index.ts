@@ -19,15 +19,15 @@ const CONSUMED = new Set([
 const ACCEPT = new Set(['Accept', 'Allow', 'Decrypt', 'Inform', 'Ask']);
 const DENY = new Set(['Drop', 'Reject', 'Block', 'Prevent', 'Deny']);
 
+/**
+ * The `[key:"value"; ...]` block. It is not RFC 5424 structured data, so the syslog decoders leave it
+ * in `message` (RFC 5424 from the SD position on; RFC 3164 after the tag).
+ */
 function body(f: Rec): string | undefined {
-  for (const k of ['message', 'structured_data']) {
-    const v = f[k];
-    if (typeof v === 'string') {
-      const t = v.trim();
-      if (t.startsWith('[') && t.includes(':"')) return t;
-    }
-  }
-  return undefined;
+  const v = f.message;
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t.startsWith('[') && t.includes(':"') ? t : undefined;
 }
 
 function detect(d: Decoded): boolean {

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ciscoAsaMapper } from './index.js';
 import { at, assertFastOnLongInput, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { syslog3164 } from '../../../test/support/sample-decoders.js';
+import { decodeOk, receivedIn } from '../../../test/support/real-decode.js';
 
 // 106023 from elastic/integrations packages/cisco_asa/.../test-asa.log; the AAA and login lines are the
 // examples of Cisco's syslog message guide as quoted in public parsers (see test/fixtures/cisco_asa/README.md).
-const line = (l: string) => syslog3164(l, { year: 2018 });
+const line = (l: string) => decodeOk(l, { receivedAt: receivedIn(2018) });
 
 test('cisco_asa: 106023 ACL deny', () => {
   const e = mapOk(ciscoAsaMapper, line('Oct 10 2018 12:34:56 localhost CiscoASA[999]: %ASA-4-106023: Deny tcp src outside:100.66.19.254/80 dst inside:172.31.98.44/8277 by access-group "inbound" [0x0, 0x0]'));

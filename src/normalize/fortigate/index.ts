@@ -1,3 +1,5 @@
+import { parseKv } from '../../decode/kv.js';
+import { skipBlank } from '../../decode/text.js';
 import type { Decoded } from '../../decode/types.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { EventDoc, fail } from '../common/doc.js';
@@ -8,39 +10,60 @@ import { int, ip, isRecord, port, str, transportFromIana, type Rec } from '../co
 /** Fortinet FortiGate key=value syslog (traffic, utm, event), as Elastic's fortinet_fortigate does. */
 
 const SOURCE = 'fortigate';
-const KV = /([\w-]+)=("((?:[^"\\]|\\.)*)"|\S*)/g;
 
 /** Keys moved to ECS fields; everything else is kept under fortinet.firewall.*. */
 const CONSUMED = new Set([
   'date', 'time', 'devname', 'devid', 'logid', 'eventtype', 'level', 'eventtime', 'tz', 'policyid', 'policytype', 'profile', 'applist',
   'user', 'group', 'srcip', 'srcport', 'srcintf', 'dstip', 'dstport', 'dstintf', 'proto', 'service', 'hostname', 'url', 'sentbyte',
   'rcvdbyte', 'sentpkt', 'rcvdpkt', 'direction', 'msg', 'catdesc', 'duration', 'appcat', 'app', 'scertcname', 'srcmac', 'dstmac',
-  'transip', 'transport', 'tranip', 'tranport', 'syslog', 'message', 'srcname', 'agent',
+  'transip', 'transport', 'tranip', 'tranport', 'srcname', 'agent',
 ]);
 const DENIED = new Set(['deny', 'blocked', 'block', 'dropped', 'drop', 'reset', 'server-rst', 'client-rst']);
 const ALLOWED = new Set(['accept', 'allow', 'allowed', 'pass', 'passthrough', 'close', 'timeout', 'start', 'permit']);
 
-/** The key/value pairs: a kv record as decoded, or a syslog message holding them. */
-function pairs(d: Decoded): Rec | undefined {
+interface FortiRecord {
+  pairs: Rec;
+  /** The syslog header (PRI fields) when the pairs came behind one. */
+  syslog?: Rec;
+}
+
+const LOGID = /^\d{10}$/;
+
+function isFortiPairs(p: Rec): boolean {
+  if (typeof p.logid !== 'string') return false;
+  if (typeof p.devid === 'string' || typeof p.devname === 'string') return true;
+  // Elastic's FortiOS 7.4 samples carry no devid/devname: a 10-digit logid with type, subtype and vd is FortiOS's layout all the same.
+  return LOGID.test(p.logid) && typeof p.type === 'string' && typeof p.subtype === 'string' && typeof p.vd === 'string';
+}
+
+/**
+ * The key/value pairs: the kv decoder's `{kv, syslog?}` (FortiGate sends the pairs right after the
+ * syslog header, with no program tag), or a syslog record whose message holds them (a relay that
+ * added a tag).
+ */
+function fortiRecord(d: Decoded): FortiRecord | undefined {
   const f = d.fields;
-  if (d.format === 'kv' && typeof f.logid === 'string' && (typeof f.devid === 'string' || typeof f.devname === 'string')) return f;
-  const msg = f.message;
-  if (typeof msg === 'string' && msg.includes('logid=') && (msg.includes('devid=') || msg.includes('devname='))) {
-    const out: Rec = {};
-    for (const m of msg.matchAll(KV)) out[m[1] as string] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
-    if (isRecord(f.syslog)) out.syslog = f.syslog;
-    return out;
+  if (d.format === 'kv') {
+    if (!isRecord(f.kv) || !isFortiPairs(f.kv)) return undefined;
+    return isRecord(f.syslog) ? { pairs: f.kv, syslog: f.syslog } : { pairs: f.kv };
   }
-  return undefined;
+  if (d.format !== 'syslog-rfc3164' && d.format !== 'syslog-rfc5424') return undefined;
+  const msg = f.message;
+  if (typeof msg !== 'string' || !msg.includes('logid=')) return undefined;
+  const kv = parseKv(msg, skipBlank(msg));
+  if (!kv.ok || !isFortiPairs(kv.pairs)) return undefined;
+  const syslog = isRecord(f.syslog) ? f.syslog : undefined;
+  return syslog !== undefined ? { pairs: kv.pairs, syslog } : { pairs: kv.pairs };
 }
 
 function detect(d: Decoded): boolean {
-  return pairs(d) !== undefined;
+  return fortiRecord(d) !== undefined;
 }
 
 function map(d: Decoded, ctx: MapperContext): MapResult {
-  const f = pairs(d);
-  if (f === undefined) return fail(SOURCE, 'not_fortigate', 'record has no FortiGate logid/devid key=value pairs');
+  const r = fortiRecord(d);
+  if (r === undefined) return fail(SOURCE, 'not_fortigate', 'record has no FortiGate logid/devid key=value pairs');
+  const f = r.pairs;
   const date = str(f.date);
   const time = str(f.time);
   if (date === undefined || time === undefined) return fail(SOURCE, 'missing_time', 'FortiGate log has no date= and time=');
@@ -77,10 +100,10 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
   }
   doc.put(['message'], str(f.msg));
   doc.put(['log', 'level'], str(f.level));
-  if (isRecord(f.syslog)) {
-    doc.put(['log', 'syslog', 'priority'], int(f.syslog.priority, 0));
-    doc.put(['log', 'syslog', 'facility', 'code'], int(f.syslog.facility, 0));
-    doc.put(['log', 'syslog', 'severity', 'code'], int(f.syslog.severity, 0));
+  if (r.syslog !== undefined) {
+    doc.put(['log', 'syslog', 'priority'], int(r.syslog.priority, 0));
+    doc.put(['log', 'syslog', 'facility', 'code'], int(r.syslog.facility, 0));
+    doc.put(['log', 'syslog', 'severity', 'code'], int(r.syslog.severity, 0));
   }
 
   const src = ip(f.srcip);

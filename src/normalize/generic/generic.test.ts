@@ -2,31 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Decoded } from '../../decode/types.js';
 import { genericMapper } from './index.js';
 import { assertNeverThrows, at, CTX, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
-import { jsonLine, kvLine } from '../../../test/support/sample-decoders.js';
+import { decodeOk } from '../../../test/support/real-decode.js';
 
-/** The CEF/LEEF shapes agreed with the decoders, built from the real lines in test/fixtures/generic. */
-function cef(line: string): Decoded {
-  const m = /^CEF:(\d+)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|(.*)$/.exec(line.trim());
-  if (m === null) throw new Error('not CEF');
-  const extensions: Record<string, string> = {};
-  for (const kv of (m[8] as string).matchAll(/(\w+)=(.*?)(?=\s+\w+=|$)/g)) extensions[kv[1] as string] = (kv[2] as string).trim();
-  return { format: 'cef', fields: { cef: { version: m[1], device_vendor: m[2], device_product: m[3], device_version: m[4], signature_id: m[5], name: m[6], severity: m[7] }, extensions } };
-}
-function leef(line: string): Decoded {
-  const m = /LEEF:(2\.0)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|(.*)$/.exec(line);
-  if (m === null) throw new Error('not LEEF');
-  const delimiter = m[6] as string;
-  const attributes: Record<string, string> = {};
-  for (const part of (m[7] as string).split(delimiter)) {
-    const eq = part.indexOf('=');
-    if (eq > 0) attributes[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return { format: 'leef', fields: { leef: { version: m[1], vendor: m[2], product: m[3], product_version: m[4], event_id: m[5], delimiter }, attributes } };
-}
+const cef = (line: string) => decodeOk(line);
+const leef = (line: string) => decodeOk(line);
+const kvLine = (line: string) => decodeOk(line);
+const jsonLine = (line: string) => decodeOk(line);
 
 const dir = fixtureDir('generic');
 const cefLines = readFileSync(join(dir, 'cef.log'), 'utf8').trim().split('\n');
@@ -57,11 +41,17 @@ test('generic: LEEF 2.0 with a custom delimiter', () => {
   assert.equal(at(e, 'user.name'), 'joe.black');
   assert.equal(at(e, 'event.severity'), 5);
   assert.equal((e.lancope as Record<string, unknown>).cat, 'anomaly');
+  // The line came behind an RFC 3164 header: its time is the event time (the LEEF carries none), its fields are kept.
+  assert.equal(at(e, '@timestamp'), '2024-04-19T10:29:53.000Z');
+  assert.equal(at(e, 'event.created'), undefined);
+  assert.deepEqual(at(e, 'log.syslog'), { priority: 111, facility: { code: 13 }, severity: { code: 7 }, hostname: '3.3.3.3' });
 });
 
 test('generic: small flat records go to labels, nested ones to a namespace named for the source', () => {
   const kv = mapOk(genericMapper, kvLine('date=2020-04-23 time=01:16:08 srcip=10.10.10.10 dstip=67.43.156.13 action="deny" user="alice"'));
   assert.equal(at(kv, 'source.ip'), '10.10.10.10');
+  assert.equal(at(kv, 'user.name'), 'alice');
+  assert.equal((kv as Record<string, unknown>).kv, undefined);
   assert.equal(at(kv, 'event.action'), 'deny');
   assert.equal(at(kv, 'event.outcome'), undefined);
   assert.equal((kv.labels as Record<string, string>).dstip, '67.43.156.13');
@@ -76,7 +66,12 @@ test('generic: bad input is a specific failure', () => {
   expectFail(genericMapper, { format: 'cef', fields: { cef: { device_vendor: 'x' } } }, 'normalize.generic.missing_cef_header');
   expectFail(genericMapper, { format: 'leef', fields: { attributes: {} } }, 'normalize.generic.missing_leef_header');
   expectFail(genericMapper, { format: 'json', fields: {} }, 'normalize.generic.empty_record');
+  expectFail(genericMapper, { format: 'kv', fields: { src: '1.2.3.4' } }, 'normalize.generic.missing_pairs');
+  expectFail(genericMapper, { format: 'kv', fields: { kv: {} } }, 'normalize.generic.empty_record');
+  expectFail(genericMapper, decodeOk('1157689312.049   5006 10.105.21.199 TCP_MISS/200'), 'normalize.generic.unsupported_format');
   assertNeverThrows(genericMapper, cef(cefLines[0] as string));
+  assertNeverThrows(genericMapper, leef(leefLine));
+  assertNeverThrows(genericMapper, kvLine('<189>date=2020-04-23 time=01:16:08 srcip=10.10.10.10 user="alice"'));
   assertNeverThrows(genericMapper, jsonLine('{"src_ip":"1.2.3.4","user":"a","time":1700000000}'));
 });
 

@@ -62,7 +62,8 @@ function cefDate(s: string, zone: string): string | undefined {
   return fromLocalStamp(`${m[3]}-${String(mon / 3 + 1).padStart(2, '0')}-${(m[2] as string).padStart(2, '0')} ${m[4]}:${m[5]}:${m[6]}`, zone);
 }
 
-function mapCommon(doc: EventDoc, fields: Rec, ctx: MapperContext): void {
+/** `fallbackTs`: the syslog header's time, used when the payload carries none of its own. */
+function mapCommon(doc: EventDoc, fields: Rec, ctx: MapperContext, fallbackTs?: string): void {
   const idx = lowerIndex(fields);
   for (const [target, keys] of CANDIDATES) {
     for (const k of keys) {
@@ -90,18 +91,37 @@ function mapCommon(doc: EventDoc, fields: Rec, ctx: MapperContext): void {
     ts = timeOf(v, ctx.timezone);
     if (ts !== undefined) break;
   }
+  ts ??= fallbackTs;
   doc.put(['@timestamp'], ts ?? ctx.receivedAt.toISOString());
   if (ts === undefined) doc.put(['event', 'created'], ctx.receivedAt.toISOString());
 }
 
 /**
- * The CEF header in one flat shape. Weft's CEF decoder writes `{version, device: {vendor, product,
- * version, event_class_id}, name, severity, extensions}` (Elastic's decode_cef layout); the flat
- * `device_vendor` form is accepted too.
+ * The syslog header the decoders put beside a CEF, LEEF or key=value payload (`syslog`): kept under
+ * `log.syslog`, and its time returned as the fallback event time.
  */
-function cefHeader(c: Rec): Rec {
+function syslogEnvelope(doc: EventDoc, f: Rec): string | undefined {
+  const h = f.syslog;
+  if (!isRecord(h)) return undefined;
+  doc.put(['log', 'syslog', 'priority'], int(h.priority, 0, 191));
+  doc.put(['log', 'syslog', 'facility', 'code'], int(h.facility, 0, 23));
+  doc.put(['log', 'syslog', 'severity', 'code'], int(h.severity, 0, 7));
+  doc.put(['log', 'syslog', 'hostname'], str(h.hostname));
+  doc.put(['log', 'syslog', 'appname'], str(h.app_name));
+  doc.put(['log', 'syslog', 'procid'], str(h.procid));
+  doc.put(['log', 'syslog', 'msgid'], str(h.msgid));
+  const ts = str(h.timestamp);
+  return ts !== undefined ? fromIsoWithZone(ts) : undefined;
+}
+
+/**
+ * The CEF header in one flat shape for the vendor namespace. Weft's CEF decoder writes `{version,
+ * device: {vendor, product, version, event_class_id}, name, severity, extensions}` (Elastic's
+ * decode_cef layout).
+ */
+function cefHeader(c: Rec): Rec | undefined {
   const dev = c.device;
-  if (!isRecord(dev)) return c;
+  if (!isRecord(dev)) return undefined;
   return {
     version: c.version, device_vendor: dev.vendor, device_product: dev.product, device_version: dev.version,
     signature_id: dev.event_class_id, name: c.name, severity: c.severity,
@@ -123,10 +143,10 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     const raw = f.cef;
     if (!isRecord(raw)) return fail(SOURCE, 'missing_cef_header', 'CEF record has no "cef" header object');
     const h = cefHeader(raw);
-    const vendor = str(h.device_vendor);
-    const product = str(h.device_product);
-    if (vendor === undefined || product === undefined) return fail(SOURCE, 'missing_cef_header', 'CEF header lacks device_vendor or device_product');
-    const ext = isRecord(raw.extensions) ? raw.extensions : isRecord(f.extensions) ? f.extensions : {};
+    const vendor = str(h?.device_vendor);
+    const product = str(h?.device_product);
+    if (h === undefined || vendor === undefined || product === undefined) return fail(SOURCE, 'missing_cef_header', 'CEF header lacks device.vendor or device.product');
+    const ext = isRecord(raw.extensions) ? raw.extensions : {};
     const ns = slug(vendor);
     doc.put(['observer', 'vendor'], vendor);
     doc.put(['observer', 'product'], product);
@@ -145,7 +165,7 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     doc.put(['http', 'request', 'method'], str(ext.requestMethod));
     doc.put(['file', 'hash', 'md5'], /^[0-9a-f]{32}$/i.test(str(ext.fileHash) ?? '') ? str(ext.fileHash) : undefined);
     doc.relate('hash', str(ext.fileHash));
-    mapCommon(doc, ext, ctx);
+    mapCommon(doc, ext, ctx, syslogEnvelope(doc, f));
     doc.merge([ns], { cef: { ...h }, ...ext });
     return doc.finish();
   }
@@ -156,34 +176,41 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     const vendor = str(h.vendor);
     const product = str(h.product);
     if (vendor === undefined || product === undefined) return fail(SOURCE, 'missing_leef_header', 'LEEF header lacks vendor or product');
-    // Weft's LEEF decoder nests the attributes in the header object; the older flat form is accepted too.
-    const attrs = isRecord(h.attributes) ? h.attributes : isRecord(f.attributes) ? f.attributes : {};
+    // Weft's LEEF decoder nests the attributes in the header object.
+    const attrs = isRecord(h.attributes) ? h.attributes : {};
     doc.put(['observer', 'vendor'], vendor);
     doc.put(['observer', 'product'], product);
     doc.put(['observer', 'version'], str(h.product_version));
     doc.put(['event', 'code'], str(h.event_id));
     doc.put(['event', 'severity'], int(attrs.sev, 0, 10));
     doc.put(['network', 'transport'], str(attrs.proto)?.toLowerCase());
-    mapCommon(doc, attrs, ctx);
+    mapCommon(doc, attrs, ctx, syslogEnvelope(doc, f));
     const { attributes: _nested, ...header } = h;
     doc.merge([slug(vendor)], { leef: header, ...attrs });
     return doc.finish();
   }
 
-  // JSON and kv: keep everything, then map what is unambiguous.
-  const keys = Object.keys(f);
+  // JSON and kv: keep everything, then map what is unambiguous. The kv decoder nests the pairs under `kv`.
+  let fields = f;
+  let fallbackTs: string | undefined;
+  if (d.format === 'kv') {
+    if (!isRecord(f.kv)) return fail(SOURCE, 'missing_pairs', 'key=value record has no "kv" object');
+    fields = f.kv;
+    fallbackTs = syslogEnvelope(doc, f);
+  }
+  const keys = Object.keys(fields);
   if (keys.length === 0) return fail(SOURCE, 'empty_record', 'record has no fields');
-  mapCommon(doc, f, ctx);
-  const flat = keys.every((k) => f[k] === null || typeof f[k] !== 'object');
+  mapCommon(doc, fields, ctx, fallbackTs);
+  const flat = keys.every((k) => fields[k] === null || typeof fields[k] !== 'object');
   if (flat && keys.length <= MAX_LABELS) {
     const labels: Rec = {};
     for (const k of keys) {
-      const s = str(f[k]);
+      const s = str(fields[k]);
       if (s !== undefined) labels[k.replace(/\./g, '_')] = s;
     }
     doc.merge(['labels'], labels);
   } else {
-    doc.merge([slug(ctx.sourceId)], { ...f });
+    doc.merge([slug(ctx.sourceId)], { ...fields });
   }
   return doc.finish();
 }

@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linuxMapper } from './index.js';
 import { at, assertFastOnLongInput, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { rawLine, syslog3164 } from '../../../test/support/sample-decoders.js';
+import { decodeOk, receivedIn } from '../../../test/support/real-decode.js';
 
 // Real lines from elastic/integrations packages/system/data_stream/auth/_dev/test/pipeline/test-auth-ubuntu1204.log (ELv2).
-const line = (l: string) => syslog3164(l, { year: 2017 });
+const line = (l: string) => decodeOk(l, { receivedAt: receivedIn(2017) });
+// auditd's own log lines: the decoder keeps them whole as `text` records.
+const rawLine = (l: string) => decodeOk(l);
 
 test('linux: su success and session opened', () => {
   const e = mapOk(linuxMapper, line('Feb 24 00:12:14 precise32 su[4496]: Successful su for tsg by root'));

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { oktaMapper } from './index.js';
 import { at, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { jsonLine } from '../../../test/support/sample-decoders.js';
+import { decodeOk } from '../../../test/support/real-decode.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
-const records = readFileSync(join(fixtureDir('okta'), 'system.log'), 'utf8').trim().split('\n').map(jsonLine);
+const records = readFileSync(join(fixtureDir('okta'), 'system.log'), 'utf8').trim().split('\n').map((l) => decodeOk(l));
 const login = records[1]!;
 
 test('okta: MFA push verification keeps the factor and risk', () => {

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { panwMapper } from './index.js';
 import { at, assertFastOnLongInput, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { syslog3164 } from '../../../test/support/sample-decoders.js';
+import { decodeOk, receivedIn } from '../../../test/support/real-decode.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
 const threatLine = readFileSync(join(fixtureDir('panw'), 'threat.log'), 'utf8').split('\n')[0] as string;
-const threat = syslog3164(threatLine, { year: 2018 });
+const threat = decodeOk(threatLine, { receivedAt: receivedIn(2018) });
 
 test('panw: the CSV is found whether the decoder split off a host, a tag, or nothing', () => {
   const csv = threatLine.slice(threatLine.indexOf('1,2018'));

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suricataMapper } from './index.js';
 import { at, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { jsonLine } from '../../../test/support/sample-decoders.js';
+import { decodeOk } from '../../../test/support/real-decode.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
-const recs = readFileSync(join(fixtureDir('suricata'), 'eve.log'), 'utf8').trim().split('\n').map(jsonLine);
+const recs = readFileSync(join(fixtureDir('suricata'), 'eve.log'), 'utf8').trim().split('\n').map((l) => decodeOk(l));
 const alert = recs[1]!;
 
 test('suricata: a blocked alert is denied, stats are metrics', () => {

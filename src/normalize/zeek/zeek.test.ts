@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { zeekMapper } from './index.js';
 import { communityId } from '../common/community-id.js';
 import { at, assertNeverThrows, expectFail, mapOk } from '../../../test/support/mapper-harness.js';
-import { jsonLine } from '../../../test/support/sample-decoders.js';
+import { decodeOk } from '../../../test/support/real-decode.js';
 import { fixtureDir } from '../../../test/support/fixture-catalog.js';
 
-const first = (name: string) => jsonLine(readFileSync(join(fixtureDir('zeek'), `${name}.log`), 'utf8').split('\n')[0] as string);
+const first = (name: string) => decodeOk(readFileSync(join(fixtureDir('zeek'), `${name}.log`), 'utf8').split('\n')[0] as string);
 
 test('zeek: community ID matches the spec for both directions and IPv6', () => {
   const a = communityId('tcp', '10.156.0.2', 56190, '46.101.87.151', 443);
