@@ -15,6 +15,7 @@ import { decodeKv } from '../../src/decode/kv.js';
 import { decodeLeef } from '../../src/decode/leef.js';
 import { decodeOtlpJson } from '../../src/decode/otlp.js';
 import { decodeOtlpProtobuf } from '../../src/decode/otlp-protobuf.js';
+import { decodeText } from '../../src/decode/plain-text.js';
 import { decodeRfc3164 } from '../../src/decode/syslog-rfc3164.js';
 import { decodeRfc5424 } from '../../src/decode/syslog-rfc5424.js';
 import type { DeclaredFormat, DecodeOptions, DecodeResult, Decoder } from '../../src/decode/types.js';
@@ -96,7 +97,7 @@ function* mutants(sample: Buffer, rand: () => number): Generator<Buffer> {
 }
 
 const DECLARED: DeclaredFormat[] = [
-  'syslog', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'kv', 'json', 'ndjson', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf',
+  'syslog', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'kv', 'json', 'ndjson', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf', 'text',
 ];
 
 const CODE = /^decode\.[a-z0-9-]+\.[a-z_]+$/;
@@ -114,7 +115,7 @@ function checkResult(r: DecodeResult | undefined, where: string): void {
 
 const decoders: [string, Decoder][] = [
   ['rfc3164', decodeRfc3164], ['rfc5424', decodeRfc5424], ['cef', decodeCef], ['leef', decodeLeef],
-  ['kv', decodeKv], ['json', decodeJson], ['otlp-json', decodeOtlpJson], ['otlp-protobuf', decodeOtlpProtobuf],
+  ['kv', decodeKv], ['json', decodeJson], ['otlp-json', decodeOtlpJson], ['otlp-protobuf', decodeOtlpProtobuf], ['text', decodeText],
 ];
 
 test('no decoder throws and each returns exactly one result on >= 100k mutated real records', () => {
