@@ -146,3 +146,28 @@ test('real path: records that are bad on purpose are quarantined with a specific
   const wrong = await outcomesOf(['-'], { stdin: Readable.from([Buffer.from(squid)]), sourceType: 'linux' });
   assert.equal(wrong[0]?.kind === 'quarantine' ? wrong[0].quarantine.reason : 'event', 'normalize.linux.not_this_source');
 });
+
+test('real path: the same real lines in the other framings SOURCES.md promises reach the same mapper', async () => {
+  const first = (dir: string, file: string): string => readFileSync(fixturePath(dir, file), 'utf8').split('\n')[0] as string;
+  const panw = first('panw', 'traffic.log');
+  const cases: [string, string][] = [
+    // PAN-OS CSV without its syslog header (a file written by a collector): a text record.
+    [panw.slice(panw.indexOf('1,2012/10/30')), 'panw'],
+    // Squid's native line relayed by syslog with a program tag.
+    [`<14>Sep  8 04:15:12 proxy squid[5]: ${first('squid', 'access.log')}`, 'squid'],
+    // auditd relayed by audispd with the node= prefix.
+    [`<14>Dec  7 02:16:32 web01 audispd: node=web01 ${first('linux', 'auditd.log')}`, 'linux'],
+    // FortiGate pairs behind a relay's RFC 3164 header with a tag.
+    [`<188>Apr 23 12:17:48 relay fortigate: ${first('fortigate', 'log.log').replace(/^<\d+>/, '')}`, 'fortigate'],
+    // Check Point's block behind an RFC 3164 header.
+    [`<134>Mar 29 13:19:20 gw-da58d3 CheckPoint[1930]: ${first('checkpoint', 'firewall.log').slice(first('checkpoint', 'firewall.log').indexOf('[flags:'))}`, 'checkpoint'],
+  ];
+  for (const [line, want] of cases) {
+    const out = await outcomesOf(['-'], { stdin: Readable.from([Buffer.from(line)]) });
+    assert.equal(out.length, 1);
+    const o = out[0];
+    assert.ok(o !== undefined && o.kind === 'event', `${line.slice(0, 60)}: ${o?.kind === 'quarantine' ? o.quarantine.reason : ''}`);
+    assert.equal(o.event.weft.source_type, want, line.slice(0, 60));
+    assert.notEqual(o.event['@timestamp'], AT.toISOString(), line.slice(0, 60));
+  }
+});
