@@ -4,7 +4,9 @@ import { ConfigError } from '../config/load.js';
 import { InputError } from '../ingest/file-source.js';
 import { EXIT, UsageError } from './context.js';
 import { registerAudit, registerMigrate, registerQuarantine } from './commands/admin.js';
+import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerRules } from './commands/rules.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,10 +37,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   notBuilt(program, 'demo', 'generate the example attack scenario, ingest it and show what Weft finds');
-  notBuilt(program, 'hunt', 'evaluate Sigma rules over files and print matches', '[paths...]');
+  registerHunt(program);
   registerIngest(program);
   notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
-  notBuilt(program, 'rules', 'validate, test and list rules', '[subcommand]');
+  registerRules(program);
   notBuilt(program, 'replay', 're-run the engine over stored events and report differences');
   registerMigrate(program);
   notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');

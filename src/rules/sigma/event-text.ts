@@ -17,13 +17,27 @@ export interface EventText {
   lower: string[];
   /** `lower` joined with NUL, for a single `includes` per plain needle. */
   joinedLower: string;
+  /**
+   * True when the walk stopped at MAX_DEPTH somewhere: some values are missing from the view, so a
+   * prefilter must not conclude from it that a literal is absent.
+   */
+  truncated: boolean;
 }
 
 const cache = new WeakMap<object, EventText>();
 const MAX_DEPTH = 32;
 
-function walk(node: unknown, out: string[], depth: number, top: boolean, underEvent: boolean): void {
-  if (depth > MAX_DEPTH) return;
+interface Walk {
+  out: string[];
+  truncated: boolean;
+}
+
+function walk(node: unknown, w: Walk, depth: number, top: boolean, underEvent: boolean): void {
+  const out = w.out;
+  if (depth > MAX_DEPTH) {
+    if (node !== null && node !== undefined) w.truncated = true;
+    return;
+  }
   if (typeof node === 'string') {
     out.push(node);
     return;
@@ -34,29 +48,29 @@ function walk(node: unknown, out: string[], depth: number, top: boolean, underEv
   }
   if (node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    for (const el of node) walk(el, out, depth + 1, false, false);
+    for (const el of node) walk(el, w, depth + 1, false, false);
     return;
   }
   for (const key in node as Record<string, unknown>) {
     if (top && (key === 'weft' || key === 'event.original' || key.startsWith('weft.'))) continue;
     if (underEvent && key === 'original') continue;
-    walk((node as Record<string, unknown>)[key], out, depth + 1, false, top && key === 'event');
+    walk((node as Record<string, unknown>)[key], w, depth + 1, false, top && key === 'event');
   }
 }
 
+function build(event: unknown): EventText {
+  const w: Walk = { out: [], truncated: false };
+  walk(event, w, 0, true, false);
+  const raw = w.out;
+  const lower = raw.map((s) => s.toLowerCase());
+  return { raw, lower, joinedLower: lower.join('\u0000'), truncated: w.truncated };
+}
+
 export function eventText(event: unknown): EventText {
-  if (event === null || typeof event !== 'object') {
-    const raw: string[] = [];
-    walk(event, raw, 0, true, false);
-    const lower = raw.map((s) => s.toLowerCase());
-    return { raw, lower, joinedLower: lower.join('\u0000') };
-  }
+  if (event === null || typeof event !== 'object') return build(event);
   let t = cache.get(event);
   if (t === undefined) {
-    const raw: string[] = [];
-    walk(event, raw, 0, true, false);
-    const lower = raw.map((s) => s.toLowerCase());
-    t = { raw, lower, joinedLower: lower.join('\u0000') };
+    t = build(event);
     cache.set(event, t);
   }
   return t;
