@@ -14,6 +14,10 @@ import type { WeftEvent } from '../../src/event/model.js';
 import { readOutcomes } from '../../src/ingest/file-source.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../src/rules/engine/index.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
+import { detectMapper, mapperFor } from '../../src/normalize/registry.js';
+import { RecordPipeline } from '../../src/ingest/record-pipeline.js';
+import { SPECS } from '../support/fixture-catalog.js';
+import { fixturePath } from '../support/fixtures.js';
 import { requireSharedData } from '../support/shared-data.js';
 
 const root = requireSharedData('sigma');
@@ -134,5 +138,37 @@ describe('SigmaHQ regression data through the hunt path', { skip: root === undef
       }
     }
     assert.ok(compared >= 130);
+  });
+
+  it('gives identical matches with and without the index and prefilter on every fixture event of every source', () => {
+    const events: unknown[] = [];
+    const ctx = { sourceId: 'fixtures', receivedAt: new Date('2026-01-01T00:00:00Z'), timezone: 'UTC' };
+    for (const spec of SPECS) {
+      for (const f of spec.fixtures) {
+        const text = readFileSync(fixturePath(spec.source, f.file), 'utf8');
+        const records = f.records ? f.records(text) : text.split('\n').filter((l) => l.trim() !== '');
+        for (const r of records) {
+          const decoded = f.decode(r);
+          const m = detectMapper(decoded) ?? mapperFor(spec.source);
+          const out = m.map(decoded, ctx);
+          if (out.ok) events.push({ ...out.event, event: { ...(out.event.event ?? {}), original: r } });
+        }
+      }
+    }
+    // The Winlogbeat samples (Elastic's pipeline inputs), through the record pipeline.
+    const pipeline = new RecordPipeline({ sourceId: 'fixtures' });
+    for (const name of ['winlogbeat-powershell-4104.json', 'winlogbeat-security-4624.json', 'winlogbeat-security-4688.json', 'winlogbeat-security-5145.json', 'winlogbeat-sysmon.json']) {
+      const doc = JSON.parse(readFileSync(fixturePath('windows', name), 'utf8')) as { events: unknown[] };
+      for (const e of doc.events) for (const o of pipeline.process(JSON.stringify(e), ctx.receivedAt)) if (o.kind === 'event') events.push(o.event);
+    }
+    assert.ok(events.length >= 80, `${events.length} fixture events`);
+    let matches = 0;
+    for (const ev of events) {
+      const fast = built.ruleSet.evaluate(ev).map((m) => `${m.rule.id}:${m.selections.join('+')}`);
+      const slow = built.ruleSet.evaluate(ev, { exhaustive: true }).map((m) => `${m.rule.id}:${m.selections.join('+')}`);
+      assert.deepEqual(fast, slow);
+      matches += fast.length;
+    }
+    console.log(`fixture events: ${events.length}, matches: ${matches}`);
   });
 });

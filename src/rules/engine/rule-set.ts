@@ -34,6 +34,8 @@ export interface RuleSetCondition {
 export interface RuleSetEntry {
   compiled: CompiledRule;
   condition: RuleSetCondition;
+  /** Root keys the event must have (CNF, see required-fields.ts); empty when nothing is known. */
+  rootKeys?: string[][];
 }
 
 export interface EvaluateOptions {
@@ -51,6 +53,10 @@ interface Entry {
   clauses: Int32Array[];
   /** Which clause is the anchor; -1 when the rule has no literals. */
   anchor: number;
+  /** Root-key ids per CNF clause. */
+  roots: Int32Array[];
+  /** Which root clause is the anchor, when the rule has no literal anchor; -1 otherwise. */
+  rootAnchor: number;
 }
 
 interface Cond {
@@ -111,12 +117,17 @@ export class RuleSet {
   /** Rules with no condition and no literals: candidates for every event. */
   private readonly unconditionedUnanchored: Int32Array;
   private readonly unconditionedCount: number;
+  /** Root key (first path segment) -> id, for the keys some rule requires. */
+  private readonly rootIndex: Map<string, number>;
+  /** root key id -> rules anchored on it (rules without literals that require root keys). */
+  private readonly rootAnchoredBy: Int32Array[];
+  private readonly rootFound: Int32Array;
+  /** Rules that can never match (a required field resolves to no path). */
+  private readonly neverMatch: number;
 
   // Per-event scratch state, stamped with the event's epoch so nothing is cleared between events.
   private epoch = 0;
   private readonly litFound: Int32Array;
-  private readonly litChecked: Int32Array;
-  private readonly litPresent: Int32Array;
   private readonly condChecked: Int32Array;
   private readonly condTrue: Int32Array;
   private readonly ruleSeen: Int32Array;
@@ -145,6 +156,17 @@ export class RuleSet {
       return id;
     };
     const anchoredBy = new Map<number, number[]>();
+    const rootIndex = new Map<string, number>();
+    const rootId = (k: string): number => {
+      let id = rootIndex.get(k);
+      if (id === undefined) {
+        id = rootIndex.size;
+        rootIndex.set(k, id);
+      }
+      return id;
+    };
+    const rootAnchoredBy = new Map<number, number[]>();
+    let neverMatch = 0;
     const unconditionedUnanchored: number[] = [];
     let unconditioned = 0;
     this.entries = sorted.map((e, idx) => {
@@ -172,10 +194,25 @@ export class RuleSet {
           anchor = i;
         }
       });
+      const roots = (e.rootKeys ?? []).map((clause) => Int32Array.from(clause.map(rootId)));
+      let rootAnchor = -1;
+      if (anchor < 0) {
+        roots.forEach((c, i) => {
+          if (rootAnchor < 0 || c.length < (roots[rootAnchor] as Int32Array).length) rootAnchor = i;
+        });
+      }
       if (anchor >= 0) {
         for (const id of clauses[anchor] as Int32Array) {
           let l = anchoredBy.get(id);
           if (l === undefined) anchoredBy.set(id, (l = []));
+          if (l[l.length - 1] !== idx) l.push(idx);
+        }
+      } else if (rootAnchor >= 0) {
+        // An empty clause: a field the rule needs resolves to no path, so it never matches.
+        if ((roots[rootAnchor] as Int32Array).length === 0) neverMatch++;
+        for (const id of roots[rootAnchor] as Int32Array) {
+          let l = rootAnchoredBy.get(id);
+          if (l === undefined) rootAnchoredBy.set(id, (l = []));
           if (l[l.length - 1] !== idx) l.push(idx);
         }
       } else if (cond >= 0) {
@@ -183,7 +220,7 @@ export class RuleSet {
       } else {
         unconditionedUnanchored.push(idx);
       }
-      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, anchor };
+      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, anchor, roots, rootAnchor };
       return entry;
     });
     const sizes = new Array<number>(condDefs.length).fill(0);
@@ -197,16 +234,18 @@ export class RuleSet {
     this.dispatch = new ConditionDispatch(condDefs);
     this.unconditionedUnanchored = Int32Array.from(unconditionedUnanchored);
     this.unconditionedCount = unconditioned;
-    const anchors: Array<string | undefined> = this.literals.map((l, id) => (anchoredBy.has(id) ? l : undefined));
-    this.scanner = new LiteralScanner(anchors);
+    // Every literal is in the automaton, so a clause check is a stamp lookup, never a text search.
+    this.scanner = new LiteralScanner(this.literals);
     this.anchoredBy = this.literals.map((_, id) => {
       const l = anchoredBy.get(id);
       return l === undefined ? emptyInt32 : Int32Array.from(l);
     });
+    this.rootIndex = rootIndex;
+    this.rootAnchoredBy = Array.from({ length: rootIndex.size }, (_, id) => Int32Array.from(rootAnchoredBy.get(id) ?? []));
+    this.rootFound = new Int32Array(rootIndex.size);
+    this.neverMatch = neverMatch;
     const nl = this.literals.length;
     this.litFound = new Int32Array(nl);
-    this.litChecked = new Int32Array(nl);
-    this.litPresent = new Int32Array(nl);
     this.condChecked = new Int32Array(this.conds.length);
     this.condTrue = new Int32Array(this.conds.length);
     this.ruleSeen = new Int32Array(this.entries.length);
@@ -223,14 +262,18 @@ export class RuleSet {
   }
 
   /** Index shape, for `weft rules` and the benchmark. */
-  describe(): { rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; automatonNodes: number; unanchoredRules: number } {
+  describe(): {
+    rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; automatonNodes: number;
+    rootKeyAnchoredRules: number; unanchoredRules: number; neverMatchingRules: number;
+  } {
     let unanchored = this.unconditionedUnanchored.length;
     for (const c of this.conds) unanchored += c.unanchored.length;
     let anchorLiterals = 0;
     for (const a of this.anchoredBy) if (a.length > 0) anchorLiterals++;
     return {
       rules: this.entries.length, conditions: this.conds.length, dispatchPath: this.dispatch.path, literals: this.literals.length,
-      anchorLiterals, automatonNodes: this.scanner.nodeCount, unanchoredRules: unanchored,
+      anchorLiterals, automatonNodes: this.scanner.nodeCount, rootKeyAnchoredRules: this.entries.filter((e) => e.rootAnchor >= 0).length,
+      unanchoredRules: unanchored, neverMatchingRules: this.neverMatch,
     };
   }
 
@@ -243,7 +286,8 @@ export class RuleSet {
     this.currentEvent = event;
     this.stat.events++;
     try {
-      const text = opts?.exhaustive === true ? undefined : eventText(event);
+      const indexable = opts?.exhaustive !== true && event !== null && typeof event === 'object' && !Array.isArray(event);
+      const text = indexable ? eventText(event) : undefined;
       if (text === undefined || text.truncated) {
         this.stat.exhaustiveEvents++;
         return this.evaluateAll(event);
@@ -272,7 +316,7 @@ export class RuleSet {
   private nextEpoch(): void {
     if (this.epoch >= 0x7ffffff0) {
       this.epoch = 0;
-      for (const a of [this.litFound, this.litChecked, this.litPresent, this.condChecked, this.condTrue, this.ruleSeen]) a.fill(0);
+      for (const a of [this.litFound, this.rootFound, this.condChecked, this.condTrue, this.ruleSeen]) a.fill(0);
     }
     this.epoch++;
   }
@@ -299,22 +343,28 @@ export class RuleSet {
     this.candidates[this.candidateCount++] = idx;
   }
 
-  private literalPresent(id: number, text: string): boolean {
-    if (this.litFound[id] === this.epoch) return true;
-    if (this.litChecked[id] !== this.epoch) {
-      this.litChecked[id] = this.epoch;
-      if (text.includes(this.literals[id] as string)) this.litPresent[id] = this.epoch;
-    }
-    return this.litPresent[id] === this.epoch;
-  }
-
-  private clausesHold(e: Entry, text: string): boolean {
+  private clausesHold(e: Entry): boolean {
+    const epoch = this.epoch;
+    const found = this.litFound;
     for (let k = 0; k < e.clauses.length; k++) {
       if (k === e.anchor) continue;
       const clause = e.clauses[k] as Int32Array;
       let any = false;
       for (let j = 0; j < clause.length; j++) {
-        if (this.literalPresent(clause[j] as number, text)) {
+        if (found[clause[j] as number] === epoch) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) return false;
+    }
+    const roots = this.rootFound;
+    for (let k = 0; k < e.roots.length; k++) {
+      if (k === e.rootAnchor) continue;
+      const clause = e.roots[k] as Int32Array;
+      let any = false;
+      for (let j = 0; j < clause.length; j++) {
+        if (roots[clause[j] as number] === epoch) {
           any = true;
           break;
         }
@@ -322,6 +372,21 @@ export class RuleSet {
       if (!any) return false;
     }
     return true;
+  }
+
+  /** Rules reached through an anchor: candidates if not seen yet, their condition holds and every clause does. */
+  private visitAnchored(rules: Int32Array): void {
+    const epoch = this.epoch;
+    for (let j = 0; j < rules.length; j++) {
+      const idx = rules[j] as number;
+      if (this.ruleSeen[idx] === epoch) continue;
+      this.ruleSeen[idx] = epoch;
+      const e = this.entries[idx] as Entry;
+      // The dispatch pass already evaluated every condition that can hold for this event.
+      if (e.cond >= 0 && this.condTrue[e.cond] !== epoch) continue;
+      if (!this.clausesHold(e)) continue;
+      this.addCandidate(idx);
+    }
   }
 
   private evaluateIndexed<E>(event: E, text: string): Match<E>[] {
@@ -338,24 +403,24 @@ export class RuleSet {
     }
     for (let j = 0; j < this.unconditionedUnanchored.length; j++) this.addCandidate(this.unconditionedUnanchored[j] as number);
     this.stat.logsourceCandidates += eligible;
-    // 2. Anchor literals present in the text; their rules, if the condition holds and every clause does.
+    // 2. Root keys present on the event; the rules anchored on them.
+    for (const key in event as object) {
+      const dot = key.indexOf('.');
+      const id = this.rootIndex.get(dot < 0 ? key : key.slice(0, dot));
+      if (id !== undefined) this.rootFound[id] = epoch;
+    }
+    for (let id = 0; id < this.rootAnchoredBy.length; id++) {
+      if (this.rootFound[id] !== epoch) continue;
+      this.visitAnchored(this.rootAnchoredBy[id] as Int32Array);
+    }
+    // 3. Anchor literals present in the text; their rules, if the condition holds and every clause does.
     const nFound = this.scanner.scan(text, this.litFound, epoch);
     const found = this.scanner.found;
     for (let f = 0; f < nFound; f++) {
-      const id = found[f] as number;
-      const rules = this.anchoredBy[id] as Int32Array;
-      for (let j = 0; j < rules.length; j++) {
-        const idx = rules[j] as number;
-        if (this.ruleSeen[idx] === epoch) continue;
-        this.ruleSeen[idx] = epoch;
-        const e = this.entries[idx] as Entry;
-        if (e.cond >= 0 && !this.conditionHolds(e.cond)) continue;
-        if (!this.clausesHold(e, text)) continue;
-        this.addCandidate(idx);
-      }
+      this.visitAnchored(this.anchoredBy[found[f] as number] as Int32Array);
     }
     this.stat.prefilterPassed += this.candidateCount;
-    // 3. Predicates, in rule order.
+    // 4. Predicates, in rule order.
     const cands = this.candidates.subarray(0, this.candidateCount).sort();
     let out: Match<E>[] | undefined;
     for (let k = 0; k < cands.length; k++) {

@@ -5,7 +5,8 @@
  * format's escaping (JSON doubles backslashes, XML uses entities), so a keyword like `C:\Windows\`
  * would match or not depending on the source format; the normalized values are format-independent.
  * `weft.*` is Weft's own bookkeeping (ids, source paths), not evidence. Skipping both also keeps the
- * walk short. Numbers and booleans count as their text, as they would in a raw log line.
+ * walk short. Numbers and booleans count as their text, as they would in a raw log line. A value
+ * repeated (ECS copies EventData into process.*, related.*) is listed once.
  *
  * The view is computed once per event object and cached (WeakMap), so any number of keyword rules
  * share one walk. Events must not be mutated after evaluation starts.
@@ -29,21 +30,29 @@ const MAX_DEPTH = 32;
 
 interface Walk {
   out: string[];
+  /** Strings already in `out`: ECS repeats values (event_data.Image and process.executable), and
+   *  every search here is "does any string match", so a repeat adds nothing but length. */
+  seen: Set<string>;
   truncated: boolean;
 }
 
+function add(w: Walk, s: string): void {
+  if (w.seen.has(s)) return;
+  w.seen.add(s);
+  w.out.push(s);
+}
+
 function walk(node: unknown, w: Walk, depth: number, top: boolean, underEvent: boolean): void {
-  const out = w.out;
   if (depth > MAX_DEPTH) {
     if (node !== null && node !== undefined) w.truncated = true;
     return;
   }
   if (typeof node === 'string') {
-    out.push(node);
+    add(w, node);
     return;
   }
   if (typeof node === 'number' || typeof node === 'boolean' || typeof node === 'bigint') {
-    out.push(String(node));
+    add(w, String(node));
     return;
   }
   if (node === null || typeof node !== 'object') return;
@@ -59,7 +68,7 @@ function walk(node: unknown, w: Walk, depth: number, top: boolean, underEvent: b
 }
 
 function build(event: unknown): EventText {
-  const w: Walk = { out: [], truncated: false };
+  const w: Walk = { out: [], seen: new Set(), truncated: false };
   walk(event, w, 0, true, false);
   const raw = w.out;
   const lower = raw.map((s) => s.toLowerCase());
