@@ -7,7 +7,7 @@ import { loadPipelines, resolveLogsource, type Pipeline, type PipelineError } fr
 import { compileRule, isRejection, loadRules } from '../sigma/index.js';
 import type { LoadResult, SigmaCorrelation } from '../sigma/types.js';
 import type { RuleRejection } from '../types.js';
-import { requiredRootKeys } from './required-fields.js';
+import { pinnedFields, requiredRootKeys } from './required-fields.js';
 import { RuleSet, type RuleSetCondition, type RuleSetEntry } from './rule-set.js';
 
 export interface BuildRuleSetOptions {
@@ -71,7 +71,7 @@ export function buildRuleSet(opts: BuildRuleSetOptions): BuildRuleSetResult {
       condition = { key: ls.key, predicate: ls.condition, conditions: ls.condition === null ? null : conditionData(pipelines, ls.key) };
       conditions.set(ls.key, condition);
     }
-    entries.push({ compiled, condition, rootKeys: requiredRootKeys(rule.parsed, ls.resolver) });
+    entries.push({ compiled, condition, rootKeys: requiredRootKeys(rule.parsed, ls.resolver), pinned: pinnedFields(rule.parsed, ls.resolver) });
   }
   rejections.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
   return {

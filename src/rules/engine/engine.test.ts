@@ -227,3 +227,27 @@ describe('buildRuleSet and RuleSet.evaluate', () => {
     assert.match(r.pipelineErrors[0]!.message, /prodcut/);
   });
 });
+
+describe('pinned-field index', () => {
+  const dir = ruleDir({
+    'logon.yml': rule('11111111-0000-4000-8000-000000000001', 'Logon', '    product: windows\n    service: security', '    sel:\n        EventID: 4624\n    filter:\n        LogonType: 3\n    condition: sel and not filter'),
+    'flag.yml': rule('22222222-0000-4000-8000-000000000002', 'Flag', '    product: windows\n    service: security', "    sel:\n        Elevated: 'true'\n    condition: sel"),
+  });
+  const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles() });
+  const sec = (id: string, data: Record<string, unknown>): unknown => ({ winlog: { channel: 'Security', event_id: id, event_data: data } });
+
+  it('evaluates a rule only when the event holds a pinned value, numbers, booleans and arrays included', () => {
+    // 'true' is a string value: the Flag rule is indexed by that literal, the Logon rule by its EventID.
+    assert.equal(b.ruleSet.describe().pinnedFieldRules, 1);
+    b.ruleSet.resetStats();
+    assert.deepEqual(ids(b, sec('4625', { LogonType: '2' })), []);
+    assert.equal(b.ruleSet.stats().ruleEvaluations, 0);
+    assert.deepEqual(ids(b, sec('4624', { LogonType: '2' })), ['11111111-0000-4000-8000-000000000001']);
+    assert.deepEqual(ids(b, sec('4624', { LogonType: 3 })), []);
+    assert.deepEqual(ids(b, { winlog: { channel: 'security', event_id: 4624 } }), ['11111111-0000-4000-8000-000000000001']);
+    assert.deepEqual(ids(b, { winlog: { channel: 'Security', event_id: ['1', '4624'] } }), ['11111111-0000-4000-8000-000000000001']);
+    assert.deepEqual(ids(b, sec('1', { Elevated: true })), ['22222222-0000-4000-8000-000000000002']);
+    assert.deepEqual(ids(b, sec('1', { Elevated: 'TRUE' })), ['22222222-0000-4000-8000-000000000002']);
+    for (const ev of [sec('4624', {}), sec('1', { Elevated: true }), sec('x', { Elevated: null })]) assert.deepEqual(ids(b, ev), ids(b, ev, true));
+  });
+});

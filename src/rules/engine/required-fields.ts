@@ -1,5 +1,8 @@
 /**
- * Which top-level keys an event must have for a rule to match: a CNF over the first segment of
+ * What an event must have for a rule to match, beyond its logsource and literals: root keys, and
+ * fields pinned to exact values.
+ *
+ * Root keys: which top-level keys an event must have for a rule to match: a CNF over the first segment of
  * event paths (every inner list: one of those root keys must be present).
  *
  * A positive field item (not `neq`) whose values all need a value (anything but `null` and
@@ -16,7 +19,8 @@
  */
 import type { ConditionNode } from '../sigma/condition.js';
 import type { ParsedDetection, SearchNode } from '../sigma/detection.js';
-import type { DetectionItem } from '../sigma/modifiers.js';
+import type { FieldAccessor } from '../../event/field-path.js';
+import type { DetectionItem, SigmaValue } from '../sigma/modifiers.js';
 import type { FieldResolver } from '../types.js';
 
 type Cnf = string[][];
@@ -97,4 +101,60 @@ export function requiredRootKeys(d: ParsedDetection, resolver: FieldResolver): C
     out.push(c);
   }
   return out;
+}
+
+/** A field a rule pins to exact values: it can only match when the field holds one of them. */
+export interface PinnedField {
+  /** Identifies the field's resolution (rules sharing it share one read per event). */
+  key: string;
+  get: FieldAccessor;
+  /** Lowercased texts, compared with the event value lowercased (numbers as their text). */
+  values: string[];
+}
+
+/** The text an exact, case-insensitive value matches (as the compiler's exact-value sets do). */
+function exactText(v: SigmaValue): string | undefined {
+  if (v.t === 'str' && !v.cased && v.parts.every((p) => p.t === 'lit')) return (v.parts[0]?.t === 'lit' ? v.parts[0].s : '').toLowerCase();
+  if (v.t === 'num' && String(v.n) === v.text) return v.text;
+  return undefined;
+}
+
+function itemPin(item: DetectionItem, resolver: FieldResolver): PinnedField | null {
+  if (item.field === null || item.negated || item.link !== 'or' || item.values.length === 0) return null;
+  const values: string[] = [];
+  for (const alts of item.values) {
+    for (const v of alts) {
+      const t = exactText(v);
+      if (t === undefined) return null;
+      values.push(t);
+    }
+  }
+  let r;
+  try {
+    r = resolver.resolve(item.field);
+  } catch {
+    return null;
+  }
+  return { key: `${item.field}\u0000${r.paths.join('\u0000')}`, get: r.accessor, values: [...new Set(values)] };
+}
+
+function searchPins(s: SearchNode, resolver: FieldResolver): PinnedField[] {
+  if (s.t === 'all') return s.items.map((i) => itemPin(i, resolver)).filter((p): p is PinnedField => p !== null);
+  return s.alts.length === 1 ? searchPins(s.alts[0] as SearchNode, resolver) : [];
+}
+
+function conditionPins(n: ConditionNode, searches: Map<string, PinnedField[]>): PinnedField[] {
+  if (n.t === 'id') return searches.get(n.name) ?? [];
+  if (n.t === 'and') return n.args.flatMap((a) => conditionPins(a, searches));
+  return [];
+}
+
+/**
+ * Fields the rule pins to exact values in every way it can match (AND context only: an OR or a NOT
+ * gives nothing), e.g. `EventID: 4624` in `selection and not filter`.
+ */
+export function pinnedFields(d: ParsedDetection, resolver: FieldResolver): PinnedField[] {
+  const searches = new Map<string, PinnedField[]>();
+  for (const [name, s] of d.searches) searches.set(name, searchPins(s, resolver));
+  return conditionPins(d.condition, searches);
 }

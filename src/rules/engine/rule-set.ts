@@ -21,6 +21,7 @@ import type { ConditionValue } from '../pipeline/index.js';
 import type { EventPredicate } from '../types.js';
 import { LiteralScanner } from './aho-corasick.js';
 import { ConditionDispatch } from './condition-dispatch.js';
+import type { PinnedField } from './required-fields.js';
 import type { EngineStats, EngineStatsSummary, Match, MatchedRule } from './types.js';
 
 export interface RuleSetCondition {
@@ -36,6 +37,8 @@ export interface RuleSetEntry {
   condition: RuleSetCondition;
   /** Root keys the event must have (CNF, see required-fields.ts); empty when nothing is known. */
   rootKeys?: string[][];
+  /** Fields the rule pins to exact values (see required-fields.ts). */
+  pinned?: PinnedField[];
 }
 
 export interface EvaluateOptions {
@@ -59,9 +62,16 @@ interface Entry {
   rootAnchor: number;
 }
 
+/** Rules of one condition that pin the same field: the field is read once, its value looked up. */
+interface PinGroup {
+  get: (event: unknown) => unknown;
+  byValue: Map<string, Int32Array>;
+}
+
 interface Cond {
   key: string;
   predicate: EventPredicate;
+  pins: PinGroup[];
   /** Rules with this condition and no literals (always candidates when it holds). */
   unanchored: Int32Array;
   /** Rules with this condition (for statistics). */
@@ -124,6 +134,7 @@ export class RuleSet {
   private readonly rootFound: Int32Array;
   /** Rules that can never match (a required field resolves to no path). */
   private readonly neverMatch: number;
+  private readonly pinnedRules: number;
 
   // Per-event scratch state, stamped with the event's epoch so nothing is cleared between events.
   private epoch = 0;
@@ -167,6 +178,8 @@ export class RuleSet {
     };
     const rootAnchoredBy = new Map<number, number[]>();
     let neverMatch = 0;
+    const pinGroups = new Map<number, Map<string, { get: (event: unknown) => unknown; byValue: Map<string, number[]> }>>();
+    let pinnedRules = 0;
     const unconditionedUnanchored: number[] = [];
     let unconditioned = 0;
     this.entries = sorted.map((e, idx) => {
@@ -196,12 +209,27 @@ export class RuleSet {
       });
       const roots = (e.rootKeys ?? []).map((clause) => Int32Array.from(clause.map(rootId)));
       let rootAnchor = -1;
-      if (anchor < 0) {
+      const pin = anchor < 0 && cond >= 0 ? e.pinned?.[0] : undefined;
+      if (pin !== undefined) {
+        // Second level within the logsource bucket: the pinned field's value (EventID and the like).
+        let groups = pinGroups.get(cond);
+        if (groups === undefined) pinGroups.set(cond, (groups = new Map()));
+        let g = groups.get(pin.key);
+        if (g === undefined) groups.set(pin.key, (g = { get: pin.get, byValue: new Map() }));
+        for (const v of pin.values) {
+          let l = g.byValue.get(v);
+          if (l === undefined) g.byValue.set(v, (l = []));
+          l.push(idx);
+        }
+        pinnedRules++;
+      } else if (anchor < 0) {
         roots.forEach((c, i) => {
           if (rootAnchor < 0 || c.length < (roots[rootAnchor] as Int32Array).length) rootAnchor = i;
         });
       }
-      if (anchor >= 0) {
+      if (pin !== undefined) {
+        // indexed above
+      } else if (anchor >= 0) {
         for (const id of clauses[anchor] as Int32Array) {
           let l = anchoredBy.get(id);
           if (l === undefined) anchoredBy.set(id, (l = []));
@@ -225,9 +253,14 @@ export class RuleSet {
     });
     const sizes = new Array<number>(condDefs.length).fill(0);
     for (const e of this.entries) if (e.cond >= 0) sizes[e.cond] = (sizes[e.cond] as number) + 1;
+    this.pinnedRules = pinnedRules;
     this.conds = condDefs.map((d, i) => ({
       key: d.key,
       predicate: d.predicate as EventPredicate,
+      pins: [...(pinGroups.get(i)?.values() ?? [])].map((g) => ({
+        get: g.get,
+        byValue: new Map([...g.byValue].map(([v, rules]) => [v, Int32Array.from(rules)])),
+      })),
       unanchored: Int32Array.from(condRules[i] as number[]),
       size: sizes[i] as number,
     }));
@@ -264,7 +297,7 @@ export class RuleSet {
   /** Index shape, for `weft rules` and the benchmark. */
   describe(): {
     rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; automatonNodes: number;
-    rootKeyAnchoredRules: number; unanchoredRules: number; neverMatchingRules: number;
+    pinnedFieldRules: number; rootKeyAnchoredRules: number; unanchoredRules: number; neverMatchingRules: number;
   } {
     let unanchored = this.unconditionedUnanchored.length;
     for (const c of this.conds) unanchored += c.unanchored.length;
@@ -272,7 +305,7 @@ export class RuleSet {
     for (const a of this.anchoredBy) if (a.length > 0) anchorLiterals++;
     return {
       rules: this.entries.length, conditions: this.conds.length, dispatchPath: this.dispatch.path, literals: this.literals.length,
-      anchorLiterals, automatonNodes: this.scanner.nodeCount, rootKeyAnchoredRules: this.entries.filter((e) => e.rootAnchor >= 0).length,
+      anchorLiterals, automatonNodes: this.scanner.nodeCount, pinnedFieldRules: this.pinnedRules, rootKeyAnchoredRules: this.entries.filter((e) => e.rootAnchor >= 0).length,
       unanchoredRules: unanchored, neverMatchingRules: this.neverMatch,
     };
   }
@@ -374,6 +407,25 @@ export class RuleSet {
     return true;
   }
 
+  /** Rules pinning a field to exact values: those whose value the event holds (arrays: any element). */
+  private visitPinned(g: PinGroup, event: unknown): void {
+    const v = g.get(event);
+    if (Array.isArray(v)) {
+      for (const el of v) this.visitPinnedValue(g, el);
+    } else {
+      this.visitPinnedValue(g, v);
+    }
+  }
+
+  private visitPinnedValue(g: PinGroup, v: unknown): void {
+    let k: string;
+    if (typeof v === 'string') k = v.toLowerCase();
+    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') k = String(v);
+    else return;
+    const rules = g.byValue.get(k);
+    if (rules !== undefined) this.visitAnchored(rules);
+  }
+
   /** Rules reached through an anchor: candidates if not seen yet, their condition holds and every clause does. */
   private visitAnchored(rules: Int32Array): void {
     const epoch = this.epoch;
@@ -392,7 +444,14 @@ export class RuleSet {
   private evaluateIndexed<E>(event: E, text: string): Match<E>[] {
     const epoch = this.epoch;
     this.candidateCount = 0;
-    // 1. Logsource conditions that can hold; rules without literals under the true ones.
+    // 0. Root keys present on the event (every candidate check below reads them).
+    for (const key in event as object) {
+      const dot = key.indexOf('.');
+      const id = this.rootIndex.get(dot < 0 ? key : key.slice(0, dot));
+      if (id !== undefined) this.rootFound[id] = epoch;
+    }
+    // 1. Logsource conditions that can hold; under the true ones, rules without literals and rules
+    //    pinning a field to the value this event has.
     this.dispatch.forCandidates(event, this.visitCondition);
     let eligible = this.unconditionedCount;
     for (let i = 0; i < this.conds.length; i++) {
@@ -400,15 +459,11 @@ export class RuleSet {
       const c = this.conds[i] as Cond;
       eligible += c.size;
       for (let j = 0; j < c.unanchored.length; j++) this.addCandidate(c.unanchored[j] as number);
+      for (let g = 0; g < c.pins.length; g++) this.visitPinned(c.pins[g] as PinGroup, event);
     }
     for (let j = 0; j < this.unconditionedUnanchored.length; j++) this.addCandidate(this.unconditionedUnanchored[j] as number);
     this.stat.logsourceCandidates += eligible;
-    // 2. Root keys present on the event; the rules anchored on them.
-    for (const key in event as object) {
-      const dot = key.indexOf('.');
-      const id = this.rootIndex.get(dot < 0 ? key : key.slice(0, dot));
-      if (id !== undefined) this.rootFound[id] = epoch;
-    }
+    // 2. The rules anchored on root keys present on the event.
     for (let id = 0; id < this.rootAnchoredBy.length; id++) {
       if (this.rootFound[id] !== epoch) continue;
       this.visitAnchored(this.rootAnchoredBy[id] as Int32Array);
