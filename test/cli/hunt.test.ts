@@ -185,6 +185,10 @@ describe('weft rules', () => {
     assert.equal(pass.code, 0, pass.stdout + pass.stderr);
     assert.match(pass.stdout, /pass\s+\S*logon\.yml/);
     assert.match(pass.stdout, /1 rule file\(s\) tested, 1 passed, 0 failed/);
+    // The test records under tests/ are not rules: validate and list do not read them.
+    const v = weft(['rules', 'validate', dir]);
+    assert.equal(v.code, 0, v.stdout);
+    assert.match(v.stdout, /loaded\s+1\nrejected\s+0/);
     // Swap the lists: now every record is on the wrong side.
     writeFileSync(join(dir, 'tests', 'logon.yml'), `match:\n${yamlList(proc.events)}\nno_match:\n${yamlList(doc.events)}\n  - 'not a record at all'\n`);
     const fail = weft(['rules', 'test', dir]);
