@@ -8,7 +8,7 @@
  * walk short. Numbers and booleans count as their text, as they would in a raw log line. A value
  * repeated (ECS copies EventData into process.*, related.*) is listed once.
  *
- * The view is computed once per event object and cached (WeakMap), so any number of keyword rules
+ * The view is computed once per event object (the last one is kept), so any number of keyword rules
  * share one walk. Events must not be mutated after evaluation starts.
  */
 export interface EventText {
@@ -25,7 +25,13 @@ export interface EventText {
   truncated: boolean;
 }
 
-const cache = new WeakMap<object, EventText>();
+/**
+ * The view of the event being evaluated. Rules run one event at a time, so one entry shares the walk
+ * among all keyword rules and the prefilter; a WeakMap per event cost more in garbage collection
+ * (every event an ephemeron) than it saved.
+ */
+let lastEvent: object | undefined;
+let lastText: EventText | undefined;
 const MAX_DEPTH = 32;
 
 interface Walk {
@@ -77,10 +83,9 @@ function build(event: unknown): EventText {
 
 export function eventText(event: unknown): EventText {
   if (event === null || typeof event !== 'object') return build(event);
-  let t = cache.get(event);
-  if (t === undefined) {
-    t = build(event);
-    cache.set(event, t);
-  }
+  if (event === lastEvent && lastText !== undefined) return lastText;
+  const t = build(event);
+  lastEvent = event;
+  lastText = t;
   return t;
 }
