@@ -5,7 +5,9 @@ import { InputError } from '../ingest/file-source.js';
 import { EXIT, UsageError } from './context.js';
 import { registerAudit, registerMigrate, registerQuarantine } from './commands/admin.js';
 import { registerDemo } from './commands/demo.js';
+import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerRules } from './commands/rules.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -41,10 +43,10 @@ export function buildProgram(): Command {
       loadConfig(global.config !== undefined ? { path: global.config } : {});
     });
   registerDemo(program);
-  notBuilt(program, 'hunt', 'evaluate Sigma rules over files and print matches', '[paths...]');
+  registerHunt(program);
   registerIngest(program);
   notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
-  notBuilt(program, 'rules', 'validate, test and list rules', '[subcommand]');
+  registerRules(program);
   notBuilt(program, 'replay', 're-run the engine over stored events and report differences');
   registerMigrate(program);
   notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');

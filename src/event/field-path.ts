@@ -70,9 +70,23 @@ export function compileFieldPath(path: string): FieldAccessor {
   return (doc) => resolve(doc, 0);
 }
 
+/** Split paths, kept: mappers set the same few hundred paths on every event. Bounded. */
+const splitCache = new Map<string, string[]>();
+const SPLIT_CACHE_MAX = 10_000;
+
+function splitPath(path: string): string[] {
+  let parts = splitCache.get(path);
+  if (parts === undefined) {
+    parts = path.split('.');
+    if (splitCache.size >= SPLIT_CACHE_MAX) splitCache.clear();
+    splitCache.set(path, parts);
+  }
+  return parts;
+}
+
 /** Set a dotted path on a nested object, creating intermediate objects. */
 export function setField(doc: Rec, path: string, value: unknown): void {
-  const parts = path.split('.');
+  const parts = splitPath(path);
   let cur: Rec = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const k = parts[i] as string;

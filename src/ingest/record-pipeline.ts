@@ -100,7 +100,7 @@ export class RecordPipeline {
     }
     let mapped;
     try {
-      mapped = mapper.map(decoded, { sourceId: this.opts.sourceId, receivedAt, timezone: this.timezone });
+      mapped = mapper.map(decoded, { sourceId: this.opts.sourceId, receivedAt, timezone: this.timezone, original });
     } catch (err) {
       return this.quarantine(original, `normalize.${mapper.sourceType}.internal_error`, `mapper failed: ${(err as Error).message}`, receivedAt, decoded.format, mapper.sourceType);
     }

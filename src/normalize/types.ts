@@ -6,6 +6,11 @@ export interface MapperContext {
   receivedAt: Date;
   /** Zone for timestamps without one. */
   timezone: string;
+  /**
+   * The record's text as received, when the caller has it (one record, one event): mappers use it
+   * for `event.original` instead of serializing the decoded fields again.
+   */
+  original?: string;
 }
 
 export type MapResult =

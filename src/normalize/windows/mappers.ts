@@ -42,8 +42,12 @@ function guarded(run: () => MapResult): MapResult {
   try {
     return run();
   } catch (e) {
-    return { ok: false, reason: 'normalize.windows.unmappable', message: `record could not be mapped: ${(e as Error).message}` };
+    return unmappable(e);
   }
+}
+
+function unmappable(e: unknown): MapResult {
+  return { ok: false, reason: 'normalize.windows.unmappable', message: `record could not be mapped: ${(e as Error).message}` };
 }
 
 export const evtxJsonMapper: Mapper = {
@@ -55,15 +59,19 @@ export const evtxJsonMapper: Mapper = {
     const ev = decoded.fields['Event'];
     return isRecord(ev) && isRecord(ev['System']);
   },
-  map(decoded: Decoded, _ctx: MapperContext): MapResult {
-    return guarded(() => mapEvtx(decoded));
+  map(decoded: Decoded, ctx: MapperContext): MapResult {
+    try {
+      return mapEvtx(decoded, ctx);
+    } catch (e) {
+      return unmappable(e);
+    }
   },
 };
 
-function mapEvtx(decoded: Decoded): MapResult {
+function mapEvtx(decoded: Decoded, ctx: MapperContext | undefined): MapResult {
   const rec = recordFromEvtx(decoded.fields);
   if (!rec.ok) return rec;
-  const raw = original(decoded.fields);
+  const raw = ctx?.original ?? original(decoded.fields);
   if (raw === undefined) return { ok: false, reason: 'normalize.windows.unserializable', message: 'record cannot be serialized as JSON for event.original' };
   return { ok: true, event: windowsToEcs(rec.record, raw) };
 }

@@ -9,10 +9,13 @@ describe('requiredLiterals', () => {
     const c = compile(`sel:\n    Image|endswith: '\\CMD.exe'\n    CommandLine|contains: [' /c ', ' /k ']\n    EventID: 1\ncondition: sel`);
     assert.deepEqual(c.requiredLiterals, [['\\cmd.exe'], [' /c ', ' /k ']]);
   });
-  it('|all gives a clause per value; negations and non-strings give none', () => {
+  it('|all gives a clause per value; negations, numbers and literal-free regexes give none', () => {
     const c = compile(`sel:\n    a|contains|all: [alpha, beta]\nfilter:\n    b: gamma\ncondition: sel and not filter`);
     assert.deepEqual(c.requiredLiterals, [['alpha'], ['beta']]);
-    assert.deepEqual(compile(`sel:\n    a|re: 'x+'\ncondition: sel`).requiredLiterals, []);
+    assert.deepEqual(compile(`sel:\n    a|re: 'x*'\ncondition: sel`).requiredLiterals, []);
+    assert.deepEqual(compile(`sel:\n    a|re: 'x+'\ncondition: sel`).requiredLiterals, [['x']]);
+    assert.deepEqual(compile(`sel:\n    a|re: 'ab|cd'\ncondition: sel`).requiredLiterals, []);
+    assert.deepEqual(compile(`sel:\n    a: 4624\ncondition: sel`).requiredLiterals, []);
     assert.deepEqual(compile(`sel:\n    a|neq: x\ncondition: sel`).requiredLiterals, []);
   });
   it('OR keeps a requirement only when every branch has one: the union of one clause per branch', () => {

@@ -13,6 +13,7 @@ import { compileContainsAny } from './multi-contains.js';
 import { cidrContains } from './ip.js';
 import { MAX_EXPANSION, type DetectionItem, type SigmaValue, type TimePart } from './modifiers.js';
 import { compileRegex } from './regex.js';
+import { regexLiteral } from './regex-literal.js';
 import type { CompiledRule, SigmaFilter, SigmaRule } from './types.js';
 import { compileGlob, longestLiteral, normalizeParts, parseSigmaString, surroundWithAny, type StringPart } from './wildcard.js';
 
@@ -465,6 +466,12 @@ function itemLiterals(values: SigmaValue[][], link: 'and' | 'or'): string[][] {
   const clauseOf = (alts: SigmaValue[]): string[] | null => {
     const out: string[] = [];
     for (const v of alts) {
+      if (v.t === 're') {
+        const l = regexLiteral(v.source);
+        if (l === '') return null;
+        out.push(l);
+        continue;
+      }
       if (v.t !== 'str') return null;
       const l = longestLiteral(v.parts).toLowerCase();
       if (l === '') return null;

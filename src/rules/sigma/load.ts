@@ -7,9 +7,14 @@ import type { LoadResult } from './types.js';
 export interface LoadOptions {
   /** Largest file accepted, in bytes (default 4 MiB): a bigger one is rejected, not read. */
   maxFileBytes?: number;
+  /**
+   * Directory names not descended into when walking a directory (default `tests`: a rule pack keeps
+   * each rule's test records in `tests/<rule file>`, which are not rules).
+   */
+  skipDirs?: string[];
 }
 
-function collect(path: string, out: string[], errors: LoadResult['rejections']): void {
+function collect(path: string, out: string[], errors: LoadResult['rejections'], skip: ReadonlySet<string>): void {
   let st;
   try {
     st = statSync(path);
@@ -22,7 +27,9 @@ function collect(path: string, out: string[], errors: LoadResult['rejections']):
     for (const d of entries) {
       if (d.name.startsWith('.')) continue;
       const p = join(path, d.name);
-      if (d.isDirectory()) collect(p, out, errors);
+      if (d.isDirectory()) {
+        if (!skip.has(d.name)) collect(p, out, errors, skip);
+      }
       else if (/\.ya?ml$/i.test(d.name) && (d.isFile() || d.isSymbolicLink())) out.push(p);
     }
   } else {
@@ -34,7 +41,8 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
   const max = opts.maxFileBytes ?? 4 * 1024 * 1024;
   const result: LoadResult = { rules: [], correlations: [], filters: [], rejections: [] };
   const files: string[] = [];
-  for (const p of paths) collect(p, files, result.rejections);
+  const skip = new Set(opts.skipDirs ?? ['tests']);
+  for (const p of paths) collect(p, files, result.rejections, skip);
   for (const file of files) {
     let text: string;
     try {

@@ -96,8 +96,8 @@ export interface CompiledRule {
   /**
    * Literals for an index/prefilter: an event can only match if its text contains (case-insensitive)
    * at least one string of EVERY inner list. Empty outer list = no requirement known.
-   * Strings are lowercased. Only string values of the rule contribute (never numbers), and only
-   * positive, non-negated matches.
+   * Strings are lowercased. Only string values and regexes (their mandatory literal) of the rule
+   * contribute (never numbers), and only positive, non-negated matches.
    */
   requiredLiterals: string[][];
   /** Sigma field names the detection reads (including `fieldref` targets), before resolution. */

@@ -1,0 +1,248 @@
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { DeclaredFormat } from '../../decode/types.js';
+import type { WeftEvent } from '../../event/model.js';
+import { huntFiles, LEVELS, type HuntBatch } from '../../hunt/hunt-stream.js';
+import { expandInputs } from '../../ingest/file-source.js';
+import { UnknownSourceTypeError } from '../../normalize/registry.js';
+import type { Match, RuleSet } from '../../rules/engine/index.js';
+import type { SigmaLevel } from '../../rules/types.js';
+import { commandContext, UsageError } from '../context.js';
+import { DECLARED_FORMATS, parseFormat } from '../formats.js';
+import { createProgress } from '../progress.js';
+import { collect, rejectionReasons, ruleSetFor } from '../rule-sources.js';
+
+export { huntFiles, huntOutcomes, type HuntBatch, type HuntOptions } from '../../hunt/hunt-stream.js';
+
+type Output = 'table' | 'jsonl' | 'csv';
+const OUTPUTS: readonly Output[] = ['table', 'jsonl', 'csv'];
+
+interface HuntFlags {
+  rules?: string[];
+  pipeline?: string[];
+  format?: string;
+  sourceType?: string;
+  output?: string;
+  minLevel?: string;
+  timezone?: string;
+}
+
+export interface HuntSummary {
+  files: number;
+  records: number;
+  events: number;
+  quarantined: number;
+  quarantinedByReason: Record<string, number>;
+  matches: number;
+  matchesByLevel: Record<string, number>;
+  rulesLoaded: number;
+  rulesRejected: number;
+  rejectionsByReason: Array<[string, number]>;
+  rulesEvaluatedPerEvent: number;
+  prefilterPassRate: number;
+}
+
+export function registerHunt(program: Command): void {
+  program
+    .command('hunt')
+    .description('evaluate Sigma rules over files, directories, globs or stdin (-) and print the matches')
+    .argument('<paths...>', 'files, directories, globs, or - for stdin')
+    .option('--rules <path>', 'rule file or directory, repeatable (default: rules.paths in the config, else the bundled rule pack)', collect)
+    .option('--pipeline <file>', 'extra processing pipeline file, repeatable (the bundled pipelines always apply)', collect)
+    .option('--format <format>', `declare the wire format: ${DECLARED_FORMATS.join(', ')}`)
+    .option('--source-type <type>', 'declare the source type instead of detecting it per record')
+    .option('--output <kind>', `table, jsonl or csv (default: table)`)
+    .option('--min-level <level>', `report only rules at this level or above: ${LEVELS.join(', ')}`)
+    .option('--timezone <zone>', 'zone for timestamps that carry none (default: ingest.timezone in the config, else UTC)')
+    .action(async (paths: string[], flags: HuntFlags, cmd: Command) => {
+      const ctx = await commandContext(cmd);
+      const format = parseFormat(flags.format);
+      const output = (flags.output ?? 'table') as Output;
+      if (!OUTPUTS.includes(output)) throw new UsageError(`unknown output '${flags.output}'; expected one of: ${OUTPUTS.join(', ')}`);
+      if (flags.minLevel !== undefined && !(LEVELS as readonly string[]).includes(flags.minLevel)) {
+        throw new UsageError(`unknown level '${flags.minLevel}'; expected one of: ${LEVELS.join(', ')}`);
+      }
+      const files = await expandInputs(paths);
+      const built = ruleSetFor(flags, ctx.config);
+      const out = process.stdout;
+      const summary = await runHunt(files, built.ruleSet, {
+        output,
+        ...(format !== undefined ? { format } : {}),
+        ...(flags.sourceType !== undefined ? { sourceType: flags.sourceType } : {}),
+        ...(flags.minLevel !== undefined ? { minLevel: flags.minLevel as SigmaLevel } : {}),
+        timezone: flags.timezone ?? ctx.config.ingest.timezone,
+        maxRecordBytes: ctx.config.ingest.max_record_bytes,
+        write: (s) => writeOut(out, s),
+      });
+      summary.rulesLoaded = built.loaded;
+      summary.rulesRejected = built.rejections.length;
+      summary.rejectionsByReason = rejectionReasons(built.rejections);
+      ctx.logger.debug({ summary }, 'hunt finished');
+      const text = formatSummary(summary);
+      if (output === 'table') await writeOut(out, text);
+      else process.stderr.write(text);
+    });
+}
+
+function writeOut(stream: NodeJS.WritableStream, s: string): Promise<void> | undefined {
+  if (s === '' || stream.write(s)) return undefined;
+  return new Promise((resolve) => stream.once('drain', () => resolve()));
+}
+
+export interface RunHuntOptions {
+  output: Output;
+  format?: DeclaredFormat;
+  sourceType?: string;
+  minLevel?: SigmaLevel;
+  timezone: string;
+  maxRecordBytes: number;
+  write: (s: string) => Promise<void> | undefined;
+}
+
+/** The hunt loop behind the command: prints matches as they come, returns the counts. */
+export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptions): Promise<HuntSummary> {
+  const summary: HuntSummary = {
+    files: files.length, records: 0, events: 0, quarantined: 0, quarantinedByReason: {}, matches: 0, matchesByLevel: {},
+    rulesLoaded: 0, rulesRejected: 0, rejectionsByReason: [], rulesEvaluatedPerEvent: 0, prefilterPassRate: 0,
+  };
+  const totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
+  const progress = createProgress(totalBytes, 'hunt');
+  const before = ruleSet.stats();
+  if (o.output === 'csv') await o.write(`${CSV_HEADER}\n`);
+  let doneBytes = 0;
+  let lastFile = '';
+  try {
+    for await (const batch of huntFiles(files, ruleSet, {
+      ...(o.format !== undefined ? { format: o.format } : {}),
+      ...(o.sourceType !== undefined ? { sourceType: o.sourceType } : {}),
+      ...(o.minLevel !== undefined ? { minLevel: o.minLevel } : {}),
+      timezone: o.timezone,
+      maxRecordBytes: o.maxRecordBytes,
+    })) {
+      if (batch.file !== lastFile) {
+        if (lastFile !== '' && lastFile !== '-') doneBytes += statSync(lastFile).size;
+        lastFile = batch.file;
+      }
+      count(summary, batch);
+      const text = formatMatches(batch.matches, o.output);
+      if (text !== '') await o.write(text);
+      progress.update(doneBytes + batch.bytesRead, summary.records);
+    }
+  } catch (err) {
+    if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    progress.stop();
+  }
+  const after = ruleSet.stats();
+  const events = after.events - before.events;
+  const cands = after.logsourceCandidates - before.logsourceCandidates;
+  summary.rulesEvaluatedPerEvent = events === 0 ? 0 : (after.ruleEvaluations - before.ruleEvaluations) / events;
+  summary.prefilterPassRate = cands === 0 ? 0 : (after.prefilterPassed - before.prefilterPassed) / cands;
+  return summary;
+}
+
+function count(s: HuntSummary, b: HuntBatch): void {
+  s.records += b.records;
+  s.events += b.events;
+  s.quarantined += b.quarantined.length;
+  for (const q of b.quarantined) s.quarantinedByReason[q.reason] = (s.quarantinedByReason[q.reason] ?? 0) + 1;
+  s.matches += b.matches.length;
+  for (const m of b.matches) {
+    const l = m.rule.level ?? 'informational';
+    s.matchesByLevel[l] = (s.matchesByLevel[l] ?? 0) + 1;
+  }
+}
+
+// ---------------------------------------------------------------- output
+
+type Rec = Record<string, unknown>;
+
+function str(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return v.map(str).join(' ');
+  return '';
+}
+
+function get(ev: WeftEvent, ns: string, key: string): string {
+  const o = (ev as Rec)[ns];
+  return o !== null && typeof o === 'object' ? str((o as Rec)[key]) : '';
+}
+
+function userOf(ev: WeftEvent): string {
+  const name = get(ev, 'user', 'name');
+  const domain = get(ev, 'user', 'domain');
+  return name !== '' && domain !== '' ? `${domain}\\${name}` : name;
+}
+
+function fileOf(ev: WeftEvent): string {
+  const log = (ev as Rec).log as Rec | undefined;
+  const file = log?.file as Rec | undefined;
+  return str(file?.path);
+}
+
+export function matchRecord(m: Match<WeftEvent>): Rec {
+  const r = m.rule;
+  return {
+    kind: 'match',
+    rule: { id: r.id, title: r.title, level: r.level ?? null, tags: r.tags, status: r.status ?? null, author: r.author ?? null, logsource: r.logsource },
+    '@timestamp': m.event['@timestamp'],
+    event: m.event,
+    match: { selections: m.selections },
+  };
+}
+
+export const CSV_HEADER = 'timestamp,level,rule_id,title,host,user,file';
+
+/** RFC 4180 quoting; a leading = + - @ (tab, CR) is neutralized so a spreadsheet never runs it as a formula. */
+export function csvCell(v: string): string {
+  let s = v;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+const LEVEL_LABEL: Record<string, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'HIGH', critical: 'CRITICAL' };
+
+export function formatMatches(matches: readonly Match<WeftEvent>[], output: Output): string {
+  if (matches.length === 0) return '';
+  let s = '';
+  for (const m of matches) {
+    const ev = m.event;
+    if (output === 'jsonl') {
+      s += `${JSON.stringify(matchRecord(m))}\n`;
+    } else if (output === 'csv') {
+      const cells = [str(ev['@timestamp']), m.rule.level ?? '', m.rule.id, m.rule.title, get(ev, 'host', 'name'), userOf(ev), fileOf(ev)];
+      s += `${cells.map(csvCell).join(',')}\n`;
+    } else {
+      const level = LEVEL_LABEL[m.rule.level ?? 'informational'] ?? '';
+      const host = get(ev, 'host', 'name') || '-';
+      const user = userOf(ev) || '-';
+      s += `${str(ev['@timestamp']).padEnd(24)}  ${level.padEnd(8)}  ${oneLine(m.rule.title)}  [host ${oneLine(host)}, user ${oneLine(user)}]\n`;
+    }
+  }
+  return s;
+}
+
+/** Event values are untrusted: no control characters reach the terminal. */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+export function formatSummary(s: HuntSummary): string {
+  const lines = [
+    '',
+    `files        ${s.files}`,
+    `records      ${s.records}`,
+    `events       ${s.events}`,
+    `quarantined  ${s.quarantined}`,
+    ...Object.entries(s.quarantinedByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r.padEnd(40)} ${n}`),
+    `matches      ${s.matches}`,
+    ...[...LEVELS].reverse().filter((l) => s.matchesByLevel[l] !== undefined).map((l) => `  ${l.padEnd(40)} ${s.matchesByLevel[l]}`),
+    `rules        ${s.rulesLoaded} loaded, ${s.rulesRejected} rejected`,
+    ...s.rejectionsByReason.map(([r, n]) => `  ${String(n).padStart(5)} x ${r}`),
+    `engine       ${s.rulesEvaluatedPerEvent.toFixed(1)} rules evaluated per event, prefilter pass rate ${(s.prefilterPassRate * 100).toFixed(1)}%`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,196 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import type { DeclaredFormat } from '../../decode/types.js';
+import type { WeftEvent } from '../../event/model.js';
+import { RecordPipeline } from '../../ingest/record-pipeline.js';
+import { UnknownSourceTypeError } from '../../normalize/registry.js';
+import { buildRuleSet, type BuildRuleSetResult } from '../../rules/engine/index.js';
+import { loadRules } from '../../rules/sigma/index.js';
+import type { RuleRejection } from '../../rules/types.js';
+import type { WeftConfig } from '../../config/schema.js';
+import { commandContext, EXIT, UsageError } from '../context.js';
+import { parseFormat } from '../formats.js';
+import { collect, rejectionReasons, ruleSourcePaths } from '../rule-sources.js';
+
+type Output = 'text' | 'json';
+
+interface RulesFlags {
+  output?: string;
+  pipeline?: string[];
+}
+
+function outputOf(v: string | undefined): Output {
+  if (v === undefined) return 'text';
+  if (v !== 'text' && v !== 'json') throw new UsageError(`unknown output '${v}'; expected one of: text, json`);
+  return v;
+}
+
+function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRuleSetResult {
+  const { rulePaths, pipelinePaths } = ruleSourcePaths({ rules: paths, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}) }, config);
+  const built = buildRuleSet({ rulePaths, pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled });
+  if (built.pipelineErrors.length > 0) {
+    throw new UsageError(`pipeline errors:\n${built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`);
+  }
+  return built;
+}
+
+export function registerRules(program: Command): void {
+  const rules = program.command('rules').description('validate, test and list rules');
+  rules
+    .command('validate')
+    .description('load and compile rules; print every rejection (exit 1 if any)')
+    .argument('<paths...>', 'rule files or directories')
+    .option('--output <kind>', 'text or json')
+    .option('--pipeline <file>', 'extra processing pipeline file, repeatable', collect)
+    .action(async (paths: string[], flags: RulesFlags, cmd: Command) => {
+      const ctx = await commandContext(cmd);
+      const output = outputOf(flags.output);
+      const built = build(paths, flags, ctx.config);
+      const rejected = built.rejections.map((r) => ({ file: r.file, line: r.line, reason: r.reason }));
+      if (output === 'json') {
+        process.stdout.write(`${JSON.stringify({ loaded: built.loaded, rejected })}\n`);
+      } else {
+        const lines = [`loaded    ${built.loaded}`, `rejected  ${rejected.length}`];
+        for (const [reason, n] of rejectionReasons(built.rejections)) lines.push(`  ${String(n).padStart(5)} x ${reason}`);
+        for (const r of rejected) lines.push(`${r.file}:${r.line}: ${r.reason}`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+      if (rejected.length > 0) process.exitCode = EXIT.runtime;
+    });
+  rules
+    .command('list')
+    .description('list rules: id, level, title, logsource')
+    .argument('[paths...]', 'rule files or directories (default: rules.paths in the config, else the bundled rule pack)')
+    .option('--output <kind>', 'text or json')
+    .action(async (paths: string[], flags: RulesFlags, cmd: Command) => {
+      const ctx = await commandContext(cmd);
+      const output = outputOf(flags.output);
+      const { rulePaths } = ruleSourcePaths({ rules: paths }, ctx.config);
+      const loaded = loadRules(rulePaths);
+      const rows = loaded.rules
+        .map((r) => ({ id: r.id ?? null, level: r.level ?? null, title: r.title, logsource: r.logsource, file: r.file }))
+        .sort((a, b) => ((a.id ?? a.title) < (b.id ?? b.title) ? -1 : 1));
+      if (output === 'json') {
+        process.stdout.write(`${JSON.stringify(rows)}\n`);
+      } else {
+        const ls = (l: Record<string, string | undefined>): string => ['product', 'category', 'service'].map((k) => l[k]).filter((x) => x !== undefined).join('/');
+        process.stdout.write(rows.map((r) => `${(r.id ?? '-').padEnd(36)}  ${(r.level ?? '-').padEnd(13)}  ${r.title}  (${ls(r.logsource as Record<string, string | undefined>)})`).join('\n') + (rows.length > 0 ? '\n' : ''));
+      }
+      if (loaded.rejections.length > 0) process.stderr.write(`${loaded.rejections.length} rule file(s) or document(s) rejected; run weft rules validate for details\n`);
+    });
+  rules
+    .command('test')
+    .description('run each rule against its test records (tests/<rule file>): match and no_match lists')
+    .argument('[paths...]', 'rule files or directories (default: rules.paths in the config, else the bundled rule pack)')
+    .option('--pipeline <file>', 'extra processing pipeline file, repeatable', collect)
+    .action(async (paths: string[], flags: RulesFlags, cmd: Command) => {
+      const ctx = await commandContext(cmd);
+      const { rulePaths, pipelinePaths } = ruleSourcePaths({ rules: paths, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}) }, ctx.config);
+      const ruleFiles = ruleFilesOf(rulePaths);
+      let failed = 0;
+      let tested = 0;
+      for (const file of ruleFiles) {
+        const testFile = join(dirname(file), 'tests', basename(file));
+        if (!existsSync(testFile)) continue;
+        tested++;
+        const problems = testRuleFile(file, testFile, pipelinePaths, ctx.config);
+        if (problems.length === 0) {
+          process.stdout.write(`pass  ${file}\n`);
+        } else {
+          failed++;
+          process.stdout.write(`FAIL  ${file}\n${problems.map((p) => `        ${p}`).join('\n')}\n`);
+        }
+      }
+      process.stdout.write(`${tested} rule file(s) tested, ${tested - failed} passed, ${failed} failed; ${ruleFiles.length - tested} without tests\n`);
+      if (failed > 0) process.exitCode = EXIT.runtime;
+    });
+  for (const c of rules.commands) c.exitOverride();
+}
+
+/** Rule files under the given paths (the `tests/` folders hold test records, not rules). */
+function ruleFilesOf(paths: string[]): string[] {
+  const loaded = loadRules(paths);
+  const files = new Set<string>();
+  for (const r of loaded.rules) files.add(r.file);
+  for (const r of loaded.rejections) files.add(r.file);
+  return [...files].filter((f) => basename(dirname(f)) !== 'tests').sort();
+}
+
+interface RuleTestFile {
+  format?: string;
+  source_type?: string;
+  match?: unknown;
+  no_match?: unknown;
+}
+
+function records(doc: RuleTestFile, key: 'match' | 'no_match', problems: string[]): string[] {
+  const v = doc[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+    problems.push(`${key}: must be a list of raw records as text`);
+    return [];
+  }
+  return v;
+}
+
+/** The problems found testing one rule file against its test file; empty when it passes. */
+export function testRuleFile(ruleFile: string, testFile: string, pipelinePaths: string[], config: WeftConfig): string[] {
+  const problems: string[] = [];
+  let doc: RuleTestFile;
+  try {
+    doc = parseYaml(readFileSync(testFile, 'utf8')) as RuleTestFile;
+  } catch (e) {
+    return [`${testFile}: not valid YAML: ${(e as Error).message.split('\n')[0]}`];
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [`${testFile}: must be a map with match and no_match lists`];
+  const unknown = Object.keys(doc).filter((k) => !['format', 'source_type', 'match', 'no_match'].includes(k));
+  if (unknown.length > 0) problems.push(`${testFile}: unknown key(s) ${unknown.join(', ')}; expected format, source_type, match, no_match`);
+  const matchRecs = records(doc, 'match', problems);
+  const noMatchRecs = records(doc, 'no_match', problems);
+  if (matchRecs.length + noMatchRecs.length === 0) problems.push(`${testFile}: no test records (match and no_match are both empty)`);
+  let format: DeclaredFormat | undefined;
+  try {
+    format = parseFormat(doc.format);
+  } catch (e) {
+    problems.push(`${testFile}: ${(e as Error).message}`);
+  }
+  const built = buildRuleSet({ rulePaths: [ruleFile], pipelinePaths, placeholders: config.rules.placeholders });
+  for (const r of built.rejections) problems.push(`rule rejected: ${describeRejection(r)}`);
+  if (problems.length > 0) return problems;
+  let pipeline: RecordPipeline;
+  try {
+    pipeline = new RecordPipeline({
+      sourceId: testFile,
+      ...(doc.source_type !== undefined ? { sourceType: String(doc.source_type) } : {}),
+      ...(format !== undefined ? { format } : {}),
+      timezone: config.ingest.timezone,
+    });
+  } catch (e) {
+    if (e instanceof UnknownSourceTypeError) return [`${testFile}: ${e.message}`];
+    throw e;
+  }
+  const at = new Date(0);
+  const check = (recs: string[], want: boolean, key: string): void => {
+    recs.forEach((rec, i) => {
+      const outcomes = pipeline.process(rec, at);
+      for (const o of outcomes) {
+        if (o.kind === 'quarantine') {
+          problems.push(`${key}[${i}]: record was quarantined (${o.quarantine.reason}: ${o.quarantine.message})`);
+          continue;
+        }
+        const hit = built.ruleSet.evaluate(o.event as WeftEvent).length > 0;
+        if (hit !== want) problems.push(`${key}[${i}]: ${want ? 'no rule of the file matched' : 'a rule of the file matched'}`);
+      }
+      if (outcomes.length === 0) problems.push(`${key}[${i}]: the record produced no event`);
+    });
+  };
+  check(matchRecs, true, 'match');
+  check(noMatchRecs, false, 'no_match');
+  return problems;
+}
+
+function describeRejection(r: RuleRejection): string {
+  return `${r.file}:${r.line}: ${r.reason}`;
+}

@@ -1,0 +1,55 @@
+/** Which rules and pipelines a command uses: flags first, then the config, then the bundled ones. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { WeftConfig } from '../config/schema.js';
+import { buildRuleSet, type BuildRuleSetResult } from '../rules/engine/index.js';
+import { bundledRulesDir, hasRuleFiles } from '../rules/engine/bundled.js';
+import { bundledPipelineFiles } from '../rules/pipeline/index.js';
+import { UsageError } from './context.js';
+
+export interface RuleSourceFlags {
+  rules?: string[];
+  pipeline?: string[];
+}
+
+export function ruleSourcePaths(flags: RuleSourceFlags, config: WeftConfig): { rulePaths: string[]; pipelinePaths: string[] } {
+  let rulePaths = flags.rules ?? [];
+  if (rulePaths.length === 0) rulePaths = config.rules.paths;
+  if (rulePaths.length === 0) {
+    const dir = bundledRulesDir();
+    if (!hasRuleFiles(dir)) {
+      throw new UsageError(`no rules to run: the bundled rule pack (${dir}) is missing or empty, and neither --rules nor rules.paths in the config names any`);
+    }
+    rulePaths = [dir];
+  }
+  for (const p of rulePaths) if (!existsSync(p)) throw new UsageError(`rule path not found: ${p}`);
+  const extra = [...config.rules.pipelines, ...(flags.pipeline ?? [])];
+  for (const p of extra) if (!existsSync(p)) throw new UsageError(`pipeline file not found: ${p}`);
+  return { rulePaths: rulePaths.map((p) => resolve(p)), pipelinePaths: [...bundledPipelineFiles(), ...extra.map((p) => resolve(p))] };
+}
+
+/** Build the rule set; a pipeline file with errors is a bad argument (exit 2), listed in full. */
+export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig): BuildRuleSetResult {
+  const { rulePaths, pipelinePaths } = ruleSourcePaths(flags, config);
+  const built = buildRuleSet({ rulePaths, pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled });
+  if (built.pipelineErrors.length > 0) {
+    const lines = built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`);
+    throw new UsageError(`pipeline errors:\n${lines.join('\n')}`);
+  }
+  return built;
+}
+
+/** Repeatable option collector for commander. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Rejection reasons grouped by their text with quoted values elided, most frequent first. */
+export function rejectionReasons(rejections: readonly { reason: string }[]): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const r of rejections) {
+    const k = r.reason.replace(/'[^']*'/g, "'…'");
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { RecordPipeline } from '../../ingest/record-pipeline.js';
+import { bundledPipelineFiles } from '../pipeline/index.js';
+import { ConditionDispatch } from './condition-dispatch.js';
+import { buildRuleSet, LiteralScanner, type BuildRuleSetResult } from './index.js';
+
+/** A deterministic PRNG (mulberry32), so the randomized checks are reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function scanIds(s: LiteralScanner, text: string, stamp = 1): number[] {
+  const marks = new Int32Array(s.size);
+  const n = s.scan(text, marks, stamp);
+  return [...s.found.subarray(0, n)].sort((a, b) => a - b);
+}
+
+describe('LiteralScanner (Aho-Corasick)', () => {
+  it('reports every needle the text contains, including needles inside needles and overlaps', () => {
+    const s = new LiteralScanner(['he', 'she', 'his', 'hers', 'c:\\windows\\', '\\windows\\system32']);
+    assert.deepEqual(scanIds(s, 'ushers'), [0, 1, 3]);
+    assert.deepEqual(scanIds(s, 'c:\\windows\\system32\\cmd.exe'), [4, 5]);
+    assert.deepEqual(scanIds(s, 'nothing here?'), [0]);
+    assert.deepEqual(scanIds(s, ''), []);
+  });
+
+  it('handles the empty needle, undefined slots, repeats and non-ASCII text', () => {
+    const s = new LiteralScanner(['', undefined, 'ä€', '😀x', 'aa']);
+    assert.deepEqual(scanIds(s, 'zzz'), [0]);
+    assert.deepEqual(scanIds(s, 'aaaa ä€ 😀x'), [0, 2, 3, 4]);
+    const marks = new Int32Array(s.size);
+    s.scan('aa', marks, 7);
+    assert.equal(marks[1], 0, 'an undefined needle is never reported');
+  });
+
+  it('agrees with String.includes on random needles and texts (2000 texts)', () => {
+    const rnd = prng(42);
+    const alphabet = 'ab\\c:.-ß😀';
+    const word = (max: number): string => {
+      let w = '';
+      const n = 1 + Math.floor(rnd() * max);
+      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rnd() * alphabet.length)];
+      return w;
+    };
+    const needles = Array.from({ length: 300 }, () => word(6));
+    const s = new LiteralScanner(needles);
+    const marks = new Int32Array(s.size);
+    for (let k = 1; k <= 2000; k++) {
+      const text = word(80);
+      s.scan(text, marks, k);
+      needles.forEach((n, id) => assert.equal(marks[id] === k, text.includes(n), `needle ${JSON.stringify(n)} in ${JSON.stringify(text)}`));
+    }
+  });
+});
+
+describe('ConditionDispatch', () => {
+  const conds = [
+    { conditions: [{ 'winlog.channel': ['Security'], 'winlog.event_id': [4688] }, { 'winlog.channel': ['Microsoft-Windows-Sysmon/Operational'], 'winlog.event_id': [1] }] },
+    { conditions: [{ 'winlog.channel': ['Security'] }] },
+    { conditions: [{ 'winlog.provider_name': ['Microsoft-Windows-Kernel-File'] }] },
+    { conditions: null },
+  ];
+  const d = new ConditionDispatch(conds);
+  const visit = (ev: unknown): number[] => {
+    const out: number[] = [];
+    d.forCandidates(ev, (i) => out.push(i));
+    return [...new Set(out)].sort();
+  };
+
+  it('picks the path most conditions pin and looks its value up case-insensitively', () => {
+    assert.equal(d.path, 'winlog.channel');
+    assert.equal(d.alwaysCount, 2);
+    assert.deepEqual(visit({ winlog: { channel: 'SECURITY' } }), [0, 1, 2, 3]);
+    assert.deepEqual(visit({ winlog: { channel: 'Microsoft-Windows-Sysmon/Operational' } }), [0, 2, 3]);
+    assert.deepEqual(visit({ winlog: { channel: 'Application' } }), [2, 3]);
+  });
+
+  it('reads arrays element by element and ignores objects and missing values', () => {
+    assert.deepEqual(visit({ winlog: { channel: ['x', 'Security'] } }), [0, 1, 2, 3]);
+    assert.deepEqual(visit({ winlog: { channel: { nested: 'Security' } } }), [2, 3]);
+    assert.deepEqual(visit({}), [2, 3]);
+    assert.deepEqual(visit(null), [2, 3]);
+  });
+});
+
+function ruleDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-engine-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const rule = (id: string, title: string, logsource: string, detection: string, extra = ''): string =>
+  `title: ${title}\nid: ${id}\nstatus: test\nlevel: high\ntags: [attack.execution]\nlogsource:\n${logsource}\ndetection:\n${detection}\n${extra}`;
+
+const PROC = '    product: windows\n    category: process_creation';
+
+/** A real Sysmon 1 event as evtx_dump JSON (from SigmaHQ's regression data format), trimmed. */
+const SYSMON_1 = JSON.stringify({
+  Event: {
+    System: {
+      Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon', Guid: '5770385F-C22A-43E0-BF4C-06F5698FFBD9' } },
+      EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: 'ws1', EventRecordID: 42,
+      TimeCreated: { '#attributes': { SystemTime: '2026-04-20T10:00:35.646Z' } },
+    },
+    EventData: {
+      UtcTime: '2026-04-20 10:00:35.640', ProcessId: 6180, Image: 'C:\\Windows\\System32\\cmd.exe',
+      CommandLine: 'cmd.exe /c whoami /all', ParentImage: 'C:\\Windows\\explorer.exe', User: 'CORP\\alice',
+    },
+  },
+});
+
+function normalize(line: string): Record<string, unknown> {
+  const out = new RecordPipeline({ sourceId: 'src-unique-42' }).process(line, new Date('2026-01-01T00:00:00Z'));
+  assert.equal(out.length, 1);
+  const o = out[0]!;
+  if (o.kind !== 'event') assert.fail(`quarantined: ${o.quarantine.reason} ${o.quarantine.message}`);
+  return o.event as Record<string, unknown>;
+}
+
+function ids(b: BuildRuleSetResult, ev: unknown, exhaustive = false): string[] {
+  return b.ruleSet.evaluate(ev, { exhaustive }).map((m) => m.rule.id);
+}
+
+describe('buildRuleSet and RuleSet.evaluate', () => {
+  const dir = ruleDir({
+    'b_whoami.yml': rule('bbbbbbbb-0000-4000-8000-000000000002', 'Whoami', PROC, "    sel:\n        Image|endswith: '\\cmd.exe'\n        CommandLine|contains: 'whoami'\n    condition: sel"),
+    'a_path.yml': rule('aaaaaaaa-0000-4000-8000-000000000001', 'System32 path', PROC, "    sel:\n        Image|contains: '\\Windows\\System32\\'\n    condition: sel"),
+    'c_keyword.yml': rule('cccccccc-0000-4000-8000-000000000003', 'Keyword anywhere', '    product: linux', "    keywords:\n        - 'whoami /all'\n    condition: keywords"),
+    'd_other.yml': rule('dddddddd-0000-4000-8000-000000000004', 'Other product field', '    product: opencanary', '    sel:\n        logtype: 5001\n    condition: sel'),
+    'e_hidden.yml': rule('eeeeeeee-0000-4000-8000-000000000005', 'Reads weft fields', '    product: anything', "    sel:\n        weft.source_id: 'src-unique-42'\n    condition: sel"),
+    'f_deep.yml': rule('ffffffff-0000-4000-8000-000000000006', 'Deep field', '    product: custom', `    sel:\n        ${Array.from({ length: 40 }, () => 'x').join('.')}: 'deep-secret'\n    condition: sel`),
+    'g_bad.yml': rule('99999999-0000-4000-8000-000000000007', 'Bad modifier', PROC, "    sel:\n        Image|bogus: 'x'\n    condition: sel"),
+    'h_corr.yml': 'title: Many whoami\nid: 88888888-0000-4000-8000-000000000008\ncorrelation:\n    type: event_count\n    rules: [bbbbbbbb-0000-4000-8000-000000000002]\n    group-by: [Computer]\n    timespan: 5m\n    condition: {gte: 3}\n',
+    'i_disabled.yml': rule('77777777-0000-4000-8000-000000000009', 'Disabled', PROC, "    sel:\n        Image|contains: 'cmd'\n    condition: sel"),
+  });
+  const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles(), disabled: ['77777777-0000-4000-8000-000000000009'] });
+
+  it('compiles rules with the resolver of their logsource and reports rejections with file, line and reason', () => {
+    assert.equal(b.loaded, 6);
+    assert.equal(b.disabled, 1);
+    assert.equal(b.rejections.length, 1);
+    const r = b.rejections[0]!;
+    assert.ok(r.file.endsWith('g_bad.yml'));
+    assert.ok(r.line > 1);
+    assert.match(r.reason, /bogus/);
+    assert.deepEqual(b.pipelineErrors, []);
+    assert.equal(b.correlations.length, 1);
+    assert.equal(b.correlations[0]!.type, 'event_count');
+  });
+
+  it('matches through the JSON escaping of the raw record, in rule-id order, with selections', () => {
+    const ev = normalize(SYSMON_1);
+    assert.ok(String((ev.event as Record<string, unknown>).original).includes('C:\\\\Windows'), 'the raw record doubles backslashes');
+    const ms = b.ruleSet.evaluate(ev);
+    assert.deepEqual(ms.map((m) => m.rule.id), [
+      'aaaaaaaa-0000-4000-8000-000000000001',
+      'bbbbbbbb-0000-4000-8000-000000000002',
+      'cccccccc-0000-4000-8000-000000000003',
+      'eeeeeeee-0000-4000-8000-000000000005',
+    ]);
+    assert.deepEqual(ms[1]!.selections, ['sel']);
+    assert.deepEqual(ms[1]!.rule.tags, ['attack.execution']);
+    assert.equal(ms[1]!.rule.level, 'high');
+    assert.equal(ms[1]!.event, ev);
+    assert.deepEqual(ids(b, ev, true), ms.map((m) => m.rule.id));
+  });
+
+  it('routes by logsource: a Security event is not a process_creation event unless it is 4688', () => {
+    const sec = normalize(SYSMON_1.replace('Microsoft-Windows-Sysmon/Operational', 'Security'));
+    assert.deepEqual(ids(b, sec), ['cccccccc-0000-4000-8000-000000000003', 'eeeeeeee-0000-4000-8000-000000000005']);
+    assert.deepEqual(ids(b, sec, true), ids(b, sec));
+  });
+
+  it('skips rules whose required root keys are absent, and still matches when present', () => {
+    b.ruleSet.resetStats();
+    const ev = normalize(SYSMON_1);
+    b.ruleSet.evaluate(ev);
+    const s = b.ruleSet.stats();
+    // Evaluated: a, b (literals present), c (keyword literal present), e (no prefilter: weft.* is not in the text view).
+    assert.equal(s.ruleEvaluations, 4);
+    assert.deepEqual(ids(b, { logtype: 5001 }), ['dddddddd-0000-4000-8000-000000000004']);
+    assert.deepEqual(ids(b, { 'logtype.extra': 1, logtype: '5001' }), ['dddddddd-0000-4000-8000-000000000004']);
+  });
+
+  it('falls back to evaluating every candidate when the text view is truncated (fields deeper than 32 levels)', () => {
+    let deep: Record<string, unknown> = { x: 'deep-secret' };
+    for (let i = 0; i < 39; i++) deep = { x: deep };
+    b.ruleSet.resetStats();
+    assert.deepEqual(ids(b, deep), ['ffffffff-0000-4000-8000-000000000006']);
+    assert.equal(b.ruleSet.stats().exhaustiveEvents, 1);
+  });
+
+  it('never throws on hostile events (null, arrays, primitives, cycles) and agrees with the exhaustive path', () => {
+    const cyclic: Record<string, unknown> = { logtype: 5001 };
+    cyclic.self = cyclic;
+    for (const ev of [null, undefined, 42, 'text', [], [{ logtype: 5001 }], Object.create(null) as object, cyclic]) {
+      assert.deepEqual(ids(b, ev), ids(b, ev, true));
+    }
+  });
+
+  it('counts stats: rules per event and the prefilter pass rate', () => {
+    b.ruleSet.resetStats();
+    b.ruleSet.evaluate(normalize(SYSMON_1));
+    const s = b.ruleSet.stats();
+    assert.equal(s.events, 1);
+    assert.equal(s.matches, 4);
+    assert.ok(s.logsourceCandidates >= s.prefilterPassed);
+    assert.equal(s.prefilterPassRate, s.prefilterPassed / s.logsourceCandidates);
+  });
+
+  it('reports pipeline errors instead of throwing', () => {
+    const bad = join(ruleDir({}), 'bad.yml');
+    writeFileSync(bad, 'name: broken\nlogsources:\n  - match: {prodcut: windows}\n');
+    const r = buildRuleSet({ rulePaths: [dir], pipelinePaths: [...bundledPipelineFiles(), bad] });
+    assert.equal(r.pipelineErrors.length, 1);
+    assert.match(r.pipelineErrors[0]!.message, /prodcut/);
+  });
+});
+
+describe('pinned-field index', () => {
+  const dir = ruleDir({
+    'logon.yml': rule('11111111-0000-4000-8000-000000000001', 'Logon', '    product: windows\n    service: security', '    sel:\n        EventID: 4624\n    filter:\n        LogonType: 3\n    condition: sel and not filter'),
+    'flag.yml': rule('22222222-0000-4000-8000-000000000002', 'Flag', '    product: windows\n    service: security', "    sel:\n        Elevated: 'true'\n    condition: sel"),
+  });
+  const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles() });
+  const sec = (id: string, data: Record<string, unknown>): unknown => ({ winlog: { channel: 'Security', event_id: id, event_data: data } });
+
+  it('evaluates a rule only when the event holds a pinned value, numbers, booleans and arrays included', () => {
+    // 'true' is a string value: the Flag rule is indexed by that literal, the Logon rule by its EventID.
+    assert.equal(b.ruleSet.describe().pinnedFieldRules, 1);
+    b.ruleSet.resetStats();
+    assert.deepEqual(ids(b, sec('4625', { LogonType: '2' })), []);
+    assert.equal(b.ruleSet.stats().ruleEvaluations, 0);
+    assert.deepEqual(ids(b, sec('4624', { LogonType: '2' })), ['11111111-0000-4000-8000-000000000001']);
+    assert.deepEqual(ids(b, sec('4624', { LogonType: 3 })), []);
+    assert.deepEqual(ids(b, { winlog: { channel: 'security', event_id: 4624 } }), ['11111111-0000-4000-8000-000000000001']);
+    assert.deepEqual(ids(b, { winlog: { channel: 'Security', event_id: ['1', '4624'] } }), ['11111111-0000-4000-8000-000000000001']);
+    assert.deepEqual(ids(b, sec('1', { Elevated: true })), ['22222222-0000-4000-8000-000000000002']);
+    assert.deepEqual(ids(b, sec('1', { Elevated: 'TRUE' })), ['22222222-0000-4000-8000-000000000002']);
+    for (const ev of [sec('4624', {}), sec('1', { Elevated: true }), sec('x', { Elevated: null })]) assert.deepEqual(ids(b, ev), ids(b, ev, true));
+  });
+});

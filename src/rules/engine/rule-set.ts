@@ -1,0 +1,510 @@
+/**
+ * A compiled rule set and its index. An event is routed only to the rules it can match:
+ *
+ * 1. Logsource: each distinct logsource condition (~100 for ~3,700 SigmaHQ rules) is evaluated at
+ *    most once per event, and only those the dispatch table allows (see condition-dispatch.ts).
+ * 2. Literals: every rule's `requiredLiterals` (CNF) are checked against the event's lowercased
+ *    string values (the same view keyword searches use, so JSON/XML escaping in the raw record does
+ *    not matter). One clause per rule, the most selective, is its anchor: all anchors form one
+ *    Aho-Corasick automaton scanned once per event, and a rule is a candidate only when one of its
+ *    anchor literals was found. Its other clauses are then checked (memoized per event).
+ *    Rules without literals are candidates whenever their logsource condition holds.
+ * 3. The candidates' predicates run, in rule order (by id), and matches are explained.
+ *
+ * The index is exact: a rule it skips cannot match (checked by the tests on every regression event,
+ * with and without the index). Rules whose logsource no pipeline maps (condition null) are candidates
+ * for every event, as in pySigma, and are indexed by their literals like the others.
+ */
+import { eventText } from '../sigma/event-text.js';
+import type { CompiledRule } from '../sigma/types.js';
+import type { ConditionValue } from '../pipeline/index.js';
+import type { EventPredicate } from '../types.js';
+import { LiteralScanner } from './aho-corasick.js';
+import { ConditionDispatch } from './condition-dispatch.js';
+import type { PinnedField } from './required-fields.js';
+import type { EngineStats, EngineStatsSummary, Match, MatchedRule } from './types.js';
+
+export interface RuleSetCondition {
+  /** Identifies the condition: rules with the same key share one evaluation per event. */
+  key: string;
+  predicate: EventPredicate | null;
+  /** The pipeline's condition data, for dispatch; null if unknown. */
+  conditions: Record<string, ConditionValue[]>[] | null;
+}
+
+export interface RuleSetEntry {
+  compiled: CompiledRule;
+  condition: RuleSetCondition;
+  /** Root keys the event must have (CNF, see required-fields.ts); empty when nothing is known. */
+  rootKeys?: string[][];
+  /** Fields the rule pins to exact values (see required-fields.ts). */
+  pinned?: PinnedField[];
+}
+
+export interface EvaluateOptions {
+  /** Skip the index and the prefilter: every rule whose logsource condition holds is evaluated. */
+  exhaustive?: boolean;
+}
+
+interface Entry {
+  compiled: CompiledRule;
+  predicate: EventPredicate;
+  info: MatchedRule;
+  /** Index into conds, or -1 for no condition. */
+  cond: number;
+  /** Literal ids per CNF clause. */
+  clauses: Int32Array[];
+  /** Which clause is the anchor; -1 when the rule has no literals. */
+  anchor: number;
+  /** Root-key ids per CNF clause. */
+  roots: Int32Array[];
+  /** Which root clause is the anchor, when the rule has no literal anchor; -1 otherwise. */
+  rootAnchor: number;
+}
+
+/** Rules of one condition that pin the same field: the field is read once, its value looked up. */
+interface PinGroup {
+  get: (event: unknown) => unknown;
+  byValue: Map<string, Int32Array>;
+}
+
+interface Cond {
+  key: string;
+  predicate: EventPredicate;
+  pins: PinGroup[];
+  /** Rules with this condition and no literals (always candidates when it holds). */
+  unanchored: Int32Array;
+  /** Rules with this condition (for statistics). */
+  size: number;
+}
+
+function ruleKey(c: CompiledRule): string {
+  return c.rule.id ?? c.rule.title;
+}
+
+function compareEntries(a: RuleSetEntry, b: RuleSetEntry): number {
+  const ka = ruleKey(a.compiled);
+  const kb = ruleKey(b.compiled);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  if (a.compiled.rule.file !== b.compiled.rule.file) return a.compiled.rule.file < b.compiled.rule.file ? -1 : 1;
+  return a.compiled.rule.line - b.compiled.rule.line;
+}
+
+function matchedRule(c: CompiledRule): MatchedRule {
+  const r = c.rule;
+  const info: MatchedRule = { id: ruleKey(c), title: r.title, tags: Object.freeze([...r.tags]), logsource: Object.freeze({ ...r.logsource }), file: r.file };
+  if (r.level !== undefined) info.level = r.level;
+  if (r.status !== undefined) info.status = r.status;
+  if (r.author !== undefined) info.author = r.author;
+  return Object.freeze(info);
+}
+
+/**
+ * The score of a clause as an anchor: longer shortest literal first (rarer in text), then fewer
+ * literals. The same heuristic the compiler uses to pick OR-branch literals.
+ */
+function anchorScore(clause: readonly string[]): number {
+  let min = Infinity;
+  for (const l of clause) min = Math.min(min, l.length);
+  return Math.min(min, 64) * 1000 - clause.length;
+}
+
+/** Paths whose values the text view (eventText) leaves out: literals read there cannot be prefiltered. */
+function readsHiddenPaths(c: CompiledRule): boolean {
+  return c.eventPaths.some((p) => p === 'weft' || p.startsWith('weft.') || p === 'event.original' || p.startsWith('event.original.'));
+}
+
+const emptyInt32 = new Int32Array(0);
+
+export class RuleSet {
+  private readonly entries: Entry[];
+  private readonly conds: Cond[];
+  private readonly dispatch: ConditionDispatch;
+  private readonly literals: string[];
+  private readonly scanner: LiteralScanner;
+  /** literal id -> rules anchored on it (ascending entry index). */
+  private readonly anchoredBy: Int32Array[];
+  /** Rules with no condition and no literals: candidates for every event. */
+  private readonly unconditionedUnanchored: Int32Array;
+  private readonly unconditionedCount: number;
+  /** Root key (first path segment) -> id, for the keys some rule requires. */
+  private readonly rootIndex: Map<string, number>;
+  /** root key id -> rules anchored on it (rules without literals that require root keys). */
+  private readonly rootAnchoredBy: Int32Array[];
+  private readonly rootFound: Int32Array;
+  /** Rules that can never match (a required field resolves to no path). */
+  private readonly neverMatch: number;
+  private readonly pinnedRules: number;
+
+  // Per-event scratch state, stamped with the event's epoch so nothing is cleared between events.
+  private epoch = 0;
+  private readonly litFound: Int32Array;
+  private readonly condChecked: Int32Array;
+  private readonly condTrue: Int32Array;
+  private readonly ruleSeen: Int32Array;
+  private candidates: Int32Array;
+  private candidateCount = 0;
+  private currentEvent: unknown = undefined;
+  private readonly visitCondition = (i: number): void => this.checkCondition(i);
+  private readonly stat: EngineStats = {
+    events: 0, exhaustiveEvents: 0, conditionEvaluations: 0, ruleEvaluations: 0, logsourceCandidates: 0, prefilterPassed: 0, matches: 0,
+  };
+
+  constructor(input: readonly RuleSetEntry[]) {
+    const sorted = [...input].sort(compareEntries);
+    const condIndex = new Map<string, number>();
+    const condDefs: RuleSetCondition[] = [];
+    const condRules: number[][] = [];
+    const litIndex = new Map<string, number>();
+    this.literals = [];
+    const litId = (l: string): number => {
+      let id = litIndex.get(l);
+      if (id === undefined) {
+        id = this.literals.length;
+        litIndex.set(l, id);
+        this.literals.push(l);
+      }
+      return id;
+    };
+    const anchoredBy = new Map<number, number[]>();
+    const rootIndex = new Map<string, number>();
+    const rootId = (k: string): number => {
+      let id = rootIndex.get(k);
+      if (id === undefined) {
+        id = rootIndex.size;
+        rootIndex.set(k, id);
+      }
+      return id;
+    };
+    const rootAnchoredBy = new Map<number, number[]>();
+    let neverMatch = 0;
+    const pinGroups = new Map<number, Map<string, { get: (event: unknown) => unknown; byValue: Map<string, number[]> }>>();
+    let pinnedRules = 0;
+    const unconditionedUnanchored: number[] = [];
+    let unconditioned = 0;
+    this.entries = sorted.map((e, idx) => {
+      let cond = -1;
+      if (e.condition.predicate !== null) {
+        let ci = condIndex.get(e.condition.key);
+        if (ci === undefined) {
+          ci = condDefs.length;
+          condIndex.set(e.condition.key, ci);
+          condDefs.push(e.condition);
+          condRules.push([]);
+        }
+        cond = ci;
+      } else {
+        unconditioned++;
+      }
+      const lits = readsHiddenPaths(e.compiled) ? [] : e.compiled.requiredLiterals;
+      const clauses = lits.map((clause) => Int32Array.from(clause.map(litId)));
+      let anchor = -1;
+      let best = -Infinity;
+      lits.forEach((clause, i) => {
+        const s = anchorScore(clause);
+        if (s > best) {
+          best = s;
+          anchor = i;
+        }
+      });
+      const roots = (e.rootKeys ?? []).map((clause) => Int32Array.from(clause.map(rootId)));
+      let rootAnchor = -1;
+      const pin = anchor < 0 && cond >= 0 ? e.pinned?.[0] : undefined;
+      if (pin !== undefined) {
+        // Second level within the logsource bucket: the pinned field's value (EventID and the like).
+        let groups = pinGroups.get(cond);
+        if (groups === undefined) pinGroups.set(cond, (groups = new Map()));
+        let g = groups.get(pin.key);
+        if (g === undefined) groups.set(pin.key, (g = { get: pin.get, byValue: new Map() }));
+        for (const v of pin.values) {
+          let l = g.byValue.get(v);
+          if (l === undefined) g.byValue.set(v, (l = []));
+          l.push(idx);
+        }
+        pinnedRules++;
+      } else if (anchor < 0) {
+        roots.forEach((c, i) => {
+          if (rootAnchor < 0 || c.length < (roots[rootAnchor] as Int32Array).length) rootAnchor = i;
+        });
+      }
+      if (pin !== undefined) {
+        // indexed above
+      } else if (anchor >= 0) {
+        for (const id of clauses[anchor] as Int32Array) {
+          let l = anchoredBy.get(id);
+          if (l === undefined) anchoredBy.set(id, (l = []));
+          if (l[l.length - 1] !== idx) l.push(idx);
+        }
+      } else if (rootAnchor >= 0) {
+        // An empty clause: a field the rule needs resolves to no path, so it never matches.
+        if ((roots[rootAnchor] as Int32Array).length === 0) neverMatch++;
+        for (const id of roots[rootAnchor] as Int32Array) {
+          let l = rootAnchoredBy.get(id);
+          if (l === undefined) rootAnchoredBy.set(id, (l = []));
+          if (l[l.length - 1] !== idx) l.push(idx);
+        }
+      } else if (cond >= 0) {
+        (condRules[cond] as number[]).push(idx);
+      } else {
+        unconditionedUnanchored.push(idx);
+      }
+      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, anchor, roots, rootAnchor };
+      return entry;
+    });
+    const sizes = new Array<number>(condDefs.length).fill(0);
+    for (const e of this.entries) if (e.cond >= 0) sizes[e.cond] = (sizes[e.cond] as number) + 1;
+    this.pinnedRules = pinnedRules;
+    this.conds = condDefs.map((d, i) => ({
+      key: d.key,
+      predicate: d.predicate as EventPredicate,
+      pins: [...(pinGroups.get(i)?.values() ?? [])].map((g) => ({
+        get: g.get,
+        byValue: new Map([...g.byValue].map(([v, rules]) => [v, Int32Array.from(rules)])),
+      })),
+      unanchored: Int32Array.from(condRules[i] as number[]),
+      size: sizes[i] as number,
+    }));
+    this.dispatch = new ConditionDispatch(condDefs);
+    this.unconditionedUnanchored = Int32Array.from(unconditionedUnanchored);
+    this.unconditionedCount = unconditioned;
+    // Every literal is in the automaton, so a clause check is a stamp lookup, never a text search.
+    this.scanner = new LiteralScanner(this.literals);
+    this.anchoredBy = this.literals.map((_, id) => {
+      const l = anchoredBy.get(id);
+      return l === undefined ? emptyInt32 : Int32Array.from(l);
+    });
+    this.rootIndex = rootIndex;
+    this.rootAnchoredBy = Array.from({ length: rootIndex.size }, (_, id) => Int32Array.from(rootAnchoredBy.get(id) ?? []));
+    this.rootFound = new Int32Array(rootIndex.size);
+    this.neverMatch = neverMatch;
+    const nl = this.literals.length;
+    this.litFound = new Int32Array(nl);
+    this.condChecked = new Int32Array(this.conds.length);
+    this.condTrue = new Int32Array(this.conds.length);
+    this.ruleSeen = new Int32Array(this.entries.length);
+    this.candidates = new Int32Array(Math.max(16, this.entries.length));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The compiled rules, in evaluation order (by id). */
+  get rules(): CompiledRule[] {
+    return this.entries.map((e) => e.compiled);
+  }
+
+  /** Index shape, for `weft rules` and the benchmark. */
+  describe(): {
+    rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; automatonNodes: number;
+    pinnedFieldRules: number; rootKeyAnchoredRules: number; unanchoredRules: number; neverMatchingRules: number;
+  } {
+    let unanchored = this.unconditionedUnanchored.length;
+    for (const c of this.conds) unanchored += c.unanchored.length;
+    let anchorLiterals = 0;
+    for (const a of this.anchoredBy) if (a.length > 0) anchorLiterals++;
+    return {
+      rules: this.entries.length, conditions: this.conds.length, dispatchPath: this.dispatch.path, literals: this.literals.length,
+      anchorLiterals, automatonNodes: this.scanner.nodeCount, pinnedFieldRules: this.pinnedRules, rootKeyAnchoredRules: this.entries.filter((e) => e.rootAnchor >= 0).length,
+      unanchoredRules: unanchored, neverMatchingRules: this.neverMatch,
+    };
+  }
+
+  /**
+   * The rules that match an event, in rule order. The event must not be mutated while it is being
+   * evaluated (its text view is cached per object).
+   */
+  evaluate<E>(event: E, opts?: EvaluateOptions): Match<E>[] {
+    this.nextEpoch();
+    this.currentEvent = event;
+    this.stat.events++;
+    try {
+      const indexable = opts?.exhaustive !== true && event !== null && typeof event === 'object' && !Array.isArray(event);
+      const text = indexable ? eventText(event) : undefined;
+      if (text === undefined || text.truncated) {
+        this.stat.exhaustiveEvents++;
+        return this.evaluateAll(event);
+      }
+      return this.evaluateIndexed(event, text.joinedLower);
+    } finally {
+      this.currentEvent = undefined;
+    }
+  }
+
+  stats(): EngineStatsSummary {
+    const s = this.stat;
+    return {
+      ...s,
+      rules: this.entries.length,
+      rulesEvaluatedPerEvent: s.events === 0 ? 0 : s.ruleEvaluations / s.events,
+      conditionsEvaluatedPerEvent: s.events === 0 ? 0 : s.conditionEvaluations / s.events,
+      prefilterPassRate: s.logsourceCandidates === 0 ? 0 : s.prefilterPassed / s.logsourceCandidates,
+    };
+  }
+
+  resetStats(): void {
+    for (const k of Object.keys(this.stat) as (keyof EngineStats)[]) this.stat[k] = 0;
+  }
+
+  private nextEpoch(): void {
+    if (this.epoch >= 0x7ffffff0) {
+      this.epoch = 0;
+      for (const a of [this.litFound, this.rootFound, this.condChecked, this.condTrue, this.ruleSeen]) a.fill(0);
+    }
+    this.epoch++;
+  }
+
+  private checkCondition(i: number): void {
+    if (this.condChecked[i] === this.epoch) return;
+    this.condChecked[i] = this.epoch;
+    this.stat.conditionEvaluations++;
+    const c = this.conds[i] as Cond;
+    if (c.predicate(this.currentEvent)) this.condTrue[i] = this.epoch;
+  }
+
+  private conditionHolds(i: number): boolean {
+    if (this.condChecked[i] !== this.epoch) this.checkCondition(i);
+    return this.condTrue[i] === this.epoch;
+  }
+
+  private addCandidate(idx: number): void {
+    if (this.candidateCount === this.candidates.length) {
+      const grown = new Int32Array(this.candidates.length * 2);
+      grown.set(this.candidates);
+      this.candidates = grown;
+    }
+    this.candidates[this.candidateCount++] = idx;
+  }
+
+  private clausesHold(e: Entry): boolean {
+    const epoch = this.epoch;
+    const found = this.litFound;
+    for (let k = 0; k < e.clauses.length; k++) {
+      if (k === e.anchor) continue;
+      const clause = e.clauses[k] as Int32Array;
+      let any = false;
+      for (let j = 0; j < clause.length; j++) {
+        if (found[clause[j] as number] === epoch) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) return false;
+    }
+    const roots = this.rootFound;
+    for (let k = 0; k < e.roots.length; k++) {
+      if (k === e.rootAnchor) continue;
+      const clause = e.roots[k] as Int32Array;
+      let any = false;
+      for (let j = 0; j < clause.length; j++) {
+        if (roots[clause[j] as number] === epoch) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) return false;
+    }
+    return true;
+  }
+
+  /** Rules pinning a field to exact values: those whose value the event holds (arrays: any element). */
+  private visitPinned(g: PinGroup, event: unknown): void {
+    const v = g.get(event);
+    if (Array.isArray(v)) {
+      for (const el of v) this.visitPinnedValue(g, el);
+    } else {
+      this.visitPinnedValue(g, v);
+    }
+  }
+
+  private visitPinnedValue(g: PinGroup, v: unknown): void {
+    let k: string;
+    if (typeof v === 'string') k = v.toLowerCase();
+    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') k = String(v);
+    else return;
+    const rules = g.byValue.get(k);
+    if (rules !== undefined) this.visitAnchored(rules);
+  }
+
+  /** Rules reached through an anchor: candidates if not seen yet, their condition holds and every clause does. */
+  private visitAnchored(rules: Int32Array): void {
+    const epoch = this.epoch;
+    for (let j = 0; j < rules.length; j++) {
+      const idx = rules[j] as number;
+      if (this.ruleSeen[idx] === epoch) continue;
+      this.ruleSeen[idx] = epoch;
+      const e = this.entries[idx] as Entry;
+      // The dispatch pass already evaluated every condition that can hold for this event.
+      if (e.cond >= 0 && this.condTrue[e.cond] !== epoch) continue;
+      if (!this.clausesHold(e)) continue;
+      this.addCandidate(idx);
+    }
+  }
+
+  private evaluateIndexed<E>(event: E, text: string): Match<E>[] {
+    const epoch = this.epoch;
+    this.candidateCount = 0;
+    // 0. Root keys present on the event (every candidate check below reads them).
+    for (const key in event as object) {
+      const dot = key.indexOf('.');
+      const id = this.rootIndex.get(dot < 0 ? key : key.slice(0, dot));
+      if (id !== undefined) this.rootFound[id] = epoch;
+    }
+    // 1. Logsource conditions that can hold; under the true ones, rules without literals and rules
+    //    pinning a field to the value this event has.
+    this.dispatch.forCandidates(event, this.visitCondition);
+    let eligible = this.unconditionedCount;
+    for (let i = 0; i < this.conds.length; i++) {
+      if (this.condTrue[i] !== epoch) continue;
+      const c = this.conds[i] as Cond;
+      eligible += c.size;
+      for (let j = 0; j < c.unanchored.length; j++) this.addCandidate(c.unanchored[j] as number);
+      for (let g = 0; g < c.pins.length; g++) this.visitPinned(c.pins[g] as PinGroup, event);
+    }
+    for (let j = 0; j < this.unconditionedUnanchored.length; j++) this.addCandidate(this.unconditionedUnanchored[j] as number);
+    this.stat.logsourceCandidates += eligible;
+    // 2. The rules anchored on root keys present on the event.
+    for (let id = 0; id < this.rootAnchoredBy.length; id++) {
+      if (this.rootFound[id] !== epoch) continue;
+      this.visitAnchored(this.rootAnchoredBy[id] as Int32Array);
+    }
+    // 3. Anchor literals present in the text; their rules, if the condition holds and every clause does.
+    const nFound = this.scanner.scan(text, this.litFound, epoch);
+    const found = this.scanner.found;
+    for (let f = 0; f < nFound; f++) {
+      this.visitAnchored(this.anchoredBy[found[f] as number] as Int32Array);
+    }
+    this.stat.prefilterPassed += this.candidateCount;
+    // 4. Predicates, in rule order.
+    const cands = this.candidates.subarray(0, this.candidateCount).sort();
+    let out: Match<E>[] | undefined;
+    for (let k = 0; k < cands.length; k++) {
+      const e = this.entries[cands[k] as number] as Entry;
+      this.stat.ruleEvaluations++;
+      if (!e.predicate(event)) continue;
+      out ??= [];
+      out.push(this.matchOf(e, event));
+    }
+    return out ?? [];
+  }
+
+  private evaluateAll<E>(event: E): Match<E>[] {
+    let out: Match<E>[] | undefined;
+    for (const e of this.entries) {
+      if (e.cond >= 0 && !this.conditionHolds(e.cond)) continue;
+      this.stat.logsourceCandidates++;
+      this.stat.prefilterPassed++;
+      this.stat.ruleEvaluations++;
+      if (!e.predicate(event)) continue;
+      out ??= [];
+      out.push(this.matchOf(e, event));
+    }
+    return out ?? [];
+  }
+
+  private matchOf<E>(e: Entry, event: E): Match<E> {
+    this.stat.matches++;
+    const detail = e.compiled.explain(event);
+    return { rule: e.info, selections: detail?.selections ?? [], event };
+  }
+}

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { csvCell } from '../../src/cli/commands/hunt.js';
+import { weft } from '../support/cli.js';
+import { repoRoot } from '../support/shared-data.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'weft-hunt-'));
+
+/** Elastic's real Winlogbeat 4688 and Sysmon records (test/fixtures/windows), one JSON line each. */
+function windowsLines(): string {
+  const lines: string[] = [];
+  for (const f of ['winlogbeat-security-4688.json', 'winlogbeat-sysmon.json', 'winlogbeat-security-4624.json']) {
+    const doc = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'windows', f), 'utf8')) as { events: unknown[] };
+    for (const e of doc.events) lines.push(JSON.stringify(e));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const RULE_4688 = `title: Process created by 4688
+id: 0a1b2c3d-0000-4000-8000-000000000001
+status: test
+level: high
+tags: [attack.execution]
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    sel:
+        Image|endswith: '.exe'
+    condition: sel
+`;
+const RULE_LOGON = `title: Any logon
+id: 0a1b2c3d-0000-4000-8000-000000000002
+level: low
+logsource:
+    product: windows
+    service: security
+detection:
+    sel:
+        EventID: 4624
+    condition: sel
+`;
+
+function setup(): { dir: string; rules: string; data: string } {
+  const dir = tmp();
+  const rules = join(dir, 'rules');
+  mkdirSync(rules);
+  writeFileSync(join(rules, 'proc.yml'), RULE_4688);
+  writeFileSync(join(rules, 'logon.yml'), RULE_LOGON);
+  const data = join(dir, 'events.ndjson');
+  writeFileSync(data, windowsLines());
+  return { dir, rules, data };
+}
+
+describe('weft hunt', () => {
+  const { dir, rules, data } = setup();
+
+  it('prints one JSON line per match with the rule, the event and its selections; summary on stderr', () => {
+    const r = weft(['hunt', '--rules', rules, '--output', 'jsonl', data]);
+    assert.equal(r.code, 0, r.stderr);
+    interface Line {
+      kind: string;
+      rule: { id: string; title: string; level: string; tags: string[] };
+      '@timestamp': string;
+      event: { '@timestamp': string; winlog: { event_id: string }; log: { file: { path: string } }; event: { original: unknown } };
+      match: { selections: string[] };
+    }
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    assert.deepEqual(lines.map((l) => l.rule.id), ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000002']);
+    const first = lines[0]!;
+    assert.equal(first.kind, 'match');
+    assert.equal(first.rule.title, 'Process created by 4688');
+    assert.equal(first.rule.level, 'high');
+    assert.deepEqual(first.rule.tags, ['attack.execution']);
+    assert.equal(first['@timestamp'], first.event['@timestamp']);
+    assert.equal(first.event.winlog.event_id, '4688');
+    assert.equal(first.event.log.file.path, data);
+    assert.equal(typeof first.event.event.original, 'string');
+    assert.deepEqual(first.match.selections, ['sel']);
+    assert.match(r.stderr, /events\s+5\n/);
+    assert.match(r.stderr, /matches\s+3\n\s+high\s+1\n\s+low\s+2\n/);
+    assert.match(r.stderr, /rules\s+2 loaded, 0 rejected/);
+  });
+
+  it('csv: a header and one row per match; --min-level drops lower rules', () => {
+    const r = weft(['hunt', '--rules', rules, '--output', 'csv', '--min-level', 'medium', data]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n');
+    assert.equal(rows[0], 'timestamp,level,rule_id,title,host,user,file');
+    assert.equal(rows.length, 2);
+    assert.match(rows[1]!, /^2019-\S+,high,0a1b2c3d-0000-4000-8000-000000000001,Process created by 4688,\S+,\S*,/);
+    assert.ok(rows[1]!.endsWith(`,${data}`));
+  });
+
+  it('table: matches then the summary on stdout, with rejections by reason', () => {
+    writeFileSync(join(rules, 'broken.yml'), RULE_4688.replace("Image|endswith: '.exe'", "Image|nosuchmod: '.exe'").replace('0001', '0003'));
+    const r = weft(['hunt', '--rules', rules, data]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /HIGH\s+Process created by 4688/);
+    assert.match(r.stdout, /rules\s+2 loaded, 1 rejected\n\s+1 x unknown modifier/);
+    assert.match(r.stdout, /rules evaluated per event/);
+  });
+
+  it('bad arguments exit 2 with a clear message', () => {
+    const fmt = weft(['hunt', '--rules', rules, '--format', 'xml', data]);
+    assert.equal(fmt.code, 2);
+    assert.match(fmt.stderr, /unknown format 'xml'/);
+    const missing = weft(['hunt', '--rules', rules, join(dir, 'nope.log')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no such file or directory/);
+    const badRules = weft(['hunt', '--rules', join(dir, 'no-rules-here'), data]);
+    assert.equal(badRules.code, 2);
+    assert.match(badRules.stderr, /rule path not found/);
+    const out = weft(['hunt', '--rules', rules, '--output', 'xml', data]);
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /unknown output 'xml'/);
+    const lvl = weft(['hunt', '--rules', rules, '--min-level', 'severe', data]);
+    assert.equal(lvl.code, 2);
+    assert.match(lvl.stderr, /unknown level 'severe'/);
+    const st = weft(['hunt', '--rules', rules, '--source-type', 'nosuch', data]);
+    assert.equal(st.code, 2);
+  });
+
+  it('a bad pipeline file exits 2 naming the key', () => {
+    const p = join(dir, 'bad-pipeline.yml');
+    writeFileSync(p, 'name: bad\nlogsources:\n  - match: {prodcut: windows}\n');
+    const r = weft(['hunt', '--rules', rules, '--pipeline', p, data]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /prodcut/);
+  });
+
+  it('quarantines malformed records, counts them and still hunts the rest', () => {
+    const mixed = join(dir, 'mixed.ndjson');
+    writeFileSync(mixed, `${readFileSync(data, 'utf8')}{"truncated": \nnot json at all\n`);
+    const r = weft(['hunt', '--rules', rules, '--output', 'jsonl', mixed]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 3);
+    assert.match(r.stderr, /quarantined\s+[12]\n/);
+  });
+});
+
+describe('weft rules', () => {
+  const { rules } = setup();
+  writeFileSync(join(rules, 'broken.yml'), 'title: Broken\nid: 0a1b2c3d-0000-4000-8000-00000000000f\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image|nosuchmod: x\n    condition: sel\n');
+
+  it('validate prints counts and each rejection, --output json, exit 1 when any is rejected', () => {
+    const t = weft(['rules', 'validate', rules]);
+    assert.equal(t.code, 1);
+    assert.match(t.stdout, /loaded\s+2\nrejected\s+1/);
+    assert.match(t.stdout, /broken\.yml:\d+: .*nosuchmod/);
+    const j = weft(['rules', 'validate', '--output', 'json', rules]);
+    assert.equal(j.code, 1);
+    const doc = JSON.parse(j.stdout) as { loaded: number; rejected: Array<{ file: string; line: number; reason: string }> };
+    assert.equal(doc.loaded, 2);
+    assert.equal(doc.rejected.length, 1);
+    assert.ok(doc.rejected[0]!.file.endsWith('broken.yml') && doc.rejected[0]!.line > 0 && /nosuchmod/.test(doc.rejected[0]!.reason));
+    const ok = weft(['rules', 'validate', join(rules, 'proc.yml')]);
+    assert.equal(ok.code, 0);
+    assert.equal(weft(['rules', 'validate', join(rules, 'missing.yml')]).code, 2);
+  });
+
+  it('list prints id, level, title and logsource; --output json', () => {
+    const j = weft(['rules', 'list', '--output', 'json', join(rules, 'proc.yml'), join(rules, 'logon.yml')]);
+    assert.equal(j.code, 0);
+    assert.deepEqual((JSON.parse(j.stdout) as Array<{ id: string; level: string; title: string; logsource: unknown }>).map((r) => [r.id, r.level, r.title, r.logsource]), [
+      ['0a1b2c3d-0000-4000-8000-000000000001', 'high', 'Process created by 4688', { product: 'windows', category: 'process_creation' }],
+      ['0a1b2c3d-0000-4000-8000-000000000002', 'low', 'Any logon', { product: 'windows', service: 'security' }],
+    ]);
+    const t = weft(['rules', 'list', join(rules, 'logon.yml')]);
+    assert.match(t.stdout, /0a1b2c3d-0000-4000-8000-000000000002\s+low\s+Any logon\s+\(windows\/security\)/);
+  });
+
+  it('test runs match and no_match records and fails on a wrong expectation', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(join(dir, 'logon.yml'), RULE_LOGON);
+    const doc = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'windows', 'winlogbeat-security-4624.json'), 'utf8')) as { events: unknown[] };
+    const proc = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'windows', 'winlogbeat-security-4688.json'), 'utf8')) as { events: unknown[] };
+    const yamlList = (recs: unknown[]): string => recs.map((r) => `  - ${JSON.stringify(JSON.stringify(r))}`).join('\n');
+    writeFileSync(join(dir, 'tests', 'logon.yml'), `match:\n${yamlList(doc.events)}\nno_match:\n${yamlList(proc.events)}\n`);
+    const pass = weft(['rules', 'test', dir]);
+    assert.equal(pass.code, 0, pass.stdout + pass.stderr);
+    assert.match(pass.stdout, /pass\s+\S*logon\.yml/);
+    assert.match(pass.stdout, /1 rule file\(s\) tested, 1 passed, 0 failed/);
+    // The test records under tests/ are not rules: validate and list do not read them.
+    const v = weft(['rules', 'validate', dir]);
+    assert.equal(v.code, 0, v.stdout);
+    assert.match(v.stdout, /loaded\s+1\nrejected\s+0/);
+    // Swap the lists: now every record is on the wrong side.
+    writeFileSync(join(dir, 'tests', 'logon.yml'), `match:\n${yamlList(proc.events)}\nno_match:\n${yamlList(doc.events)}\n  - 'not a record at all'\n`);
+    const fail = weft(['rules', 'test', dir]);
+    assert.equal(fail.code, 1);
+    assert.match(fail.stdout, /FAIL\s+\S*logon\.yml/);
+    assert.match(fail.stdout, /match\[0\]: no rule of the file matched/);
+    assert.match(fail.stdout, /no_match\[0\]: a rule of the file matched/);
+    assert.match(fail.stdout, /no_match\[2\]: record was quarantined/);
+    writeFileSync(join(dir, 'tests', 'logon.yml'), 'match: 12\nbogus: 1\n');
+    const bad = weft(['rules', 'test', dir]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /unknown key\(s\) bogus/);
+    assert.match(bad.stdout, /match: must be a list of raw records as text/);
+  });
+});
+
+describe('csv cells', () => {
+  it('quote separators and neutralize spreadsheet formulas from event values', () => {
+    assert.equal(csvCell('plain'), 'plain');
+    assert.equal(csvCell('a,b'), '"a,b"');
+    assert.equal(csvCell('say "hi"'), '"say ""hi"""');
+    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvCell('-2+3'), "'-2+3");
+    assert.equal(csvCell('line\nbreak'), '"line\nbreak"');
+  });
+});
