@@ -14,9 +14,8 @@ import type { WeftEvent } from '../../src/event/model.js';
 import { readOutcomes } from '../../src/ingest/file-source.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../src/rules/engine/index.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
-import { detectMapper, mapperFor } from '../../src/normalize/registry.js';
 import { RecordPipeline } from '../../src/ingest/record-pipeline.js';
-import { SPECS } from '../support/fixture-catalog.js';
+import { loadRecords, SPECS } from '../support/fixture-catalog.js';
 import { fixturePath } from '../support/fixtures.js';
 import { requireSharedData } from '../support/shared-data.js';
 
@@ -140,20 +139,12 @@ describe('SigmaHQ regression data through the hunt path', { skip: root === undef
     assert.ok(compared >= 130);
   });
 
-  it('gives identical matches with and without the index and prefilter on every fixture event of every source', () => {
+  it('gives identical matches with and without the index and prefilter on every fixture event of every source', async () => {
     const events: unknown[] = [];
-    const ctx = { sourceId: 'fixtures', receivedAt: new Date('2026-01-01T00:00:00Z'), timezone: 'UTC' };
+    const ctx = { receivedAt: new Date('2026-01-01T00:00:00Z') };
+    // Every vendor sample through the real ingest path.
     for (const spec of SPECS) {
-      for (const f of spec.fixtures) {
-        const text = readFileSync(fixturePath(spec.source, f.file), 'utf8');
-        const records = f.records ? f.records(text) : text.split('\n').filter((l) => l.trim() !== '');
-        for (const r of records) {
-          const decoded = f.decode(r);
-          const m = detectMapper(decoded) ?? mapperFor(spec.source);
-          const out = m.map(decoded, ctx);
-          if (out.ok) events.push({ ...out.event, event: { ...(out.event.event ?? {}), original: r } });
-        }
-      }
+      for (const r of await loadRecords(spec)) if (r.outcome.kind === 'event') events.push(r.outcome.event);
     }
     // The Winlogbeat samples (Elastic's pipeline inputs), through the record pipeline.
     const pipeline = new RecordPipeline({ sourceId: 'fixtures' });
