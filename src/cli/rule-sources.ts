@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WeftConfig } from '../config/schema.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../rules/engine/index.js';
-import { bundledRulesDir, hasRuleFiles } from '../rules/engine/bundled.js';
-import { bundledPipelineFiles } from '../rules/pipeline/index.js';
+import { hasRuleFiles, rulePackSources } from '../rules/pack/index.js';
+import { bundledPipelineDir, bundledPipelineFiles } from '../rules/pipeline/index.js';
 import { UsageError } from './context.js';
 
 export interface RuleSourceFlags {
@@ -16,11 +16,12 @@ export function ruleSourcePaths(flags: RuleSourceFlags, config: WeftConfig): { r
   let rulePaths = flags.rules ?? [];
   if (rulePaths.length === 0) rulePaths = config.rules.paths;
   if (rulePaths.length === 0) {
-    const dir = bundledRulesDir();
+    const dir = resolve(bundledPipelineDir(), '..', 'rules');
     if (!hasRuleFiles(dir)) {
       throw new UsageError(`no rules to run: the bundled rule pack (${dir}) is missing or empty, and neither --rules nor rules.paths in the config names any`);
     }
-    rulePaths = [dir];
+    // The pack's tests/ folder holds test records, not rules.
+    rulePaths = rulePackSources(dir);
   }
   for (const p of rulePaths) if (!existsSync(p)) throw new UsageError(`rule path not found: ${p}`);
   const extra = [...config.rules.pipelines, ...(flags.pipeline ?? [])];

@@ -8,6 +8,8 @@ import { readOutcomes, type OutcomeBatch, type ReadOptions } from '../ingest/fil
 import type { Match, RuleSet } from '../rules/engine/index.js';
 import type { SigmaLevel } from '../rules/types.js';
 import type { QuarantineInput } from '../store/types.js';
+import type { CorrelationAlert } from '../correlate/index.js';
+import type { CorrelationStage } from './correlate-stage.js';
 
 export const LEVELS: readonly SigmaLevel[] = ['informational', 'low', 'medium', 'high', 'critical'];
 
@@ -18,6 +20,8 @@ export function levelRank(level: SigmaLevel | undefined): number {
 export interface HuntOptions {
   /** Matches of rules below this level are dropped (rules without a level count as informational). */
   minLevel?: SigmaLevel;
+  /** Correlation rules over the matches, in event time; their base matches with `generate: false` are not reported. */
+  correlate?: CorrelationStage;
 }
 
 export interface HuntBatch {
@@ -30,14 +34,18 @@ export interface HuntBatch {
   events: number;
   /** Matches, in event order, then rule order within an event. */
   matches: Match<WeftEvent>[];
+  /** Correlation alerts: empty until the last batch, which carries them all in event-time order. */
+  correlations: CorrelationAlert[];
   quarantined: QuarantineInput[];
 }
 
 /** Evaluate every event of every batch; one output batch per input batch. */
 export async function* huntOutcomes(batches: AsyncIterable<OutcomeBatch>, ruleSet: RuleSet, opts: HuntOptions = {}): AsyncGenerator<HuntBatch> {
   const min = levelRank(opts.minLevel);
+  const corr = opts.correlate;
+  let last: HuntBatch | undefined;
   for await (const b of batches) {
-    const out: HuntBatch = { file: b.file, bytesRead: b.bytesRead, records: b.records, events: 0, matches: [], quarantined: [] };
+    const out: HuntBatch = { file: b.file, bytesRead: b.bytesRead, records: b.records, events: 0, matches: [], correlations: [], quarantined: [] };
     for (const o of b.outcomes) {
       if (o.kind === 'quarantine') {
         out.quarantined.push(o.quarantine);
@@ -45,9 +53,20 @@ export async function* huntOutcomes(batches: AsyncIterable<OutcomeBatch>, ruleSe
       }
       out.events++;
       const ms = ruleSet.evaluate(o.event);
-      for (const m of ms) if (min === 0 || levelRank(m.rule.level) >= min) out.matches.push(m);
+      corr?.collect(o.event, ms);
+      for (const m of ms) {
+        if (corr !== undefined && corr.isHidden(m)) continue;
+        if (min === 0 || levelRank(m.rule.level) >= min) out.matches.push(m);
+      }
     }
+    last = out;
     yield out;
+  }
+  if (corr !== undefined) {
+    const settled = corr.finish();
+    if (settled.length > 0) {
+      yield { file: last?.file ?? '', bytesRead: last?.bytesRead ?? 0, records: 0, events: 0, matches: [], correlations: settled, quarantined: [] };
+    }
   }
 }
 

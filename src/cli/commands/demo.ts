@@ -1,10 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { EntityResolver } from '../../enrich/entity-resolver.js';
 import { loadIdentityDirectory } from '../../enrich/identity-directory.js';
 import { expandInputs } from '../../ingest/file-source.js';
 import { DEFAULT_SEED, runScenarioCommand } from '../../scenario/cli-entry.js';
+import type { WeftConfig } from '../../config/schema.js';
+import type { CorrelationAlert } from '../../correlate/index.js';
+import type { WeftEvent } from '../../event/model.js';
+import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import { huntFiles } from '../../hunt/hunt-stream.js';
+import type { Match } from '../../rules/engine/index.js';
+import { scoreScenario, type ReportedAlert, type ScenarioScore } from '../../scenario/evaluate.js';
+import type { GroundTruth } from '../../scenario/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
+import { ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 import { ingestFiles, printSummary } from './ingest.js';
 
 interface DemoOptions {
@@ -40,6 +50,8 @@ export function registerDemo(program: Command): void {
           sourceIdFor: (f) => relative(dir, f),
         });
         printSummary(summary);
+        const found = await detectScenario(dir, ctx.config);
+        printDetections(found);
         const sources = await store.listSources();
         const byType = new Map<string, number>();
         for (const s of sources) byType.set(s.type ?? '?', (byType.get(s.type ?? '?') ?? 0) + s.events);
@@ -49,4 +61,64 @@ export function registerDemo(program: Command): void {
         await store.close();
       }
     });
+}
+
+export interface ScenarioDetections {
+  matches: Match<WeftEvent>[];
+  correlations: CorrelationAlert[];
+  score: ScenarioScore;
+  rules: number;
+}
+
+/**
+ * Hunt over a generated scenario with the bundled rule pack (detection and correlation rules), with
+ * the event ids and identities its ground truth uses, and score the result against that truth.
+ */
+export async function detectScenario(dir: string, config: WeftConfig): Promise<ScenarioDetections> {
+  const truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
+  const files = (await expandInputs([dir])).filter((f) => !f.endsWith('ground-truth.json'));
+  const built = ruleSetFor({}, config);
+  const { rulePaths } = ruleSourcePaths({}, config);
+  const corr = CorrelationStage.build(rulePaths, built, {
+    allowedLatenessMs: config.correlation.allowed_lateness,
+    maxStateEntries: config.correlation.max_state_entries,
+  });
+  const matches: Match<WeftEvent>[] = [];
+  const correlations: CorrelationAlert[] = [];
+  for await (const b of huntFiles(files, built.ruleSet, {
+    timezone: 'UTC',
+    maxRecordBytes: config.ingest.max_record_bytes,
+    resolver: new EntityResolver(loadIdentityDirectory(join(dir, 'identities.yaml'))),
+    sourceIdFor: (f) => relative(dir, f),
+    ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
+  })) {
+    matches.push(...b.matches);
+    correlations.push(...b.correlations);
+  }
+  const reported: ReportedAlert[] = [
+    ...matches.map((m) => ({ title: m.rule.title, kind: 'match' as const, eventIds: [m.event.weft.id] })),
+    ...correlations.map((c) => ({ title: c.rule.title, kind: 'correlation' as const, eventIds: c.events })),
+  ];
+  return { matches, correlations, score: scoreScenario(truth, reported), rules: built.loaded + (corr.stage?.definitions.length ?? 0) };
+}
+
+function printDetections(d: ScenarioDetections): void {
+  const w = (s: string): boolean => process.stdout.write(s);
+  const byLevel = new Map<string, number>();
+  for (const m of d.matches) byLevel.set(m.rule.level ?? 'informational', (byLevel.get(m.rule.level ?? 'informational') ?? 0) + 1);
+  w(`\ndetected   ${d.matches.length} rule matches (${[...byLevel].map(([l, n]) => `${n} ${l}`).join(', ')}) and ${d.correlations.length} correlation alerts, from ${d.rules} rules\n`);
+  for (const c of d.correlations) {
+    const group = Object.entries(c.group).map(([k, v]) => `${k}=${v}`).join(' ');
+    w(`  ${c['@timestamp']}  ${(c.rule.level ?? '').toUpperCase().padEnd(8)} ${c.rule.title} [${group}; ${c.events.length} events]\n`);
+  }
+  w('\nattack stories (ground truth) and what covered each step:\n');
+  for (const story of d.score.stories) {
+    w(`  ${story.title}\n`);
+    for (const step of story.steps) {
+      const mark = step.coveredBy.length > 0 ? 'x' : ' ';
+      w(`    [${mark}] ${step.title.padEnd(58)} ${step.coveredBy.slice(0, 2).join('; ')}${step.coveredBy.length > 2 ? ` (+${step.coveredBy.length - 2})` : ''}\n`);
+    }
+  }
+  const s = d.score;
+  w(`\nsteps covered ${s.stepsCovered}/${s.steps} (recall ${s.stepRecall.toFixed(2)}); attack records in an alert ${s.attackRecordsDetected}/${s.attackRecords} (recall ${s.recordRecall.toFixed(2)}); alert precision ${s.precision.toFixed(2)} (${s.truePositiveAlerts}/${s.alerts})\n`);
 }

@@ -7,10 +7,12 @@ import { expandInputs } from '../../ingest/file-source.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { Match, RuleSet } from '../../rules/engine/index.js';
 import type { SigmaLevel } from '../../rules/types.js';
+import type { CorrelationAlert } from '../../correlate/index.js';
+import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { commandContext, UsageError } from '../context.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { createProgress } from '../progress.js';
-import { collect, rejectionReasons, ruleSetFor } from '../rule-sources.js';
+import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 
 export { huntFiles, huntOutcomes, type HuntBatch, type HuntOptions } from '../../hunt/hunt-stream.js';
 
@@ -35,6 +37,8 @@ export interface HuntSummary {
   quarantinedByReason: Record<string, number>;
   matches: number;
   matchesByLevel: Record<string, number>;
+  correlations: number;
+  correlationsByLevel: Record<string, number>;
   rulesLoaded: number;
   rulesRejected: number;
   rejectionsByReason: Array<[string, number]>;
@@ -64,6 +68,11 @@ export function registerHunt(program: Command): void {
       }
       const files = await expandInputs(paths);
       const built = ruleSetFor(flags, ctx.config);
+      const corr = CorrelationStage.build(ruleSourcePaths(flags, ctx.config).rulePaths, built, {
+        allowedLatenessMs: ctx.config.correlation.allowed_lateness,
+        maxStateEntries: ctx.config.correlation.max_state_entries,
+      });
+      const rejections = [...built.rejections, ...corr.rejections];
       const out = process.stdout;
       const summary = await runHunt(files, built.ruleSet, {
         output,
@@ -73,10 +82,11 @@ export function registerHunt(program: Command): void {
         timezone: flags.timezone ?? ctx.config.ingest.timezone,
         maxRecordBytes: ctx.config.ingest.max_record_bytes,
         write: (s) => writeOut(out, s),
+        ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
       });
-      summary.rulesLoaded = built.loaded;
-      summary.rulesRejected = built.rejections.length;
-      summary.rejectionsByReason = rejectionReasons(built.rejections);
+      summary.rulesLoaded = built.loaded + (corr.stage?.definitions.length ?? 0);
+      summary.rulesRejected = rejections.length;
+      summary.rejectionsByReason = rejectionReasons(rejections);
       ctx.logger.debug({ summary }, 'hunt finished');
       const text = formatSummary(summary);
       if (output === 'table') await writeOut(out, text);
@@ -97,12 +107,13 @@ export interface RunHuntOptions {
   timezone: string;
   maxRecordBytes: number;
   write: (s: string) => Promise<void> | undefined;
+  correlate?: CorrelationStage;
 }
 
 /** The hunt loop behind the command: prints matches as they come, returns the counts. */
 export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptions): Promise<HuntSummary> {
   const summary: HuntSummary = {
-    files: files.length, records: 0, events: 0, quarantined: 0, quarantinedByReason: {}, matches: 0, matchesByLevel: {},
+    files: files.length, records: 0, events: 0, quarantined: 0, quarantinedByReason: {}, matches: 0, matchesByLevel: {}, correlations: 0, correlationsByLevel: {},
     rulesLoaded: 0, rulesRejected: 0, rejectionsByReason: [], rulesEvaluatedPerEvent: 0, prefilterPassRate: 0,
   };
   const totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
@@ -118,13 +129,14 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
       ...(o.minLevel !== undefined ? { minLevel: o.minLevel } : {}),
       timezone: o.timezone,
       maxRecordBytes: o.maxRecordBytes,
+      ...(o.correlate !== undefined ? { correlate: o.correlate } : {}),
     })) {
       if (batch.file !== lastFile) {
         if (lastFile !== '' && lastFile !== '-') doneBytes += statSync(lastFile).size;
         lastFile = batch.file;
       }
       count(summary, batch);
-      const text = formatMatches(batch.matches, o.output);
+      const text = formatMatches(batch.matches, o.output) + formatCorrelations(batch.correlations, o.output);
       if (text !== '') await o.write(text);
       progress.update(doneBytes + batch.bytesRead, summary.records);
     }
@@ -151,6 +163,11 @@ function count(s: HuntSummary, b: HuntBatch): void {
   for (const m of b.matches) {
     const l = m.rule.level ?? 'informational';
     s.matchesByLevel[l] = (s.matchesByLevel[l] ?? 0) + 1;
+  }
+  s.correlations += b.correlations.length;
+  for (const a of b.correlations) {
+    const l = a.rule.level ?? 'informational';
+    s.correlationsByLevel[l] = (s.correlationsByLevel[l] ?? 0) + 1;
   }
 }
 
@@ -204,6 +221,25 @@ export function csvCell(v: string): string {
 
 const LEVEL_LABEL: Record<string, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'HIGH', critical: 'CRITICAL' };
 
+/** Correlation alerts: the alert document itself in jsonl; a row naming the group in table and csv. */
+export function formatCorrelations(alerts: readonly CorrelationAlert[], output: Output): string {
+  let s = '';
+  for (const a of alerts) {
+    const group = Object.entries(a.group).map(([k, v]) => `${k}=${v}`).join(', ');
+    if (output === 'jsonl') {
+      s += `${JSON.stringify(a)}\n`;
+    } else if (output === 'csv') {
+      const host = a.group['host.name'] ?? a.group.Computer ?? '';
+      const user = a.group['user.name'] ?? a.group.TargetUserName ?? '';
+      s += `${[a['@timestamp'], a.rule.level ?? '', a.rule.id ?? a.rule.name ?? '', a.rule.title, host, user, ''].map(csvCell).join(',')}\n`;
+    } else {
+      const level = LEVEL_LABEL[a.rule.level ?? 'informational'] ?? '';
+      s += `${a['@timestamp'].padEnd(24)}  ${level.padEnd(8)}  ${oneLine(a.rule.title)}  [${a.correlation.type}${group ? `, ${oneLine(group)}` : ''}, ${a.events.length} events from ${a.sources.join('+')}]\n`;
+    }
+  }
+  return s;
+}
+
 export function formatMatches(matches: readonly Match<WeftEvent>[], output: Output): string {
   if (matches.length === 0) return '';
   let s = '';
@@ -240,6 +276,8 @@ export function formatSummary(s: HuntSummary): string {
     ...Object.entries(s.quarantinedByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r.padEnd(40)} ${n}`),
     `matches      ${s.matches}`,
     ...[...LEVELS].reverse().filter((l) => s.matchesByLevel[l] !== undefined).map((l) => `  ${l.padEnd(40)} ${s.matchesByLevel[l]}`),
+    `correlations ${s.correlations}`,
+    ...[...LEVELS].reverse().filter((l) => s.correlationsByLevel[l] !== undefined).map((l) => `  ${l.padEnd(40)} ${s.correlationsByLevel[l]}`),
     `rules        ${s.rulesLoaded} loaded, ${s.rulesRejected} rejected`,
     ...s.rejectionsByReason.map(([r, n]) => `  ${String(n).padStart(5)} x ${r}`),
     `engine       ${s.rulesEvaluatedPerEvent.toFixed(1)} rules evaluated per event, prefilter pass rate ${(s.prefilterPassRate * 100).toFixed(1)}%`,

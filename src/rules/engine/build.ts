@@ -6,7 +6,7 @@
 import { loadPipelines, resolveLogsource, type Pipeline, type PipelineError } from '../pipeline/index.js';
 import { compileRule, isRejection, loadRules } from '../sigma/index.js';
 import type { LoadResult, SigmaCorrelation } from '../sigma/types.js';
-import type { RuleRejection } from '../types.js';
+import type { FieldResolver, RuleRejection } from '../types.js';
 import { pinnedFields, requiredRootKeys } from './required-fields.js';
 import { RuleSet, type RuleSetCondition, type RuleSetEntry } from './rule-set.js';
 
@@ -36,6 +36,8 @@ export interface BuildRuleSetResult {
   pipelines: Pipeline[];
   /** Documents found, for reporting: rules + correlations + filters + rejections. */
   documents: number;
+  /** How each compiled rule (by id and by name) reads Sigma fields: correlations group by the same fields. */
+  resolvers: Map<string, FieldResolver>;
 }
 
 /** The condition data behind a resolved key (`pipeline#entry`), for the dispatch table. */
@@ -55,6 +57,7 @@ export function buildRuleSet(opts: BuildRuleSetOptions): BuildRuleSetResult {
   const entries: RuleSetEntry[] = [];
   const conditions = new Map<string, RuleSetCondition>();
   let disabledCount = 0;
+  const resolvers = new Map<string, FieldResolver>();
   for (const rule of loaded.rules) {
     if ((rule.id !== undefined && disabled.has(rule.id)) || (rule.name !== undefined && disabled.has(rule.name))) {
       disabledCount++;
@@ -71,6 +74,8 @@ export function buildRuleSet(opts: BuildRuleSetOptions): BuildRuleSetResult {
       condition = { key: ls.key, predicate: ls.condition, conditions: ls.condition === null ? null : conditionData(pipelines, ls.key) };
       conditions.set(ls.key, condition);
     }
+    if (rule.id !== undefined) resolvers.set(rule.id, ls.resolver);
+    if (rule.name !== undefined) resolvers.set(rule.name, ls.resolver);
     entries.push({ compiled, condition, rootKeys: requiredRootKeys(rule.parsed, ls.resolver), pinned: pinnedFields(rule.parsed, ls.resolver) });
   }
   rejections.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line));
@@ -83,5 +88,6 @@ export function buildRuleSet(opts: BuildRuleSetOptions): BuildRuleSetResult {
     pipelineErrors,
     pipelines,
     documents: loaded.rules.length + loaded.correlations.length + loaded.filters.length + loaded.rejections.length,
+    resolvers,
   };
 }

@@ -96,6 +96,7 @@ function matchedRule(c: CompiledRule): MatchedRule {
   if (r.level !== undefined) info.level = r.level;
   if (r.status !== undefined) info.status = r.status;
   if (r.author !== undefined) info.author = r.author;
+  if (r.name !== undefined) info.name = r.name;
   return Object.freeze(info);
 }
 

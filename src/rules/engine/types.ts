@@ -5,6 +5,8 @@ import type { SigmaStatus } from '../sigma/types.js';
 export interface MatchedRule {
   /** The rule's id; rules without one are identified by title. */
   id: string;
+  /** The rule's `name` (Sigma v2.1), by which correlations may reference it. */
+  name?: string;
   title: string;
   level?: SigmaLevel;
   tags: readonly string[];

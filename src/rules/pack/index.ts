@@ -1,5 +1,5 @@
 /** Weft's bundled rule pack (`rules/`): locating it and reading its test files. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledPipelineDir } from '../pipeline/index.js';
 
@@ -24,4 +24,15 @@ export function rulePackSources(dir: string = bundledRulesDir()): string[] {
     .filter((d) => !d.name.startsWith('.') && d.name !== TESTS_DIR && (d.isDirectory() || /\.ya?ml$/i.test(d.name)))
     .map((d) => join(dir, d.name))
     .sort();
+}
+
+/** Does a directory hold at least one rule file (`.yml`/`.yaml`, at any depth)? */
+export function hasRuleFiles(dir: string): boolean {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return false;
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    if (d.name.startsWith('.')) continue;
+    if (d.isDirectory() && hasRuleFiles(join(dir, d.name))) return true;
+    if (d.isFile() && /\.ya?ml$/i.test(d.name)) return true;
+  }
+  return false;
 }

@@ -1,5 +1,5 @@
 /** The Sigma rule compiler: load and validate rules, correlations and filters; compile detections. */
-export { loadRules, type LoadOptions } from './load.js';
+export { loadRules, ruleFiles, type LoadOptions } from './load.js';
 export { parseRuleText } from './parse.js';
 export { compileRule, isRejection, filterApplies, CompileError, type CompileOptions } from './compile.js';
 export { parseCondition, ConditionError, type ConditionNode } from './condition.js';

@@ -37,12 +37,20 @@ function collect(path: string, out: string[], errors: LoadResult['rejections'], 
   }
 }
 
+/** The rule files under the given files and directories, in the order loadRules reads them. */
+export function ruleFiles(paths: string[], opts: LoadOptions = {}): { files: string[]; errors: LoadResult['rejections'] } {
+  const files: string[] = [];
+  const errors: LoadResult['rejections'] = [];
+  const skip = new Set(opts.skipDirs ?? ['tests']);
+  for (const p of paths) collect(p, files, errors, skip);
+  return { files, errors };
+}
+
 export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
   const max = opts.maxFileBytes ?? 4 * 1024 * 1024;
   const result: LoadResult = { rules: [], correlations: [], filters: [], rejections: [] };
-  const files: string[] = [];
-  const skip = new Set(opts.skipDirs ?? ['tests']);
-  for (const p of paths) collect(p, files, result.rejections, skip);
+  const { files, errors } = ruleFiles(paths, opts);
+  result.rejections.push(...errors);
   for (const file of files) {
     let text: string;
     try {

@@ -1,0 +1,95 @@
+/**
+ * The correlation stage of a hunt: the correlation documents among the rule files, an engine over
+ * them, and the conversion of each event's rule matches into engine input. Position = the event's
+ * ordinal in the hunt, so a checkpoint could resume it.
+ */
+import { readFileSync } from 'node:fs';
+import { CorrelationEngine, parseCorrelationText } from '../correlate/index.js';
+import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
+import type { WeftEvent } from '../event/model.js';
+import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
+import { ruleFiles } from '../rules/sigma/index.js';
+import type { RuleRejection } from '../rules/types.js';
+
+export interface CorrelationStageOptions {
+  allowedLatenessMs: number;
+  maxStateEntries: number;
+}
+
+/**
+ * A hunt reads files one after another, each spanning its own time range, so its events do not
+ * arrive in event-time order across files. The stage therefore collects the events that matched a
+ * rule a correlation uses and runs them through the engine in event-time order at the end (stable
+ * by input order): the result is what a live stream in time order would give. Only matched events
+ * are held, not the whole input.
+ */
+export class CorrelationStage {
+  private readonly pending: { t: number; seq: number; event: WeftEvent; refs: string[] }[] = [];
+  private seq = 0;
+
+  private constructor(
+    readonly engine: CorrelationEngine,
+    readonly definitions: readonly CorrelationDef[],
+    /** Base rules referenced only with `generate: false`: their matches are not printed. */
+    private readonly hidden: ReadonlySet<string>,
+    /** Every rule id or name some correlation references. */
+    private readonly used: ReadonlySet<string>,
+  ) {}
+
+  /** The stage for these rule paths, or undefined when they hold no correlation rule. Rejections are returned, not thrown. */
+  static build(rulePaths: string[], built: BuildRuleSetResult, o: CorrelationStageOptions): { stage?: CorrelationStage; rejections: RuleRejection[] } {
+    const defs: CorrelationDef[] = [];
+    const rejections: RuleRejection[] = [];
+    for (const file of ruleFiles(rulePaths).files) {
+      const text = readFileSync(file, 'utf8');
+      if (!/^correlation\s*:/m.test(text)) continue;
+      const r = parseCorrelationText(text, file);
+      defs.push(...r.correlations);
+      rejections.push(...r.rejections);
+    }
+    if (defs.length === 0) return { rejections };
+    const known = new Set<string>(built.resolvers.keys());
+    for (const d of defs) {
+      if (d.meta.id !== undefined) known.add(d.meta.id);
+      if (d.meta.name !== undefined) known.add(d.meta.name);
+    }
+    const engine = new CorrelationEngine(defs, {
+      allowedLatenessMs: o.allowedLatenessMs,
+      maxStateEntries: o.maxStateEntries,
+      resolverFor: (ref) => built.resolvers.get(ref),
+      knownRules: known,
+    });
+    const used = new Set<string>();
+    for (const d of defs) for (const r of d.rules) used.add(r);
+    for (const d of defs) if (d.type === 'sequence') for (const r of d.until) used.add(r);
+    return { stage: new CorrelationStage(engine, defs, new Set(engine.hiddenRules), used), rejections };
+  }
+
+  /** Is this match only an input to a correlation (`generate: false`)? */
+  isHidden(m: Match<WeftEvent>): boolean {
+    return (m.rule.id !== undefined && this.hidden.has(m.rule.id)) || (m.rule.name !== undefined && this.hidden.has(m.rule.name));
+  }
+
+  /** Hold one event and the rules it matched, if a correlation uses any of them. */
+  collect(event: WeftEvent, matches: readonly Match<WeftEvent>[]): void {
+    if (matches.length === 0) return;
+    const refs: string[] = [];
+    for (const m of matches) {
+      refs.push(m.rule.id);
+      if (m.rule.name !== undefined) refs.push(m.rule.name);
+    }
+    if (!refs.some((r) => this.used.has(r))) return;
+    this.pending.push({ t: Date.parse(event['@timestamp']), seq: this.seq++, event, refs });
+  }
+
+  /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */
+  finish(): CorrelationAlert[] {
+    this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    const alerts: CorrelationAlert[] = [];
+    let position = 0;
+    for (const p of this.pending) alerts.push(...this.engine.push({ event: p.event, matches: p.refs }, position++).alerts);
+    this.pending.length = 0;
+    alerts.push(...this.engine.flush().alerts);
+    return alerts;
+  }
+}
