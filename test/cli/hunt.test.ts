@@ -179,7 +179,7 @@ describe('weft rules', () => {
     writeFileSync(join(dir, 'logon.yml'), RULE_LOGON);
     const doc = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'windows', 'winlogbeat-security-4624.json'), 'utf8')) as { events: unknown[] };
     const proc = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'windows', 'winlogbeat-security-4688.json'), 'utf8')) as { events: unknown[] };
-    const yamlList = (recs: unknown[]): string => recs.map((r) => `  - ${JSON.stringify(JSON.stringify(r))}`).join('\n');
+    const yamlList = (recs: unknown[]): string => recs.map((r) => `  - record: ${JSON.stringify(JSON.stringify(r))}`).join('\n');
     writeFileSync(join(dir, 'tests', 'logon.yml'), `match:\n${yamlList(doc.events)}\nno_match:\n${yamlList(proc.events)}\n`);
     const pass = weft(['rules', 'test', dir]);
     assert.equal(pass.code, 0, pass.stdout + pass.stderr);
@@ -190,18 +190,17 @@ describe('weft rules', () => {
     assert.equal(v.code, 0, v.stdout);
     assert.match(v.stdout, /loaded\s+1\nrejected\s+0/);
     // Swap the lists: now every record is on the wrong side.
-    writeFileSync(join(dir, 'tests', 'logon.yml'), `match:\n${yamlList(proc.events)}\nno_match:\n${yamlList(doc.events)}\n  - 'not a record at all'\n`);
+    writeFileSync(join(dir, 'tests', 'logon.yml'), `match:\n${yamlList(proc.events)}\nno_match:\n${yamlList(doc.events)}\n  - record: "\\u0001 not a record at all"\n`);
     const fail = weft(['rules', 'test', dir]);
     assert.equal(fail.code, 1);
     assert.match(fail.stdout, /FAIL\s+\S*logon\.yml/);
-    assert.match(fail.stdout, /match\[0\]: no rule of the file matched/);
-    assert.match(fail.stdout, /no_match\[0\]: a rule of the file matched/);
-    assert.match(fail.stdout, /no_match\[2\]: record was quarantined/);
+    assert.match(fail.stdout, /logon\.yml:2 \(match\): the rule did not match/);
+    assert.match(fail.stdout, /logon\.yml:\d+ \(no_match\): the rule matched/);
+    assert.match(fail.stdout, /logon\.yml:\d+ \(no_match\): record was quarantined \(decode\.record\.unrecognized/);
     writeFileSync(join(dir, 'tests', 'logon.yml'), 'match: 12\nbogus: 1\n');
     const bad = weft(['rules', 'test', dir]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stdout, /unknown key\(s\) bogus/);
-    assert.match(bad.stdout, /match: must be a list of raw records as text/);
+    assert.match(bad.stdout, /logon\.yml:\d+: .*(bogus|match)/);
   });
 });
 

@@ -1,17 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import type { DeclaredFormat } from '../../decode/types.js';
 import type { WeftEvent } from '../../event/model.js';
 import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../rules/engine/index.js';
 import { loadRules } from '../../rules/sigma/index.js';
+import { readRuleTestFile, RuleTestFileError, type RuleTestFile, type RuleTestRecord } from '../../rules/pack/index.js';
 import type { RuleRejection } from '../../rules/types.js';
 import type { WeftConfig } from '../../config/schema.js';
 import { commandContext, EXIT, UsageError } from '../context.js';
-import { parseFormat } from '../formats.js';
 import { collect, rejectionReasons, ruleSourcePaths } from '../rule-sources.js';
 
 type Output = 'text' | 'json';
@@ -92,8 +90,8 @@ export function registerRules(program: Command): void {
       let failed = 0;
       let tested = 0;
       for (const file of ruleFiles) {
-        const testFile = join(dirname(file), 'tests', basename(file));
-        if (!existsSync(testFile)) continue;
+        const testFile = testFileFor(file);
+        if (testFile === undefined) continue;
         tested++;
         const problems = testRuleFile(file, testFile, pipelinePaths, ctx.config);
         if (problems.length === 0) {
@@ -109,6 +107,22 @@ export function registerRules(program: Command): void {
   for (const c of rules.commands) c.exitOverride();
 }
 
+/**
+ * A rule's test file: `tests/<rule file name>` beside it, or in an enclosing folder (a pack keeps one
+ * `tests/` folder at its root for rules in subfolders, like Weft's `rules/tests/`).
+ */
+function testFileFor(ruleFile: string): string | undefined {
+  let dir = dirname(ruleFile);
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'tests', basename(ruleFile));
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
 /** Rule files under the given paths (the `tests/` folders hold test records, not rules). */
 function ruleFilesOf(paths: string[]): string[] {
   const loaded = loadRules(paths);
@@ -118,76 +132,55 @@ function ruleFilesOf(paths: string[]): string[] {
   return [...files].filter((f) => basename(dirname(f)) !== 'tests').sort();
 }
 
-interface RuleTestFile {
-  format?: string;
-  source_type?: string;
-  match?: unknown;
-  no_match?: unknown;
-}
-
-function records(doc: RuleTestFile, key: 'match' | 'no_match', problems: string[]): string[] {
-  const v = doc[key];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-    problems.push(`${key}: must be a list of raw records as text`);
-    return [];
-  }
-  return v;
-}
-
-/** The problems found testing one rule file against its test file; empty when it passes. */
+/**
+ * The problems found testing one rule file against its test file (the rule pack's format, see
+ * src/rules/pack/test-file.ts: `match:` and `no_match:` lists of `{record, format?, source_type?, note?}`);
+ * empty when it passes. Each record goes through the real ingest path, as a live one would.
+ */
 export function testRuleFile(ruleFile: string, testFile: string, pipelinePaths: string[], config: WeftConfig): string[] {
-  const problems: string[] = [];
   let doc: RuleTestFile;
   try {
-    doc = parseYaml(readFileSync(testFile, 'utf8')) as RuleTestFile;
+    doc = readRuleTestFile(testFile);
   } catch (e) {
-    return [`${testFile}: not valid YAML: ${(e as Error).message.split('\n')[0]}`];
+    if (e instanceof RuleTestFileError) return [e.message];
+    throw e;
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [`${testFile}: must be a map with match and no_match lists`];
-  const unknown = Object.keys(doc).filter((k) => !['format', 'source_type', 'match', 'no_match'].includes(k));
-  if (unknown.length > 0) problems.push(`${testFile}: unknown key(s) ${unknown.join(', ')}; expected format, source_type, match, no_match`);
-  const matchRecs = records(doc, 'match', problems);
-  const noMatchRecs = records(doc, 'no_match', problems);
-  if (matchRecs.length + noMatchRecs.length === 0) problems.push(`${testFile}: no test records (match and no_match are both empty)`);
-  let format: DeclaredFormat | undefined;
-  try {
-    format = parseFormat(doc.format);
-  } catch (e) {
-    problems.push(`${testFile}: ${(e as Error).message}`);
-  }
+  const problems: string[] = [];
+  if (doc.match.length + doc.noMatch.length === 0) problems.push(`${testFile}: no test records (match and no_match are both empty)`);
   const built = buildRuleSet({ rulePaths: [ruleFile], pipelinePaths, placeholders: config.rules.placeholders });
   for (const r of built.rejections) problems.push(`rule rejected: ${describeRejection(r)}`);
   if (problems.length > 0) return problems;
-  let pipeline: RecordPipeline;
-  try {
-    pipeline = new RecordPipeline({
-      sourceId: testFile,
-      ...(doc.source_type !== undefined ? { sourceType: String(doc.source_type) } : {}),
-      ...(format !== undefined ? { format } : {}),
-      timezone: config.ingest.timezone,
-    });
-  } catch (e) {
-    if (e instanceof UnknownSourceTypeError) return [`${testFile}: ${e.message}`];
-    throw e;
-  }
-  const at = new Date(0);
-  const check = (recs: string[], want: boolean, key: string): void => {
-    recs.forEach((rec, i) => {
-      const outcomes = pipeline.process(rec, at);
+  // RFC 3164 lines carry no year: read them as of a receive time after any test record.
+  const at = new Date('2030-01-01T00:00:00Z');
+  const check = (recs: RuleTestRecord[], want: boolean, key: string): void => {
+    for (const rec of recs) {
+      const where = `${testFile}:${rec.line} (${key}${rec.note ? `, ${rec.note}` : ''})`;
+      let pipeline: RecordPipeline;
+      try {
+        pipeline = new RecordPipeline({
+          sourceId: testFile,
+          ...(rec.sourceType !== undefined ? { sourceType: rec.sourceType } : {}),
+          ...(rec.format !== undefined ? { format: rec.format } : {}),
+          timezone: 'UTC',
+        });
+      } catch (e) {
+        if (e instanceof UnknownSourceTypeError) { problems.push(`${where}: ${e.message}`); continue; }
+        throw e;
+      }
+      const outcomes = pipeline.process(rec.record, at);
+      if (outcomes.length === 0) problems.push(`${where}: the record produced no event`);
       for (const o of outcomes) {
         if (o.kind === 'quarantine') {
-          problems.push(`${key}[${i}]: record was quarantined (${o.quarantine.reason}: ${o.quarantine.message})`);
+          problems.push(`${where}: record was quarantined (${o.quarantine.reason}: ${o.quarantine.message})`);
           continue;
         }
         const hit = built.ruleSet.evaluate(o.event as WeftEvent).length > 0;
-        if (hit !== want) problems.push(`${key}[${i}]: ${want ? 'no rule of the file matched' : 'a rule of the file matched'}`);
+        if (hit !== want) problems.push(`${where}: ${want ? 'the rule did not match' : 'the rule matched'}`);
       }
-      if (outcomes.length === 0) problems.push(`${key}[${i}]: the record produced no event`);
-    });
+    }
   };
-  check(matchRecs, true, 'match');
-  check(noMatchRecs, false, 'no_match');
+  check(doc.match, true, 'match');
+  check(doc.noMatch, false, 'no_match');
   return problems;
 }
 
