@@ -3,10 +3,10 @@
  *   npm run bench             full runs (hunt: 1M events; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events, decode: 20k per format)
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runDecodeBench, type DecodeBenchResult } from './decode.js';
 import { printHuntBench, runHuntBench } from './hunt.js';
+import { printIngestBench, runIngestBench } from './ingest.js';
+import { runCorrelateBench } from './correlate.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -21,12 +21,9 @@ function printDecode(results: DecodeBenchResult[]): void {
 printDecode(await runDecodeBench({ events: quick ? 20_000 : 200_000 }));
 printHuntBench(await runHuntBench({ events: quick ? 50_000 : 1_000_000 }));
 
-// The correlation benchmark lands with the correlation engine (bench/correlate.ts, runCorrelateBench).
-const correlate = fileURLToPath(new URL('./correlate.ts', import.meta.url));
-if (existsSync(correlate)) {
-  const mod = (await import(pathToFileURL(correlate).href)) as { runCorrelateBench?: (o: { quick: boolean }) => Promise<unknown> };
-  if (typeof mod.runCorrelateBench === 'function') {
-    const r = await mod.runCorrelateBench({ quick });
-    console.log('correlate:', JSON.stringify(r, null, 2));
-  }
+printIngestBench(await runIngestBench({ records: quick ? 20_000 : 100_000 }));
+
+console.log('correlate (one core):');
+for (const r of runCorrelateBench({ quick })) {
+  console.log(`  ${r.ruleSet.padEnd(44)} ${r.activeKeys.toLocaleString('en-US').padStart(9)} keys ${Math.round(r.eventsPerSecond).toLocaleString('en-US').padStart(9)} events/s  heap ${r.heapUsedMB.toFixed(0)} MB, rss ${r.rssMB.toFixed(0)} MB, ${r.bytesPerStateEntry.toFixed(0)} B/state entry`);
 }
