@@ -22,18 +22,8 @@ import type { DeclaredFormat, DecodeOptions, DecodeResult, Decoder } from '../..
 import { fixturePath, fixtureText } from '../support/fixtures.js';
 import { encodeLogsRequest } from '../support/otlp-encode.js';
 import { requireSharedData } from '../support/shared-data.js';
+import { rng } from '../support/rng.js';
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function samples(): Buffer[] {
   const out: Buffer[] = [];

@@ -7,17 +7,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { frameRecords, type FramingMode } from '../../src/ingest/framing.js';
 import { fixtureText } from '../support/fixtures.js';
+import { rng } from '../support/rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPICE = [...'{}[]",\\\n\r \t'].map((c) => c.charCodeAt(0)).concat([0xff, 0xc3, 0xef, 0xbb, 0xbf]);
 

@@ -19,17 +19,8 @@ import { CorrelationStage } from '../../src/hunt/correlate-stage.js';
 import { huntFiles } from '../../src/hunt/hunt-stream.js';
 import { expandInputs } from '../../src/ingest/file-source.js';
 import { runScenarioCommand } from '../../src/scenario/cli-entry.js';
+import { rng } from '../support/rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('correlation on the example day: stop/resume at 20 random points and shuffled input give identical alerts', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'weft-resume-')), 'scenario');

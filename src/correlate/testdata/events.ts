@@ -13,6 +13,7 @@ import { oktaMapper } from '../../normalize/okta/index.js';
 import type { Mapper } from '../../normalize/types.js';
 import { winlogbeatJsonMapper } from '../../normalize/windows/index.js';
 import type { EngineInput } from '../types.js';
+export { rng } from '../../../test/support/rng.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures');
 const CTX = { sourceId: 'test', receivedAt: new Date('2024-05-01T10:00:00Z'), timezone: 'UTC' };
@@ -111,17 +112,6 @@ export function input(event: WeftEvent, ...matches: string[]): EngineInput {
   return { event, matches };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so shuffled tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The Sysmon 1 (process creation) document of winlogbeat-sysmon-processed.json, as the process `guid`

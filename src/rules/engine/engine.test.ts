@@ -7,18 +7,8 @@ import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import { bundledPipelineFiles } from '../pipeline/index.js';
 import { ConditionDispatch } from './condition-dispatch.js';
 import { buildRuleSet, LiteralScanner, type BuildRuleSetResult } from './index.js';
+import { rng as prng } from '../../../test/support/rng.js';
 
-/** A deterministic PRNG (mulberry32), so the randomized checks are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function scanIds(s: LiteralScanner, text: string, stamp = 1): number[] {
   const marks = new Int32Array(s.size);
