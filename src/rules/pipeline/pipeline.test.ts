@@ -46,9 +46,9 @@ test('the bundled pipelines load without errors', () => {
   const pipelines = bundled();
   assert.deepEqual(
     pipelines.map((p) => [p.name, p.priority]),
-    [['windows', 10]],
+    [['products', 50], ['windows', 10]],
   );
-  const win = pipelines[0] as Pipeline;
+  const win = pipelines.find((p) => p.name === 'windows') as Pipeline;
   assert.deepEqual(win.unmapped, ['winlog.event_data.{field}', 'winlog.user_data.{field}', '{field}']);
   assert.deepEqual(win.fields['EventID'], ['winlog.event_id', 'event.code']);
   // Aliases resolve: image_load reuses driver_load's field block.
