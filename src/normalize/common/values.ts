@@ -83,8 +83,9 @@ export function compact(v: unknown): unknown {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const x = v[k];
-    const c = x === null || x === undefined ? undefined : compact(x);
-    if (c !== x && out === undefined) {
+    const drop = x === null || x === undefined;
+    const c = drop ? undefined : compact(x);
+    if ((drop || c !== x) && out === undefined) {
       out = {};
       for (let j = 0; j < i; j++) out[keys[j] as string] = v[keys[j] as string];
     }
