@@ -43,6 +43,8 @@ export class RecordPipeline {
   private readonly format: DeclaredFormat;
   private readonly timezone: string;
   private readonly maxRecordBytes: number;
+  private lastReceivedMs = Number.NaN;
+  private lastReceivedIso = '';
 
   /** Throws UnknownSourceTypeError for a source type no mapper has: a bad argument, not bad data. */
   constructor(private readonly opts: RecordPipelineOptions) {
@@ -110,25 +112,34 @@ export class RecordPipeline {
     if (typeof ts !== 'string' || !Number.isFinite(Date.parse(ts))) {
       return this.quarantine(original, 'validate.@timestamp', `@timestamp is missing or not a date: ${String(ts)}`, receivedAt, decoded.format, mapper.sourceType);
     }
-    const event = isRec(ev.event) ? ev.event : {};
-    ev.event = { ...event, original };
+    // The mapper's event is fresh per record: stamp it in place (same keys, same order as copying would give).
+    if (isRec(ev.event)) ev.event.original = original;
+    else ev.event = { original };
     ev.ecs = { version: ECS_VERSION };
     if (this.opts.filePath !== undefined) {
-      const log = isRec(ev.log) ? ev.log : {};
-      const file = isRec(log.file) ? log.file : {};
-      ev.log = { ...log, file: { ...file, path: this.opts.filePath } };
+      if (!isRec(ev.log)) ev.log = {};
+      const log = ev.log as Rec;
+      if (isRec(log.file)) log.file.path = this.opts.filePath;
+      else log.file = { path: this.opts.filePath };
     }
-    const prior = isRec(ev.weft) ? ev.weft : {};
-    ev.weft = {
-      ...prior,
-      id: eventId(this.opts.sourceId, original),
-      source_id: this.opts.sourceId,
-      source_type: mapper.sourceType,
-      ingest_time: receivedAt.toISOString(),
-    };
+    const weft: Rec = isRec(ev.weft) ? ev.weft : (ev.weft = {});
+    weft.id = eventId(this.opts.sourceId, original);
+    weft.source_id = this.opts.sourceId;
+    weft.source_type = mapper.sourceType;
+    weft.ingest_time = this.isoOf(receivedAt);
     const out = ev as WeftEvent;
     this.opts.resolver?.enrich(out);
     return { kind: 'event', event: out };
+  }
+
+  /** Callers pass one receive time for a whole batch: format it once. */
+  private isoOf(d: Date): string {
+    const t = d.getTime();
+    if (t !== this.lastReceivedMs) {
+      this.lastReceivedMs = t;
+      this.lastReceivedIso = d.toISOString();
+    }
+    return this.lastReceivedIso;
   }
 
   private quarantine(raw: string, reason: string, message: string, receivedAt: Date, format?: string, sourceType?: string): RecordOutcome {

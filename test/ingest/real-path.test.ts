@@ -45,6 +45,11 @@ const EXPECTED: Record<string, Record<string, Record<string, number>>> = {
   },
   'elastic-beats': { 'cef-checkpoint.log': { generic: 3 }, 'cef-fp-ngfw-smc.log': { generic: 5 }, 'decode_cef-samples.log': { generic: 7 } },
   'ibm-leef': { 'leef-guide.log': { generic: 3 } },
+  // RFC and library test lines no specific mapper claims reach the generic syslog mapper.
+  rfc: { 'rfc3164-examples.log': { linux: 1, syslog: 3 }, 'rfc5424-examples.log': { linux: 1, syslog: 3 } },
+  glossy: { 'messages.log': { syslog: 5, linux: 1, cisco_asa: 1 } },
+  tenzir: { 'leef-docs.leef': { generic: 2 }, 'syslog.log': { linux: 2, syslog: 11 } },
+  'opentelemetry-proto': { 'logs.json': { otlp: 1 } },
 };
 
 /** Sources whose every record carries its own time: the event time must never be the receive time. */

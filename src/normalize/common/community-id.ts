@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
@@ -14,7 +14,21 @@ const ICMP6_PAIR: Readonly<Record<number, number>> = { 128: 129, 129: 128, 133: 
 
 function ipBytes(s: string): Buffer | undefined {
   const v = isIP(s);
-  if (v === 4) return Buffer.from(s.split('.').map(Number));
+  if (v === 4) {
+    // isIP accepted it: four dot-separated decimal octets.
+    const buf = Buffer.allocUnsafe(4);
+    let octet = 0;
+    let i = 0;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 0x2e) {
+        buf[i++] = octet;
+        octet = 0;
+      } else octet = octet * 10 + (c - 0x30);
+    }
+    buf[i] = octet;
+    return buf;
+  }
   if (v !== 6) return undefined;
   // Expand "::" and embedded IPv4 into 8 groups.
   let text = s;
@@ -54,14 +68,13 @@ export function communityId(
     [sa, da] = [da, sa];
     [sp, dp] = [dp, sp];
   }
-  const h = createHash('sha1');
-  h.update(Buffer.from([0, 0]));
-  h.update(sa);
-  h.update(da);
-  h.update(Buffer.from([proto, 0]));
-  const ports = Buffer.alloc(4);
-  ports.writeUInt16BE(sp, 0);
-  ports.writeUInt16BE(dp, 2);
-  h.update(ports);
-  return `1:${h.digest('base64')}`;
+  // seed (2 bytes, 0) | saddr | daddr | proto | pad | sport | dport, hashed in one call.
+  const n = sa.length;
+  const buf = Buffer.alloc(2 + 2 * n + 2 + 4);
+  sa.copy(buf, 2);
+  da.copy(buf, 2 + n);
+  buf[2 + 2 * n] = proto;
+  buf.writeUInt16BE(sp, 4 + 2 * n);
+  buf.writeUInt16BE(dp, 6 + 2 * n);
+  return `1:${hash('sha1', buf, 'base64')}`;
 }

@@ -3,12 +3,13 @@
  * without a zone are read in the source's configured zone (IANA name, `UTC`, or a fixed offset).
  */
 
+/** First millisecond of year 10000; Date truncates fractions toward zero, hence the open bounds. */
+const MAX_MS_EXCLUSIVE = 253_402_300_800_000;
+
 export function isoMillis(ms: number): string | undefined {
-  if (!Number.isFinite(ms)) return undefined;
-  const d = new Date(ms);
-  const y = d.getUTCFullYear();
-  if (Number.isNaN(y) || y < 1970 || y > 9999) return undefined;
-  return d.toISOString();
+  // Years 1970..9999 exactly, tested on the number instead of building a Date to read its year.
+  if (!(ms > -1 && ms < MAX_MS_EXCLUSIVE)) return undefined;
+  return new Date(ms).toISOString();
 }
 
 /** Epoch seconds (possibly fractional, as Zeek writes) to ISO; truncated to milliseconds. */

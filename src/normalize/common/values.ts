@@ -61,16 +61,37 @@ export function strArray(v: unknown): string[] | undefined {
   return out;
 }
 
-/** Copy of an object without null/undefined members, recursively (vendors pad with nulls). */
+/**
+ * An object without null/undefined members, recursively (vendors pad with nulls). Subtrees that hold
+ * no null are shared with the input rather than copied: mappers compact parsed records (fresh per
+ * record) and nested compact() results, so copying them again only cost time.
+ */
 export function compact(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(compact);
-  if (!isRecord(v)) return v;
-  const out: Rec = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (x === null || x === undefined) continue;
-    out[k] = compact(x);
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const c = compact(x);
+      if (c !== x && out === undefined) out = v.slice(0, i);
+      if (out !== undefined) out.push(c);
+    }
+    return out ?? v;
   }
-  return out;
+  if (!isRecord(v)) return v;
+  let out: Rec | undefined;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const x = v[k];
+    const drop = x === null || x === undefined;
+    const c = drop ? undefined : compact(x);
+    if ((drop || c !== x) && out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j] as string] = v[keys[j] as string];
+    }
+    if (out !== undefined && c !== undefined) out[k] = c;
+  }
+  return out ?? v;
 }
 
 const IANA_TRANSPORT: Readonly<Record<string, string>> = {
@@ -89,5 +110,18 @@ export function ianaFromTransport(t: string): string | undefined {
 
 /** Snake-case a camelCase key the way Elastic's pipelines do (`alternateId` -> `alternate_id`). */
 export function snake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  // Most keys are already lower-case ASCII: the rewrites below would leave them unchanged.
+  if (PLAIN_KEY.test(key)) return key;
+  const hit = SNAKE_CACHE.get(key);
+  if (hit !== undefined) return hit;
+  const out = key.replace(CAMEL_BOUNDARY, '$1_$2').replace(ACRONYM_BOUNDARY, '$1_$2').toLowerCase();
+  // Vendor keys are a small vocabulary; the bound keeps hostile input (a new key per record) from growing it.
+  if (SNAKE_CACHE.size >= SNAKE_CACHE_MAX) SNAKE_CACHE.clear();
+  SNAKE_CACHE.set(key, out);
+  return out;
 }
+const PLAIN_KEY = /^[a-z0-9_.-]*$/;
+const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
+const ACRONYM_BOUNDARY = /([A-Z])([A-Z][a-z])/g;
+const SNAKE_CACHE = new Map<string, string>();
+const SNAKE_CACHE_MAX = 4096;

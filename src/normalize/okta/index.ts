@@ -61,7 +61,8 @@ function snakeTree(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(snakeTree);
   if (!isRecord(v)) return v;
   const out: Rec = {};
-  for (const [k, x] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
+    const x = v[k];
     if (x === null || x === undefined) continue;
     out[snake(k)] = snakeTree(x);
   }
@@ -189,23 +190,23 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
     event_type: eventType,
     display_message: str(f.displayMessage),
     severity: undefined,
-    actor: snakeTree(compact({ alternate_id: actor.alternateId, display_name: actor.displayName, id: actor.id, type: actor.type })),
+    actor: snakeTree({ alternate_id: actor.alternateId, display_name: actor.displayName, id: actor.id, type: actor.type }),
     outcome: snakeTree(outcome),
     authentication_context: snakeTree(f.authenticationContext),
-    client: snakeTree(compact({ device: client.device, ip: client.ipAddress, zone: client.zone, id: client.id, user_agent: client.userAgent })),
-    transaction: snakeTree(compact({ id: isRecord(f.transaction) ? f.transaction.id : undefined, type: isRecord(f.transaction) ? f.transaction.type : undefined })),
+    client: snakeTree({ device: client.device, ip: client.ipAddress, zone: client.zone, id: client.id, user_agent: client.userAgent }),
+    transaction: snakeTree({ id: isRecord(f.transaction) ? f.transaction.id : undefined, type: isRecord(f.transaction) ? f.transaction.type : undefined }),
     device: snakeTree(f.device),
   };
   const dd = debugData(isRecord(f.debugContext) ? f.debugContext.debugData : undefined);
   if (dd !== undefined) okta.debug_context = { debug_data: dd };
   const chain = isRecord(f.request) && Array.isArray(f.request.ipChain) ? f.request.ipChain.filter(isRecord) : [];
   if (chain.length > 0) okta.request = { ip_chain: snakeTree(chain) };
-  const sc = snakeTree(compact({
+  const sc = snakeTree({
     as: security.asNumber !== null || security.asOrg !== null ? compact({ number: security.asNumber, organization: security.asOrg !== null && security.asOrg !== undefined ? { name: security.asOrg } : undefined }) : undefined,
     domain: security.domain, is_proxy: bool(security.isProxy), isp: security.isp,
-  }));
+  });
   if (isRecord(sc) && Object.keys(sc).length > 0) okta.security_context = sc;
-  if (targets.length > 0) okta.target = targets.map((t) => snakeTree(compact({ alternate_id: t.alternateId, display_name: t.displayName, id: t.id, type: t.type })));
+  if (targets.length > 0) okta.target = targets.map((t) => snakeTree({ alternate_id: t.alternateId, display_name: t.displayName, id: t.id, type: t.type }));
   doc.merge(['okta'], compact(okta) as Rec);
   return doc.finish();
 }
