@@ -27,6 +27,19 @@ export class EventDoc {
     cur[path[last] as string] = value;
   }
 
+  /**
+   * Flow counters as ECS puts them: per side, and the network totals when both sides are known.
+   * Suricata flows and Zeek conn records both report bytes and packets this way.
+   */
+  flowCounters(c: { sourceBytes?: number; destinationBytes?: number; sourcePackets?: number; destinationPackets?: number }): void {
+    this.put(['source', 'bytes'], c.sourceBytes);
+    this.put(['source', 'packets'], c.sourcePackets);
+    this.put(['destination', 'bytes'], c.destinationBytes);
+    this.put(['destination', 'packets'], c.destinationPackets);
+    if (c.sourceBytes !== undefined && c.destinationBytes !== undefined) this.put(['network', 'bytes'], c.sourceBytes + c.destinationBytes);
+    if (c.sourcePackets !== undefined && c.destinationPackets !== undefined) this.put(['network', 'packets'], c.sourcePackets + c.destinationPackets);
+  }
+
   get(path: readonly string[]): unknown {
     let cur: unknown = this.root;
     for (const k of path) {

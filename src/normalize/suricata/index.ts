@@ -98,16 +98,7 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
 
   const flow = isRecord(f.flow) ? f.flow : undefined;
   if (flow !== undefined) {
-    const sb = int(flow.bytes_toserver, 0);
-    const db = int(flow.bytes_toclient, 0);
-    const sp = int(flow.pkts_toserver, 0);
-    const dp = int(flow.pkts_toclient, 0);
-    doc.put(['source', 'bytes'], sb);
-    doc.put(['source', 'packets'], sp);
-    doc.put(['destination', 'bytes'], db);
-    doc.put(['destination', 'packets'], dp);
-    if (sb !== undefined && db !== undefined) doc.put(['network', 'bytes'], sb + db);
-    if (sp !== undefined && dp !== undefined) doc.put(['network', 'packets'], sp + dp);
+    doc.flowCounters({ sourceBytes: int(flow.bytes_toserver, 0), destinationBytes: int(flow.bytes_toclient, 0), sourcePackets: int(flow.pkts_toserver, 0), destinationPackets: int(flow.pkts_toclient, 0) });
     const start = typeof flow.start === 'string' ? fromIsoWithZone(flow.start) : undefined;
     const end = typeof flow.end === 'string' ? fromIsoWithZone(flow.end) : undefined;
     doc.put(['event', 'start'], start);

@@ -134,16 +134,7 @@ function mapConn(doc: EventDoc, f: Rec, icmp: boolean): void {
   const dur = num(f.duration);
   if (dur !== undefined) doc.put(['event', 'duration'], Math.round(dur * 1e9));
   doc.put(['network', 'protocol'], str(f.service));
-  const sb = int(f.orig_ip_bytes, 0);
-  const db = int(f.resp_ip_bytes, 0);
-  const sp = int(f.orig_pkts, 0);
-  const dp = int(f.resp_pkts, 0);
-  doc.put(['source', 'bytes'], sb);
-  doc.put(['source', 'packets'], sp);
-  doc.put(['destination', 'bytes'], db);
-  doc.put(['destination', 'packets'], dp);
-  if (sb !== undefined && db !== undefined) doc.put(['network', 'bytes'], sb + db);
-  if (sp !== undefined && dp !== undefined) doc.put(['network', 'packets'], sp + dp);
+  doc.flowCounters({ sourceBytes: int(f.orig_ip_bytes, 0), destinationBytes: int(f.resp_ip_bytes, 0), sourcePackets: int(f.orig_pkts, 0), destinationPackets: int(f.resp_pkts, 0) });
   const lo = bool(f.local_orig);
   const lr = bool(f.local_resp);
   if (lo !== undefined && lr !== undefined) {
