@@ -38,6 +38,15 @@ const VARIANTS: Readonly<Record<string, Variant[]>> = {
   win_rdp_logon_from_server: [['no_match', /"IpAddress": "10\.10\.1\.20"/, '"IpAddress": "10.20.0.40"', 'RDP from a workstation address']],
   win_admin_share_access: [['no_match', /"SubjectUserName": "[^"]*"/, '"SubjectUserName": "FS01$"', 'a computer account on C$']],
   win_7zip_password_archive: [['no_match', / -p\S+/, '', 'an archive without a password']],
+  win_user_logon: [
+    ['no_match', /"TargetUserName": "[^"]*"/, '"TargetUserName": "JMP01$"', 'a computer account logging on'],
+    ['no_match', /"LogonType": "10"/, '"LogonType": "3"', 'a network logon'],
+    ['match', /"LogonType": "10"/, '"LogonType": "11"', 'a logon with cached credentials'],
+  ],
+  aws_sts_assume_role_by_person: [
+    ['no_match', /"userIdentity":\{"type":"AssumedRole"/, '"userIdentity":{"type":"AWSService","invokedBy":"lambda.amazonaws.com"', 'a Lambda function assuming its execution role'],
+    ['match', /"eventName":"AssumeRole"/, '"eventName":"AssumeRoleWithSAML"', 'a SAML federation into a role'],
+  ],
   win_ntdsutil_ifm: [['no_match', /ifm/g, 'snapshot', 'ntdsutil listing snapshots']],
   linux_ssh_failed_password: [['no_match', /Failed password/, 'Failed publickey', 'a rejected key']],
   win_admin_account_ntlm_network_logon: [['no_match', /"AuthenticationPackageName": "NTLM"/, '"AuthenticationPackageName": "Kerberos"', 'the same logon over Kerberos']],

@@ -21,8 +21,8 @@ const TACTIC_TAG = /^attack\.[a-z]+(-[a-z]+)*$/;
 test('rule pack: every document loads and compiles with the bundled pipelines', () => {
   assert.deepEqual(pack.loaded.rejections, []);
   assert.deepEqual(pack.compileErrors, []);
-  assert.equal(pack.rules.length, 30);
-  assert.equal(pack.loaded.correlations.length, 4);
+  assert.equal(pack.rules.length, 33);
+  assert.equal(pack.loaded.correlations.length, 5);
   assert.deepEqual(pack.loaded.filters, []);
 });
 

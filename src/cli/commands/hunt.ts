@@ -10,6 +10,8 @@ import type { SigmaLevel } from '../../rules/types.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { commandContext, UsageError } from '../context.js';
+import { entityResolver } from './ingest.js';
+import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { createProgress } from '../progress.js';
 import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
@@ -27,6 +29,7 @@ interface HuntFlags {
   output?: string;
   minLevel?: string;
   timezone?: string;
+  identities?: string;
 }
 
 export interface HuntSummary {
@@ -58,6 +61,7 @@ export function registerHunt(program: Command): void {
     .option('--output <kind>', `table, jsonl or csv (default: table)`)
     .option('--min-level <level>', `report only rules at this level or above: ${LEVELS.join(', ')}`)
     .option('--timezone <zone>', 'zone for timestamps that carry none (default: ingest.timezone in the config, else UTC)')
+    .option('--identities <file>', 'identity directory (YAML) for entity resolution, so entity.* group-bys link one person across sources (default: enrich.identities in the config)')
     .action(async (paths: string[], flags: HuntFlags, cmd: Command) => {
       const ctx = await commandContext(cmd);
       const format = parseFormat(flags.format);
@@ -81,6 +85,7 @@ export function registerHunt(program: Command): void {
         ...(flags.minLevel !== undefined ? { minLevel: flags.minLevel as SigmaLevel } : {}),
         timezone: flags.timezone ?? ctx.config.ingest.timezone,
         maxRecordBytes: ctx.config.ingest.max_record_bytes,
+        resolver: entityResolver(flags.identities ?? ctx.config.enrich.identities),
         write: (s) => writeOut(out, s),
         ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
       });
@@ -106,6 +111,7 @@ export interface RunHuntOptions {
   minLevel?: SigmaLevel;
   timezone: string;
   maxRecordBytes: number;
+  resolver?: EntityResolver;
   write: (s: string) => Promise<void> | undefined;
   correlate?: CorrelationStage;
 }
@@ -129,6 +135,7 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
       ...(o.minLevel !== undefined ? { minLevel: o.minLevel } : {}),
       timezone: o.timezone,
       maxRecordBytes: o.maxRecordBytes,
+      ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
       ...(o.correlate !== undefined ? { correlate: o.correlate } : {}),
     })) {
       if (batch.file !== lastFile) {
