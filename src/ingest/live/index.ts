@@ -85,11 +85,10 @@ export async function startLiveSources(config: WeftConfig, sink: RecordSink, log
       }
     }
   }
-  const udp: SyslogUdpListener[] = [];
-  const streams: SyslogStreamListener[] = [];
+  const listeners: (SyslogUdpListener | SyslogStreamListener)[] = [];
   const tails: FileTail[] = [];
   const closeAll = async (): Promise<void> => {
-    await Promise.all([...udp, ...streams, ...tails].map((s) => s.close().catch((err: unknown) => logger.error({ err }, 'live source: close failed'))));
+    await Promise.all([...listeners, ...tails].map((s) => s.close().catch((err: unknown) => logger.error({ err }, 'live source: close failed'))));
   };
   try {
     for (const l of ingest.listeners) {
@@ -105,14 +104,13 @@ export async function startLiveSources(config: WeftConfig, sink: RecordSink, log
       let started: SyslogUdpListener | SyslogStreamListener;
       if (l.protocol === 'udp') {
         started = new SyslogUdpListener({ ...base, queueRecords: l.queue_records, queueBytes: l.queue_bytes }, sink);
-        udp.push(started);
       } else {
         started = new SyslogStreamListener({
           ...base, framing: l.framing, maxConnections: l.max_connections,
           ...(l.protocol === 'tls' ? { tls: tlsOptions(l, cwd) } : {}),
         }, sink);
-        streams.push(started);
       }
+      listeners.push(started);
       await start(started, base.id);
       logger.info({ listener: base.id, protocol: l.protocol, host: l.host, port: started.counters.port }, 'syslog listener started');
     }
@@ -144,10 +142,10 @@ export async function startLiveSources(config: WeftConfig, sink: RecordSink, log
   return {
     close: closeAll,
     stats: () => ({
-      listeners: [...udp, ...streams].map((l) => ({ ...l.counters })),
+      listeners: listeners.map((l) => ({ ...l.counters })),
       tails: tails.map((t) => ({ ...t.counters })),
     }),
-    addresses: () => [...udp, ...streams].map((l) => ({ id: l.counters.id, protocol: l.counters.protocol, host: l.counters.host, port: l.counters.port })),
+    addresses: () => listeners.map((l) => ({ id: l.counters.id, protocol: l.counters.protocol, host: l.counters.host, port: l.counters.port })),
   };
 }
 
