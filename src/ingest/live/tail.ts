@@ -140,6 +140,7 @@ export class FileTail {
   private async poll(): Promise<void> {
     const first = this.first;
     this.first = false;
+    let added = false;
     for (const p of await this.expand()) {
       if (this.closing.isClosed) return;
       let t = this.tails.get(p);
@@ -147,9 +148,11 @@ export class FileTail {
         t = new PathTail(p, this);
         this.tails.set(p, t);
         await t.resume(first);
+        added = true;
       }
       await t.poll();
     }
+    if (added) await this.state.save();
     let files = 0;
     let lag = 0;
     for (const t of this.tails.values()) {
@@ -227,6 +230,8 @@ class PathTail {
       if (st === undefined || !st.isFile()) return;
       const atEnd = firstPoll && this.t.opts.startAt === 'end';
       await this.openCurrent(this.path, atEnd ? Number(st.size) : 0);
+      // Saved at once: a restart before the first commit must not apply start_at again.
+      this.record();
       return;
     }
     const liveId = st?.isFile() ? idOf(st) : undefined;
