@@ -95,3 +95,37 @@ test('ingest --follow: SIGKILL mid-stream, restart, rotation, SIGTERM: every lin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ingest --live: configured syslog listeners into the store until SIGTERM', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-live-'));
+  try {
+    writeFileSync(join(dir, 'weft.yaml'), 'ingest:\n  listeners:\n    - { protocol: tcp, id: lab-syslog, port: 0, source_type: linux }\n');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), '--config', join(dir, 'weft.yaml'), 'ingest', '--live', '--data-dir', join(dir, 'data')], {
+      cwd: repoRoot, env: { ...env, WEFT_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    await until(() => /listening: tcp:\/\/127\.0\.0\.1:\d+ \(lab-syslog\)/.test(err), `the listener (stderr: ${err})`);
+    const port = Number(/tcp:\/\/127\.0\.0\.1:(\d+)/.exec(err)?.[1]);
+    const { connect } = await import('node:net');
+    const c = connect(port, '127.0.0.1');
+    await once(c, 'connect');
+    c.end(AUTH.map((l) => `${l}\n`).join(''));
+    await once(c, 'close');
+    await until(() => stored(join(dir, 'data', 'weft.db')) === AUTH.length, 'the lines stored');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, err);
+    assert.match(out, new RegExp(`^records\\s+${AUTH.length}$`, 'm'));
+    assert.doesNotMatch(out, /^files/m);
+    const store = new SqliteStore({ path: join(dir, 'data', 'weft.db') });
+    const sources = await store.listSources();
+    assert.deepEqual(sources.map((s) => [s.id, s.events]), [['lab-syslog', AUTH.length]]);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,8 +2,12 @@
  * `weft ingest --follow PATH...`: tail files into the store until SIGINT/SIGTERM. Positions are kept in
  * the store's `tail` checkpoint, beside the events they describe, so a restart (even after kill -9)
  * resumes where the last committed batch ended.
+ * `weft ingest --live`: the configured live sources (ingest.listeners, ingest.tail) into the store, the
+ * same way, without the API server.
  */
+import type { WeftConfig } from '../../config/schema.js';
 import type { DeclaredFormat } from '../../decode/types.js';
+import { LiveSourceError, startLiveSources } from '../../ingest/live/index.js';
 import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import { StoreRecordSink, type StoreSinkTotals } from '../../ingest/live/store-sink.js';
 import { FileTail } from '../../ingest/live/tail.js';
@@ -74,5 +78,29 @@ export async function followFiles(paths: string[], store: Store, o: FollowOption
   o.logger.info({ paths }, 'following; stop with Ctrl-C or SIGTERM');
   await stop;
   await tail.close();
+  return sink.totals;
+}
+
+/** Run `ingest.listeners` and `ingest.tail` into the store until stopped; tail positions in the store too. */
+export async function runLiveSources(config: WeftConfig, store: Store, logger: Logger, o: { resolver?: EntityResolver; stop?: Promise<unknown> } = {}): Promise<StoreSinkTotals> {
+  if (config.ingest.listeners.length === 0 && config.ingest.tail.length === 0) {
+    throw new UsageError('--live: the configuration has no ingest.listeners and no ingest.tail (see README, "Live sources")');
+  }
+  const stop = o.stop ?? signalled();
+  const sink = new StoreRecordSink(store, {
+    timezone: config.ingest.timezone,
+    maxRecordBytes: config.ingest.max_record_bytes,
+    ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
+  });
+  let live;
+  try {
+    live = await startLiveSources(config, sink, logger, { tailState: new CheckpointTailStateStore(store, 'tail') });
+  } catch (err) {
+    if (err instanceof LiveSourceError) throw new UsageError(err.message);
+    throw err;
+  }
+  for (const a of live.addresses()) process.stderr.write(`listening: ${a.protocol}://${a.host}:${a.port} (${a.id})\n`);
+  await stop;
+  await live.close();
   return sink.totals;
 }

@@ -10,7 +10,7 @@ import type { QuarantineInput, SourceActivity, Store } from '../../store/types.j
 import { commandContext, DATA_DIR_OPTION, openStore, UsageError } from '../context.js';
 import { createProgress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
-import { followFiles } from './follow.js';
+import { followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 
 interface IngestOptions {
@@ -25,6 +25,7 @@ interface IngestOptions {
   follow?: boolean;
   pollInterval?: string;
   fromEnd?: boolean;
+  live?: boolean;
 }
 
 export interface IngestSummary {
@@ -52,10 +53,23 @@ export function registerIngest(program: Command): void {
     .option('--follow', 'keep following the files (appends, rotation) until Ctrl-C/SIGTERM; positions kept in the store')
     .option('--poll-interval <duration>', 'with --follow: how often files are checked (default 1s)')
     .option('--from-end', 'with --follow: start at the end of files never followed before')
+    .option('--live', 'run the configured live sources (ingest.listeners: syslog UDP/TCP/TLS; ingest.tail: files) into the store until Ctrl-C/SIGTERM')
     .option(...DATA_DIR_OPTION)
     .action(async (paths: string[], opts: IngestOptions, cmd: Command) => {
       if (opts.listSourceTypes) {
         for (const m of ALL_MAPPERS) process.stdout.write(`${m.sourceType.padEnd(12)} ${m.description}\n`);
+        return;
+      }
+      if (opts.live) {
+        if (paths.length > 0 || opts.follow || opts.dryRun) throw new UsageError('--live takes its sources from the configuration: no paths, --follow or --dry-run with it');
+        const ctx = await commandContext(cmd, opts);
+        const store = await openStore(ctx.config);
+        try {
+          const totals = await runLiveSources(ctx.config, store, ctx.logger, { resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities) });
+          printSummary({ files: 0, records: totals.records, events: totals.events, stored: totals.stored, duplicates: totals.duplicates, quarantined: totals.quarantined, quarantinedByReason: totals.quarantinedByReason }, { files: false });
+        } finally {
+          await store.close();
+        }
         return;
       }
       if (paths.length === 0) throw new UsageError('ingest needs at least one path (or - for stdin)');
@@ -212,9 +226,9 @@ export function entityResolver(identities: string | undefined): EntityResolver {
   }
 }
 
-export function printSummary(s: IngestSummary): void {
+export function printSummary(s: IngestSummary, opts: { files?: boolean } = {}): void {
   const lines = [
-    `files        ${s.files}`,
+    ...(opts.files === false ? [] : [`files        ${s.files}`]),
     `records      ${s.records}`,
     `events       ${s.events} (${s.stored} stored, ${s.duplicates} already stored)`,
     `quarantined  ${s.quarantined}`,

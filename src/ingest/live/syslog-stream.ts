@@ -89,6 +89,8 @@ class Connection {
     c.connectionsOpen++;
     c.connectionsTotal++;
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    // Senders that vanish without a FIN (power loss, NAT timeout) are found and their slot freed.
+    socket.setKeepAlive(true, 60_000);
     this.framer = new StreamFramer({ mode: l.opts.framing, maxRecordBytes: l.opts.maxRecordBytes });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.flush());

@@ -198,6 +198,22 @@ test('tcp: a slow sink pauses the socket; the sender blocks and the listener hol
   await l.close();
 });
 
+test('tcp: connections over max_connections are refused and counted', T, async () => {
+  const sink = new MemorySink();
+  const l = tcpListener(sink, { maxConnections: 1 });
+  await l.start();
+  const a = await dial(l.counters.port);
+  await until(() => l.counters.connectionsOpen === 1, 'first connection');
+  const b = connect(l.counters.port, '127.0.0.1');
+  b.on('error', () => undefined);
+  await once(b, 'close');
+  assert.deepEqual({ open: l.counters.connectionsOpen, total: l.counters.connectionsTotal, rejected: l.counters.connectionsRejected }, { open: 1, total: 1, rejected: 1 });
+  await send(a, `${AUTH[0]}\n`);
+  a.end();
+  await until(() => sink.records.length === 1, 'the first connection still works');
+  await l.close();
+});
+
 test('tcp: a failing sink is retried while the socket waits; nothing is lost', T, async () => {
   const sink = new MemorySink();
   sink.failNext(2);

@@ -223,6 +223,17 @@ test('tail: globs pick up new files; start_at end skips what existed at the firs
   assert.deepEqual(sink.texts, [AUTH[2], ...ASA.slice(0, 2)]);
   assert.deepEqual(sink.batches.map((b) => [b.meta.sourceId, b.meta.filePath]), [['glob-src', join(dir, 'a.log')], ['glob-src', join(dir, 'b.log')]]);
   await t.close();
+  // start_at applies once: a file opened at its end and never committed since resumes where it was opened.
+  writeFileSync(join(dir, 'c.log'), lines(CP.slice(0, 1)));
+  const other = new MemorySink();
+  const t2 = makeTail([join(dir, 'c.log')], other, await keeperFor(new FileTailStateStore(join(dir, 'state2.json'))), { startAt: 'end' });
+  await t2.pollOnce();
+  await t2.close();
+  appendFileSync(join(dir, 'c.log'), lines(CP.slice(1, 2)));
+  const t3 = makeTail([join(dir, 'c.log')], other, await keeperFor(new FileTailStateStore(join(dir, 'state2.json'))), { startAt: 'end' });
+  await t3.pollOnce();
+  await t3.close();
+  assert.deepEqual(other.texts, CP.slice(1, 2));
 });
 
 test('tail: an oversized line is cut and flagged; bad or foreign state files are refused', async () => {
