@@ -1,6 +1,6 @@
 /**
  * `weft ingest --follow PATH...`: tail files into the store until SIGINT/SIGTERM. Positions are kept in
- * the store's `tail` checkpoint, beside the events they describe, so a restart (even after kill -9)
+ * the store's `tail:follow` checkpoint, beside the events they describe, so a restart (even after kill -9)
  * resumes where the last committed batch ended.
  * `weft ingest --live`: the configured live sources (ingest.listeners, ingest.tail) into the store, the
  * same way, without the API server.
@@ -60,7 +60,8 @@ export async function followFiles(paths: string[], store: Store, o: FollowOption
     maxRecordBytes: o.maxRecordBytes,
     ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
   });
-  const keeper = new TailStateKeeper(new CheckpointTailStateStore(store, 'tail'));
+  // One checkpoint per mode: each process rewrites its whole state document.
+  const keeper = new TailStateKeeper(new CheckpointTailStateStore(store, 'tail:follow'));
   await keeper.load();
   const tail = new FileTail({
     ...(o.sourceId !== undefined ? { id: o.sourceId } : {}),
@@ -94,7 +95,7 @@ export async function runLiveSources(config: WeftConfig, store: Store, logger: L
   });
   let live;
   try {
-    live = await startLiveSources(config, sink, logger, { tailState: new CheckpointTailStateStore(store, 'tail') });
+    live = await startLiveSources(config, sink, logger, { tailState: new CheckpointTailStateStore(store, 'tail:live') });
   } catch (err) {
     if (err instanceof LiveSourceError) throw new UsageError(err.message);
     throw err;
