@@ -7,6 +7,7 @@ import { runDecodeBench, type DecodeBenchResult } from './decode.js';
 import { printHuntBench, runHuntBench } from './hunt.js';
 import { printIngestBench, runIngestBench } from './ingest.js';
 import { runCorrelateBench } from './correlate.js';
+import { printLiveBench, runLiveBench } from './live.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -22,6 +23,7 @@ printDecode(await runDecodeBench({ events: quick ? 20_000 : 200_000 }));
 printHuntBench(await runHuntBench({ events: quick ? 50_000 : 1_000_000 }));
 
 printIngestBench(await runIngestBench({ records: quick ? 20_000 : 100_000 }));
+printLiveBench(await runLiveBench({ records: quick ? 20_000 : 200_000 }));
 
 console.log('correlate (one core):');
 for (const r of runCorrelateBench({ quick })) {

@@ -1,9 +1,8 @@
 import type { DeclaredFormat } from '../decode/types.js';
+import { DECLARED_FORMATS } from '../decode/declared-formats.js';
 import { UsageError } from './context.js';
 
-export const DECLARED_FORMATS: readonly DeclaredFormat[] = [
-  'auto', 'syslog', 'syslog-rfc3164', 'syslog-rfc5424', 'cef', 'leef', 'json', 'ndjson', 'kv', 'evtx-json', 'winlogbeat-json', 'otlp-json', 'otlp-protobuf', 'text',
-];
+export { DECLARED_FORMATS };
 
 export function parseFormat(v: string | undefined): DeclaredFormat | undefined {
   if (v === undefined) return undefined;

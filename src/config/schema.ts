@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECLARED_FORMATS } from '../decode/declared-formats.js';
 import { parseDuration } from './duration.js';
 
 /** A duration written as `30s`, `5m`, `24h`; a bare number is milliseconds. Parsed to milliseconds. */
@@ -33,6 +34,49 @@ const sourceSchema = z.strictObject({
   clock_skew: duration.optional(),
 });
 
+/** A syslog listener (`ingest.listeners[]`): UDP, TCP (LF or RFC 6587 octet-counted frames) or TLS. */
+const listenerSchema = z.strictObject({
+  protocol: z.enum(['udp', 'tcp', 'tls']),
+  /** Source id of everything received; default `syslog-<protocol>:<host>:<port>`. */
+  id: z.string().min(1).optional(),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Default 514 (udp, tcp) or 6514 (tls); 0 picks a free port. */
+  port: z.number().int().min(0).max(65535).optional(),
+  source_type: z.string().min(1).optional(),
+  format: z.enum(DECLARED_FORMATS).optional(),
+  /** TCP/TLS framing: `auto` decides per connection from its first bytes. */
+  framing: z.enum(['auto', 'lf', 'octet-counting']).default('auto'),
+  max_connections: z.number().int().min(1).max(100_000).default(1000),
+  /** UDP: records waiting for the sink at most; more datagrams are dropped and counted. */
+  queue_records: z.number().int().min(1).max(10_000_000).default(10_000),
+  queue_bytes: byteSize.default(16 * 1024 * 1024),
+  tls: z.strictObject({
+    cert: z.string().min(1),
+    key: z.string().min(1),
+    /** CA bundle for client certificates; with client_auth, only clients it signed may connect. */
+    ca: z.string().min(1).optional(),
+    client_auth: z.boolean().default(false),
+  }).optional(),
+}).superRefine((l, ctx) => {
+  if (l.protocol === 'tls' && l.tls === undefined) ctx.addIssue({ code: 'custom', path: ['tls'], message: 'a tls listener needs tls.cert and tls.key' });
+  if (l.protocol !== 'tls' && l.tls !== undefined) ctx.addIssue({ code: 'custom', path: ['tls'], message: `tls settings on a ${l.protocol} listener; set protocol: tls` });
+});
+
+/** Files to follow (`ingest.tail[]`): appends, rotation and restarts, positions kept in the data dir. */
+const tailSchema = z.strictObject({
+  /** Files or globs (re-expanded at every poll, so new files are picked up). Point them at live files, not rotated names. */
+  paths: z.array(z.string().min(1)).min(1),
+  /** Source id; default the file's path. */
+  id: z.string().min(1).optional(),
+  source_type: z.string().min(1).optional(),
+  format: z.enum(DECLARED_FORMATS).optional(),
+  poll_interval: duration.default(1000),
+  /** Where to start in a file never seen before. */
+  start_at: z.enum(['beginning', 'end']).default('beginning'),
+  /** How long a rotated-away file is still read after its last growth (writers that reopen late). */
+  rotate_wait: duration.default(5000),
+});
+
 export const configSchema = z.strictObject({
   data_dir: z.string().min(1).default('./data'),
   log: z.strictObject({
@@ -57,6 +101,10 @@ export const configSchema = z.strictObject({
     batch_size: z.number().int().min(1).max(100_000).default(1000),
     timezone: z.string().default('UTC'),
     sources: z.array(sourceSchema).default([]),
+    /** Syslog listeners; none by default. */
+    listeners: z.array(listenerSchema).default([]),
+    /** Followed files; none by default. */
+    tail: z.array(tailSchema).default([]),
   }).prefault({}),
   rules: z.strictObject({
     /** Rule files or directories; default: the bundled rule pack. */
@@ -102,4 +150,6 @@ export const configSchema = z.strictObject({
 });
 
 export type WeftConfig = z.output<typeof configSchema>;
+export type ListenerConfig = z.output<typeof listenerSchema>;
+export type TailConfig = z.output<typeof tailSchema>;
 export type WeftConfigInput = z.input<typeof configSchema>;

@@ -31,6 +31,11 @@ export interface FramedRecord {
   byteLength: number;
   /** The record was longer than maxRecordBytes: text holds only its first maxRecordBytes bytes. */
   oversized?: true;
+  /**
+   * The transport framing itself was broken (a bad RFC 6587 length prefix, a connection cut mid-frame):
+   * the record is quarantined with this code (`decode.<scope>.<what>`) and never parsed.
+   */
+  framingError?: { code: string; message: string };
 }
 
 const LF = 0x0a;
@@ -45,7 +50,7 @@ function toText(bytes: Uint8Array): string {
 }
 
 /** Accumulates the bytes of one record up to a limit, then only counts. */
-class RecordBuffer {
+export class RecordBuffer {
   private parts: Buffer[] = [];
   private kept = 0;
   total = 0;
@@ -53,6 +58,11 @@ class RecordBuffer {
   line = 1;
 
   constructor(private readonly limit: number) {}
+
+  /** Bytes held in memory for the record being framed (never more than the limit). */
+  get bufferedBytes(): number {
+    return this.kept;
+  }
 
   start(offset: number, line: number): void {
     this.parts = [];
@@ -284,8 +294,9 @@ export async function* frameRecords(stream: Readable | AsyncIterable<unknown>, o
   for await (const batch of frameRecordBatches(stream, opts)) yield* batch;
 }
 
-/** Decode a framed record: an oversized one is refused unparsed, as decodeRecords would. */
+/** Decode a framed record: an oversized or badly framed one is refused unparsed, as decodeRecords would. */
 export function decodeFramed(rec: FramedRecord, declared: DeclaredFormat = 'auto', opts: DecodeRecordOptions = {}): DecodeResult[] {
+  if (rec.framingError) return [{ ok: false, error: { ...rec.framingError } }];
   if (rec.oversized) {
     const scope = declared === 'auto' ? 'record' : declared;
     return [decodeFailure(scope, 'oversized', `record of ${rec.byteLength} bytes at line ${rec.line} is larger than the limit; not parsed`)];

@@ -9,6 +9,8 @@ import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js
 import type { QuarantineInput, SourceActivity, Store } from '../../store/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore, UsageError } from '../context.js';
 import { createProgress } from '../progress.js';
+import { parseDuration } from '../../config/duration.js';
+import { followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 
 interface IngestOptions {
@@ -20,6 +22,10 @@ interface IngestOptions {
   listSourceTypes?: boolean;
   timezone?: string;
   identities?: string;
+  follow?: boolean;
+  pollInterval?: string;
+  fromEnd?: boolean;
+  live?: boolean;
 }
 
 export interface IngestSummary {
@@ -44,15 +50,56 @@ export function registerIngest(program: Command): void {
     .option('--timezone <zone>', 'zone for timestamps that carry none (default: ingest.timezone in the config, else UTC)')
     .option('--dry-run', 'store nothing; print one JSON line per input record: the ECS event, or {"quarantine": ...}')
     .option('--list-source-types', 'list the source types Weft can normalize and exit')
+    .option('--follow', 'keep following the files (appends, rotation) until Ctrl-C/SIGTERM; positions kept in the store')
+    .option('--poll-interval <duration>', 'with --follow: how often files are checked (default 1s)')
+    .option('--from-end', 'with --follow: start at the end of files never followed before')
+    .option('--live', 'run the configured live sources (ingest.listeners: syslog UDP/TCP/TLS; ingest.tail: files) into the store until Ctrl-C/SIGTERM')
     .option(...DATA_DIR_OPTION)
     .action(async (paths: string[], opts: IngestOptions, cmd: Command) => {
       if (opts.listSourceTypes) {
         for (const m of ALL_MAPPERS) process.stdout.write(`${m.sourceType.padEnd(12)} ${m.description}\n`);
         return;
       }
+      if (opts.live) {
+        if (paths.length > 0 || opts.follow || opts.dryRun) throw new UsageError('--live takes its sources from the configuration: no paths, --follow or --dry-run with it');
+        const ctx = await commandContext(cmd, opts);
+        const store = await openStore(ctx.config);
+        try {
+          const totals = await runLiveSources(ctx.config, store, ctx.logger, { resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities) });
+          printSummary({ files: 0, records: totals.records, events: totals.events, stored: totals.stored, duplicates: totals.duplicates, quarantined: totals.quarantined, quarantinedByReason: totals.quarantinedByReason }, { files: false });
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       if (paths.length === 0) throw new UsageError('ingest needs at least one path (or - for stdin)');
       const format = parseFormat(opts.format);
       const ctx = await commandContext(cmd, opts);
+      if (opts.follow) {
+        if (opts.dryRun) throw new UsageError('--follow stores what it reads; it cannot be combined with --dry-run');
+        const pollIntervalMs = opts.pollInterval === undefined ? 1000 : parseDuration(opts.pollInterval);
+        if (pollIntervalMs === undefined || pollIntervalMs < 10) throw new UsageError(`--poll-interval: expected a duration of at least 10ms such as 500ms or 2s, got '${opts.pollInterval}'`);
+        const store = await openStore(ctx.config);
+        try {
+          const totals = await followFiles(paths, store, {
+            ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
+            ...(format !== undefined ? { format } : {}),
+            ...(opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {}),
+            timezone: opts.timezone ?? ctx.config.ingest.timezone,
+            maxRecordBytes: ctx.config.ingest.max_record_bytes,
+            batchSize: ctx.config.ingest.batch_size,
+            resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
+            pollIntervalMs,
+            startAt: opts.fromEnd ? 'end' : 'beginning',
+            logger: ctx.logger,
+          });
+          ctx.logger.info({ totals }, 'follow stopped');
+          printSummary({ files: paths.length, records: totals.records, events: totals.events, stored: totals.stored, duplicates: totals.duplicates, quarantined: totals.quarantined, quarantinedByReason: totals.quarantinedByReason });
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       const files = await expandInputs(paths);
       const store = opts.dryRun ? undefined : await openStore(ctx.config);
       try {
@@ -179,9 +226,9 @@ export function entityResolver(identities: string | undefined): EntityResolver {
   }
 }
 
-export function printSummary(s: IngestSummary): void {
+export function printSummary(s: IngestSummary, opts: { files?: boolean } = {}): void {
   const lines = [
-    `files        ${s.files}`,
+    ...(opts.files === false ? [] : [`files        ${s.files}`]),
     `records      ${s.records}`,
     `events       ${s.events} (${s.stored} stored, ${s.duplicates} already stored)`,
     `quarantined  ${s.quarantined}`,
