@@ -95,5 +95,5 @@ test('ingest stores events and quarantine; a second run stores nothing twice; qu
   assert.equal(audit.code, 0);
   assert.match(audit.stdout, /audit log intact: 0 entries verified/);
   const mig = weft(['migrate', '--data-dir', dataDir]);
-  assert.match(mig.stdout, /schema version 1 \(sqlite\)/);
+  assert.match(mig.stdout, /schema version 2 \(sqlite\)/);
 });
