@@ -67,10 +67,25 @@ describe('weft hunt', () => {
       '@timestamp': string;
       event: { '@timestamp': string; winlog: { event_id: string }; log: { file: { path: string } }; event: { original: unknown } };
       match: { selections: string[] };
+      id: string;
+      score: number;
+      severity: string;
+      threat: unknown;
+      explanation: { contributions: Array<{ factor: string; points: number }> };
     }
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
-    assert.deepEqual(lines.map((l) => l.rule.id), ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000002']);
-    const first = lines[0]!;
+    const all = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    // One line per alert in event-time order, then one per incident, ranked by score.
+    const lines = all.filter((l) => l.kind !== 'incident');
+    const incidents = all.filter((l) => l.kind === 'incident') as unknown as Array<{ alerts: string[]; score: number; kill_chain: Array<{ tactic_id: string }> }>;
+    assert.deepEqual(all.map((l) => l.kind), ['match', 'match', 'match', 'incident', 'incident']);
+    assert.deepEqual(lines.map((l) => l.rule.id), ['0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000001']);
+    const first = lines[2]!;
+    assert.equal(first.score, 70);
+    assert.equal(first.severity, 'medium');
+    assert.deepEqual(first.threat, { framework: 'MITRE ATT&CK', tactic: { id: ['TA0002'], name: ['Execution'], reference: ['https://attack.mitre.org/tactics/TA0002/'] } });
+    assert.deepEqual(first.explanation.contributions.map((c) => [c.factor, c.points]), [['rule_level', 60], ['rarity', 5], ['rarity', 5]]);
+    assert.deepEqual(incidents.map((i) => [i.alerts.length, i.score, i.kill_chain.map((k) => k.tactic_id)]), [[1, 70, ['TA0002']], [2, 30, []]]);
+    assert.equal(incidents[0]!.alerts[0], first.id);
     assert.equal(first.kind, 'match');
     assert.equal(first.rule.title, 'Process created by 4688');
     assert.equal(first.rule.level, 'high');
@@ -83,6 +98,8 @@ describe('weft hunt', () => {
     assert.match(r.stderr, /events\s+5\n/);
     assert.match(r.stderr, /matches\s+3\n\s+high\s+1\n\s+low\s+2\n/);
     assert.match(r.stderr, /rules\s+2 loaded, 0 rejected/);
+    assert.match(r.stderr, /alerts\s+3 \(0 detections deduplicated into them\)\n\s+medium\s+2\n\s+low\s+1\n/);
+    assert.match(r.stderr, /incidents\s+2\n/);
   });
 
   it('csv: a header and one row per match; --min-level drops lower rules', () => {
@@ -137,7 +154,7 @@ describe('weft hunt', () => {
     writeFileSync(mixed, `${readFileSync(data, 'utf8')}{"truncated": \nnot json at all\n`);
     const r = weft(['hunt', '--rules', rules, '--output', 'jsonl', mixed]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim().split('\n').length, 3);
+    assert.equal(r.stdout.trim().split('\n').filter((l) => !l.startsWith('{"kind":"incident"')).length, 3);
     assert.match(r.stderr, /quarantined\s+[12]\n/);
   });
 });
