@@ -108,6 +108,8 @@ export class AlertEngine {
   private readonly suppressions: SuppressionSet;
   private readonly attack: AttackCatalog;
   readonly suppressedByEntry = new Map<string, number>();
+  /** Detections already recorded in a seeded alert, skipped. */
+  repeated = 0;
 
   constructor(private readonly o: AlertEngineOptions) {
     this.assets = o.assets ?? new AssetInventory();
@@ -175,6 +177,11 @@ export class AlertEngine {
     const base = { ruleId: c.rule.id, ruleVersion: c.rule.version };
 
     const existing = this.open.get(key);
+    // The same detection again (a file ingested twice, a replay over stored alerts): nothing new.
+    if (existing !== undefined && c.eventIds.length > 0 && c.eventIds.every((id) => existing.events.includes(id))) {
+      this.repeated++;
+      return;
+    }
     if (existing !== undefined && c.ts - Date.parse(existing.last_time) <= this.o.suppressionWindowMs && existing.status !== 'resolved' && existing.status !== 'false_positive') {
       const known = new Set(existing.events);
       const added = c.eventIds.filter((id) => !known.has(id));

@@ -74,8 +74,6 @@ export interface AlertRun {
   firstEvents: Map<string, WeftEvent>;
 }
 
-type Rec = Record<string, unknown>;
-
 function matchGroup(f: EventFacts): Record<string, string> {
   const g: Record<string, string> = {};
   if (f.user !== undefined) g['user.name'] = f.user;
@@ -188,6 +186,13 @@ export class AlertStage {
     return this.candidates.length;
   }
 
+  /** Event time of the earliest detection held, or undefined when there is none. */
+  earliestCandidateTs(): number | undefined {
+    let min: number | undefined;
+    for (const c of this.candidates) if (min === undefined || c.firstTs < min) min = c.firstTs;
+    return min;
+  }
+
   factsOf(id: string): EventFacts | undefined {
     return this.facts.get(id);
   }
@@ -218,10 +223,12 @@ export class AlertStage {
       const members = new Set(inc.alerts);
       for (const a of forIncidents) if (members.has(a.id)) a.incident_id = inc.id;
     }
+    const mine = new Set(alerts);
+    const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {
       for (const id of inc.alerts) {
-        const a = forIncidents.find((x) => x.id === id);
-        if (a && alerts.includes(a)) {
+        const a = byId.get(id);
+        if (a && mine.has(a)) {
           engine.decisions.push({ action: 'alert.grouped', alertId: a.id, ruleId: a.rule.id, ruleVersion: a.rule.version, eventIds: a.events.slice(0, 20), details: { incident_id: inc.id } });
         }
       }
@@ -232,4 +239,3 @@ export class AlertStage {
   }
 }
 
-export type { Rec };

@@ -17,7 +17,7 @@ import { alertStageFor, inventoryFrom } from '../alerting.js';
 import type { GroundTruth } from '../../scenario/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
 import { ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
-import { ingestFiles, printSummary } from './ingest.js';
+import { detectionFor, ingestFiles, printSummary } from './ingest.js';
 import { rankIncidents } from './hunt.js';
 import type { Incident } from '../../incident/types.js';
 
@@ -52,6 +52,7 @@ export function registerDemo(program: Command): void {
           resolver: new EntityResolver(loadIdentityDirectory(join(dir, 'identities.yaml'))),
           // Ids relative to the scenario folder, as its ground truth records them.
           sourceIdFor: (f) => relative(dir, f),
+          detect: await detectionFor(store, ctx.config, {}),
         });
         printSummary(summary);
         const found = await detectScenario(dir, ctx.config);
