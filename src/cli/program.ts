@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRules } from './commands/rules.js';
+import { registerReplay } from './commands/replay.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,7 +48,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
   registerRules(program);
-  notBuilt(program, 'replay', 're-run the engine over stored events and report differences');
+  registerReplay(program);
   registerMigrate(program);
   notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');
   registerAudit(program);
