@@ -9,6 +9,7 @@ import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRules } from './commands/rules.js';
 import { registerReplay } from './commands/replay.js';
+import { registerAlerts, registerAssets, registerAttack, registerIncidents } from './commands/alerts.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -49,6 +50,10 @@ export function buildProgram(): Command {
   notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
   registerRules(program);
   registerReplay(program);
+  registerAlerts(program);
+  registerIncidents(program);
+  registerAssets(program);
+  registerAttack(program);
   registerMigrate(program);
   notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');
   registerAudit(program);
