@@ -14,6 +14,7 @@ import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
 import type { WeftConfig } from '../../config/schema.js';
 import { alertStageFor, configHash } from '../alerting.js';
+import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
 import { collect, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 
 interface IngestOptions {
@@ -39,7 +40,7 @@ export interface IngestSummary {
   quarantined: number;
   quarantinedByReason: Record<string, number>;
   /** Detection and alerting, when they ran. */
-  detection?: { matches: number; correlations: number } & StoredRunSummary;
+  detection?: { matches: number; correlations: number; forwarded?: ForwardSummary } & StoredRunSummary;
 }
 
 export function registerIngest(program: Command): void {
@@ -109,10 +110,13 @@ export interface IngestDetection {
   suppressionWindowMs: number;
   incidentWindowMs: number;
   configHash: string;
+  /** Forward the run's alerts to the configured outputs (alert.outputs). */
+  config?: WeftConfig;
 }
 
 /** The rule set, correlation stage and alert stage for an ingest into this store; rule versions are stored for replay. */
 export async function detectionFor(store: Store, config: WeftConfig, flags: { rules?: string[]; suppressions?: string }): Promise<IngestDetection> {
+  checkOutputs(config);
   const built = ruleSetFor(flags, config);
   const { rulePaths } = ruleSourcePaths(flags, config);
   const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
@@ -126,6 +130,7 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
     suppressionWindowMs: config.alert.suppression_window,
     incidentWindowMs: config.alert.incident_window,
     configHash: configHash(config),
+    config,
   };
 }
 
@@ -199,8 +204,10 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
     if (o.detect !== undefined && store !== undefined) {
       const d = o.detect;
       const correlations = d.detector.settle();
-      const { summary: stored } = await finishIntoStore(d.detector.stage, store, d);
-      summary.detection = { matches: d.detector.matches, correlations, ...stored };
+      const { run, summary: stored } = await finishIntoStore(d.detector.stage, store, d);
+      const forwarded = d.config !== undefined && (d.config.alert.outputs.webhook !== undefined || d.config.alert.outputs.syslog !== undefined)
+        ? await forwardAlerts(run.alerts, d.config) : undefined;
+      summary.detection = { matches: d.detector.matches, correlations, ...stored, ...(forwarded !== undefined ? { forwarded } : {}) };
     }
   } catch (err) {
     if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
@@ -244,6 +251,10 @@ export function printSummary(s: IngestSummary): void {
       `alerts       ${s.detection.created} created, ${s.detection.deduplicated} deduplicated, ${s.detection.suppressed} suppressed (${s.detection.alertsWritten} stored)`,
       `incidents    ${s.detection.incidents}`,
       `audit        ${s.detection.auditEntries} alert decisions recorded`,
+      ...(s.detection.forwarded !== undefined ? [
+        `forwarded    ${s.detection.forwarded.webhook} to the webhook, ${s.detection.forwarded.syslog} over syslog${s.detection.forwarded.failures.length > 0 ? `; ${s.detection.forwarded.failures.length} failed` : ''}`,
+        ...s.detection.forwarded.failures.slice(0, 5).map((f) => `  ${f}`),
+      ] : []),
     ] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
