@@ -5,7 +5,7 @@
  */
 import type { WeftEvent } from '../event/model.js';
 import type { BaselineKey, BaselineRecord } from '../store/types.js';
-import { baselineKeys, eventFacts } from './facts.js';
+import { baselineKeys, baselineDimensions } from './facts.js';
 
 const keyOf = (k: BaselineKey): string => `${k.kind}\u0000${k.entity}\u0000${k.value}`;
 
@@ -23,7 +23,7 @@ export class Baseline {
   observe(ev: WeftEvent): void {
     const ts = Date.parse(ev['@timestamp']);
     if (!Number.isFinite(ts)) return;
-    for (const k of baselineKeys(eventFacts(ev))) this.add({ ...k, firstTs: ts, lastTs: ts, count: 1 });
+    for (const k of baselineKeys(baselineDimensions(ev))) this.add({ ...k, firstTs: ts, lastTs: ts, count: 1 });
   }
 
   add(r: BaselineRecord): void {

@@ -41,8 +41,13 @@ export interface AlertCandidate {
   lastTs: number;
   selections?: readonly string[];
   correlation?: { type: string; value?: number };
-  /** Field values for suppression conditions. */
-  fields: FieldSource;
+  /** Field values for suppression conditions (not needed when `suppressedBy` is decided already). */
+  fields?: FieldSource;
+  /**
+   * The suppression decided when the detection was made (null: none applies), so a candidate need
+   * not hold its event until the engine runs; undefined: the engine decides from `fields`.
+   */
+  suppressedBy?: SuppressionEntry | null;
   /** Tie-breaker within one millisecond: input order. */
   seq: number;
 }
@@ -158,6 +163,11 @@ export class AlertEngine {
     return [...out];
   }
 
+  /** The suppression entry that silences a detection now, or null. */
+  suppressionFor(rule: CandidateRule, ts: number, fields: FieldSource): SuppressionEntry | null {
+    return this.suppressions.size > 0 ? (this.suppressions.find(rule, ts, fields) ?? null) : null;
+  }
+
   /** Process candidates; they are sorted here, so callers may pass them in any order. */
   run(candidates: AlertCandidate[]): void {
     candidates.sort(compareCandidates);
@@ -166,7 +176,8 @@ export class AlertEngine {
 
   process(c: AlertCandidate): void {
     const dedupKey = `${c.rule.id}|${groupKey(c.group)}`;
-    const sup: SuppressionEntry | undefined = this.suppressions.size > 0 ? this.suppressions.find(c.rule, c.ts, c.fields) : undefined;
+    const sup: SuppressionEntry | undefined = c.suppressedBy !== undefined ? (c.suppressedBy ?? undefined)
+      : this.suppressions.size > 0 && c.fields !== undefined ? this.suppressions.find(c.rule, c.ts, c.fields) : undefined;
     const key = this.openKey(dedupKey, sup);
     const users = [...new Set(c.events.map((e) => e.user).filter((u): u is string => u !== undefined))].sort();
     const hosts = [...new Set(c.events.map((e) => e.host).filter((h): h is string => h !== undefined))].sort();

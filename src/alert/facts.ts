@@ -88,6 +88,17 @@ export function eventFacts(ev: WeftEvent): EventFacts {
   };
 }
 
+/** Only what the baseline needs from an event: cheaper than eventFacts, it runs on every event. */
+export function baselineDimensions(ev: WeftEvent): Pick<EventFacts, 'user' | 'host' | 'process' | 'country'> {
+  const user = userOf(ev);
+  if (user === undefined) return {};
+  const host = str(rec(ev.host)?.name);
+  const geo = rec(rec(ev.source)?.geo) ?? rec(rec(ev.client)?.geo);
+  const country = str(geo?.country_iso_code) ?? str(geo?.country_name);
+  const proc = processName(ev);
+  return { user, ...(host !== undefined ? { host: canonicalHostName(host) } : {}), ...(proc !== undefined ? { process: proc } : {}), ...(country !== undefined ? { country } : {}) };
+}
+
 /** The baseline dimensions of an event: (kind, entity, value) triples. */
 export function baselineKeys(f: Pick<EventFacts, 'user' | 'host' | 'process' | 'country'>): Array<{ kind: string; entity: string; value: string }> {
   if (f.user === undefined) return [];

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { AlertEngine, type AlertCandidate, type AlertEngineOptions, type CandidateRule } from '../alert/engine.js';
 import { Baseline } from '../alert/baseline.js';
 import { eventFacts, type EventFacts } from '../alert/facts.js';
-import { documentFields, type FieldSource } from '../alert/suppression.js';
+import { documentFields, SuppressionSet, type FieldSource } from '../alert/suppression.js';
 import type { Alert } from '../alert/types.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import { canonicalHostName } from '../enrich/entity-resolver.js';
@@ -94,7 +94,10 @@ export class AlertStage {
   private readonly matchEvents = new Map<string, WeftEvent>();
   private seq = 0;
   private priorBaseline = new Map<string, BaselineRecord>();
+  private readonly suppressions: SuppressionSet;
   droppedFacts = 0;
+  /** Match events not kept for output beyond the bound (their alerts print without `event`). */
+  droppedEvents = 0;
 
   constructor(
     private readonly o: AlertStageOptions,
@@ -103,6 +106,11 @@ export class AlertStage {
   ) {
     this.baseline = new Baseline(o.maxBaselineKeys ?? 500_000);
     this.versions = new RuleVersions(o.correlations ?? []);
+    this.suppressions = o.suppressions ?? new SuppressionSet();
+  }
+
+  private suppressionFor(rule: CandidateRule, ts: number, fields: FieldSource): AlertCandidate['suppressedBy'] {
+    return this.suppressions.size > 0 ? (this.suppressions.find(rule, ts, fields) ?? null) : null;
   }
 
   /** Every event: baseline observation; facts for events some rule matched. */
@@ -124,10 +132,14 @@ export class AlertStage {
       ...(m.rule.name !== undefined ? { name: m.rule.name } : {}), ...(m.rule.level !== undefined ? { level: m.rule.level } : {}),
     };
     const seq = this.seq++;
-    if (this.keepEvents) this.matchEvents.set(`${seq}`, m.event);
+    if (this.keepEvents) {
+      if (this.matchEvents.size < (this.o.maxFacts ?? 1_000_000)) this.matchEvents.set(`${seq}`, m.event);
+      else this.droppedEvents++;
+    }
+    // Suppression is decided now, while the event is at hand: the candidate keeps only its facts.
     this.candidates.push({
       kind: 'match', rule, group: matchGroup(f), eventIds: [f.id], events: [f], ts: f.ts, timestamp: f.timestamp, firstTs: f.ts, lastTs: f.ts,
-      selections: m.selections, fields: documentFields(m.event), seq,
+      selections: m.selections, suppressedBy: this.suppressionFor(rule, f.ts, documentFields(m.event)), seq,
     });
   }
 
@@ -152,7 +164,7 @@ export class AlertStage {
     this.candidates.push({
       kind: correlationKind(a.correlation.type), rule, group, eventIds: a.events, events, ts, timestamp: a['@timestamp'],
       firstTs: Date.parse(a.first_time), lastTs: Date.parse(a.last_time),
-      correlation: { type: a.correlation.type, ...(a.value !== undefined ? { value: a.value } : {}) }, fields, seq: this.seq++,
+      correlation: { type: a.correlation.type, ...(a.value !== undefined ? { value: a.value } : {}) }, suppressedBy: this.suppressionFor(rule, ts, fields), seq: this.seq++,
     });
   }
 

@@ -121,6 +121,29 @@ describe('weft hunt', () => {
     assert.match(r.stdout, /rules evaluated per event/);
   });
 
+  it('--assets raises the score on a tier-0 host; --suppressions silences a detection, counted, with its entry', () => {
+    const assets = join(dir, 'assets.yaml');
+    writeFileSync(assets, 'assets:\n  - {kind: host, value: vagrant, criticality: 5, zone: core}\n');
+    const sup = join(dir, 'suppressions.yml');
+    writeFileSync(sup, 'allowlist:\n  - {id: lab-logons, reason: the vagrant lab logs on all day, author: tester, rule: Any logon, match: {host.name: "vagrant-*"}}\n');
+    const r = weft(['hunt', '--rules', rules, '--output', 'jsonl', '--assets', assets, '--suppressions', sup, data]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; rule?: { title: string }; score: number; status: string; suppressed_by?: { id: string }; explanation?: { contributions: Array<{ factor: string; points: number }> } });
+    const proc = lines.find((l) => l.rule?.title === 'Process created by 4688');
+    assert.equal(proc?.score, 87);
+    assert.deepEqual(proc?.explanation?.contributions.filter((c) => c.factor === 'asset_criticality' || c.factor === 'network_zone').map((c) => c.points), [12, 5]);
+    const logons = lines.filter((l) => l.rule?.title === 'Any logon');
+    assert.deepEqual(logons.map((l) => [l.status, l.suppressed_by?.id]), [['suppressed', 'lab-logons'], ['suppressed', 'lab-logons']]);
+    // Suppressed alerts are in no incident.
+    assert.equal(lines.filter((l) => l.kind === 'incident').length, 1);
+    assert.match(r.stderr, /suppressed\s+2\n\s+lab-logons\s+2\n/);
+    const bad = join(dir, 'bad-suppressions.yml');
+    writeFileSync(bad, 'allowlist:\n  - {id: x, author: y, match: {a: b}}\n');
+    const b = weft(['hunt', '--rules', rules, '--suppressions', bad, data]);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /allowlist\[0\]: reason is required/);
+  });
+
   it('bad arguments exit 2 with a clear message', () => {
     const fmt = weft(['hunt', '--rules', rules, '--format', 'xml', data]);
     assert.equal(fmt.code, 2);
