@@ -8,6 +8,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRules } from './commands/rules.js';
+import { registerReplay } from './commands/replay.js';
+import { registerAlerts, registerAssets, registerAttack, registerIncidents } from './commands/alerts.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,7 +49,11 @@ export function buildProgram(): Command {
   registerIngest(program);
   notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
   registerRules(program);
-  notBuilt(program, 'replay', 're-run the engine over stored events and report differences');
+  registerReplay(program);
+  registerAlerts(program);
+  registerIncidents(program);
+  registerAssets(program);
+  registerAttack(program);
   registerMigrate(program);
   notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');
   registerAudit(program);

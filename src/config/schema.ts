@@ -126,8 +126,39 @@ export const configSchema = z.strictObject({
     checkpoint_interval: duration.default(10_000),
   }).prefault({}),
   alert: z.strictObject({
+    /** Same rule + group key within this long after the last detection updates one alert. */
     suppression_window: duration.default(60 * 60_000),
+    /** Alerts sharing an entity within this long join one incident. */
     incident_window: duration.default(24 * 60 * 60_000),
+    /** Multi-source confirmation: other source types' alerts on the same entities this far back. */
+    confirmation_window: duration.default(24 * 60 * 60_000),
+    /** A user's accumulated risk halves over this much event time. */
+    risk_half_life: duration.default(3 * 24 * 60 * 60_000),
+    /** Asset inventory (CSV or YAML) for `weft hunt`; `weft ingest` reads the store (`weft assets import`). */
+    assets: z.string().min(1).optional(),
+    /** Suppression rules and allowlist (YAML). */
+    suppressions: z.string().min(1).optional(),
+    /** Score points by network zone of the most critical asset involved. */
+    zone_weights: z.record(z.string(), z.number().int().min(-50).max(50)).default({
+      core: 5, restricted: 5, dmz: 3, server: 2, office: 0, user: 0, guest: -3, dev: -5, test: -8, lab: -10,
+    }),
+    /** Matched events whose facts are held until the end of a run (bounded memory). */
+    max_pending: z.number().int().min(1000).default(1_000_000),
+    outputs: z.strictObject({
+      webhook: z.strictObject({
+        url: z.string().url(),
+        /** HMAC-SHA256 key; overridden by WEFT_WEBHOOK_SECRET. */
+        secret: z.string().min(16).optional(),
+        min_severity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+        format: z.enum(['jsonl', 'ecs', 'ocsf']).default('ecs'),
+        timeout: duration.default(10_000),
+      }).optional(),
+      syslog: z.strictObject({
+        /** `udp://host:514` or `tcp://host:514`. */
+        target: z.string().regex(/^(udp|tcp):\/\/[^/:]+:\d+$/, 'expected udp://host:port or tcp://host:port'),
+        min_severity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+      }).optional(),
+    }).prefault({}),
   }).prefault({}),
   server: z.strictObject({
     host: z.string().default('127.0.0.1'),

@@ -22,6 +22,8 @@ export interface HuntOptions {
   minLevel?: SigmaLevel;
   /** Correlation rules over the matches, in event time; their base matches with `generate: false` are not reported. */
   correlate?: CorrelationStage;
+  /** Called for every event with all its matches (hidden ones too): the alert stage's baseline and facts. */
+  onEvent?: (event: WeftEvent, matches: readonly Match<WeftEvent>[]) => void;
 }
 
 export interface HuntBatch {
@@ -54,6 +56,7 @@ export async function* huntOutcomes(batches: AsyncIterable<OutcomeBatch>, ruleSe
       out.events++;
       const ms = ruleSet.evaluate(o.event);
       corr?.collect(o.event, ms);
+      opts.onEvent?.(o.event, ms);
       for (const m of ms) {
         if (corr !== undefined && corr.isHidden(m)) continue;
         if (min === 0 || levelRank(m.rule.level) >= min) out.matches.push(m);

@@ -82,3 +82,34 @@ export function scoreScenario(truth: GroundTruth, alerts: readonly ReportedAlert
     recordRecall: attackRecords === 0 ? 0 : detected.size / attackRecords,
   };
 }
+
+export interface ReportedIncident {
+  id: string;
+  /** Event ids of the incident's alerts. */
+  eventIds: readonly string[];
+}
+
+export interface IncidentScore {
+  incidents: number;
+  stories: number;
+  /** Per story: the incidents holding any of its attack records (exactly one is the goal). */
+  storyIncidents: Array<{ id: string; title: string; incidents: string[] }>;
+  /** incidents <= 2 x stories and every story in exactly one incident. */
+  ok: boolean;
+}
+
+/** How the incidents line up with the attack stories: each story should sit in one incident, and there should be few. */
+export function scoreIncidents(truth: GroundTruth, incidents: readonly ReportedIncident[]): IncidentScore {
+  const storyOf = new Map<string, string>();
+  for (const story of truth.stories) for (const step of story.steps) for (const r of step.records) storyOf.set(r.eventId, story.id);
+  const byStory = new Map<string, Set<string>>(truth.stories.map((s) => [s.id, new Set<string>()]));
+  for (const inc of incidents) for (const e of inc.eventIds) {
+    const s = storyOf.get(e);
+    if (s !== undefined) byStory.get(s)?.add(inc.id);
+  }
+  const storyIncidents = truth.stories.map((s) => ({ id: s.id, title: s.title, incidents: [...(byStory.get(s.id) ?? [])].sort() }));
+  return {
+    incidents: incidents.length, stories: truth.stories.length, storyIncidents,
+    ok: incidents.length <= 2 * truth.stories.length && storyIncidents.every((s) => s.incidents.length === 1),
+  };
+}

@@ -235,6 +235,54 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.findIocs('ip', []), []);
     });
 
+    test('entity baselines merge first/last/count and are looked up by key', async () => {
+      await store.mergeBaselines([
+        { kind: 'user_process', entity: 'alice', value: 'powershell.exe', firstTs: 5000, lastTs: 6000, count: 2 },
+        { kind: 'user_host', entity: 'alice', value: 'ws01', firstTs: 100, lastTs: 100, count: 1 },
+      ]);
+      await store.mergeBaselines([
+        { kind: 'user_process', entity: 'alice', value: 'powershell.exe', firstTs: 1000, lastTs: 2000, count: 1 },
+        { kind: 'user_process', entity: 'alice', value: 'powershell.exe', firstTs: 7000, lastTs: 9000, count: 3 },
+      ]);
+      const got = await store.getBaselines([
+        { kind: 'user_process', entity: 'alice', value: 'powershell.exe' },
+        { kind: 'user_process', entity: 'bob', value: 'powershell.exe' },
+        { kind: 'user_host', entity: 'alice', value: "ws01' OR '1'='1" },
+      ]);
+      assert.deepEqual(got, [{ kind: 'user_process', entity: 'alice', value: 'powershell.exe', firstTs: 1000, lastTs: 9000, count: 6 }]);
+      assert.deepEqual(await store.getBaselines([]), []);
+    });
+
+    test('user risk is replaced per user; ATT&CK objects round-trip', async () => {
+      await store.putUserRisk([{ user: 'alice', risk: 12.5, asOfTs: 1000 }, { user: 'bob', risk: 3, asOfTs: 2000 }]);
+      await store.putUserRisk([{ user: 'alice', risk: 40, asOfTs: 5000 }]);
+      assert.deepEqual(await store.getUserRisk(['alice', 'carol']), [{ user: 'alice', risk: 40, asOfTs: 5000 }]);
+      assert.deepEqual((await store.getUserRisk()).map((r) => r.user), ['alice', 'bob']);
+      assert.equal(await store.putAttackObjects([
+        { id: 'TA0002', kind: 'tactic', name: 'Execution', tactics: ['execution'], url: 'https://attack.mitre.org/tactics/TA0002' },
+        { id: 'T1059.001', kind: 'technique', name: 'PowerShell', tactics: ['execution'] },
+      ]), 2);
+      await store.putAttackObjects([{ id: 'T1059.001', kind: 'technique', name: 'PowerShell', tactics: ['execution', 'defense-evasion'] }]);
+      assert.deepEqual(await store.listAttackObjects(), [
+        { id: 'T1059.001', kind: 'technique', name: 'PowerShell', tactics: ['execution', 'defense-evasion'] },
+        { id: 'TA0002', kind: 'tactic', name: 'Execution', tactics: ['execution'], url: 'https://attack.mitre.org/tactics/TA0002' },
+      ]);
+    });
+
+    test('alert statistics per rule count alerts and matches by status', async () => {
+      await store.upsertAlerts([
+        alert('s1', 100, { ruleId: 'stats-rule', count: 3 }),
+        alert('s2', 200, { ruleId: 'stats-rule', count: 1, status: 'false_positive' }),
+        alert('s3', 300, { ruleId: 'stats-rule', count: 2, status: 'false_positive' }),
+        alert('s4', 400, { ruleId: 'stats-other', count: 7, status: 'suppressed' }),
+      ]);
+      const stats = (await store.alertStatsByRule()).filter((s) => s.ruleId.startsWith('stats-')).sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1));
+      assert.deepEqual(stats, [
+        { ruleId: 'stats-other', alerts: 1, matches: 7, byStatus: { suppressed: 1 } },
+        { ruleId: 'stats-rule', alerts: 3, matches: 6, byStatus: { false_positive: 2, open: 1 } },
+      ]);
+    });
+
     test('audit log is hash-chained and verifies', async () => {
       const entries = await store.appendAudit([
         { actor: 'alice', action: 'login', source_ip: '127.0.0.1' },

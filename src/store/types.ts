@@ -270,6 +270,52 @@ export interface IocRecord {
   expiresAt?: string;
 }
 
+// ---------------------------------------------------------------- alerting state (migration 2)
+
+/**
+ * What an entity has done before: the first and last event time at which `entity` was seen with
+ * `value` (this user ran this process, logged on from this country, used this host). Rarity scoring
+ * asks whether anything was seen before an alert's time.
+ */
+export interface BaselineRecord {
+  /** `user_process`, `user_country`, `user_host`. */
+  kind: string;
+  entity: string;
+  value: string;
+  firstTs: number;
+  lastTs: number;
+  count: number;
+}
+
+export type BaselineKey = Pick<BaselineRecord, 'kind' | 'entity' | 'value'>;
+
+/** A user's accumulated risk, valid at event time `asOfTs` (it decays from there). */
+export interface UserRiskRecord {
+  user: string;
+  risk: number;
+  asOfTs: number;
+}
+
+/** An ATT&CK tactic or technique imported from MITRE's STIX bundle. */
+export interface AttackObjectRecord {
+  /** `TA0002`, `T1059`, `T1059.001`. */
+  id: string;
+  kind: 'tactic' | 'technique';
+  name: string;
+  /** Technique: its tactics' short names (`execution`); tactic: its own short name. */
+  tactics: string[];
+  url?: string;
+}
+
+/** Alerts of one rule by status, for precision statistics (`weft rules tune`). */
+export interface RuleAlertStats {
+  ruleId: string;
+  alerts: number;
+  /** Sum of the alerts' counts: raw matches behind them, deduplicated ones included. */
+  matches: number;
+  byStatus: Partial<Record<AlertStatus, number>>;
+}
+
 // ---------------------------------------------------------------- audit log
 
 export interface AuditInput {
@@ -364,6 +410,17 @@ export interface Store {
   listFeeds(): Promise<ThreatIntelFeed[]>;
   putIocs(iocs: IocRecord[]): Promise<number>;
   findIocs(type: IocType, values: string[]): Promise<IocRecord[]>;
+
+  /** Merge observations: first_ts = min, last_ts = max, count added. */
+  mergeBaselines(rows: BaselineRecord[]): Promise<void>;
+  getBaselines(keys: BaselineKey[]): Promise<BaselineRecord[]>;
+  putUserRisk(rows: UserRiskRecord[]): Promise<void>;
+  /** The given users' risk; every user's when `users` is omitted. */
+  getUserRisk(users?: string[]): Promise<UserRiskRecord[]>;
+  /** Insert or replace; returns the number written. */
+  putAttackObjects(rows: AttackObjectRecord[]): Promise<number>;
+  listAttackObjects(): Promise<AttackObjectRecord[]>;
+  alertStatsByRule(): Promise<RuleAlertStats[]>;
 
   appendAudit(entries: AuditInput[]): Promise<AuditEntry[]>;
   readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;

@@ -84,6 +84,10 @@ test('ingest stores events and quarantine; a second run stores nothing twice; qu
 
   const second = weft(['ingest', '--data-dir', dataDir, ...files]);
   assert.match(second.stdout, new RegExp(`events\\s+${events} \\(0 stored, ${events} already stored\\)`));
+  // Ingest runs detection too: its alert decisions are audited once, not again on the second run.
+  const decisions = Number(/audit\s+(\d+) alert decisions recorded/.exec(first.stdout)?.[1]);
+  assert.ok(decisions > 0, first.stdout);
+  assert.match(second.stdout, /audit\s+0 alert decisions recorded/);
 
   const list = weft(['quarantine', 'list', '--data-dir', dataDir, '--output', 'jsonl']);
   assert.equal(list.code, 0);
@@ -93,7 +97,7 @@ test('ingest stores events and quarantine; a second run stores nothing twice; qu
 
   const audit = weft(['audit', 'verify', '--data-dir', dataDir]);
   assert.equal(audit.code, 0);
-  assert.match(audit.stdout, /audit log intact: 0 entries verified/);
+  assert.match(audit.stdout, new RegExp(`audit log intact: ${decisions} entries verified`));
   const mig = weft(['migrate', '--data-dir', dataDir]);
-  assert.match(mig.stdout, /schema version 1 \(sqlite\)/);
+  assert.match(mig.stdout, /schema version 2 \(sqlite\)/);
 });

@@ -67,10 +67,25 @@ describe('weft hunt', () => {
       '@timestamp': string;
       event: { '@timestamp': string; winlog: { event_id: string }; log: { file: { path: string } }; event: { original: unknown } };
       match: { selections: string[] };
+      id: string;
+      score: number;
+      severity: string;
+      threat: unknown;
+      explanation: { contributions: Array<{ factor: string; points: number }> };
     }
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
-    assert.deepEqual(lines.map((l) => l.rule.id), ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000002']);
-    const first = lines[0]!;
+    const all = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    // One line per alert in event-time order, then one per incident, ranked by score.
+    const lines = all.filter((l) => l.kind !== 'incident');
+    const incidents = all.filter((l) => l.kind === 'incident') as unknown as Array<{ alerts: string[]; score: number; kill_chain: Array<{ tactic_id: string }> }>;
+    assert.deepEqual(all.map((l) => l.kind), ['match', 'match', 'match', 'incident', 'incident']);
+    assert.deepEqual(lines.map((l) => l.rule.id), ['0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000001']);
+    const first = lines[2]!;
+    assert.equal(first.score, 70);
+    assert.equal(first.severity, 'medium');
+    assert.deepEqual(first.threat, { framework: 'MITRE ATT&CK', tactic: { id: ['TA0002'], name: ['Execution'], reference: ['https://attack.mitre.org/tactics/TA0002/'] } });
+    assert.deepEqual(first.explanation.contributions.map((c) => [c.factor, c.points]), [['rule_level', 60], ['rarity', 5], ['rarity', 5]]);
+    assert.deepEqual(incidents.map((i) => [i.alerts.length, i.score, i.kill_chain.map((k) => k.tactic_id)]), [[1, 70, ['TA0002']], [2, 30, []]]);
+    assert.equal(incidents[0]!.alerts[0], first.id);
     assert.equal(first.kind, 'match');
     assert.equal(first.rule.title, 'Process created by 4688');
     assert.equal(first.rule.level, 'high');
@@ -83,6 +98,8 @@ describe('weft hunt', () => {
     assert.match(r.stderr, /events\s+5\n/);
     assert.match(r.stderr, /matches\s+3\n\s+high\s+1\n\s+low\s+2\n/);
     assert.match(r.stderr, /rules\s+2 loaded, 0 rejected/);
+    assert.match(r.stderr, /alerts\s+3 \(0 detections deduplicated into them\)\n\s+medium\s+2\n\s+low\s+1\n/);
+    assert.match(r.stderr, /incidents\s+2\n/);
   });
 
   it('csv: a header and one row per match; --min-level drops lower rules', () => {
@@ -102,6 +119,29 @@ describe('weft hunt', () => {
     assert.match(r.stdout, /HIGH\s+Process created by 4688/);
     assert.match(r.stdout, /rules\s+2 loaded, 1 rejected\n\s+1 x unknown modifier/);
     assert.match(r.stdout, /rules evaluated per event/);
+  });
+
+  it('--assets raises the score on a tier-0 host; --suppressions silences a detection, counted, with its entry', () => {
+    const assets = join(dir, 'assets.yaml');
+    writeFileSync(assets, 'assets:\n  - {kind: host, value: vagrant, criticality: 5, zone: core}\n');
+    const sup = join(dir, 'suppressions.yml');
+    writeFileSync(sup, 'allowlist:\n  - {id: lab-logons, reason: the vagrant lab logs on all day, author: tester, rule: Any logon, match: {host.name: "vagrant-*"}}\n');
+    const r = weft(['hunt', '--rules', rules, '--output', 'jsonl', '--assets', assets, '--suppressions', sup, data]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; rule?: { title: string }; score: number; status: string; suppressed_by?: { id: string }; explanation?: { contributions: Array<{ factor: string; points: number }> } });
+    const proc = lines.find((l) => l.rule?.title === 'Process created by 4688');
+    assert.equal(proc?.score, 87);
+    assert.deepEqual(proc?.explanation?.contributions.filter((c) => c.factor === 'asset_criticality' || c.factor === 'network_zone').map((c) => c.points), [12, 5]);
+    const logons = lines.filter((l) => l.rule?.title === 'Any logon');
+    assert.deepEqual(logons.map((l) => [l.status, l.suppressed_by?.id]), [['suppressed', 'lab-logons'], ['suppressed', 'lab-logons']]);
+    // Suppressed alerts are in no incident.
+    assert.equal(lines.filter((l) => l.kind === 'incident').length, 1);
+    assert.match(r.stderr, /suppressed\s+2\n\s+lab-logons\s+2\n/);
+    const bad = join(dir, 'bad-suppressions.yml');
+    writeFileSync(bad, 'allowlist:\n  - {id: x, author: y, match: {a: b}}\n');
+    const b = weft(['hunt', '--rules', rules, '--suppressions', bad, data]);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /allowlist\[0\]: reason is required/);
   });
 
   it('bad arguments exit 2 with a clear message', () => {
@@ -137,7 +177,7 @@ describe('weft hunt', () => {
     writeFileSync(mixed, `${readFileSync(data, 'utf8')}{"truncated": \nnot json at all\n`);
     const r = weft(['hunt', '--rules', rules, '--output', 'jsonl', mixed]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim().split('\n').length, 3);
+    assert.equal(r.stdout.trim().split('\n').filter((l) => !l.startsWith('{"kind":"incident"')).length, 3);
     assert.match(r.stderr, /quarantined\s+[12]\n/);
   });
 });

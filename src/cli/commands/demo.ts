@@ -11,11 +11,15 @@ import type { WeftEvent } from '../../event/model.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { huntFiles } from '../../hunt/hunt-stream.js';
 import type { Match } from '../../rules/engine/index.js';
-import { scoreScenario, type ReportedAlert, type ScenarioScore } from '../../scenario/evaluate.js';
+import { scoreIncidents, scoreScenario, type IncidentScore, type ReportedAlert, type ScenarioScore } from '../../scenario/evaluate.js';
+import type { AlertRun } from '../../hunt/alert-stage.js';
+import { alertStageFor, inventoryFrom } from '../alerting.js';
 import type { GroundTruth } from '../../scenario/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
 import { ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
-import { ingestFiles, printSummary } from './ingest.js';
+import { detectionFor, ingestFiles, printSummary } from './ingest.js';
+import { rankIncidents } from './hunt.js';
+import type { Incident } from '../../incident/types.js';
 
 interface DemoOptions {
   dataDir?: string;
@@ -48,6 +52,7 @@ export function registerDemo(program: Command): void {
           resolver: new EntityResolver(loadIdentityDirectory(join(dir, 'identities.yaml'))),
           // Ids relative to the scenario folder, as its ground truth records them.
           sourceIdFor: (f) => relative(dir, f),
+          detect: await detectionFor(store, ctx.config, {}),
         });
         printSummary(summary);
         const found = await detectScenario(dir, ctx.config);
@@ -68,6 +73,9 @@ export interface ScenarioDetections {
   correlations: CorrelationAlert[];
   score: ScenarioScore;
   rules: number;
+  /** Alerts and incidents of the alert stage over the same detections. */
+  run: AlertRun;
+  incidentScore: IncidentScore;
 }
 
 /**
@@ -85,21 +93,28 @@ export async function detectScenario(dir: string, config: WeftConfig): Promise<S
   });
   const matches: Match<WeftEvent>[] = [];
   const correlations: CorrelationAlert[] = [];
+  const stage = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(config.alert.assets), keepEvents: false });
   for await (const b of huntFiles(files, built.ruleSet, {
     timezone: 'UTC',
     maxRecordBytes: config.ingest.max_record_bytes,
     resolver: new EntityResolver(loadIdentityDirectory(join(dir, 'identities.yaml'))),
     sourceIdFor: (f) => relative(dir, f),
     ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
+    onEvent: (ev, ms) => stage.observe(ev, ms),
   })) {
     matches.push(...b.matches);
     correlations.push(...b.correlations);
+    for (const m of b.matches) stage.addMatch(m);
+    for (const c of b.correlations) stage.addCorrelation(c);
   }
+  const run = stage.finish();
+  const alertEvents = new Map(run.alerts.map((a) => [a.id, a.events]));
+  const incidentScore = scoreIncidents(truth, run.incidents.map((i) => ({ id: i.id, eventIds: i.alerts.flatMap((id) => alertEvents.get(id) ?? []) })));
   const reported: ReportedAlert[] = [
     ...matches.map((m) => ({ title: m.rule.title, kind: 'match' as const, eventIds: [m.event.weft.id] })),
     ...correlations.map((c) => ({ title: c.rule.title, kind: 'correlation' as const, eventIds: c.events })),
   ];
-  return { matches, correlations, score: scoreScenario(truth, reported), rules: built.loaded + (corr.stage?.definitions.length ?? 0) };
+  return { matches, correlations, score: scoreScenario(truth, reported), rules: built.loaded + (corr.stage?.definitions.length ?? 0), run, incidentScore };
 }
 
 function printDetections(d: ScenarioDetections): void {
@@ -119,6 +134,19 @@ function printDetections(d: ScenarioDetections): void {
       w(`    [${mark}] ${step.title.padEnd(58)} ${step.coveredBy.slice(0, 2).join('; ')}${step.coveredBy.length > 2 ? ` (+${step.coveredBy.length - 2})` : ''}\n`);
     }
   }
+  const byId = new Map(d.run.incidents.map((i) => [i.id, i]));
+  const alerts = d.run.alerts.filter((a) => a.status !== 'suppressed').length;
+  w(`\nincidents  ${d.run.incidents.length} from ${alerts} alerts (${d.matches.length + d.correlations.length} detections), ranked by score:\n`);
+  for (const i of rankIncidents(d.run.incidents)) {
+    w(`  ${i.severity.toUpperCase().padEnd(8)} ${String(i.score).padStart(3)}  ${i.title}\n`);
+    w(`               ${i.alerts.length} alerts, ${i.first_time} .. ${i.last_time}; kill chain: ${i.kill_chain.map((k) => k.tactic).join(' > ') || '-'}\n`);
+  }
+  w('\nattack stories and their incidents:\n');
+  for (const s of d.incidentScore.storyIncidents) {
+    const names = s.incidents.map((id) => `#${rankIncidents(d.run.incidents).indexOf(byId.get(id) as Incident) + 1}`);
+    w(`  ${s.incidents.length === 1 ? 'ok ' : '!! '} ${s.title.padEnd(80)} ${names.join(', ') || 'in no incident'}\n`);
+  }
+  w(`incidents ${d.incidentScore.incidents} for ${d.incidentScore.stories} stories (bound ${2 * d.incidentScore.stories}); every story in exactly one incident: ${d.incidentScore.storyIncidents.every((s) => s.incidents.length === 1) ? 'yes' : 'NO'}\n`);
   const s = d.score;
   w(`\nsteps covered ${s.stepsCovered}/${s.steps} (recall ${s.stepRecall.toFixed(2)}); attack records in an alert ${s.attackRecordsDetected}/${s.attackRecords} (recall ${s.recordRecall.toFixed(2)}); alert precision ${s.precision.toFixed(2)} (${s.truePositiveAlerts}/${s.alerts})\n`);
 }

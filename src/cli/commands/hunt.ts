@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeclaredFormat } from '../../decode/types.js';
 import type { WeftEvent } from '../../event/model.js';
@@ -9,6 +9,12 @@ import type { Match, RuleSet } from '../../rules/engine/index.js';
 import type { SigmaLevel } from '../../rules/types.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import type { AlertStage, AlertRun } from '../../hunt/alert-stage.js';
+import type { Alert } from '../../alert/types.js';
+import type { Incident } from '../../incident/types.js';
+import type { MatchedRule } from '../../rules/engine/types.js';
+import { alertLine, ecsAlert, incidentLine, ocsfDetectionFinding } from '../../alert/output/records.js';
+import { alertStageFor, inventoryFrom } from '../alerting.js';
 import { commandContext, UsageError } from '../context.js';
 import { entityResolver } from './ingest.js';
 import type { EntityResolver } from '../../enrich/entity-resolver.js';
@@ -18,8 +24,8 @@ import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-
 
 export { huntFiles, huntOutcomes, type HuntBatch, type HuntOptions } from '../../hunt/hunt-stream.js';
 
-type Output = 'table' | 'jsonl' | 'csv';
-const OUTPUTS: readonly Output[] = ['table', 'jsonl', 'csv'];
+type Output = 'table' | 'jsonl' | 'csv' | 'ecs' | 'ocsf';
+const OUTPUTS: readonly Output[] = ['table', 'jsonl', 'csv', 'ecs', 'ocsf'];
 
 interface HuntFlags {
   rules?: string[];
@@ -30,6 +36,8 @@ interface HuntFlags {
   minLevel?: string;
   timezone?: string;
   identities?: string;
+  assets?: string;
+  suppressions?: string;
 }
 
 export interface HuntSummary {
@@ -42,6 +50,15 @@ export interface HuntSummary {
   matchesByLevel: Record<string, number>;
   correlations: number;
   correlationsByLevel: Record<string, number>;
+  /** Alerts after deduplication (suppressed ones not included). */
+  alerts: number;
+  alertsBySeverity: Record<string, number>;
+  /** Detections merged into an existing alert. */
+  deduplicated: number;
+  /** Detections silenced by a suppression or allowlist entry, by entry id. */
+  suppressed: number;
+  suppressedByEntry: Record<string, number>;
+  incidents: number;
   rulesLoaded: number;
   rulesRejected: number;
   rejectionsByReason: Array<[string, number]>;
@@ -62,6 +79,8 @@ export function registerHunt(program: Command): void {
     .option('--min-level <level>', `report only rules at this level or above: ${LEVELS.join(', ')}`)
     .option('--timezone <zone>', 'zone for timestamps that carry none (default: ingest.timezone in the config, else UTC)')
     .option('--identities <file>', 'identity directory (YAML) for entity resolution, so entity.* group-bys link one person across sources (default: enrich.identities in the config)')
+    .option('--assets <file>', 'asset inventory, CSV or YAML, for scoring (default: alert.assets in the config)')
+    .option('--suppressions <file>', 'suppression rules and allowlist, YAML (default: alert.suppressions in the config)')
     .action(async (paths: string[], flags: HuntFlags, cmd: Command) => {
       const ctx = await commandContext(cmd);
       const format = parseFormat(flags.format);
@@ -77,6 +96,10 @@ export function registerHunt(program: Command): void {
         maxStateEntries: ctx.config.correlation.max_state_entries,
       });
       const rejections = [...built.rejections, ...corr.rejections];
+      const alerting = alertStageFor({
+        config: ctx.config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(flags.assets ?? ctx.config.alert.assets),
+        ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}), keepEvents: true,
+      });
       const out = process.stdout;
       const summary = await runHunt(files, built.ruleSet, {
         output,
@@ -88,6 +111,7 @@ export function registerHunt(program: Command): void {
         resolver: entityResolver(flags.identities ?? ctx.config.enrich.identities),
         write: (s) => writeOut(out, s),
         ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
+        alerting,
       });
       summary.rulesLoaded = built.loaded + (corr.stage?.definitions.length ?? 0);
       summary.rulesRejected = rejections.length;
@@ -114,12 +138,14 @@ export interface RunHuntOptions {
   resolver?: EntityResolver;
   write: (s: string) => Promise<void> | undefined;
   correlate?: CorrelationStage;
+  alerting: AlertStage;
 }
 
-/** The hunt loop behind the command: prints matches as they come, returns the counts. */
+/** The hunt loop behind the command: detections into the alert stage, then alerts and incidents printed; returns the counts. */
 export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptions): Promise<HuntSummary> {
   const summary: HuntSummary = {
     files: files.length, records: 0, events: 0, quarantined: 0, quarantinedByReason: {}, matches: 0, matchesByLevel: {}, correlations: 0, correlationsByLevel: {},
+    alerts: 0, alertsBySeverity: {}, deduplicated: 0, suppressed: 0, suppressedByEntry: {}, incidents: 0,
     rulesLoaded: 0, rulesRejected: 0, rejectionsByReason: [], rulesEvaluatedPerEvent: 0, prefilterPassRate: 0,
   };
   const totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
@@ -128,6 +154,9 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
   if (o.output === 'csv') await o.write(`${CSV_HEADER}\n`);
   let doneBytes = 0;
   let lastFile = '';
+  const rules = new Map<string, MatchedRule>();
+  const stage = o.alerting;
+  let run: AlertRun;
   try {
     for await (const batch of huntFiles(files, ruleSet, {
       ...(o.format !== undefined ? { format: o.format } : {}),
@@ -137,22 +166,30 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
       maxRecordBytes: o.maxRecordBytes,
       ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
       ...(o.correlate !== undefined ? { correlate: o.correlate } : {}),
+      onEvent: (ev, ms) => stage.observe(ev, ms),
     })) {
       if (batch.file !== lastFile) {
         if (lastFile !== '' && lastFile !== '-') doneBytes += statSync(lastFile).size;
         lastFile = batch.file;
       }
       count(summary, batch);
-      const text = formatMatches(batch.matches, o.output) + formatCorrelations(batch.correlations, o.output);
-      if (text !== '') await o.write(text);
+      for (const m of batch.matches) {
+        rules.set(m.rule.id, m.rule);
+        stage.addMatch(m);
+      }
+      for (const c of batch.correlations) stage.addCorrelation(c);
       progress.update(doneBytes + batch.bytesRead, summary.records);
     }
+    run = stage.finish();
   } catch (err) {
     if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
     throw err;
   } finally {
     progress.stop();
   }
+  countAlerts(summary, run);
+  const text = formatRun(run, o.output, rules);
+  if (text !== '') await o.write(text);
   const after = ruleSet.stats();
   const events = after.events - before.events;
   const cands = after.logsourceCandidates - before.logsourceCandidates;
@@ -176,6 +213,20 @@ function count(s: HuntSummary, b: HuntBatch): void {
     const l = a.rule.level ?? 'informational';
     s.correlationsByLevel[l] = (s.correlationsByLevel[l] ?? 0) + 1;
   }
+}
+
+function countAlerts(s: HuntSummary, run: AlertRun): void {
+  for (const a of run.alerts) {
+    if (a.status === 'suppressed') continue;
+    s.alerts++;
+    s.alertsBySeverity[a.severity] = (s.alertsBySeverity[a.severity] ?? 0) + 1;
+  }
+  for (const d of run.engine.decisions) if (d.action === 'alert.deduplicated') s.deduplicated++;
+  for (const [id, n] of run.engine.suppressedByEntry) {
+    s.suppressed += n;
+    s.suppressedByEntry[id] = n;
+  }
+  s.incidents = run.incidents.length;
 }
 
 // ---------------------------------------------------------------- output
@@ -267,6 +318,87 @@ export function formatMatches(matches: readonly Match<WeftEvent>[], output: Outp
   return s;
 }
 
+const SEVERITY_RANK: Record<string, number> = { critical: 3, high: 2, medium: 1, low: 0 };
+
+/** Incidents by score, then earliest first: the order an analyst should look at them. */
+export function rankIncidents(incidents: readonly Incident[]): Incident[] {
+  return [...incidents].sort((a, b) => b.score - a.score || SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]! || (a.first_time < b.first_time ? -1 : a.first_time > b.first_time ? 1 : 0));
+}
+
+/**
+ * The run's output. jsonl: one line per alert (time order, suppressed ones included with their
+ * status), then one `kind: incident` line per incident, ranked. ecs / ocsf: one document per alert.
+ * csv: one row per alert that is not suppressed. table: incidents ranked by score, each with its
+ * kill chain and timeline.
+ */
+export function formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>): string {
+  const ranked = rankIncidents(run.incidents);
+  let s = '';
+  if (output === 'jsonl') {
+    for (const a of run.alerts) {
+      const rule = rules.get(a.rule.id);
+      const event = run.firstEvents.get(a.id);
+      s += `${JSON.stringify(alertLine(a, { ...(rule !== undefined ? { rule } : {}), ...(event !== undefined ? { event } : {}) }))}\n`;
+    }
+    for (const i of ranked) s += `${JSON.stringify(incidentLine(i))}\n`;
+    return s;
+  }
+  if (output === 'ecs' || output === 'ocsf') {
+    for (const a of run.alerts) s += `${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`;
+    return s;
+  }
+  if (output === 'csv') {
+    for (const a of run.alerts) {
+      if (a.status === 'suppressed') continue;
+      const ev = run.firstEvents.get(a.id);
+      const host = ev ? get(ev, 'host', 'name') : (a.group['host.name'] ?? a.group.Computer ?? a.entities.host[0] ?? '');
+      const user = ev ? userOf(ev) : (a.group['user.name'] ?? a.group.TargetUserName ?? a.entities.user[0] ?? '');
+      s += `${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? fileOf(ev) : ''].map(csvCell).join(',')}\n`;
+    }
+    return s;
+  }
+  const byId = new Map(run.alerts.map((a) => [a.id, a]));
+  s += `\nincidents    ${ranked.length}, ranked by score\n`;
+  for (const [n, inc] of ranked.entries()) {
+    s += `\n#${n + 1}  ${inc.severity.toUpperCase().padEnd(8)} score ${String(inc.score).padStart(3)}  ${oneLine(inc.title)}\n`;
+    s += `    id ${inc.id}  ${inc.status}  ${inc.first_time} .. ${inc.last_time}  (${inc.alerts.length} alert${inc.alerts.length === 1 ? '' : 's'}, ${inc.events} events from ${inc.sources.join(', ') || '-'})\n`;
+    s += `    kill chain  ${inc.kill_chain.length > 0 ? inc.kill_chain.map((k) => `${k.tactic} (${k.tactic_id})`).join(' > ') : '-'}\n`;
+    s += `    entities    users ${oneLine(inc.entities.user.join(', ') || '-')}; hosts ${oneLine(inc.entities.host.join(', ') || '-')}; ips ${inc.entities.ip.slice(0, 6).join(', ') || '-'}${inc.entities.ip.length > 6 ? ` (+${inc.entities.ip.length - 6})` : ''}\n`;
+    s += '    timeline\n';
+    let eventsShown = 0;
+    let eventsHidden = 0;
+    for (const e of inc.timeline) {
+      if (e.type === 'alert') {
+        const a = byId.get(e.alert_id);
+        if (a) s += `      ${alertRow(a, run)}\n`;
+      } else if (eventsShown < 12) {
+        eventsShown++;
+        s += `        ${e['@timestamp'].padEnd(24)}  ${(e.source_type ?? '').padEnd(10)}  ${oneLine(e.title).slice(0, 100)}\n`;
+      } else {
+        eventsHidden++;
+      }
+    }
+    if (eventsHidden + (inc.omitted_timeline ?? 0) > 0) s += `        ... ${eventsHidden + (inc.omitted_timeline ?? 0)} more events\n`;
+  }
+  return s;
+}
+
+function alertRow(a: Alert, run: AlertRun): string {
+  const level = LEVEL_LABEL[a.rule.level ?? 'informational'] ?? '';
+  const times = a.count > 1 ? ` x${a.count}` : '';
+  const scored = `score ${a.score} ${a.severity}${times}`;
+  if (a.kind === 'match') {
+    const ev = run.firstEvents.get(a.id);
+    const host = (ev ? get(ev, 'host', 'name') : a.entities.host[0]) || '-';
+    const user = (ev ? userOf(ev) : a.entities.user[0]) || '-';
+    return `${a['@timestamp'].padEnd(24)}  ${level.padEnd(8)}  ${oneLine(a.rule.title)}  [host ${oneLine(host)}, user ${oneLine(user)}]  ${scored}`;
+  }
+  const group = Object.entries(a.group).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `${a['@timestamp'].padEnd(24)}  ${level.padEnd(8)}  ${oneLine(a.rule.title)}  [${a.explanation.correlation?.type ?? a.kind}${group ? `, ${oneLine(group)}` : ''}, ${a.events.length} events from ${a.sources.join('+')}]  ${scored}`;
+}
+
+const WEFT_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 /** Event values are untrusted: no control characters reach the terminal. */
 function oneLine(s: string): string {
   // eslint-disable-next-line no-control-regex
@@ -285,6 +417,11 @@ export function formatSummary(s: HuntSummary): string {
     ...[...LEVELS].reverse().filter((l) => s.matchesByLevel[l] !== undefined).map((l) => `  ${l.padEnd(40)} ${s.matchesByLevel[l]}`),
     `correlations ${s.correlations}`,
     ...[...LEVELS].reverse().filter((l) => s.correlationsByLevel[l] !== undefined).map((l) => `  ${l.padEnd(40)} ${s.correlationsByLevel[l]}`),
+    `alerts       ${s.alerts} (${s.deduplicated} detections deduplicated into them)`,
+    ...['critical', 'high', 'medium', 'low'].filter((l) => s.alertsBySeverity[l] !== undefined).map((l) => `  ${l.padEnd(40)} ${s.alertsBySeverity[l]}`),
+    `suppressed   ${s.suppressed}`,
+    ...Object.entries(s.suppressedByEntry).sort((a, b) => b[1] - a[1]).map(([id, n]) => `  ${id.padEnd(40)} ${n}`),
+    `incidents    ${s.incidents}`,
     `rules        ${s.rulesLoaded} loaded, ${s.rulesRejected} rejected`,
     ...s.rejectionsByReason.map(([r, n]) => `  ${String(n).padStart(5)} x ${r}`),
     `engine       ${s.rulesEvaluatedPerEvent.toFixed(1)} rules evaluated per event, prefilter pass rate ${(s.prefilterPassRate * 100).toFixed(1)}%`,

@@ -12,6 +12,12 @@ import { createProgress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
 import { followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
+import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
+import type { WeftConfig } from '../../config/schema.js';
+import { alertStageFor, configHash } from '../alerting.js';
+import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
+import { collect, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 
 interface IngestOptions {
   sourceType?: string;
@@ -26,6 +32,9 @@ interface IngestOptions {
   pollInterval?: string;
   fromEnd?: boolean;
   live?: boolean;
+  rules?: string[];
+  alerts?: boolean;
+  suppressions?: string;
 }
 
 export interface IngestSummary {
@@ -36,6 +45,8 @@ export interface IngestSummary {
   duplicates: number;
   quarantined: number;
   quarantinedByReason: Record<string, number>;
+  /** Detection and alerting, when they ran. */
+  detection?: { matches: number; correlations: number; forwarded?: ForwardSummary } & StoredRunSummary;
 }
 
 export function registerIngest(program: Command): void {
@@ -48,6 +59,9 @@ export function registerIngest(program: Command): void {
     .option('--source-id <id>', 'source id for every input (default: the file path; stdin for -)')
     .option('--identities <file>', 'identity directory (YAML) for entity resolution (default: enrich.identities in the config)')
     .option('--timezone <zone>', 'zone for timestamps that carry none (default: ingest.timezone in the config, else UTC)')
+    .option('--rules <path>', 'rule file or directory, repeatable (default: rules.paths in the config, else the bundled rule pack)', collect)
+    .option('--suppressions <file>', 'suppression rules and allowlist, YAML (default: alert.suppressions in the config)')
+    .option('--no-alerts', 'store events only: no detection, alerts or incidents')
     .option('--dry-run', 'store nothing; print one JSON line per input record: the ECS event, or {"quarantine": ...}')
     .option('--list-source-types', 'list the source types Weft can normalize and exit')
     .option('--follow', 'keep following the files (appends, rotation) until Ctrl-C/SIGTERM; positions kept in the store')
@@ -103,6 +117,7 @@ export function registerIngest(program: Command): void {
       const files = await expandInputs(paths);
       const store = opts.dryRun ? undefined : await openStore(ctx.config);
       try {
+        const detect = store !== undefined && opts.alerts !== false ? await detectionFor(store, ctx.config, opts) : undefined;
         const summary = await ingestFiles(files, store, {
           ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
           ...(format !== undefined ? { format } : {}),
@@ -112,6 +127,7 @@ export function registerIngest(program: Command): void {
           batchSize: ctx.config.ingest.batch_size,
           dryRun: opts.dryRun === true,
           resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
+          ...(detect !== undefined ? { detect } : {}),
         });
         ctx.logger.info({ summary }, 'ingest finished');
         if (!opts.dryRun) printSummary(summary);
@@ -132,6 +148,37 @@ export interface IngestFilesOptions {
   out?: NodeJS.WritableStream;
   resolver?: EntityResolver;
   sourceIdFor?: (file: string) => string;
+  /** Run detection, alerting and incidents over the events and store them (needs a store). */
+  detect?: IngestDetection;
+}
+
+export interface IngestDetection {
+  detector: Detector;
+  suppressionWindowMs: number;
+  incidentWindowMs: number;
+  configHash: string;
+  /** Forward the run's alerts to the configured outputs (alert.outputs). */
+  config?: WeftConfig;
+}
+
+/** The rule set, correlation stage and alert stage for an ingest into this store; rule versions are stored for replay. */
+export async function detectionFor(store: Store, config: WeftConfig, flags: { rules?: string[]; suppressions?: string }): Promise<IngestDetection> {
+  checkOutputs(config);
+  const built = ruleSetFor(flags, config);
+  const { rulePaths } = ruleSourcePaths(flags, config);
+  const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
+  const stage = alertStageFor({
+    config, correlations: corr.stage?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
+    ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}), keepEvents: false,
+  });
+  await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString());
+  return {
+    detector: new Detector(built.ruleSet, stage, corr.stage),
+    suppressionWindowMs: config.alert.suppression_window,
+    incidentWindowMs: config.alert.incident_window,
+    configHash: configHash(config),
+    config,
+  };
 }
 
 /** The ingest loop: events and quarantine are written in batches, each batch in one transaction. */
@@ -152,6 +199,8 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
       summary.duplicates += r.duplicates;
     }
     if (quarantine.length > 0) await store.addQuarantine(quarantine);
+    // Baseline observations go to the store with their batch, so memory holds one batch's worth.
+    if (o.detect !== undefined) await store.mergeBaselines(o.detect.detector.stage.baseline.drain());
     if (activity.size > 0) await store.recordSourceActivity([...activity.values()]);
     events = [];
     quarantine = [];
@@ -177,7 +226,10 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
         if (oc.kind === 'event') {
           summary.events++;
           if (o.dryRun) out.write(`${JSON.stringify(oc.event)}\n`);
-          else events.push(oc.event);
+          else {
+            events.push(oc.event);
+            o.detect?.detector.process(oc.event);
+          }
           const a = sourceActivity(activity, oc.event.weft.source_id, oc.event.weft.source_type);
           a.events++;
         } else {
@@ -196,6 +248,14 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
       progress.update(doneBytes + batch.bytesRead, summary.records);
     }
     await flush();
+    if (o.detect !== undefined && store !== undefined) {
+      const d = o.detect;
+      const correlations = d.detector.settle();
+      const { run, summary: stored } = await finishIntoStore(d.detector.stage, store, d);
+      const forwarded = d.config !== undefined && (d.config.alert.outputs.webhook !== undefined || d.config.alert.outputs.syslog !== undefined)
+        ? await forwardAlerts(run.alerts, d.config) : undefined;
+      summary.detection = { matches: d.detector.matches, correlations, ...stored, ...(forwarded !== undefined ? { forwarded } : {}) };
+    }
   } catch (err) {
     if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
     throw err;
@@ -233,6 +293,16 @@ export function printSummary(s: IngestSummary, opts: { files?: boolean } = {}): 
     `events       ${s.events} (${s.stored} stored, ${s.duplicates} already stored)`,
     `quarantined  ${s.quarantined}`,
     ...Object.entries(s.quarantinedByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r.padEnd(40)} ${n}`),
+    ...(s.detection !== undefined ? [
+      `detections   ${s.detection.matches} rule matches, ${s.detection.correlations} correlation alerts`,
+      `alerts       ${s.detection.created} created, ${s.detection.deduplicated} deduplicated, ${s.detection.suppressed} suppressed (${s.detection.alertsWritten} stored)`,
+      `incidents    ${s.detection.incidents}`,
+      `audit        ${s.detection.auditEntries} alert decisions recorded`,
+      ...(s.detection.forwarded !== undefined ? [
+        `forwarded    ${s.detection.forwarded.webhook} to the webhook, ${s.detection.forwarded.syslog} over syslog${s.detection.forwarded.failures.length > 0 ? `; ${s.detection.forwarded.failures.length} failed` : ''}`,
+        ...s.detection.forwarded.failures.slice(0, 5).map((f) => `  ${f}`),
+      ] : []),
+    ] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

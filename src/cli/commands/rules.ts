@@ -9,7 +9,9 @@ import { loadRules } from '../../rules/sigma/index.js';
 import { readRuleTestFile, RuleTestFileError, type RuleTestFile, type RuleTestRecord } from '../../rules/pack/index.js';
 import type { RuleRejection } from '../../rules/types.js';
 import type { WeftConfig } from '../../config/schema.js';
-import { commandContext, EXIT, UsageError } from '../context.js';
+import { commandContext, DATA_DIR_OPTION, EXIT, openStore, UsageError } from '../context.js';
+import { tuneRules } from '../../alert/tune.js';
+import type { AlertRecord } from '../../store/types.js';
 import { collect, rejectionReasons, ruleSourcePaths } from '../rule-sources.js';
 
 type Output = 'text' | 'json';
@@ -35,7 +37,42 @@ function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRul
 }
 
 export function registerRules(program: Command): void {
-  const rules = program.command('rules').description('validate, test and list rules');
+  const rules = program.command('rules').description('validate, test, list and tune rules');
+  rules
+    .command('tune')
+    .description('the noisiest rules by analyst feedback (alerts marked false_positive), and thresholds for event_count rules that would have removed the false positives')
+    .option('--limit <n>', 'rules to show (default 10)', '10')
+    .option('--output <kind>', 'text or json')
+    .option(...DATA_DIR_OPTION)
+    .action(async (flags: { limit: string; output?: string; dataDir?: string }, cmd: Command) => {
+      const output = outputOf(flags.output);
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${flags.limit}'`);
+      const ctx = await commandContext(cmd, flags);
+      const store = await openStore(ctx.config);
+      try {
+        const stats = await store.alertStatsByRule();
+        const titles = new Map<string, string>();
+        const alertsByRule = new Map<string, AlertRecord[]>();
+        for (const s of stats) {
+          const rule = await store.getRule(s.ruleId);
+          if (rule) titles.set(s.ruleId, rule.title);
+          if (rule?.kind === 'correlation') alertsByRule.set(s.ruleId, (await store.listAlerts({ ruleId: s.ruleId, limit: 10_000 })).items);
+        }
+        const tuned = tuneRules(stats, titles, (id) => alertsByRule.get(id) ?? []).slice(0, limit);
+        if (output === 'json') {
+          process.stdout.write(`${JSON.stringify(tuned)}\n`);
+          return;
+        }
+        process.stdout.write(`${'fp'.padStart(4)} ${'tp'.padStart(4)} ${'alerts'.padStart(6)} ${'matches'.padStart(7)}  precision  rule\n`);
+        for (const t of tuned) {
+          process.stdout.write(`${String(t.falsePositives).padStart(4)} ${String(t.truePositives).padStart(4)} ${String(t.alerts).padStart(6)} ${String(t.matches).padStart(7)}  ${(t.precision === undefined ? '-' : t.precision.toFixed(2)).padEnd(9)}  ${t.title} (${t.ruleId})\n`);
+          if (t.threshold !== undefined) process.stdout.write(`${' '.repeat(36)}threshold: ${t.threshold.note}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
   rules
     .command('validate')
     .description('load and compile rules; print every rejection (exit 1 if any)')

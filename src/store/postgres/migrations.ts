@@ -273,4 +273,32 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 `,
   },
+  {
+    version: 2,
+    name: 'alerting state: entity baselines, user risk, ATT&CK objects',
+    sql: `
+CREATE TABLE entity_baseline (
+  kind text NOT NULL,
+  entity text NOT NULL,
+  value text NOT NULL,
+  first_ts bigint NOT NULL,
+  last_ts bigint NOT NULL,
+  count bigint NOT NULL,
+  PRIMARY KEY (kind, entity, value)
+);
+CREATE TABLE user_risk (
+  user_id text PRIMARY KEY,
+  risk float8 NOT NULL,
+  as_of_ts bigint NOT NULL
+);
+CREATE TABLE attack_objects (
+  id text PRIMARY KEY,
+  kind text NOT NULL,
+  name text NOT NULL,
+  tactics text NOT NULL,
+  url text
+);
+CREATE INDEX alerts_rule_status ON alerts (rule_id, status);
+`,
+  },
 ];

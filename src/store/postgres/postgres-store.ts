@@ -8,8 +8,8 @@ import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
-  AuditVerification, Checkpoint, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
+  AlertQuery, AlertRecord, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
+  AuditVerification, BaselineKey, BaselineRecord, Checkpoint, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
@@ -854,6 +854,85 @@ export class PostgresStore implements Store {
       ...(r.confidence !== null ? { confidence: num(r.confidence) } : {}),
       ...(r.expires_at !== null ? { expiresAt: str(r.expires_at) } : {}),
     }));
+  }
+
+  // ------------------------------------------------------------------ alerting state
+
+  async mergeBaselines(rows: BaselineRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.tx('merge baselines', async (c) => {
+      for (const round of rounds(rows, (r) => `${r.kind}\0${r.entity}\0${r.value}`)) {
+        await this.q('merge baselines', `INSERT INTO entity_baseline AS b (kind, entity, value, first_ts, last_ts, count)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+          ON CONFLICT (kind, entity, value) DO UPDATE SET first_ts = LEAST(b.first_ts, excluded.first_ts), last_ts = GREATEST(b.last_ts, excluded.last_ts),
+            count = b.count + excluded.count`, [
+          round.map((r) => r.kind), round.map((r) => storableText(r.entity)), round.map((r) => storableText(r.value)),
+          round.map((r) => r.firstTs), round.map((r) => r.lastTs), round.map((r) => r.count),
+        ], c);
+      }
+    });
+  }
+
+  async getBaselines(keys: BaselineKey[]): Promise<BaselineRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.rows('get baselines', `SELECT b.* FROM entity_baseline b JOIN unnest($1::text[], $2::text[], $3::text[]) AS k (kind, entity, value)
+      ON b.kind = k.kind AND b.entity = k.entity AND b.value = k.value`, [keys.map((k) => k.kind), keys.map((k) => storableText(k.entity)), keys.map((k) => storableText(k.value))]);
+    return rows.map((r) => ({ kind: str(r.kind), entity: str(r.entity), value: str(r.value), firstTs: num(r.first_ts), lastTs: num(r.last_ts), count: num(r.count) }));
+  }
+
+  async putUserRisk(rows: UserRiskRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.tx('put user risk', async (c) => {
+      for (const round of rounds(rows, (r) => r.user)) {
+        await this.q('put user risk', `INSERT INTO user_risk (user_id, risk, as_of_ts) SELECT * FROM unnest($1::text[], $2::float8[], $3::bigint[])
+          ON CONFLICT (user_id) DO UPDATE SET risk = excluded.risk, as_of_ts = excluded.as_of_ts`, [
+          round.map((r) => storableText(r.user)), round.map((r) => r.risk), round.map((r) => r.asOfTs),
+        ], c);
+      }
+    });
+  }
+
+  async getUserRisk(users?: string[]): Promise<UserRiskRecord[]> {
+    const rows = users === undefined
+      ? await this.rows('get user risk', 'SELECT * FROM user_risk ORDER BY user_id')
+      : await this.rows('get user risk', 'SELECT * FROM user_risk WHERE user_id = ANY($1::text[]) ORDER BY user_id', [users.map((u) => storableText(u))]);
+    return rows.map((r) => ({ user: str(r.user_id), risk: num(r.risk), asOfTs: num(r.as_of_ts) }));
+  }
+
+  async putAttackObjects(rows: AttackObjectRecord[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    return this.tx('put attack objects', async (c) => {
+      let n = 0;
+      for (const round of rounds(rows, (r) => r.id)) {
+        const res = await this.q('put attack objects', `INSERT INTO attack_objects (id, kind, name, tactics, url) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, tactics = excluded.tactics, url = excluded.url`, [
+          round.map((r) => storableText(r.id)), round.map((r) => r.kind), round.map((r) => storableText(r.name)), round.map((r) => JSON.stringify(r.tactics)),
+          round.map((r) => storableOrNull(r.url ?? null)),
+        ], c);
+        n += res.rowCount ?? 0;
+      }
+      return n;
+    });
+  }
+
+  async listAttackObjects(): Promise<AttackObjectRecord[]> {
+    return (await this.rows('list attack objects', 'SELECT * FROM attack_objects ORDER BY id')).map((r) => ({
+      id: str(r.id), kind: str(r.kind) as AttackObjectRecord['kind'], name: str(r.name), tactics: jsonOr<string[]>(r.tactics, []),
+      ...(r.url !== null ? { url: str(r.url) } : {}),
+    }));
+  }
+
+  async alertStatsByRule(): Promise<RuleAlertStats[]> {
+    const out = new Map<string, RuleAlertStats>();
+    for (const r of await this.rows('alert stats', 'SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status')) {
+      const id = str(r.rule_id);
+      let s = out.get(id);
+      if (!s) out.set(id, (s = { ruleId: id, alerts: 0, matches: 0, byStatus: {} }));
+      s.alerts += num(r.n);
+      s.matches += num(r.m);
+      s.byStatus[str(r.status) as AlertStatus] = num(r.n);
+    }
+    return [...out.values()];
   }
 
   // ------------------------------------------------------------------ audit

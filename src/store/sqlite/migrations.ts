@@ -228,4 +228,32 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'alerting state: entity baselines, user risk, ATT&CK objects',
+    sql: `
+CREATE TABLE entity_baseline (
+  kind TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  value TEXT NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (kind, entity, value)
+);
+CREATE TABLE user_risk (
+  user_id TEXT PRIMARY KEY,
+  risk REAL NOT NULL,
+  as_of_ts INTEGER NOT NULL
+);
+CREATE TABLE attack_objects (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  tactics TEXT NOT NULL,
+  url TEXT
+);
+CREATE INDEX alerts_rule_status ON alerts (rule_id, status);
+`,
+  },
 ];

@@ -8,8 +8,8 @@ import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
-  AuditVerification, Checkpoint, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
+  AlertQuery, AlertRecord, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
+  AuditVerification, BaselineKey, BaselineRecord, Checkpoint, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
@@ -599,6 +599,66 @@ export class SqliteStore implements Store {
       }
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ alerting state
+
+  async mergeBaselines(rows: BaselineRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO entity_baseline (kind, entity, value, first_ts, last_ts, count) VALUES (@kind, @entity, @value, @firstTs, @lastTs, @count)
+      ON CONFLICT (kind, entity, value) DO UPDATE SET first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts), count = count + excluded.count`);
+    db.transaction(() => { for (const r of rows) up.run(r); })();
+  }
+
+  async getBaselines(keys: BaselineKey[]): Promise<BaselineRecord[]> {
+    const stmt = this.conn.prepare('SELECT * FROM entity_baseline WHERE kind = ? AND entity = ? AND value = ?');
+    const out: BaselineRecord[] = [];
+    for (const k of keys) {
+      const r = stmt.get(k.kind, k.entity, k.value) as Row | undefined;
+      if (r) out.push({ kind: str(r.kind), entity: str(r.entity), value: str(r.value), firstTs: num(r.first_ts), lastTs: num(r.last_ts), count: num(r.count) });
+    }
+    return out;
+  }
+
+  async putUserRisk(rows: UserRiskRecord[]): Promise<void> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO user_risk (user_id, risk, as_of_ts) VALUES (@user, @risk, @asOfTs)
+      ON CONFLICT (user_id) DO UPDATE SET risk = excluded.risk, as_of_ts = excluded.as_of_ts`);
+    db.transaction(() => { for (const r of rows) up.run(r); })();
+  }
+
+  async getUserRisk(users?: string[]): Promise<UserRiskRecord[]> {
+    const map = (r: Row): UserRiskRecord => ({ user: str(r.user_id), risk: num(r.risk), asOfTs: num(r.as_of_ts) });
+    if (users === undefined) return this.all('SELECT * FROM user_risk ORDER BY user_id').map(map);
+    const stmt = this.conn.prepare('SELECT * FROM user_risk WHERE user_id = ?');
+    return users.flatMap((u) => { const r = stmt.get(u) as Row | undefined; return r ? [map(r)] : []; });
+  }
+
+  async putAttackObjects(rows: AttackObjectRecord[]): Promise<number> {
+    const db = this.conn;
+    const up = db.prepare(`INSERT INTO attack_objects (id, kind, name, tactics, url) VALUES (@id, @kind, @name, @tactics, @url)
+      ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, tactics = excluded.tactics, url = excluded.url`);
+    return db.transaction(() => rows.reduce((n, r) => n + up.run({ ...r, tactics: JSON.stringify(r.tactics), url: r.url ?? null }).changes, 0))();
+  }
+
+  async listAttackObjects(): Promise<AttackObjectRecord[]> {
+    return this.all('SELECT * FROM attack_objects ORDER BY id').map((r) => ({
+      id: str(r.id), kind: str(r.kind) as AttackObjectRecord['kind'], name: str(r.name), tactics: jsonOr<string[]>(r.tactics, []),
+      ...(r.url !== null ? { url: str(r.url) } : {}),
+    }));
+  }
+
+  async alertStatsByRule(): Promise<RuleAlertStats[]> {
+    const out = new Map<string, RuleAlertStats>();
+    for (const r of this.all('SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status')) {
+      const id = str(r.rule_id);
+      let s = out.get(id);
+      if (!s) out.set(id, (s = { ruleId: id, alerts: 0, matches: 0, byStatus: {} }));
+      s.alerts += num(r.n);
+      s.matches += num(r.m);
+      s.byStatus[str(r.status) as AlertStatus] = num(r.n);
+    }
+    return [...out.values()];
   }
 
   // ------------------------------------------------------------------ audit

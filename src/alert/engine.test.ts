@@ -1,0 +1,247 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AlertEngine, type AlertCandidate } from './engine.js';
+import { AssetInventory, parseInventory } from './assets.js';
+import type { EventFacts } from './facts.js';
+import { documentFields, parseSuppressions } from './suppression.js';
+import { severityOf } from './severity.js';
+import type { SigmaLevel } from '../rules/types.js';
+import type { BaselineRecord } from '../store/types.js';
+
+const T0 = Date.parse('2026-03-10T10:00:00.000Z');
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+function facts(id: string, ts: number, over: Partial<EventFacts> = {}): EventFacts {
+  const f: EventFacts = { id, ts, timestamp: new Date(ts).toISOString(), sourceType: 'windows', sourceId: 'dc.log', keys: [], summary: 'process-created', ...over };
+  f.keys = [...(f.user ? [`user:${f.user}`] : []), ...(f.host ? [`host:${f.host}`] : []), ...(f.sourceIp ? [`ip:${f.sourceIp}`] : [])];
+  return f;
+}
+
+let seq = 0;
+function match(f: EventFacts, level: SigmaLevel = 'high', rule = 'r-lsass', doc: Record<string, unknown> = {}): AlertCandidate {
+  const group: Record<string, string> = {};
+  if (f.user) group['user.name'] = f.user;
+  if (f.host) group['host.name'] = f.host;
+  return {
+    kind: 'match', rule: { id: rule, version: 'v1', title: `Rule ${rule}`, level, tags: ['attack.credential-access', 'attack.t1003.001'] },
+    group, eventIds: [f.id], events: [f], ts: f.ts, timestamp: f.timestamp, firstTs: f.ts, lastTs: f.ts, selections: ['selection'],
+    fields: documentFields(doc), seq: seq++,
+  };
+}
+
+function engine(over: Partial<ConstructorParameters<typeof AlertEngine>[0]> = {}): AlertEngine {
+  return new AlertEngine({ suppressionWindowMs: HOUR, confirmationWindowMs: 24 * HOUR, riskHalfLifeMs: 3 * 24 * HOUR, configHash: 'test', ...over });
+}
+
+const INVENTORY = `kind,value,criticality,zone,asset_type,owner,tags
+host,DC01.corp.example,5,core,,ad-team,tier0;dc
+host,test-vm-7,1,test,,,
+cidr,10.10.0.0/24,4,core,,,
+`;
+
+describe('alert scoring', () => {
+  it('severity bands: low < 30 <= medium <= 70 < high < 90 <= critical', () => {
+    assert.deepEqual([0, 29, 30, 70, 71, 89, 90, 100].map(severityOf), ['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical']);
+  });
+
+  it('the same rule on a tier-0 domain controller scores higher than on a test host, and says why', () => {
+    const assets = new AssetInventory(parseInventory(INVENTORY, 'assets.csv').assets);
+    const e = engine({ assets, zoneWeights: { core: 5, test: -8 } });
+    e.run([match(facts('e1', T0, { user: 'alice', host: 'dc01' })), match(facts('e2', T0 + MIN, { user: 'bob', host: 'test-vm-7' }))]);
+    const [dc, test] = e.results();
+    assert.deepEqual(dc!.explanation.contributions, [
+      { factor: 'rule_level', points: 60, reason: 'rule level high' },
+      { factor: 'asset_criticality', points: 12, reason: 'host dc01 has criticality 5 of 5' },
+      { factor: 'network_zone', points: 5, reason: 'host dc01 is in zone core' },
+      { factor: 'rarity', points: 5, reason: 'first time this user used host dc01' },
+    ]);
+    assert.equal(dc!.score, 82);
+    assert.equal(dc!.severity, 'high');
+    assert.deepEqual(test!.explanation.contributions.map((c) => [c.factor, c.points]), [['rule_level', 60], ['asset_criticality', -12], ['network_zone', -8], ['rarity', 5]]);
+    assert.equal(test!.score, 45);
+    assert.equal(test!.severity, 'medium');
+    assert.ok(dc!.score > test!.score);
+  });
+
+  it('rarity: only what the entity never did before the alert counts', () => {
+    const seen: BaselineRecord[] = [
+      { kind: 'user_process', entity: 'alice', value: 'rundll32.exe', firstTs: T0 - 24 * HOUR, lastTs: T0, count: 40 },
+      { kind: 'user_host', entity: 'alice', value: 'ws-1', firstTs: T0, lastTs: T0, count: 1 },
+    ];
+    const e = engine({ baseline: (k) => seen.find((s) => s.kind === k.kind && s.entity === k.entity && s.value === k.value) });
+    e.run([match(facts('e1', T0, { user: 'alice', host: 'ws-1', process: 'rundll32.exe', country: 'DE' }))]);
+    assert.deepEqual(e.results()[0]!.explanation.contributions.filter((c) => c.factor === 'rarity').map((c) => c.reason), [
+      'first logon of this user from DE', 'first time this user used host ws-1',
+    ]);
+  });
+
+  it('user risk accumulates from the user\'s alerts and decays with event time', () => {
+    const e = engine({ riskHalfLifeMs: 24 * HOUR });
+    const cands = [0, 1, 2].map((i) => match(facts(`a${i}`, T0 + i * MIN, { user: 'alice', host: `h${i}` }), 'critical', `r${i}`));
+    cands.push(match(facts('late', T0 + 72 * HOUR, { user: 'alice', host: 'h9' }), 'critical', 'r9'));
+    e.run(cands);
+    const risk = e.results().map((a) => a.explanation.contributions.find((c) => c.factor === 'user_risk')?.points ?? 0);
+    // 85, then 85+~90 (=> 8 points), then three days later the sum has halved three times.
+    assert.deepEqual(risk, [0, 4, 8, 1]);
+    const rec = e.userRiskRecords();
+    assert.equal(rec.length, 1);
+    assert.equal(rec[0]!.asOfTs, T0 + 72 * HOUR);
+  });
+
+  it('multi-source confirmation: another source type alerting on the same entity adds points', () => {
+    const e = engine();
+    e.run([
+      match(facts('o1', T0, { user: 'alice', sourceType: 'okta' }), 'medium', 'okta-rule'),
+      match(facts('w1', T0 + 10 * MIN, { user: 'alice', host: 'ws-1', sourceType: 'windows' }), 'medium', 'win-rule'),
+      match(facts('w2', T0 + 30 * HOUR, { user: 'alice', host: 'ws-1', sourceType: 'windows' }), 'medium', 'win-rule-2'),
+    ]);
+    const ms = e.results().map((a) => a.explanation.contributions.find((c) => c.factor === 'multi_source'));
+    assert.equal(ms[0], undefined);
+    assert.deepEqual(ms[1], { factor: 'multi_source', points: 5, reason: 'seen by 2 source types: okta, windows' });
+    // Outside the 24 h confirmation window the Okta alert no longer confirms.
+    assert.equal(ms[2], undefined);
+  });
+});
+
+describe('deduplication', () => {
+  it('the same rule and group key within the window updates one alert; outside it, or another key, makes a new one', () => {
+    const e = engine();
+    e.run([
+      match(facts('e3', T0 + 50 * MIN, { user: 'alice', host: 'ws-1' })),
+      match(facts('e1', T0, { user: 'alice', host: 'ws-1' })),
+      match(facts('e2', T0 + 30 * MIN, { user: 'alice', host: 'ws-1' })),
+      match(facts('e4', T0 + 30 * MIN, { user: 'bob', host: 'ws-1' })),
+      match(facts('e5', T0 + 50 * MIN + HOUR + 1, { user: 'alice', host: 'ws-1' })),
+    ]);
+    const alerts = e.results();
+    assert.deepEqual(alerts.map((a) => [a.events, a.count, a.first_time, a.last_time]), [
+      [['e1', 'e2', 'e3'], 3, '2026-03-10T10:00:00.000Z', '2026-03-10T10:50:00.000Z'],
+      [['e4'], 1, '2026-03-10T10:30:00.000Z', '2026-03-10T10:30:00.000Z'],
+      [['e5'], 1, '2026-03-10T11:50:00.001Z', '2026-03-10T11:50:00.001Z'],
+    ]);
+    assert.deepEqual(e.decisions.map((d) => d.action), [
+      'alert.created', 'alert.scored', 'alert.deduplicated', 'alert.created', 'alert.scored', 'alert.deduplicated', 'alert.created', 'alert.scored',
+    ]);
+    // Ids are a function of the detections: the same input in another order gives the same alerts.
+    const again = engine();
+    again.run([...[4, 3, 2, 1, 0].map((i) => match(facts(['e1', 'e2', 'e3', 'e4', 'e5'][i]!, [T0, T0 + 30 * MIN, T0 + 50 * MIN, T0 + 30 * MIN, T0 + 50 * MIN + HOUR + 1][i]!, { user: i === 3 ? 'bob' : 'alice', host: 'ws-1' })))]);
+    assert.deepEqual(again.results().map((a) => a.id), alerts.map((a) => a.id));
+  });
+
+  it('a detection already in a seeded alert is not counted twice (re-ingest)', () => {
+    const first = engine();
+    first.run([match(facts('e1', T0, { user: 'alice' }))]);
+    const seeded = structuredClone(first.results());
+    const second = engine();
+    second.seed(seeded);
+    second.run([match(facts('e1', T0, { user: 'alice' })), match(facts('e2', T0 + MIN, { user: 'alice' }))]);
+    assert.equal(second.repeated, 1);
+    assert.deepEqual(second.results().map((a) => [a.id, a.count, a.events]), [[seeded[0]!.id, 2, ['e1', 'e2']]]);
+  });
+
+  it('a false-positive alert is not reopened by deduplication: a new alert starts', () => {
+    const first = engine();
+    first.run([match(facts('e1', T0, { user: 'alice' }))]);
+    const seeded = structuredClone(first.results());
+    seeded[0]!.status = 'false_positive';
+    const second = engine();
+    second.seed(seeded);
+    second.run([match(facts('e2', T0 + MIN, { user: 'alice' }))]);
+    assert.notEqual(second.results()[0]!.id, seeded[0]!.id);
+    assert.equal(second.results()[0]!.status, 'open');
+  });
+});
+
+describe('suppressions and allowlists', () => {
+  const FILE = `
+suppressions:
+  - id: backup-window
+    reason: the backup agent reads lsass memory
+    author: alice
+    rule: r-lsass
+    match: { user.name: svc-backup, host.name: "fs*" }
+    from: 2026-03-10T00:00:00Z
+    duration: 12h
+allowlist:
+  - id: scanner
+    reason: the vulnerability scanner
+    author: bob
+    match: { source.ip: [10.0.5.5, 10.0.5.6] }
+`;
+
+  it('silence matching detections in their time range; suppressed ones are counted and kept, not lost', () => {
+    const sup = parseSuppressions(FILE, 'sup.yml');
+    const e = engine({ suppressions: sup });
+    const doc = (user: string, host: string, ip?: string): Record<string, unknown> => ({ user: { name: user }, host: { name: host }, ...(ip ? { source: { ip } } : {}) });
+    e.run([
+      match(facts('s1', T0, { user: 'svc-backup', host: 'fs01' }), 'high', 'r-lsass', doc('svc-backup', 'FS01')),
+      match(facts('s2', T0 + MIN, { user: 'svc-backup', host: 'fs01' }), 'high', 'r-lsass', doc('svc-backup', 'FS01')),
+      // Same user and host but another rule: the suppression names r-lsass only.
+      match(facts('s3', T0 + 2 * MIN, { user: 'svc-backup', host: 'fs01' }), 'high', 'r-other', doc('svc-backup', 'FS01')),
+      // After the 12 h window the suppression no longer applies.
+      match(facts('s4', T0 + 13 * HOUR, { user: 'svc-backup', host: 'fs01' }), 'high', 'r-lsass', doc('svc-backup', 'FS01')),
+      // The allowlist has no end and applies to any rule.
+      match(facts('s5', T0 + 20 * HOUR, { user: 'carol', sourceIp: '10.0.5.6' }), 'high', 'r-any', doc('carol', 'ws-3', '10.0.5.6')),
+    ]);
+    const alerts = e.results();
+    assert.deepEqual(alerts.map((a) => [a.events, a.status, a.suppressed_by?.id ?? null, a.count]), [
+      [['s1', 's2'], 'suppressed', 'backup-window', 2],
+      [['s3'], 'open', null, 1],
+      [['s4'], 'open', null, 1],
+      [['s5'], 'suppressed', 'scanner', 1],
+    ]);
+    assert.deepEqual(Object.fromEntries(e.suppressedByEntry), { 'backup-window': 2, scanner: 1 });
+    assert.deepEqual(e.decisions.filter((d) => d.action === 'alert.suppressed').map((d) => [d.eventIds, d.details.suppression]), [
+      [['s1'], 'backup-window'], [['s2'], 'backup-window'], [['s5'], 'scanner'],
+    ]);
+    // A suppressed alert adds nothing to the user's risk.
+    const risk = e.userRiskRecords().find((r) => r.user === 'svc-backup')?.risk ?? NaN;
+    const expected = alerts[1]!.score * 0.5 ** ((13 * HOUR - 2 * MIN) / (3 * 24 * HOUR)) + alerts[2]!.score;
+    assert.ok(Math.abs(risk - expected) < 1e-9, `${risk} vs ${expected}`);
+  });
+
+  it('bad suppression files are rejected with the entry and the reason', () => {
+    const bad = (text: string, re: RegExp): void => assert.throws(() => parseSuppressions(text, 's.yml'), re);
+    bad('suppressions:\n  - {id: a, reason: r, author: x, match: {user.name: u}, from: 2026-01-01T00:00:00Z}\n', /suppressions\[0\]: a suppression needs a duration/);
+    bad('suppressions:\n  - {id: a, reason: r, author: x, match: {user.name: u}, from: 2026-01-01T00:00:00Z, duration: soon}\n', /duration must be a positive duration/);
+    bad('allowlist:\n  - {id: a, author: x, match: {user.name: u}}\n', /allowlist\[0\]: reason is required/);
+    bad('allowlist:\n  - {id: a, reason: r, author: x, match: {}}\n', /match must be a mapping of at least one field/);
+    bad('allowlist:\n  - {id: a, reason: r, author: x, match: {user.name: "a*b"}}\n', /'\*' is allowed only at the start or end/);
+    bad('allowlist:\n  - {id: a, reason: r, author: x, match: {user.name: u}, duration: 1h}\n', /unknown key 'duration'/);
+    bad('allowlist:\n  - {id: a, reason: r, author: x, match: {u: v}}\n  - {id: a, reason: r, author: x, match: {u: v}}\n', /duplicate id 'a'/);
+    bad('allowlists: []\n', /unknown key 'allowlists'/);
+    bad('suppressions: [\n', /not YAML/);
+    assert.equal(parseSuppressions('', 's.yml').size, 0);
+  });
+});
+
+describe('asset inventory', () => {
+  it('CSV and YAML load to the same lookups; networks match by most specific prefix', () => {
+    const csv = new AssetInventory(parseInventory(INVENTORY, 'a.csv').assets);
+    assert.equal(csv.host('DC01')?.criticality, 5);
+    assert.deepEqual(csv.host('dc01.corp.example')?.tags, ['tier0', 'dc']);
+    assert.equal(csv.ip('10.10.0.77')?.zone, 'core');
+    assert.equal(csv.ip('10.10.1.1'), undefined);
+    const yaml = parseInventory(`asset_types:\n  - {name: domain_controller, default_criticality: 5}\nassets:\n  - {kind: host, value: DC02, asset_type: domain_controller, zone: core}\n  - {kind: cidr, value: 10.0.0.0/8, criticality: 2}\n  - {kind: cidr, value: 10.10.0.0/16, criticality: 4}\n  - {kind: user, value: 'CORP\\\\Administrator', criticality: 5}\n`, 'a.yaml');
+    const inv = new AssetInventory(yaml.assets);
+    assert.equal(inv.host('dc02')?.criticality, 5);
+    assert.equal(inv.ip('10.10.3.3')?.criticality, 4);
+    assert.equal(inv.ip('10.99.3.3')?.criticality, 2);
+    assert.equal(inv.user('administrator')?.criticality, 5);
+    assert.deepEqual(yaml.types, [{ name: 'domain_controller', defaultCriticality: 5 }]);
+  });
+
+  it('rejects malformed inventories naming the line or item', () => {
+    const bad = (text: string, file: string, re: RegExp): void => assert.throws(() => parseInventory(text, file), re);
+    bad('kind,value,criticality\nhost,dc01,9\n', 'a.csv', /a\.csv:2: criticality must be an integer 1\.\.5/);
+    bad('kind,value,criticality\nip,not-an-ip,3\n', 'a.csv', /a\.csv:2: 'not-an-ip' is not an IP address/);
+    bad('kind,value,criticality\nnet,10.0.0.0/8,3\n', 'a.csv', /kind must be one of host, ip, cidr, user/);
+    bad('kind,value\nhost,dc01\n', 'a.csv', /criticality is missing/);
+    bad('kind,value,criticality\nhost,"dc01,3\n', 'a.csv', /expected 3 fields, found 2/);
+    bad('value,criticality\ndc01,3\n', 'a.csv', /header has no 'kind' column/);
+    bad('assets:\n  - {kind: cidr, value: 10.0.0.0/99, criticality: 3}\n', 'a.yaml', /assets\[0\]: '10\.0\.0\.0\/99' is not a CIDR network/);
+    bad('assets:\n  - {kind: host, value: x, asset_type: nope}\n', 'a.yaml', /unknown asset_type 'nope'/);
+    bad('hosts: []\n', 'a.yaml', /unknown key 'hosts'/);
+  });
+});

@@ -1,0 +1,271 @@
+/**
+ * The alert engine: detections (rule matches and correlation alerts) in, deduplicated, suppressed,
+ * scored alerts out, with every decision recorded for the audit log. It is a deterministic function
+ * of its input and configuration: candidates are processed in event-time order and every time it
+ * uses (windows, risk decay, rarity) is event time.
+ */
+import { createHash } from 'node:crypto';
+import type { SigmaLevel } from '../rules/types.js';
+import type { BaselineKey, BaselineRecord, UserRiskRecord } from '../store/types.js';
+import { AttackCatalog, ecsThreat } from './attack/index.js';
+import { AssetInventory } from './assets.js';
+import type { EventFacts } from './facts.js';
+import { scoreAlert } from './scoring.js';
+import { severityOf } from './severity.js';
+import { SuppressionSet, type FieldSource, type SuppressionEntry } from './suppression.js';
+import { MAX_ALERT_EVENTS, type Alert, type AlertKind } from './types.js';
+
+export interface CandidateRule {
+  id: string;
+  name?: string;
+  version: string;
+  title: string;
+  level?: SigmaLevel;
+  tags: readonly string[];
+}
+
+/** One detection before alerting: a rule match or a correlation alert. */
+export interface AlertCandidate {
+  kind: AlertKind;
+  rule: CandidateRule;
+  /** What deduplication groups on, besides the rule. */
+  group: Record<string, string>;
+  /** All contributing event ids, in event-time order. */
+  eventIds: readonly string[];
+  /** Facts of the contributing events that are known. */
+  events: readonly EventFacts[];
+  /** The detection's time (match: the event's; correlation: when its condition was met). */
+  ts: number;
+  timestamp: string;
+  firstTs: number;
+  lastTs: number;
+  selections?: readonly string[];
+  correlation?: { type: string; value?: number };
+  /** Field values for suppression conditions (not needed when `suppressedBy` is decided already). */
+  fields?: FieldSource;
+  /**
+   * The suppression decided when the detection was made (null: none applies), so a candidate need
+   * not hold its event until the engine runs; undefined: the engine decides from `fields`.
+   */
+  suppressedBy?: SuppressionEntry | null;
+  /** Tie-breaker within one millisecond: input order. */
+  seq: number;
+}
+
+export type DecisionAction = 'alert.created' | 'alert.deduplicated' | 'alert.suppressed' | 'alert.scored' | 'alert.grouped';
+
+export interface AlertDecision {
+  action: DecisionAction;
+  alertId: string;
+  ruleId: string;
+  ruleVersion: string;
+  eventIds: string[];
+  details: Record<string, unknown>;
+}
+
+export interface AlertEngineOptions {
+  /** Same rule + group key within this long after the alert's last detection: one alert. */
+  suppressionWindowMs: number;
+  /** Multi-source confirmation looks back this far. */
+  confirmationWindowMs: number;
+  /** User risk halves over this much event time. */
+  riskHalfLifeMs: number;
+  assets?: AssetInventory;
+  zoneWeights?: Readonly<Record<string, number>>;
+  suppressions?: SuppressionSet;
+  attack?: AttackCatalog;
+  baseline?: (key: BaselineKey) => BaselineRecord | undefined;
+  configHash: string;
+}
+
+const isoOf = (ms: number): string => new Date(ms).toISOString();
+
+function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+export function alertId(dedupKey: string, firstEventId: string, ts: number): string {
+  return createHash('sha256').update(`${dedupKey}\u0000${firstEventId}\u0000${ts}`).digest('hex').slice(0, 32);
+}
+
+export function groupKey(group: Readonly<Record<string, string>>): string {
+  return Object.keys(group).sort().map((k) => `${k}=${group[k]}`).join('|');
+}
+
+export function compareCandidates(a: AlertCandidate, b: AlertCandidate): number {
+  if (a.ts !== b.ts) return a.ts - b.ts;
+  if (a.kind !== b.kind) return a.kind === 'match' ? -1 : b.kind === 'match' ? 1 : a.kind < b.kind ? -1 : 1;
+  if (a.rule.id !== b.rule.id) return a.rule.id < b.rule.id ? -1 : 1;
+  const ea = a.eventIds[0] ?? '';
+  const eb = b.eventIds[0] ?? '';
+  if (ea !== eb) return ea < eb ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+export class AlertEngine {
+  private readonly open = new Map<string, Alert>();
+  private readonly alerts: Alert[] = [];
+  private readonly risk = new Map<string, { risk: number; asOf: number }>();
+  /** entity key -> source type -> last alert time. */
+  private readonly entitySources = new Map<string, Map<string, number>>();
+  readonly decisions: AlertDecision[] = [];
+  private readonly assets: AssetInventory;
+  private readonly suppressions: SuppressionSet;
+  private readonly attack: AttackCatalog;
+  readonly suppressedByEntry = new Map<string, number>();
+  /** Detections already recorded in a seeded alert, skipped. */
+  repeated = 0;
+
+  constructor(private readonly o: AlertEngineOptions) {
+    this.assets = o.assets ?? new AssetInventory();
+    this.suppressions = o.suppressions ?? new SuppressionSet();
+    this.attack = o.attack ?? new AttackCatalog();
+  }
+
+  /** Alerts recorded earlier (a previous ingest): deduplication continues them. */
+  seed(alerts: readonly Alert[]): void {
+    for (const a of [...alerts].sort((x, y) => Date.parse(x.last_time) - Date.parse(y.last_time))) {
+      this.open.set(this.openKey(a.dedup_key, a.suppressed_by), a);
+    }
+  }
+
+  seedUserRisk(rows: readonly UserRiskRecord[]): void {
+    for (const r of rows) this.risk.set(r.user, { risk: r.risk, asOf: r.asOfTs });
+  }
+
+  userRiskRecords(): UserRiskRecord[] {
+    return [...this.risk].map(([user, r]) => ({ user, risk: r.risk, asOfTs: r.asOf })).sort((a, b) => (a.user < b.user ? -1 : 1));
+  }
+
+  /** Alerts created or updated by this engine, in creation order. */
+  results(): Alert[] {
+    return this.alerts;
+  }
+
+  private openKey(dedupKey: string, sup: { id: string } | undefined): string {
+    return sup === undefined ? dedupKey : `${dedupKey}|suppressed:${sup.id}`;
+  }
+
+  private userRisk(user: string, ts: number): number {
+    const r = this.risk.get(user);
+    if (r === undefined) return 0;
+    const dt = Math.max(0, ts - r.asOf);
+    return r.risk * 0.5 ** (dt / this.o.riskHalfLifeMs);
+  }
+
+  private confirming(keys: readonly string[], ts: number): string[] {
+    const out = new Set<string>();
+    for (const k of keys) {
+      const m = this.entitySources.get(k);
+      if (!m) continue;
+      for (const [src, last] of m) if (ts - last <= this.o.confirmationWindowMs) out.add(src);
+    }
+    return [...out];
+  }
+
+  /** The suppression entry that silences a detection now, or null. */
+  suppressionFor(rule: CandidateRule, ts: number, fields: FieldSource): SuppressionEntry | null {
+    return this.suppressions.size > 0 ? (this.suppressions.find(rule, ts, fields) ?? null) : null;
+  }
+
+  /** Process candidates; they are sorted here, so callers may pass them in any order. */
+  run(candidates: AlertCandidate[]): void {
+    candidates.sort(compareCandidates);
+    for (const c of candidates) this.process(c);
+  }
+
+  process(c: AlertCandidate): void {
+    const dedupKey = `${c.rule.id}|${groupKey(c.group)}`;
+    const sup: SuppressionEntry | undefined = c.suppressedBy !== undefined ? (c.suppressedBy ?? undefined)
+      : this.suppressions.size > 0 && c.fields !== undefined ? this.suppressions.find(c.rule, c.ts, c.fields) : undefined;
+    const key = this.openKey(dedupKey, sup);
+    const users = [...new Set(c.events.map((e) => e.user).filter((u): u is string => u !== undefined))].sort();
+    const hosts = [...new Set(c.events.map((e) => e.host).filter((h): h is string => h !== undefined))].sort();
+    const ips = [...new Set(c.events.flatMap((e) => [e.sourceIp, e.destinationIp]).filter((i): i is string => i !== undefined))].sort();
+    const keys = [...new Set(c.events.flatMap((e) => e.keys))].sort();
+    const sources = [...new Set(c.events.map((e) => e.sourceType))].sort();
+    const sourceIds = [...new Set(c.events.map((e) => e.sourceId))].sort();
+    const base = { ruleId: c.rule.id, ruleVersion: c.rule.version };
+
+    const existing = this.open.get(key);
+    // The same detection again (a file ingested twice, a replay over stored alerts): nothing new.
+    if (existing !== undefined && c.eventIds.length > 0 && c.eventIds.every((id) => existing.events.includes(id))) {
+      this.repeated++;
+      return;
+    }
+    if (existing !== undefined && c.ts - Date.parse(existing.last_time) <= this.o.suppressionWindowMs && existing.status !== 'resolved' && existing.status !== 'false_positive') {
+      const known = new Set(existing.events);
+      const added = c.eventIds.filter((id) => !known.has(id));
+      const room = Math.max(0, MAX_ALERT_EVENTS - existing.events.length);
+      existing.events.push(...added.slice(0, room));
+      if (added.length > room) existing.omitted_events = (existing.omitted_events ?? 0) + added.length - room;
+      existing.count++;
+      if (c.lastTs > Date.parse(existing.last_time)) existing.last_time = isoOf(c.lastTs);
+      existing.sources = sortedUnion(existing.sources, sources);
+      existing.source_ids = sortedUnion(existing.source_ids, sourceIds);
+      existing.entities = {
+        user: sortedUnion(existing.entities.user, users), host: sortedUnion(existing.entities.host, hosts),
+        ip: sortedUnion(existing.entities.ip, ips), keys: sortedUnion(existing.entities.keys, keys),
+      };
+      if (!this.alerts.includes(existing)) this.alerts.push(existing);
+      if (sup !== undefined) this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
+      this.decisions.push({
+        ...base, action: sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated', alertId: existing.id, eventIds: [...c.eventIds],
+        details: { count: existing.count, last_time: existing.last_time, ...(sup !== undefined ? { suppression: sup.id, reason: sup.reason, author: sup.author } : {}) },
+      });
+      if (sup === undefined) this.noteSources(keys, sources, c.ts);
+      return;
+    }
+
+    const { score, contributions } = scoreAlert(
+      { kind: c.kind, ...(c.rule.level !== undefined ? { level: c.rule.level } : {}), events: c.events, ts: c.ts, users, hosts, ips, sources },
+      {
+        assets: this.assets,
+        zoneWeights: this.o.zoneWeights ?? {},
+        userRisk: (u, ts) => this.userRisk(u, ts),
+        baseline: this.o.baseline ?? (() => undefined),
+        confirmingSources: (k, ts) => this.confirming(k, ts),
+        entityKeys: keys,
+      },
+    );
+    const eventIds = c.eventIds.slice(0, MAX_ALERT_EVENTS);
+    const firstEvent = c.eventIds[0] ?? '';
+    const id = alertId(key, firstEvent, c.ts);
+    const alert: Alert = {
+      id, kind: c.kind,
+      rule: { id: c.rule.id, version: c.rule.version, title: c.rule.title, tags: [...c.rule.tags], ...(c.rule.level !== undefined ? { level: c.rule.level } : {}) },
+      dedup_key: dedupKey, group: { ...c.group }, entities: { user: users, host: hosts, ip: ips, keys },
+      events: eventIds, ...(c.eventIds.length > eventIds.length ? { omitted_events: c.eventIds.length - eventIds.length } : {}),
+      sources, source_ids: sourceIds, count: 1,
+      first_time: isoOf(c.firstTs), last_time: isoOf(c.lastTs), '@timestamp': c.timestamp,
+      score, severity: severityOf(score), threat: ecsThreat(this.attack.map(c.rule.tags), this.attack),
+      explanation: {
+        ...(c.selections !== undefined ? { selections: [...c.selections] } : {}),
+        ...(c.correlation !== undefined ? { correlation: { ...c.correlation } } : {}),
+        contributions,
+      },
+      status: sup !== undefined ? 'suppressed' : 'open',
+      ...(sup !== undefined ? { suppressed_by: { id: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } } : {}),
+    };
+    this.open.set(key, alert);
+    this.alerts.push(alert);
+    const ev = [...c.eventIds];
+    if (sup !== undefined) {
+      this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
+      this.decisions.push({ ...base, action: 'alert.suppressed', alertId: id, eventIds: ev, details: { suppression: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } });
+      return;
+    }
+    this.decisions.push({ ...base, action: 'alert.created', alertId: id, eventIds: ev, details: { kind: c.kind, dedup_key: dedupKey } });
+    this.decisions.push({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } });
+    for (const u of users) this.risk.set(u, { risk: this.userRisk(u, c.ts) + score, asOf: c.ts });
+    this.noteSources(keys, sources, c.ts);
+  }
+
+  private noteSources(keys: readonly string[], sources: readonly string[], ts: number): void {
+    for (const k of keys) {
+      let m = this.entitySources.get(k);
+      if (!m) this.entitySources.set(k, (m = new Map()));
+      for (const s of sources) if ((m.get(s) ?? -Infinity) < ts) m.set(s, ts);
+    }
+  }
+}

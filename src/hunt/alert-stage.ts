@@ -1,0 +1,253 @@
+/**
+ * The alert stage of a hunt or an ingest: watches every event (baseline, facts of matched events),
+ * takes the visible rule matches and the correlation alerts as candidates, and at the end runs the
+ * alert engine over them in event-time order and groups the alerts into incidents.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AlertEngine, type AlertCandidate, type AlertEngineOptions, type CandidateRule } from '../alert/engine.js';
+import { Baseline } from '../alert/baseline.js';
+import { eventFacts, type EventFacts } from '../alert/facts.js';
+import { documentFields, SuppressionSet, type FieldSource } from '../alert/suppression.js';
+import type { Alert } from '../alert/types.js';
+import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
+import { canonicalHostName } from '../enrich/entity-resolver.js';
+import type { WeftEvent } from '../event/model.js';
+import { groupIncidents } from '../incident/group.js';
+import type { Incident } from '../incident/types.js';
+import type { Match } from '../rules/engine/index.js';
+import type { BaselineKey, BaselineRecord } from '../store/types.js';
+
+/** Content hashes of rule files: a rule's version. */
+export class RuleVersions {
+  private readonly byFile = new Map<string, string>();
+  private readonly fileOfRule = new Map<string, string>();
+
+  constructor(correlations: readonly CorrelationDef[] = []) {
+    for (const d of correlations) {
+      if (d.meta.file === undefined) continue;
+      for (const k of [d.meta.id, d.meta.name, d.meta.title]) if (k !== undefined) this.fileOfRule.set(k, d.meta.file);
+    }
+  }
+
+  ofFile(file: string): string {
+    let v = this.byFile.get(file);
+    if (v === undefined) {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        // A rule built from text with no file behind it: the version of the empty content.
+      }
+      v = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      this.byFile.set(file, v);
+    }
+    return v;
+  }
+
+  fileOf(ruleRef: string): string | undefined {
+    return this.fileOfRule.get(ruleRef);
+  }
+
+  /** Every file versioned so far, with its version. */
+  files(): Array<[string, string]> {
+    return [...this.byFile];
+  }
+}
+
+export interface AlertStageOptions extends Omit<AlertEngineOptions, 'baseline'> {
+  incidentWindowMs: number;
+  correlations?: readonly CorrelationDef[];
+  /** Facts kept for matched events; beyond it the oldest are dropped (their alerts still have ids). */
+  maxFacts?: number;
+  /** Baseline keys held in memory; ingest drains them to the store per batch, a hunt keeps them. */
+  maxBaselineKeys?: number;
+}
+
+export interface AlertRun {
+  alerts: Alert[];
+  incidents: Incident[];
+  engine: AlertEngine;
+  /** Detections handed to the engine. */
+  candidates: number;
+  /** match events kept for output, by alert id (hunt only): the first event of each match alert. */
+  firstEvents: Map<string, WeftEvent>;
+}
+
+function matchGroup(f: EventFacts): Record<string, string> {
+  const g: Record<string, string> = {};
+  if (f.user !== undefined) g['user.name'] = f.user;
+  if (f.host !== undefined) g['host.name'] = f.host;
+  if (f.sourceIp !== undefined) g['source.ip'] = f.sourceIp;
+  return g;
+}
+
+function correlationKind(type: string): AlertCandidate['kind'] {
+  return type === 'sequence' ? 'sequence' : type === 'session' ? 'session' : 'correlation';
+}
+
+export class AlertStage {
+  readonly baseline: Baseline;
+  readonly versions: RuleVersions;
+  private readonly facts = new Map<string, EventFacts>();
+  private readonly candidates: AlertCandidate[] = [];
+  private readonly matchEvents = new Map<string, WeftEvent>();
+  private seq = 0;
+  private priorBaseline = new Map<string, BaselineRecord>();
+  private readonly suppressions: SuppressionSet;
+  droppedFacts = 0;
+  /** Match events not kept for output beyond the bound (their alerts print without `event`). */
+  droppedEvents = 0;
+
+  constructor(
+    private readonly o: AlertStageOptions,
+    /** Keep each match's event for printing (hunt jsonl); ingest does not need it. */
+    private readonly keepEvents: boolean,
+  ) {
+    this.baseline = new Baseline(o.maxBaselineKeys ?? 500_000);
+    this.versions = new RuleVersions(o.correlations ?? []);
+    this.suppressions = o.suppressions ?? new SuppressionSet();
+  }
+
+  private suppressionFor(rule: CandidateRule, ts: number, fields: FieldSource): AlertCandidate['suppressedBy'] {
+    return this.suppressions.size > 0 ? (this.suppressions.find(rule, ts, fields) ?? null) : null;
+  }
+
+  /** Every event: baseline observation; facts for events some rule matched. */
+  observe(event: WeftEvent, matches: readonly Match<WeftEvent>[]): void {
+    this.baseline.observe(event);
+    if (matches.length === 0) return;
+    if (this.facts.size >= (this.o.maxFacts ?? 1_000_000)) {
+      const oldest = this.facts.keys().next();
+      if (!oldest.done) this.facts.delete(oldest.value);
+      this.droppedFacts++;
+    }
+    this.facts.set(event.weft.id, eventFacts(event));
+  }
+
+  addMatch(m: Match<WeftEvent>): void {
+    const f = this.facts.get(m.event.weft.id) ?? eventFacts(m.event);
+    const rule: CandidateRule = {
+      id: m.rule.id, title: m.rule.title, version: this.versions.ofFile(m.rule.file), tags: m.rule.tags,
+      ...(m.rule.name !== undefined ? { name: m.rule.name } : {}), ...(m.rule.level !== undefined ? { level: m.rule.level } : {}),
+    };
+    const seq = this.seq++;
+    if (this.keepEvents) {
+      if (this.matchEvents.size < (this.o.maxFacts ?? 1_000_000)) this.matchEvents.set(`${seq}`, m.event);
+      else this.droppedEvents++;
+    }
+    // Suppression is decided now, while the event is at hand: the candidate keeps only its facts.
+    this.candidates.push({
+      kind: 'match', rule, group: matchGroup(f), eventIds: [f.id], events: [f], ts: f.ts, timestamp: f.timestamp, firstTs: f.ts, lastTs: f.ts,
+      selections: m.selections, suppressedBy: this.suppressionFor(rule, f.ts, documentFields(m.event)), seq,
+    });
+  }
+
+  addCorrelation(a: CorrelationAlert): void {
+    const ref = a.rule.id ?? a.rule.name ?? a.rule.title;
+    const file = this.versions.fileOf(ref) ?? this.versions.fileOf(a.rule.title);
+    const rule: CandidateRule = {
+      id: ref, title: a.rule.title, version: file !== undefined ? this.versions.ofFile(file) : 'unversioned', tags: a.rule.tags,
+      ...(a.rule.name !== undefined ? { name: a.rule.name } : {}), ...(a.rule.level !== undefined ? { level: a.rule.level } : {}),
+    };
+    const events = a.events.map((id) => this.facts.get(id)).filter((f): f is EventFacts => f !== undefined);
+    const group = Object.fromEntries(Object.entries(a.group).map(([k, v]) => [k, k === 'host.name' ? canonicalHostName(v) : v]));
+    const first = events[0];
+    // Conditions read the group's values first, then the first event's facts.
+    const flat: Record<string, string> = { ...group };
+    if (first?.user !== undefined) flat['user.name'] ??= first.user;
+    if (first?.host !== undefined) flat['host.name'] ??= first.host;
+    if (first?.sourceIp !== undefined) flat['source.ip'] ??= first.sourceIp;
+    if (first?.destinationIp !== undefined) flat['destination.ip'] ??= first.destinationIp;
+    const fields: FieldSource = documentFields({}, flat);
+    const ts = Date.parse(a['@timestamp']);
+    this.candidates.push({
+      kind: correlationKind(a.correlation.type), rule, group, eventIds: a.events, events, ts, timestamp: a['@timestamp'],
+      firstTs: Date.parse(a.first_time), lastTs: Date.parse(a.last_time),
+      correlation: { type: a.correlation.type, ...(a.value !== undefined ? { value: a.value } : {}) }, suppressedBy: this.suppressionFor(rule, ts, fields), seq: this.seq++,
+    });
+  }
+
+  /** Baseline keys the candidates' anchor events need: ingest fetches them from the store. */
+  neededBaselineKeys(): BaselineKey[] {
+    const out = new Map<string, BaselineKey>();
+    for (const c of this.candidates) {
+      const f = c.events[0];
+      if (f?.user === undefined) continue;
+      for (const k of [['user_process', f.process], ['user_country', f.country], ['user_host', f.host]] as const) {
+        if (k[1] !== undefined) out.set(`${k[0]}\u0000${f.user}\u0000${k[1]}`, { kind: k[0], entity: f.user, value: k[1] });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** Baseline records from earlier runs (the store); merged with this run's observations when scoring. */
+  setPriorBaseline(rows: readonly BaselineRecord[]): void {
+    this.priorBaseline = new Map(rows.map((r) => [`${r.kind}\u0000${r.entity}\u0000${r.value}`, r]));
+  }
+
+  private lookup(k: BaselineKey): BaselineRecord | undefined {
+    const mine = this.baseline.get(k);
+    const prior = this.priorBaseline.get(`${k.kind}\u0000${k.entity}\u0000${k.value}`);
+    if (mine === undefined) return prior;
+    if (prior === undefined) return mine;
+    return { ...mine, firstTs: Math.min(mine.firstTs, prior.firstTs), lastTs: Math.max(mine.lastTs, prior.lastTs), count: mine.count + prior.count };
+  }
+
+  get pendingCandidates(): number {
+    return this.candidates.length;
+  }
+
+  /** Event time of the earliest detection held, or undefined when there is none. */
+  earliestCandidateTs(): number | undefined {
+    let min: number | undefined;
+    for (const c of this.candidates) if (min === undefined || c.firstTs < min) min = c.firstTs;
+    return min;
+  }
+
+  factsOf(id: string): EventFacts | undefined {
+    return this.facts.get(id);
+  }
+
+  /** Run the engine (optionally seeded with earlier alerts) and group incidents over `incidentAlerts` (default: this run's). */
+  finish(seed?: (engine: AlertEngine) => void, incidentAlerts?: (run: Alert[]) => Alert[]): AlertRun {
+    const engine = new AlertEngine({ ...this.o, baseline: (k) => this.lookup(k) });
+    seed?.(engine);
+    const bySeq = new Map<number, WeftEvent>();
+    for (const [k, v] of this.matchEvents) bySeq.set(Number(k), v);
+    const firstEvents = new Map<string, WeftEvent>();
+    const candidates = this.candidates.length;
+    engine.run(this.candidates);
+    const alerts = engine.results();
+    if (this.keepEvents) {
+      // The first event of each match alert, for `event` in jsonl output.
+      const byEventId = new Map<string, WeftEvent>();
+      for (const ev of bySeq.values()) byEventId.set(ev.weft.id, ev);
+      for (const a of alerts) {
+        if (a.kind !== 'match') continue;
+        const ev = byEventId.get(a.events[0] ?? '');
+        if (ev) firstEvents.set(a.id, ev);
+      }
+    }
+    const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
+    const incidents = groupIncidents(forIncidents, this.facts, { windowMs: this.o.incidentWindowMs });
+    for (const inc of incidents) {
+      const members = new Set(inc.alerts);
+      for (const a of forIncidents) if (members.has(a.id)) a.incident_id = inc.id;
+    }
+    const mine = new Set(alerts);
+    const byId = new Map(forIncidents.map((a) => [a.id, a]));
+    for (const inc of incidents) {
+      for (const id of inc.alerts) {
+        const a = byId.get(id);
+        if (a && mine.has(a)) {
+          engine.decisions.push({ action: 'alert.grouped', alertId: a.id, ruleId: a.rule.id, ruleVersion: a.rule.version, eventIds: a.events.slice(0, 20), details: { incident_id: inc.id } });
+        }
+      }
+    }
+    this.candidates.length = 0;
+    this.matchEvents.clear();
+    return { alerts, incidents, engine, candidates, firstEvents };
+  }
+}
+

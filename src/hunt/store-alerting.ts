@@ -1,0 +1,135 @@
+/**
+ * The path from detection to the store, shared by `weft ingest` (and `weft serve` later): rule
+ * matches and correlations into the alert stage per event, then at the end alerts, incidents, user
+ * risk and every decision (audited) into the store. Earlier alerts continue: deduplication and
+ * incident grouping see the stored alerts of the recent past.
+ */
+import { readFileSync } from 'node:fs';
+import { decisionAudit, alertToRecord, incidentToRecord, recordToAlert } from '../alert/persist.js';
+import type { Alert } from '../alert/types.js';
+import type { WeftEvent } from '../event/model.js';
+import type { RuleSet } from '../rules/engine/index.js';
+import { loadRules } from '../rules/sigma/index.js';
+import type { AlertRecord, IncidentRecord, RuleRecord, Store } from '../store/types.js';
+import type { AlertRun, AlertStage } from './alert-stage.js';
+import type { CorrelationStage } from './correlate-stage.js';
+
+/** Evaluate one event at a time: rules, correlation input, alert stage. */
+export class Detector {
+  matches = 0;
+  constructor(
+    readonly ruleSet: RuleSet,
+    readonly stage: AlertStage,
+    readonly correlate?: CorrelationStage,
+  ) {}
+
+  process(ev: WeftEvent): void {
+    const ms = this.ruleSet.evaluate(ev);
+    this.correlate?.collect(ev, ms);
+    this.stage.observe(ev, ms);
+    for (const m of ms) {
+      if (this.correlate?.isHidden(m)) continue;
+      this.matches++;
+      this.stage.addMatch(m);
+    }
+  }
+
+  /** Settle the correlation windows: their alerts join the stage. Returns how many. */
+  settle(): number {
+    const alerts = this.correlate?.finish() ?? [];
+    for (const a of alerts) this.stage.addCorrelation(a);
+    return alerts.length;
+  }
+}
+
+/** Store every rule document of these paths under its file's content version (for replay). */
+export async function storeRuleVersions(store: Store, rulePaths: string[], versionOf: (file: string) => string, now: string): Promise<number> {
+  const loaded = loadRules(rulePaths);
+  const text = new Map<string, string>();
+  const records: RuleRecord[] = [];
+  const docs = [
+    ...loaded.rules.map((r) => ({ d: r, kind: 'sigma' as const })),
+    ...loaded.correlations.map((r) => ({ d: r, kind: 'correlation' as const })),
+    ...loaded.filters.map((r) => ({ d: r, kind: 'filter' as const })),
+  ];
+  for (const { d, kind } of docs) {
+    let content = text.get(d.file);
+    if (content === undefined) text.set(d.file, (content = readFileSync(d.file, 'utf8')));
+    records.push({
+      id: d.id ?? d.name ?? d.title, version: versionOf(d.file), kind, title: d.title, enabled: true, content, sourceFile: d.file, loadedAt: now,
+      ...(d.level !== undefined ? { level: d.level } : {}), ...(d.status !== undefined ? { status: d.status } : {}),
+    });
+  }
+  await store.putRules(records);
+  return records.length;
+}
+
+export interface StoredRunSummary {
+  alertsWritten: number;
+  created: number;
+  deduplicated: number;
+  suppressed: number;
+  incidents: number;
+  auditEntries: number;
+}
+
+async function storedAlertsSince(store: Store, from: number): Promise<AlertRecord[]> {
+  const out: AlertRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listAlerts({ from, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return out;
+}
+
+const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/**
+ * Finish the stage against the store: seed it with recent stored alerts and user risk, look up the
+ * baselines its detections need, run it, and write alerts, incidents, user risk and the audit trail.
+ */
+export async function finishIntoStore(stage: AlertStage, store: Store, o: { suppressionWindowMs: number; incidentWindowMs: number; configHash: string; now?: string }): Promise<{ run: AlertRun; summary: StoredRunSummary }> {
+  const now = o.now ?? new Date().toISOString();
+  const keys = stage.neededBaselineKeys();
+  const prior = [];
+  for (const c of chunks(keys, 1000)) prior.push(...(await store.getBaselines(c)));
+  stage.setPriorBaseline(prior);
+  const earliest = stage.earliestCandidateTs();
+  const recent = earliest === undefined ? [] : await storedAlertsSince(store, earliest - Math.max(o.suppressionWindowMs, o.incidentWindowMs));
+  const recentById = new Map(recent.map((r) => [r.id, r]));
+  const seeded = recent.map(recordToAlert).filter((a): a is Alert => a !== undefined);
+  const risk = await store.getUserRisk();
+  const run = stage.finish(
+    (engine) => {
+      engine.seed(seeded);
+      engine.seedUserRisk(risk);
+    },
+    (mine) => {
+      const ids = new Set(mine.map((a) => a.id));
+      return [...seeded.filter((a) => !ids.has(a.id)), ...mine];
+    },
+  );
+  // Incidents: keep an analyst's status and assignee on an incident that exists already.
+  const incidentRecords: IncidentRecord[] = [];
+  for (const inc of run.incidents) incidentRecords.push(incidentToRecord(inc, now, await store.getIncident(inc.id)));
+  await store.upsertIncidents(incidentRecords);
+  // Seeded alerts whose incident changed are written again, with this run's.
+  const changed = new Map<string, Alert>();
+  for (const a of run.alerts) changed.set(a.id, a);
+  for (const a of seeded) if (a.incident_id !== (recentById.get(a.id)?.incidentId)) changed.set(a.id, a);
+  const records = [...changed.values()].map((a) => alertToRecord(a, now, recentById.get(a.id)));
+  for (const c of chunks(records, 1000)) await store.upsertAlerts(c);
+  await store.putUserRisk(run.engine.userRiskRecords());
+  const audit = run.engine.decisions.map((d) => decisionAudit(d, o.configHash));
+  for (const c of chunks(audit, 1000)) await store.appendAudit(c);
+  const count = (action: string): number => run.engine.decisions.filter((d) => d.action === action).length;
+  return {
+    run,
+    summary: {
+      alertsWritten: records.length, created: count('alert.created'), deduplicated: count('alert.deduplicated'), suppressed: count('alert.suppressed'),
+      incidents: run.incidents.length, auditEntries: audit.length,
+    },
+  };
+}
