@@ -79,6 +79,7 @@ test('scenario detection: every story step is matched by a rule; precision and r
     aws_iam_admin_policy_attached: ['cloud-privesc/escalate'],
     aws_iam_get_account_authorization_details: ['cloud-privesc/discovery'],
     aws_iam_inline_policy_put: ['cloud-privesc/escalate'],
+    aws_sts_assume_role_by_person: ['cloud-privesc/assume-role'],
     aws_sts_role_chaining_from_sso: ['cloud-privesc/assume-role'],
     linux_local_user_created: ['ssh-brute-force/privilege'],
     linux_ssh_failed_password: ['ssh-brute-force/guessing'],
@@ -87,6 +88,7 @@ test('scenario detection: every story step is matched by a rule; precision and r
     linux_sudo_root_shell: ['ssh-brute-force/privilege'],
     firewall_large_outbound_transfer: ['exfiltration/transfer'],
     zeek_large_outbound_transfer: ['exfiltration/transfer'],
+    okta_mfa_authentication: ['password-spray/takeover'],
     okta_mfa_factor_enrolled: ['password-spray/takeover'],
     okta_mfa_push_sent: ['password-spray/takeover'],
     okta_sign_in_invalid_credentials: ['password-spray/spray'],
@@ -105,10 +107,11 @@ test('scenario detection: every story step is matched by a rule; precision and r
     win_powershell_public_network_connection: ['phishing-powershell/c2'],
     win_procdump_lsass: ['credential-dumping/procdump'],
     win_rdp_logon_from_server: ['lateral-movement/rdp-jump'],
+    win_user_logon: ['lateral-movement/rdp-jump'],
   });
   const noisy = rules.filter((r) => (scores.get(r.stem) as RuleScore).fp > 0).map((r) => r.stem).sort();
   assert.deepEqual(noisy, [
-    'firewall_large_outbound_transfer', 'linux_ssh_failed_password', 'linux_ssh_login_success', 'okta_sign_in_invalid_credentials',
-    'win_admin_share_access', 'zeek_large_outbound_transfer',
+    'firewall_large_outbound_transfer', 'linux_ssh_failed_password', 'linux_ssh_login_success', 'okta_mfa_authentication',
+    'okta_sign_in_invalid_credentials', 'win_admin_share_access', 'win_user_logon', 'zeek_large_outbound_transfer',
   ]);
 });
