@@ -222,6 +222,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal((await store.listApiKeys('u1'))[0]?.revokedAt, 'z');
     });
 
+    test('sessions: refresh rotates only from the current hash; revoke one or all of a user', async () => {
+      await store.createUser({ id: 'su1', username: 'sess-user', passwordHash: 'h', role: 'viewer', disabled: false, createdAt: 'x', updatedAt: 'x' });
+      const s = { id: 's1', userId: 'su1', refreshHash: 'r1', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-08T00:00:00.000Z', sourceIp: '10.0.0.1' };
+      await store.createSession(s);
+      await store.createSession({ id: 's2', userId: 'su1', refreshHash: 'q1', createdAt: 'x', expiresAt: 'y' });
+      assert.deepEqual(await store.getSession('s1'), s);
+      assert.equal(await store.getSession('nope'), undefined);
+      assert.equal(await store.rotateSessionRefresh('s1', 'stale', 'r2', 'e2'), false);
+      assert.equal(await store.rotateSessionRefresh('s1', 'r1', 'r2', 'e2'), true);
+      assert.equal(await store.rotateSessionRefresh('s1', 'r1', 'r3', 'e3'), false, 'a replayed refresh token must not rotate again');
+      assert.deepEqual(await store.getSession('s1'), { ...s, refreshHash: 'r2', expiresAt: 'e2' });
+      assert.equal(await store.revokeSessions({ id: 's1' }, 'z1'), 1);
+      assert.equal(await store.revokeSessions({ id: 's1' }, 'z2'), 0);
+      assert.equal((await store.getSession('s1'))?.revokedAt, 'z1');
+      assert.equal(await store.rotateSessionRefresh('s1', 'r2', 'r4', 'e4'), false, 'a revoked session cannot refresh');
+      assert.equal(await store.revokeSessions({ userId: 'su1' }, 'z3'), 1);
+      assert.equal((await store.getSession('s2'))?.revokedAt, 'z3');
+    });
+
+    test('comments on alerts and incidents, oldest first', async () => {
+      await store.addComment({ id: 'c2', targetKind: 'alert', targetId: 'a9', author: 'bob', body: 'second', createdAt: '2026-01-02T00:00:00.000Z' });
+      await store.addComment({ id: 'c1', targetKind: 'alert', targetId: 'a9', author: 'alice', body: 'first \u00e9 "quoted"', createdAt: '2026-01-01T00:00:00.000Z' });
+      await store.addComment({ id: 'c3', targetKind: 'incident', targetId: 'a9', author: 'carol', body: 'other kind', createdAt: '2026-01-01T00:00:00.000Z' });
+      assert.deepEqual(await store.listComments('alert', 'a9'), [
+        { id: 'c1', targetKind: 'alert', targetId: 'a9', author: 'alice', body: 'first \u00e9 "quoted"', createdAt: '2026-01-01T00:00:00.000Z' },
+        { id: 'c2', targetKind: 'alert', targetId: 'a9', author: 'bob', body: 'second', createdAt: '2026-01-02T00:00:00.000Z' },
+      ]);
+      assert.deepEqual((await store.listComments('incident', 'a9')).map((c) => c.id), ['c3']);
+      assert.deepEqual(await store.listComments('alert', 'none'), []);
+    });
+
     test('assets and threat intel', async () => {
       await store.putAssetTypes([{ name: 'domain_controller', defaultCriticality: 5, description: 'tier-0' }]);
       await store.putAssets([{ id: 'h1', kind: 'host', value: 'dc01', assetType: 'domain_controller', criticality: 5, zone: 'core', tags: ['tier0'] }]);

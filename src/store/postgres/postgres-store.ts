@@ -8,7 +8,7 @@ import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
+  AlertQuery, AlertRecord, ApiKeyRecord, CommentRecord, SessionRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
   AuditVerification, Checkpoint, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
@@ -766,6 +766,49 @@ export class PostgresStore implements Store {
       ? await this.rows('list api keys', 'SELECT * FROM api_keys WHERE user_id = $1 ORDER BY created_at, id', [userId])
       : await this.rows('list api keys', 'SELECT * FROM api_keys ORDER BY created_at, id');
     return rows.map((r) => this.keyFromRow(r));
+  }
+
+  // ------------------------------------------------------------------ sessions, comments
+
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.q('create session', `INSERT INTO sessions (id, user_id, refresh_hash, created_at, expires_at, revoked_at, source_ip)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)`, [s.id, s.userId, s.refreshHash, s.createdAt, s.expiresAt, s.revokedAt ?? null, storableOrNull(s.sourceIp ?? null)]);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const r = await this.one('get session', 'SELECT * FROM sessions WHERE id = $1', [storableText(id)]);
+    if (!r) return undefined;
+    return {
+      id: str(r.id), userId: str(r.user_id), refreshHash: str(r.refresh_hash), createdAt: str(r.created_at), expiresAt: str(r.expires_at),
+      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
+      ...(r.source_ip !== null ? { sourceIp: str(r.source_ip) } : {}),
+    };
+  }
+
+  async rotateSessionRefresh(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean> {
+    const res = await this.q('rotate session', `UPDATE sessions SET refresh_hash = $1, expires_at = $2
+      WHERE id = $3 AND refresh_hash = $4 AND revoked_at IS NULL`, [newHash, expiresAt, storableText(id), oldHash]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async revokeSessions(which: { id: string } | { userId: string }, at: string): Promise<number> {
+    const col = 'id' in which ? 'id' : 'user_id';
+    const v = 'id' in which ? which.id : which.userId;
+    const res = await this.q('revoke sessions', `UPDATE sessions SET revoked_at = $1 WHERE ${col} = $2 AND revoked_at IS NULL`, [at, storableText(v)]);
+    return res.rowCount ?? 0;
+  }
+
+  async addComment(c: CommentRecord): Promise<void> {
+    await this.q('add comment', `INSERT INTO comments (id, target_kind, target_id, author, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [c.id, c.targetKind, storableText(c.targetId), storableText(c.author), storableText(c.body), c.createdAt]);
+  }
+
+  async listComments(targetKind: CommentRecord['targetKind'], targetId: string): Promise<CommentRecord[]> {
+    // created_at is caller-supplied ISO text; id breaks ties so the order is stable.
+    const rows = await this.rows('list comments', 'SELECT * FROM comments WHERE target_kind = $1 AND target_id = $2 ORDER BY created_at, id', [targetKind, storableText(targetId)]);
+    return rows.map((r) => ({
+      id: str(r.id), targetKind: str(r.target_kind) as CommentRecord['targetKind'], targetId: str(r.target_id), author: str(r.author), body: str(r.body), createdAt: str(r.created_at),
+    }));
   }
 
   // ------------------------------------------------------------------ assets, intel

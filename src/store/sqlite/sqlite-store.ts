@@ -8,7 +8,7 @@ import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
+  AlertQuery, AlertRecord, ApiKeyRecord, CommentRecord, SessionRecord, AppendResult, AssetRecord, AssetTypeRecord, AuditEntry, AuditInput,
   AuditVerification, Checkpoint, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
@@ -531,6 +531,46 @@ export class SqliteStore implements Store {
   async listApiKeys(userId?: string): Promise<ApiKeyRecord[]> {
     const rows = userId !== undefined ? this.all('SELECT * FROM api_keys WHERE user_id = @userId ORDER BY created_at', { userId }) : this.all('SELECT * FROM api_keys ORDER BY created_at');
     return rows.map((r) => this.keyFromRow(r));
+  }
+
+  // ------------------------------------------------------------------ sessions, comments
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.conn.prepare(`INSERT INTO sessions (id, user_id, refresh_hash, created_at, expires_at, revoked_at, source_ip)
+      VALUES (@id, @userId, @refreshHash, @createdAt, @expiresAt, @revokedAt, @sourceIp)`)
+      .run({ ...s, revokedAt: s.revokedAt ?? null, sourceIp: s.sourceIp ?? null });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const r = this.get1('SELECT * FROM sessions WHERE id = @id', { id });
+    if (!r) return undefined;
+    return {
+      id: str(r.id), userId: str(r.user_id), refreshHash: str(r.refresh_hash), createdAt: str(r.created_at), expiresAt: str(r.expires_at),
+      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
+      ...(r.source_ip !== null ? { sourceIp: str(r.source_ip) } : {}),
+    };
+  }
+
+  async rotateSessionRefresh(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean> {
+    return this.conn.prepare(`UPDATE sessions SET refresh_hash = @newHash, expires_at = @expiresAt
+      WHERE id = @id AND refresh_hash = @oldHash AND revoked_at IS NULL`).run({ id, oldHash, newHash, expiresAt }).changes > 0;
+  }
+
+  async revokeSessions(which: { id: string } | { userId: string }, at: string): Promise<number> {
+    const col = 'id' in which ? 'id' : 'user_id';
+    const v = 'id' in which ? which.id : which.userId;
+    return this.conn.prepare(`UPDATE sessions SET revoked_at = @at WHERE ${col} = @v AND revoked_at IS NULL`).run({ at, v }).changes;
+  }
+
+  async addComment(c: CommentRecord): Promise<void> {
+    this.conn.prepare(`INSERT INTO comments (id, target_kind, target_id, author, body, created_at)
+      VALUES (@id, @targetKind, @targetId, @author, @body, @createdAt)`).run({ ...c });
+  }
+
+  async listComments(targetKind: CommentRecord['targetKind'], targetId: string): Promise<CommentRecord[]> {
+    return this.all('SELECT * FROM comments WHERE target_kind = @k AND target_id = @t ORDER BY created_at, id', { k: targetKind, t: targetId }).map((r) => ({
+      id: str(r.id), targetKind: str(r.target_kind) as CommentRecord['targetKind'], targetId: str(r.target_id), author: str(r.author), body: str(r.body), createdAt: str(r.created_at),
+    }));
   }
 
   // ------------------------------------------------------------------ assets, intel
