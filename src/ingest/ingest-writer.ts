@@ -88,6 +88,8 @@ export interface GroupCommit {
   quarantined: number;
   lastSeq: number;
   bySource: SourceActivity[];
+  /** Quarantined records by reason code. */
+  quarantineReasons: Record<string, number>;
   /** Store time for the whole group, in milliseconds. */
   storeMs: number;
 }
@@ -208,7 +210,7 @@ export class IngestWriter {
    * tryAcquire/acquire the batch is already admitted; without one this waits for admission.
    * Rejects with the store's error if the commit fails: nothing of the batch is acknowledged then.
    */
-  async submit(records: ReadonlyArray<string | FramedRecord>, meta: IngestMeta, permit?: IngestPermit): Promise<CommitResult> {
+  async submit(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta, permit?: IngestPermit): Promise<CommitResult> {
     const p = permit ?? (await this.acquire(records.length));
     try {
       const job = this.prepare(records, meta);
@@ -240,7 +242,7 @@ export class IngestWriter {
     return p;
   }
 
-  private prepare(records: ReadonlyArray<string | FramedRecord>, meta: IngestMeta): Omit<Job, 'resolve' | 'reject'> {
+  private prepare(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta): Omit<Job, 'resolve' | 'reject'> {
     const pipeline = this.pipelineFor(meta);
     const at = meta.receivedAt ?? new Date();
     const events: WeftEvent[] = [];
@@ -304,9 +306,11 @@ export class IngestWriter {
       const bySource = mergeActivity(group.map((j) => j.activity));
       await this.store.recordSourceActivity(bySource);
       const storeMs = performance.now() - started;
+      const quarantineReasons: Record<string, number> = {};
+      for (const q of quarantine) quarantineReasons[q.reason] = (quarantineReasons[q.reason] ?? 0) + 1;
       for (const j of group) j.resolve({ ...j.result, lastSeq: appended.lastSeq });
       try {
-        this.opts.onCommit?.({ events: events.length, inserted: appended.inserted, duplicates: appended.duplicates, quarantined: quarantine.length, lastSeq: appended.lastSeq, bySource, storeMs });
+        this.opts.onCommit?.({ events: events.length, inserted: appended.inserted, duplicates: appended.duplicates, quarantined: quarantine.length, lastSeq: appended.lastSeq, bySource, quarantineReasons, storeMs });
       } catch (err) {
         this.logger.warn({ err }, 'ingest onCommit hook failed');
       }

@@ -267,6 +267,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     test('audit log is hash-chained and verifies', async () => {
+      assert.equal(await store.auditLength(), 0);
       const entries = await store.appendAudit([
         { actor: 'alice', action: 'login', source_ip: '127.0.0.1' },
         { actor: 'alice', action: 'alert.update', target: 'a1', details: { status: 'acknowledged' } },
@@ -278,6 +279,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(all.map((e) => e.seq), [1, 2, 3]);
       assert.deepEqual(all[1]!.details, { status: 'acknowledged' });
       assert.deepEqual(await store.verifyAudit(), { ok: true, count: 3 });
+      assert.equal(await store.auditLength(), 3);
     });
   });
 }

@@ -404,5 +404,7 @@ export interface Store {
 
   appendAudit(entries: AuditInput[]): Promise<AuditEntry[]>;
   readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Entries in the audit log. */
+  auditLength(): Promise<number>;
   verifyAudit(): Promise<AuditVerification>;
 }

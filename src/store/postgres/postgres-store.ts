@@ -952,6 +952,10 @@ export class PostgresStore implements Store {
    * Walk the chain in seq order, a page at a time. The hash covers seq, content and the previous hash,
    * so an edited, removed, inserted or swapped row shows up as a content, link or sequence break.
    */
+  async auditLength(): Promise<number> {
+    return num((await this.one('audit length', 'SELECT COUNT(*) AS n FROM audit_log'))?.n ?? 0);
+  }
+
   async verifyAudit(): Promise<AuditVerification> {
     const pageSize = 10_000;
     let at: AuditChainPosition = { prevHash: GENESIS_HASH, count: 0 };

@@ -682,6 +682,10 @@ export class SqliteStore implements Store {
       .map((r) => this.auditFromRow(r));
   }
 
+  async auditLength(): Promise<number> {
+    return num(this.get1('SELECT COUNT(*) AS n FROM audit_log')?.n ?? 0);
+  }
+
   async verifyAudit(): Promise<AuditVerification> {
     // rowid order is insertion order: a swapped pair of rows shows up as a sequence or link break.
     const stmt = this.conn.prepare('SELECT * FROM audit_log ORDER BY rowid');
