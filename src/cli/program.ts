@@ -8,6 +8,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRules } from './commands/rules.js';
+import { registerServe } from './commands/serve.js';
+import { registerUsers } from './commands/users.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -45,11 +47,11 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerHunt(program);
   registerIngest(program);
-  notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
+  registerServe(program);
   registerRules(program);
   notBuilt(program, 'replay', 're-run the engine over stored events and report differences');
   registerMigrate(program);
-  notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');
+  registerUsers(program);
   registerAudit(program);
   registerQuarantine(program);
   notBuilt(program, 'bench', 'run the benchmarks');
