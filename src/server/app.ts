@@ -89,7 +89,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
   });
   app.decorateRequest('weft', null as never);
 
-  let metrics: ServerMetrics | undefined;
+  const metrics = new ServerMetrics(
+    { ...(opts.defaultMetrics !== undefined ? { defaultMetrics: opts.defaultMetrics } : {}) },
+    // Read at scrape time, after the writer below exists.
+    { pending: () => writer.pendingRecords, capacity: () => writer.capacity, batches: () => writer.queuedBatches },
+    store,
+  );
   const cipher = new FieldCipher(config.server.sensitive_fields, opts.fieldKeys ?? []);
   const writer = new IngestWriter({
     store,
@@ -102,15 +107,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     // Sensitive fields are encrypted before the events reach the store.
     ...(cipher.enabled ? { beforeStore: (events) => { for (const e of events) cipher.encryptEvent(e); } } : {}),
     onCommit: (c) => {
-      metrics?.observeCommit(c);
+      metrics.observeCommit(c);
       opts.onCommit?.(c);
     },
   });
-  metrics = new ServerMetrics(
-    { ...(opts.defaultMetrics !== undefined ? { defaultMetrics: opts.defaultMetrics } : {}) },
-    { pending: () => writer.pendingRecords, capacity: () => writer.capacity, batches: () => writer.queuedBatches },
-    store,
-  );
   const ctx: ServerContext = {
     config,
     store,
@@ -136,8 +136,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('onResponse', async (req, reply) => {
     const route = req.weft?.route ?? 'unmatched';
-    metrics?.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
-    if (req.weft) metrics?.httpSeconds.observe({ route }, (performance.now() - req.weft.started) / 1000);
+    metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    if (req.weft) metrics.httpSeconds.observe({ route }, (performance.now() - req.weft.started) / 1000);
   });
 
   const routes = new RouteTable(app, ctx);
