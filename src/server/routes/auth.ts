@@ -21,6 +21,7 @@ export function authRoutes(t: RouteTable, ctx: ServerContext): void {
       if (wait > 0) {
         ctx.metrics.authFailures.inc({ kind: 'throttled' });
         audit.details = { reason: 'throttled' };
+        audit.outcome = 'denied';
         throw tooMany('too many failed logins; wait before trying again', Math.ceil(wait / 1000));
       }
       const user = await ctx.store.getUser({ username: body.username });
