@@ -5,6 +5,7 @@ import { InputError } from '../ingest/file-source.js';
 import { EXIT, UsageError } from './context.js';
 import { registerAudit, registerMigrate, registerQuarantine } from './commands/admin.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFields } from './commands/fields.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRules } from './commands/rules.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   notBuilt(program, 'replay', 're-run the engine over stored events and report differences');
   registerMigrate(program);
   registerUsers(program);
+  registerFields(program);
   registerAudit(program);
   registerQuarantine(program);
   notBuilt(program, 'bench', 'run the benchmarks');

@@ -131,6 +131,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.searchEvents({ limit: 0 }), /limit must be a positive integer/);
     });
 
+    test('rewriteEvents replaces stored documents in place, keeps positions, ignores unknown events', async () => {
+      const a = makeEvent(400_000);
+      const b = makeEvent(400_001);
+      await store.appendEvents([a, b]);
+      const log = await store.readEventLog((await store.lastEventSeq()) - 2, 10);
+      const changed = structuredClone(a) as WeftEvent & { user?: { name?: string } };
+      changed.user = { name: 'weft-enc:v1:abc:xyz' };
+      (changed.event as Record<string, unknown>).original = 'weft-enc:v1:abc:raw';
+      const ghost = makeEvent(400_002);
+      assert.equal(await store.rewriteEvents([changed, ghost]), 1);
+      assert.deepEqual(await store.getEvent(a.weft.id), changed);
+      assert.deepEqual(await store.getEvent(b.weft.id), b);
+      assert.equal(await store.getEvent(ghost.weft.id), undefined);
+      const after = await store.readEventLog((await store.lastEventSeq()) - 2, 10);
+      assert.deepEqual(after.map((x) => x.seq), log.map((x) => x.seq));
+      assert.deepEqual(after[0]?.event, changed);
+      const found = await store.searchEvents({ userName: 'weft-enc:v1:abc:xyz' });
+      assert.deepEqual(found.items.map((e) => e.weft.id), [a.weft.id], 'the indexed columns follow the new document');
+      assert.equal(await store.rewriteEvents([]), 0);
+    });
+
     test('quarantine keeps raw bytes, dedupes retries, lists by reason, removes', async () => {
       const raw = new Uint8Array([0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe, 0x00, 0x41]);
       const n = await store.addQuarantine([

@@ -337,6 +337,12 @@ export interface Store {
   getEvent(id: string): Promise<WeftEvent | undefined>;
   searchEvents(q: EventQuery): Promise<Page<WeftEvent>>;
   countEvents(): Promise<number>;
+  /**
+   * Replace the stored documents of events already in the log (same `weft.id` and `@timestamp`),
+   * keeping their positions: for re-encrypting sensitive fields under a new key. Events not stored
+   * are ignored. Returns how many were replaced. Atomic per batch.
+   */
+  rewriteEvents(events: WeftEvent[]): Promise<number>;
 
   addQuarantine(records: QuarantineInput[]): Promise<number>;
   listQuarantine(q: QuarantineQuery): Promise<Page<QuarantineRecord>>;

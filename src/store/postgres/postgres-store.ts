@@ -367,6 +367,26 @@ export class PostgresStore implements Store {
     return rows.map((r) => eventFromPgRow(r.doc, r.raw, r.exact));
   }
 
+  async rewriteEvents(events: WeftEvent[]): Promise<number> {
+    const { cols } = eventColumnArrays(events);
+    if (cols.id.length === 0) return 0;
+    return this.tx('rewrite events', async (c) => {
+      // ts in the join lets PostgreSQL prune to the events' partitions.
+      const res = await c.query(`UPDATE events e SET source_type = t.source_type, category = t.category, action = t.action, code = t.code,
+          source_ip = t.source_ip, destination_ip = t.destination_ip, user_name = t.user_name, host_name = t.host_name, entity_ids = t.entity_ids,
+          doc = t.doc, raw = t.raw, exact = t.exact
+        FROM ROWS FROM (unnest($1::text[]), unnest($2::timestamptz[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]),
+          unnest($7::text[]), unnest($8::text[]), unnest($9::text[]), unnest($10::text[]), unnest($11::text[]), jsonb_array_elements($12::jsonb),
+          unnest($13::text[]), unnest($14::text[]))
+          AS t(id, ts, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw, exact)
+        WHERE e.id = t.id AND e.ts = t.ts`, [
+        cols.id, cols.ts, cols.sourceType, cols.category, cols.action, cols.code, cols.sourceIp, cols.destinationIp, cols.userName, cols.hostName,
+        cols.entityIds, `[${cols.doc.join(',')}]`, cols.raw, cols.exact,
+      ]);
+      return res.rowCount ?? 0;
+    });
+  }
+
   async countEvents(): Promise<number> {
     return num((await this.one('count events', 'SELECT COUNT(*) AS n FROM events'))?.n ?? 0);
   }

@@ -185,6 +185,15 @@ export class SqliteStore implements Store {
     };
   }
 
+  async rewriteEvents(events: WeftEvent[]): Promise<number> {
+    const db = this.conn;
+    const rows = events.map((e, i) => eventColumns(e, i));
+    const up = db.prepare(`UPDATE events SET source_type = @sourceType, category = @category, action = @action, code = @code, source_ip = @sourceIp,
+      destination_ip = @destinationIp, user_name = @userName, host_name = @hostName, entity_ids = @entityIds, doc = @doc, raw = @raw
+      WHERE id = @id AND ts = @ts`);
+    return db.transaction(() => rows.reduce((n, r) => n + up.run(r).changes, 0))();
+  }
+
   async countEvents(): Promise<number> {
     return num(this.get1('SELECT COUNT(*) AS n FROM events')?.n ?? 0);
   }
