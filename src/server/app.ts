@@ -86,6 +86,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     // Fastify's JSON parser refuses __proto__ and constructor.prototype keys by default; say so.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Errors the router raises before any route runs get the one error shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      void sendError(reply, new ApiError(status, 'invalid_request', status === 414 ? 'a path parameter is longer than 256 characters' : 'the URL is not valid'));
+    },
   });
   app.decorateRequest('weft', null as never);
 
