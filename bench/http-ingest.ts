@@ -52,7 +52,7 @@ function record(i: number): string {
 }
 
 function cli(dataDir: string, args: string[], input = ''): string {
-  const env = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
   delete env.NODE_TEST_CONTEXT;
   const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir], { cwd: ROOT, input, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`weft ${args.join(' ')} failed: ${r.stderr}`);
@@ -100,7 +100,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
 
   cli(dir, ['users', 'add', 'bench', '--role', 'ingest', '--password-stdin'], 'bench password 1234\n');
   const key = cli(dir, ['users', 'keys', 'add', 'bench', '--name', 'bench']).trim();
-  const env = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
   delete env.NODE_TEST_CONTEXT;
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
