@@ -113,13 +113,28 @@ export class EventLogTailer {
     this.lastCheckpoint = Date.now();
   }
 
-  /** Finish the batch in hand, checkpoint, stop. */
+  /**
+   * Stop: finish the batch in hand, then catch up with everything committed so far (ingest has
+   * drained by now), checkpoint. A consumer that keeps failing is checkpointed where it stopped.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
     this.wake();
     await this.loop;
     this.running = false;
+    const batchSize = this.opts.batchSize ?? 5000;
+    try {
+      for (;;) {
+        const batch = await this.opts.store.readEventLog(this.position, batchSize);
+        if (batch.length === 0) break;
+        const view = this.opts.view;
+        await this.opts.consumer.handle(view ? batch.map((b) => ({ seq: b.seq, event: view(b.event) })) : batch);
+        this.position = (batch[batch.length - 1] as LoggedEvent).seq;
+      }
+    } catch (err) {
+      this.opts.logger.error({ err, consumer: this.name, position: this.position }, 'event-log consumer failed while catching up on shutdown');
+    }
     if (this.position !== this.checkpointed) await this.checkpoint();
   }
 }

@@ -162,11 +162,8 @@ export class RouteTable {
       // client cannot make the server buffer a large body.
       onRequest: async (req, reply) => {
         req.weft = { audit: {}, started: performance.now(), route: def.url, ...(def.audit !== false ? { action: def.audit } : {}) };
-        if (def.access === 'public') {
-          // Public routes still know who is calling when credentials come along (logout needs no
-          // permission but a session); bad credentials on a public route are ignored.
-          return;
-        }
+        // Public routes (health, login, refresh) ignore credentials altogether.
+        if (def.access === 'public') return;
         const principal = await authenticate(ctx, req);
         if (!principal) throw unauthorized();
         req.weft.principal = principal;
