@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every benchmark module present, one after the other.
  *   npm run bench             full runs (hunt: 1M events; minutes)
- *   npm run bench -- --quick  CI smoke (hunt: 50k events, decode: 20k per format)
+ *   npm run bench -- --quick  CI smoke (hunt: 50k events, decode: 20k per format, HTTP ingest: 5 s)
  */
 import { runDecodeBench, type DecodeBenchResult } from './decode.js';
 import { printHuntBench, runHuntBench } from './hunt.js';
 import { printIngestBench, runIngestBench } from './ingest.js';
 import { runCorrelateBench } from './correlate.js';
 import { printLiveBench, runLiveBench } from './live.js';
+import { printHttpIngestBench, runHttpIngestBench } from './http-ingest.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -29,3 +30,5 @@ console.log('correlate (one core):');
 for (const r of runCorrelateBench({ quick })) {
   console.log(`  ${r.ruleSet.padEnd(44)} ${r.activeKeys.toLocaleString('en-US').padStart(9)} keys ${Math.round(r.eventsPerSecond).toLocaleString('en-US').padStart(9)} events/s  heap ${r.heapUsedMB.toFixed(0)} MB, rss ${r.rssMB.toFixed(0)} MB, ${r.bytesPerStateEntry.toFixed(0)} B/state entry`);
 }
+
+printHttpIngestBench(await runHttpIngestBench({ seconds: quick ? 5 : 20 }));

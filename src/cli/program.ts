@@ -5,11 +5,14 @@ import { InputError } from '../ingest/file-source.js';
 import { EXIT, UsageError } from './context.js';
 import { registerAudit, registerMigrate, registerQuarantine } from './commands/admin.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFields } from './commands/fields.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRules } from './commands/rules.js';
 import { registerReplay } from './commands/replay.js';
 import { registerAlerts, registerAssets, registerAttack, registerIncidents } from './commands/alerts.js';
+import { registerServe } from './commands/serve.js';
+import { registerUsers } from './commands/users.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,7 +50,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerHunt(program);
   registerIngest(program);
-  notBuilt(program, 'serve', 'run the service: live ingestion, REST API and dashboard');
+  registerServe(program);
   registerRules(program);
   registerReplay(program);
   registerAlerts(program);
@@ -55,7 +58,8 @@ export function buildProgram(): Command {
   registerAssets(program);
   registerAttack(program);
   registerMigrate(program);
-  notBuilt(program, 'users', 'manage users and API keys', '[subcommand]');
+  registerUsers(program);
+  registerFields(program);
   registerAudit(program);
   registerQuarantine(program);
   notBuilt(program, 'bench', 'run the benchmarks');

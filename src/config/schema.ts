@@ -169,6 +169,10 @@ export const configSchema = z.strictObject({
     /** Overridden by WEFT_JWT_SECRET; when neither is set, a random secret is kept in the data dir. */
     jwt_secret: z.string().min(32).optional(),
     sensitive_fields: z.array(z.string()).default([]),
+    /** Keys for sensitive fields, one base64 key per line, current first (or WEFT_FIELD_KEY / WEFT_FIELD_KEY_FILE). */
+    field_key_file: z.string().min(1).optional(),
+    /** Records admitted to ingest and not yet committed, at most: past it HTTP ingest answers 429. */
+    ingest_queue_records: z.number().int().min(1).max(10_000_000).default(50_000),
   }).prefault({}),
   bus: z.strictObject({
     driver: z.enum(['embedded', 'nats']).default('embedded'),

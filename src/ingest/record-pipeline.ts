@@ -3,7 +3,7 @@
  * quarantine record saying exactly why not. This is path stages 2 to 4 for every source (files, stdin,
  * HTTP, syslog); it never throws on bad input, so nothing already accepted is lost.
  */
-import { DEFAULT_MAX_RECORD_BYTES } from '../decode/detect.js';
+import { DEFAULT_MAX_RECORD_BYTES, decodeRecords } from '../decode/detect.js';
 import type { DeclaredFormat, Decoded, DecodeResult } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { eventId } from '../event/event-id.js';
@@ -54,21 +54,31 @@ export class RecordPipeline {
     this.maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   }
 
-  /** Process one framed record. `receivedAt` is the receive time, never used as event time unless the record has none. */
-  process(rec: FramedRecord | string, receivedAt: Date): RecordOutcome[] {
-    const framed: FramedRecord = typeof rec === 'string' ? { text: rec, offset: 0, line: 1, byteLength: Buffer.byteLength(rec) } : rec;
+  /**
+   * Process one framed record. `receivedAt` is the receive time, never used as event time unless the
+   * record has none. Bytes (a binary OTLP protobuf request) are decoded as they are; each event's
+   * `event.original` is then the JSON of its decoded fields, since the bytes are not text.
+   */
+  process(rec: FramedRecord | string | Uint8Array, receivedAt: Date): RecordOutcome[] {
+    const binary = rec instanceof Uint8Array;
+    const framed: FramedRecord = binary
+      ? { text: '', offset: 0, line: 1, byteLength: rec.byteLength }
+      : typeof rec === 'string' ? { text: rec, offset: 0, line: 1, byteLength: Buffer.byteLength(rec) } : rec;
+    const rawOf = (): string | Uint8Array => (binary ? rec : framed.text);
     let results: DecodeResult[];
     try {
-      results = decodeFramed(framed, this.format, { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes });
+      results = binary
+        ? decodeRecords(rec, this.format, { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes })
+        : decodeFramed(framed, this.format, { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes });
     } catch (err) {
       // Decoders are written never to throw; if one does, the record is still kept, not lost.
-      return [this.quarantine(framed.text, 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
+      return [this.quarantine(rawOf(), 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
     }
-    const single = results.length === 1;
+    const single = results.length === 1 && !binary;
     const out: RecordOutcome[] = [];
     for (const r of results) {
       if (!r.ok) {
-        out.push(this.quarantine(framed.text, r.error.code, r.error.message, receivedAt));
+        out.push(this.quarantine(rawOf(), r.error.code, r.error.message, receivedAt));
         continue;
       }
       // A CloudTrail file (`{"Records": [...]}`) holds many events in one document.
@@ -142,7 +152,7 @@ export class RecordPipeline {
     return this.lastReceivedIso;
   }
 
-  private quarantine(raw: string, reason: string, message: string, receivedAt: Date, format?: string, sourceType?: string): RecordOutcome {
+  private quarantine(raw: string | Uint8Array, reason: string, message: string, receivedAt: Date, format?: string, sourceType?: string): RecordOutcome {
     return {
       kind: 'quarantine',
       quarantine: {

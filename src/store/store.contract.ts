@@ -131,6 +131,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.searchEvents({ limit: 0 }), /limit must be a positive integer/);
     });
 
+    test('rewriteEvents replaces stored documents in place, keeps positions, ignores unknown events', async () => {
+      const a = makeEvent(400_000);
+      const b = makeEvent(400_001);
+      await store.appendEvents([a, b]);
+      const log = await store.readEventLog((await store.lastEventSeq()) - 2, 10);
+      const changed = structuredClone(a) as WeftEvent & { user?: { name?: string } };
+      changed.user = { name: 'weft-enc:v1:abc:xyz' };
+      (changed.event as Record<string, unknown>).original = 'weft-enc:v1:abc:raw';
+      const ghost = makeEvent(400_002);
+      assert.equal(await store.rewriteEvents([changed, ghost]), 1);
+      assert.deepEqual(await store.getEvent(a.weft.id), changed);
+      assert.deepEqual(await store.getEvent(b.weft.id), b);
+      assert.equal(await store.getEvent(ghost.weft.id), undefined);
+      const after = await store.readEventLog((await store.lastEventSeq()) - 2, 10);
+      assert.deepEqual(after.map((x) => x.seq), log.map((x) => x.seq));
+      assert.deepEqual(after[0]?.event, changed);
+      const found = await store.searchEvents({ userName: 'weft-enc:v1:abc:xyz' });
+      assert.deepEqual(found.items.map((e) => e.weft.id), [a.weft.id], 'the indexed columns follow the new document');
+      assert.equal(await store.rewriteEvents([]), 0);
+    });
+
     test('quarantine keeps raw bytes, dedupes retries, lists by reason, removes', async () => {
       const raw = new Uint8Array([0x3c, 0x31, 0x33, 0x3e, 0xff, 0xfe, 0x00, 0x41]);
       const n = await store.addQuarantine([
@@ -222,6 +243,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal((await store.listApiKeys('u1'))[0]?.revokedAt, 'z');
     });
 
+    test('sessions: refresh rotates only from the current hash; revoke one or all of a user', async () => {
+      await store.createUser({ id: 'su1', username: 'sess-user', passwordHash: 'h', role: 'viewer', disabled: false, createdAt: 'x', updatedAt: 'x' });
+      const s = { id: 's1', userId: 'su1', refreshHash: 'r1', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-08T00:00:00.000Z', sourceIp: '10.0.0.1' };
+      await store.createSession(s);
+      await store.createSession({ id: 's2', userId: 'su1', refreshHash: 'q1', createdAt: 'x', expiresAt: 'y' });
+      assert.deepEqual(await store.getSession('s1'), s);
+      assert.equal(await store.getSession('nope'), undefined);
+      assert.equal(await store.rotateSessionRefresh('s1', 'stale', 'r2', 'e2'), false);
+      assert.equal(await store.rotateSessionRefresh('s1', 'r1', 'r2', 'e2'), true);
+      assert.equal(await store.rotateSessionRefresh('s1', 'r1', 'r3', 'e3'), false, 'a replayed refresh token must not rotate again');
+      assert.deepEqual(await store.getSession('s1'), { ...s, refreshHash: 'r2', expiresAt: 'e2' });
+      assert.equal(await store.revokeSessions({ id: 's1' }, 'z1'), 1);
+      assert.equal(await store.revokeSessions({ id: 's1' }, 'z2'), 0);
+      assert.equal((await store.getSession('s1'))?.revokedAt, 'z1');
+      assert.equal(await store.rotateSessionRefresh('s1', 'r2', 'r4', 'e4'), false, 'a revoked session cannot refresh');
+      assert.equal(await store.revokeSessions({ userId: 'su1' }, 'z3'), 1);
+      assert.equal((await store.getSession('s2'))?.revokedAt, 'z3');
+    });
+
+    test('comments on alerts and incidents, oldest first', async () => {
+      await store.addComment({ id: 'c2', targetKind: 'alert', targetId: 'a9', author: 'bob', body: 'second', createdAt: '2026-01-02T00:00:00.000Z' });
+      await store.addComment({ id: 'c1', targetKind: 'alert', targetId: 'a9', author: 'alice', body: 'first \u00e9 "quoted"', createdAt: '2026-01-01T00:00:00.000Z' });
+      await store.addComment({ id: 'c3', targetKind: 'incident', targetId: 'a9', author: 'carol', body: 'other kind', createdAt: '2026-01-01T00:00:00.000Z' });
+      assert.deepEqual(await store.listComments('alert', 'a9'), [
+        { id: 'c1', targetKind: 'alert', targetId: 'a9', author: 'alice', body: 'first \u00e9 "quoted"', createdAt: '2026-01-01T00:00:00.000Z' },
+        { id: 'c2', targetKind: 'alert', targetId: 'a9', author: 'bob', body: 'second', createdAt: '2026-01-02T00:00:00.000Z' },
+      ]);
+      assert.deepEqual((await store.listComments('incident', 'a9')).map((c) => c.id), ['c3']);
+      assert.deepEqual(await store.listComments('alert', 'none'), []);
+    });
+
     test('assets and threat intel', async () => {
       await store.putAssetTypes([{ name: 'domain_controller', defaultCriticality: 5, description: 'tier-0' }]);
       await store.putAssets([{ id: 'h1', kind: 'host', value: 'dc01', assetType: 'domain_controller', criticality: 5, zone: 'core', tags: ['tier0'] }]);
@@ -284,6 +336,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     test('audit log is hash-chained and verifies', async () => {
+      assert.equal(await store.auditLength(), 0);
       const entries = await store.appendAudit([
         { actor: 'alice', action: 'login', source_ip: '127.0.0.1' },
         { actor: 'alice', action: 'alert.update', target: 'a1', details: { status: 'acknowledged' } },
@@ -295,6 +348,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(all.map((e) => e.seq), [1, 2, 3]);
       assert.deepEqual(all[1]!.details, { status: 'acknowledged' });
       assert.deepEqual(await store.verifyAudit(), { ok: true, count: 3 });
+      assert.equal(await store.auditLength(), 3);
     });
   });
 }

@@ -228,6 +228,29 @@ export interface ApiKeyRecord {
   lastUsedAt?: string;
 }
 
+/** One login. The access token carries the session id, so revoking the session ends both tokens. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 (hex) of the current refresh token; replaced on every refresh. */
+  refreshHash: string;
+  createdAt: string;
+  /** When the refresh token stops working (ISO-8601). */
+  expiresAt: string;
+  revokedAt?: string;
+  sourceIp?: string;
+}
+
+/** An analyst's note on an alert or an incident. */
+export interface CommentRecord {
+  id: string;
+  targetKind: 'alert' | 'incident';
+  targetId: string;
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
 // ---------------------------------------------------------------- assets, threat intel
 
 export interface AssetTypeRecord {
@@ -360,6 +383,12 @@ export interface Store {
   getEvent(id: string): Promise<WeftEvent | undefined>;
   searchEvents(q: EventQuery): Promise<Page<WeftEvent>>;
   countEvents(): Promise<number>;
+  /**
+   * Replace the stored documents of events already in the log (same `weft.id` and `@timestamp`),
+   * keeping their positions: for re-encrypting sensitive fields under a new key. Events not stored
+   * are ignored. Returns how many were replaced. Atomic per batch.
+   */
+  rewriteEvents(events: WeftEvent[]): Promise<number>;
 
   addQuarantine(records: QuarantineInput[]): Promise<number>;
   listQuarantine(q: QuarantineQuery): Promise<Page<QuarantineRecord>>;
@@ -401,6 +430,20 @@ export interface Store {
   revokeApiKey(id: string, at: string): Promise<boolean>;
   listApiKeys(userId?: string): Promise<ApiKeyRecord[]>;
 
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Replace a live session's refresh hash, only if it still holds `oldHash` and is not revoked:
+   * two refreshes with the same token cannot both succeed. False when nothing was replaced.
+   */
+  rotateSessionRefresh(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean>;
+  /** Revoke one session or every session of a user; returns how many were live. */
+  revokeSessions(which: { id: string } | { userId: string }, at: string): Promise<number>;
+
+  addComment(comment: CommentRecord): Promise<void>;
+  /** Oldest first. */
+  listComments(targetKind: CommentRecord['targetKind'], targetId: string): Promise<CommentRecord[]>;
+
   putAssetTypes(types: AssetTypeRecord[]): Promise<void>;
   listAssetTypes(): Promise<AssetTypeRecord[]>;
   putAssets(assets: AssetRecord[]): Promise<void>;
@@ -424,5 +467,7 @@ export interface Store {
 
   appendAudit(entries: AuditInput[]): Promise<AuditEntry[]>;
   readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Entries in the audit log. */
+  auditLength(): Promise<number>;
   verifyAudit(): Promise<AuditVerification>;
 }

@@ -3,6 +3,7 @@ import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import type { WeftEvent } from '../../event/model.js';
 import type { QuarantineRecord } from '../../store/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
+import { sensitiveFieldEncryption } from './ingest.js';
 
 
 export function registerMigrate(program: Command): void {
@@ -84,6 +85,7 @@ export function registerQuarantine(program: Command): void {
         let fixed = 0;
         let still = 0;
         const pipelines = new Map<string, RecordPipeline>();
+        const encrypt = sensitiveFieldEncryption(ctx.config);
         do {
           const page = await store.listQuarantine({ limit: 500, ...(opts.reason !== undefined ? { reason: opts.reason } : {}), ...(cursor ? { cursor } : {}) });
           const events: WeftEvent[] = [];
@@ -104,7 +106,10 @@ export function registerQuarantine(program: Command): void {
               still++;
             }
           }
-          if (events.length > 0) await store.appendEvents(events);
+          if (events.length > 0) {
+            encrypt.beforeStore?.(events);
+            await store.appendEvents(events);
+          }
           fixed += await store.removeQuarantine(done);
           cursor = page.next;
         } while (cursor);

@@ -7,6 +7,8 @@ import type { WeftEvent } from '../../event/model.js';
 import { expandInputs, readOutcomes } from '../../ingest/file-source.js';
 import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { QuarantineInput, SourceActivity, Store } from '../../store/types.js';
+import type { WeftConfig } from '../../config/schema.js';
+import { FieldCipher, FieldKeyError, loadFieldKeys } from '../../server/field-cipher.js';
 import { commandContext, DATA_DIR_OPTION, openStore, UsageError } from '../context.js';
 import { createProgress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
@@ -14,7 +16,6 @@ import { followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
-import type { WeftConfig } from '../../config/schema.js';
 import { alertStageFor, configHash } from '../alerting.js';
 import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
 import { collect, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
@@ -128,6 +129,7 @@ export function registerIngest(program: Command): void {
           dryRun: opts.dryRun === true,
           resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
           ...(detect !== undefined ? { detect } : {}),
+          ...sensitiveFieldEncryption(ctx.config),
         });
         ctx.logger.info({ summary }, 'ingest finished');
         if (!opts.dryRun) printSummary(summary);
@@ -148,6 +150,8 @@ export interface IngestFilesOptions {
   out?: NodeJS.WritableStream;
   resolver?: EntityResolver;
   sourceIdFor?: (file: string) => string;
+  /** Applied to each batch before it is stored (sensitive-field encryption). */
+  beforeStore?: (events: WeftEvent[]) => void;
   /** Run detection, alerting and incidents over the events and store them (needs a store). */
   detect?: IngestDetection;
 }
@@ -194,6 +198,7 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
   const flush = async (): Promise<void> => {
     if (!store) return;
     if (events.length > 0) {
+      o.beforeStore?.(events);
       const r = await store.appendEvents(events);
       summary.stored += r.inserted;
       summary.duplicates += r.duplicates;
@@ -272,6 +277,18 @@ function sourceActivity(m: Map<string, SourceActivity>, id: string, type: string
     m.set(id, a);
   }
   return a;
+}
+
+/** With server.sensitive_fields set, events are encrypted before they are stored, as `weft serve` does. */
+export function sensitiveFieldEncryption(config: WeftConfig): { beforeStore?: (events: WeftEvent[]) => void } {
+  if (config.server.sensitive_fields.length === 0) return {};
+  try {
+    const cipher = new FieldCipher(config.server.sensitive_fields, loadFieldKeys(config.server.field_key_file !== undefined ? { keyFile: config.server.field_key_file } : {}));
+    return { beforeStore: (events) => { for (const e of events) cipher.encryptEvent(e); } };
+  } catch (err) {
+    if (err instanceof FieldKeyError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The entity resolver for a directory file; without one, names are still canonicalized. */

@@ -50,8 +50,12 @@ function conditionData(pipelines: readonly Pipeline[], key: string): RuleSetCond
 }
 
 export function buildRuleSet(opts: BuildRuleSetOptions): BuildRuleSetResult {
+  return buildRuleSetFromLoaded(loadRules(opts.rulePaths), opts);
+}
+
+/** The same, from rules already parsed (e.g. from text kept in the store, or an upload being validated). */
+export function buildRuleSetFromLoaded(loaded: LoadResult, opts: Omit<BuildRuleSetOptions, 'rulePaths'>): BuildRuleSetResult {
   const { pipelines, errors: pipelineErrors } = loadPipelines(opts.pipelinePaths);
-  const loaded: LoadResult = loadRules(opts.rulePaths);
   const disabled = new Set(opts.disabled ?? []);
   const rejections: RuleRejection[] = [...loaded.rejections];
   const entries: RuleSetEntry[] = [];

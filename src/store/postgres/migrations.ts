@@ -301,4 +301,32 @@ CREATE TABLE attack_objects (
 CREATE INDEX alerts_rule_status ON alerts (rule_id, status);
 `,
   },
+  {
+    version: 3,
+    name: 'login sessions and comments',
+    sql: `
+-- One row per login: the access token names its session, so logout (revoked_at) ends both tokens.
+-- The refresh token is stored as a SHA-256 hash and replaced on every refresh.
+CREATE TABLE sessions (
+  id text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  refresh_hash text NOT NULL,
+  created_at text NOT NULL,
+  expires_at text NOT NULL,
+  revoked_at text,
+  source_ip text
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE comments (
+  id text PRIMARY KEY,
+  target_kind text NOT NULL,
+  target_id text NOT NULL,
+  author text NOT NULL,
+  body text NOT NULL,
+  created_at text NOT NULL
+);
+CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
+`,
+  },
 ];

@@ -9,7 +9,7 @@ import { clampLimit, decodeCursor, encodeCursor } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
   AlertQuery, AlertRecord, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
-  AuditVerification, BaselineKey, BaselineRecord, Checkpoint, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
+  AuditVerification, BaselineKey, BaselineRecord, Checkpoint, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
@@ -365,6 +365,26 @@ export class PostgresStore implements Store {
       storableJson(JSON.stringify(match)), clampLimit(opts.limit),
     ]);
     return rows.map((r) => eventFromPgRow(r.doc, r.raw, r.exact));
+  }
+
+  async rewriteEvents(events: WeftEvent[]): Promise<number> {
+    const { cols } = eventColumnArrays(events);
+    if (cols.id.length === 0) return 0;
+    return this.tx('rewrite events', async (c) => {
+      // ts in the join lets PostgreSQL prune to the events' partitions.
+      const res = await c.query(`UPDATE events e SET source_type = t.source_type, category = t.category, action = t.action, code = t.code,
+          source_ip = t.source_ip, destination_ip = t.destination_ip, user_name = t.user_name, host_name = t.host_name, entity_ids = t.entity_ids,
+          doc = t.doc, raw = t.raw, exact = t.exact
+        FROM ROWS FROM (unnest($1::text[]), unnest($2::timestamptz[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]),
+          unnest($7::text[]), unnest($8::text[]), unnest($9::text[]), unnest($10::text[]), unnest($11::text[]), jsonb_array_elements($12::jsonb),
+          unnest($13::text[]), unnest($14::text[]))
+          AS t(id, ts, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw, exact)
+        WHERE e.id = t.id AND e.ts = t.ts`, [
+        cols.id, cols.ts, cols.sourceType, cols.category, cols.action, cols.code, cols.sourceIp, cols.destinationIp, cols.userName, cols.hostName,
+        cols.entityIds, `[${cols.doc.join(',')}]`, cols.raw, cols.exact,
+      ]);
+      return res.rowCount ?? 0;
+    });
   }
 
   async countEvents(): Promise<number> {
@@ -768,6 +788,49 @@ export class PostgresStore implements Store {
     return rows.map((r) => this.keyFromRow(r));
   }
 
+  // ------------------------------------------------------------------ sessions, comments
+
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.q('create session', `INSERT INTO sessions (id, user_id, refresh_hash, created_at, expires_at, revoked_at, source_ip)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)`, [s.id, s.userId, s.refreshHash, s.createdAt, s.expiresAt, s.revokedAt ?? null, storableOrNull(s.sourceIp ?? null)]);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const r = await this.one('get session', 'SELECT * FROM sessions WHERE id = $1', [storableText(id)]);
+    if (!r) return undefined;
+    return {
+      id: str(r.id), userId: str(r.user_id), refreshHash: str(r.refresh_hash), createdAt: str(r.created_at), expiresAt: str(r.expires_at),
+      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
+      ...(r.source_ip !== null ? { sourceIp: str(r.source_ip) } : {}),
+    };
+  }
+
+  async rotateSessionRefresh(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean> {
+    const res = await this.q('rotate session', `UPDATE sessions SET refresh_hash = $1, expires_at = $2
+      WHERE id = $3 AND refresh_hash = $4 AND revoked_at IS NULL`, [newHash, expiresAt, storableText(id), oldHash]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async revokeSessions(which: { id: string } | { userId: string }, at: string): Promise<number> {
+    const col = 'id' in which ? 'id' : 'user_id';
+    const v = 'id' in which ? which.id : which.userId;
+    const res = await this.q('revoke sessions', `UPDATE sessions SET revoked_at = $1 WHERE ${col} = $2 AND revoked_at IS NULL`, [at, storableText(v)]);
+    return res.rowCount ?? 0;
+  }
+
+  async addComment(c: CommentRecord): Promise<void> {
+    await this.q('add comment', `INSERT INTO comments (id, target_kind, target_id, author, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [c.id, c.targetKind, storableText(c.targetId), storableText(c.author), storableText(c.body), c.createdAt]);
+  }
+
+  async listComments(targetKind: CommentRecord['targetKind'], targetId: string): Promise<CommentRecord[]> {
+    // created_at is caller-supplied ISO text; id breaks ties so the order is stable.
+    const rows = await this.rows('list comments', 'SELECT * FROM comments WHERE target_kind = $1 AND target_id = $2 ORDER BY created_at, id', [targetKind, storableText(targetId)]);
+    return rows.map((r) => ({
+      id: str(r.id), targetKind: str(r.target_kind) as CommentRecord['targetKind'], targetId: str(r.target_id), author: str(r.author), body: str(r.body), createdAt: str(r.created_at),
+    }));
+  }
+
   // ------------------------------------------------------------------ assets, intel
 
   async putAssetTypes(types: AssetTypeRecord[]): Promise<void> {
@@ -988,6 +1051,10 @@ export class PostgresStore implements Store {
    * Walk the chain in seq order, a page at a time. The hash covers seq, content and the previous hash,
    * so an edited, removed, inserted or swapped row shows up as a content, link or sequence break.
    */
+  async auditLength(): Promise<number> {
+    return num((await this.one('audit length', 'SELECT COUNT(*) AS n FROM audit_log'))?.n ?? 0);
+  }
+
   async verifyAudit(): Promise<AuditVerification> {
     const pageSize = 10_000;
     let at: AuditChainPosition = { prevHash: GENESIS_HASH, count: 0 };

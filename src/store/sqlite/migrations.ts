@@ -256,4 +256,32 @@ CREATE TABLE attack_objects (
 CREATE INDEX alerts_rule_status ON alerts (rule_id, status);
 `,
   },
+  {
+    version: 3,
+    name: 'login sessions and comments',
+    sql: `
+-- One row per login: the access token names its session, so logout (revoked_at) ends both tokens.
+-- The refresh token is stored as a SHA-256 hash and replaced on every refresh.
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  refresh_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT,
+  source_ip TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE comments (
+  id TEXT PRIMARY KEY,
+  target_kind TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  author TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
+`,
+  },
 ];

@@ -9,7 +9,7 @@ import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow } fr
 import { ROLES } from '../roles.js';
 import type {
   AlertQuery, AlertRecord, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
-  AuditVerification, BaselineKey, BaselineRecord, Checkpoint, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
+  AuditVerification, BaselineKey, BaselineRecord, Checkpoint, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
@@ -183,6 +183,15 @@ export class SqliteStore implements Store {
       total,
       ...(more && last ? { next: encodeCursor([num(last.ts), num(last.seq)]) } : {}),
     };
+  }
+
+  async rewriteEvents(events: WeftEvent[]): Promise<number> {
+    const db = this.conn;
+    const rows = events.map((e, i) => eventColumns(e, i));
+    const up = db.prepare(`UPDATE events SET source_type = @sourceType, category = @category, action = @action, code = @code, source_ip = @sourceIp,
+      destination_ip = @destinationIp, user_name = @userName, host_name = @hostName, entity_ids = @entityIds, doc = @doc, raw = @raw
+      WHERE id = @id AND ts = @ts`);
+    return db.transaction(() => rows.reduce((n, r) => n + up.run(r).changes, 0))();
   }
 
   async countEvents(): Promise<number> {
@@ -533,6 +542,46 @@ export class SqliteStore implements Store {
     return rows.map((r) => this.keyFromRow(r));
   }
 
+  // ------------------------------------------------------------------ sessions, comments
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.conn.prepare(`INSERT INTO sessions (id, user_id, refresh_hash, created_at, expires_at, revoked_at, source_ip)
+      VALUES (@id, @userId, @refreshHash, @createdAt, @expiresAt, @revokedAt, @sourceIp)`)
+      .run({ ...s, revokedAt: s.revokedAt ?? null, sourceIp: s.sourceIp ?? null });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const r = this.get1('SELECT * FROM sessions WHERE id = @id', { id });
+    if (!r) return undefined;
+    return {
+      id: str(r.id), userId: str(r.user_id), refreshHash: str(r.refresh_hash), createdAt: str(r.created_at), expiresAt: str(r.expires_at),
+      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
+      ...(r.source_ip !== null ? { sourceIp: str(r.source_ip) } : {}),
+    };
+  }
+
+  async rotateSessionRefresh(id: string, oldHash: string, newHash: string, expiresAt: string): Promise<boolean> {
+    return this.conn.prepare(`UPDATE sessions SET refresh_hash = @newHash, expires_at = @expiresAt
+      WHERE id = @id AND refresh_hash = @oldHash AND revoked_at IS NULL`).run({ id, oldHash, newHash, expiresAt }).changes > 0;
+  }
+
+  async revokeSessions(which: { id: string } | { userId: string }, at: string): Promise<number> {
+    const col = 'id' in which ? 'id' : 'user_id';
+    const v = 'id' in which ? which.id : which.userId;
+    return this.conn.prepare(`UPDATE sessions SET revoked_at = @at WHERE ${col} = @v AND revoked_at IS NULL`).run({ at, v }).changes;
+  }
+
+  async addComment(c: CommentRecord): Promise<void> {
+    this.conn.prepare(`INSERT INTO comments (id, target_kind, target_id, author, body, created_at)
+      VALUES (@id, @targetKind, @targetId, @author, @body, @createdAt)`).run({ ...c });
+  }
+
+  async listComments(targetKind: CommentRecord['targetKind'], targetId: string): Promise<CommentRecord[]> {
+    return this.all('SELECT * FROM comments WHERE target_kind = @k AND target_id = @t ORDER BY created_at, id', { k: targetKind, t: targetId }).map((r) => ({
+      id: str(r.id), targetKind: str(r.target_kind) as CommentRecord['targetKind'], targetId: str(r.target_id), author: str(r.author), body: str(r.body), createdAt: str(r.created_at),
+    }));
+  }
+
   // ------------------------------------------------------------------ assets, intel
 
   async putAssetTypes(types: AssetTypeRecord[]): Promise<void> {
@@ -700,6 +749,10 @@ export class SqliteStore implements Store {
   async readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
     return this.all('SELECT * FROM audit_log WHERE seq > @after ORDER BY seq LIMIT @limit', { after: afterSeq, limit: clampLimit(limit, 1000, 100_000) })
       .map((r) => this.auditFromRow(r));
+  }
+
+  async auditLength(): Promise<number> {
+    return num(this.get1('SELECT COUNT(*) AS n FROM audit_log')?.n ?? 0);
   }
 
   async verifyAudit(): Promise<AuditVerification> {

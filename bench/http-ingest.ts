@@ -1,0 +1,193 @@
+/**
+ * HTTP ingest throughput: `weft serve` runs as a child process on a temporary data dir (SQLite,
+ * synchronous=full), this process drives `POST /api/v1/ingest` over loopback with NDJSON batches of
+ * 1,000 Okta System Log records from several concurrent keep-alive connections, and reports sustained
+ * events/s (acknowledged = committed) and acknowledgement latency percentiles. The server's own
+ * metrics say where the time went (store commit vs the rest of the request).
+ *
+ *   node --import tsx bench/http-ingest.ts [--seconds 20] [--concurrency 4] [--batch 1000]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RecordPipeline } from '../src/ingest/record-pipeline.js';
+
+export interface HttpIngestBenchOptions {
+  seconds?: number;
+  concurrency?: number;
+  batch?: number;
+}
+
+export interface HttpIngestBenchResult {
+  eventsPerSecond: number;
+  requests: number;
+  events: number;
+  refused: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Share of server request time spent committing to the store. */
+  storeShare: number;
+  /** Decode + normalize alone, in this process, on the same records (events/s on one core). */
+  pipelineEventsPerSecond: number;
+  serverCpuSeconds: number;
+  seconds: number;
+}
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+
+function record(i: number): string {
+  return JSON.stringify({
+    uuid: `bench-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8) + i).toISOString(), eventType: i % 3 === 0 ? 'user.session.start' : 'user.authentication.sso',
+    displayMessage: 'User login to Okta', severity: 'INFO', version: '0', legacyEventType: 'core.user_auth.login_success',
+    actor: { id: `00u${i % 997}`, type: 'User', alternateId: `user${i % 997}@corp.example`, displayName: `User ${i % 997}` },
+    client: { ipAddress: `198.51.${(i >> 8) & 255}.${i & 255}`, userAgent: { rawUserAgent: 'Mozilla/5.0', os: 'Mac OS X', browser: 'CHROME' }, zone: 'null', device: 'Computer' },
+    outcome: { result: 'SUCCESS' }, authenticationContext: { authenticationStep: 0, externalSessionId: `idx${i}` },
+    securityContext: { asNumber: 64496, asOrg: 'example', isp: 'example', domain: 'example.net', isProxy: false },
+    target: [{ id: '0oa1', type: 'AppInstance', alternateId: 'Salesforce', displayName: 'Salesforce' }],
+  });
+}
+
+function cli(dataDir: string, args: string[], input = ''): string {
+  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir], { cwd: ROOT, input, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`weft ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+function metric(text: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+function sumMetric(text: string, name: string, label?: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (label !== undefined && !line.includes(label)) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Promise<HttpIngestBenchResult> {
+  const seconds = opts.seconds ?? 20;
+  const concurrency = opts.concurrency ?? 4;
+  const batch = opts.batch ?? 1000;
+  const dir = mkdtempSync(join(tmpdir(), 'weft-bench-http-'));
+  // Pre-build bodies so the load generator spends its time sending, not serializing.
+  const bodies = Array.from({ length: 64 }, (_, b) => {
+    let s = '';
+    for (let k = 0; k < batch; k++) s += `${record(b * batch + k)}\n`;
+    return s;
+  });
+  // Decode + normalize alone on one body, for comparison.
+  const pipeline = new RecordPipeline({ sourceId: 'bench', sourceType: 'okta' });
+  const lines = (bodies[0] as string).split('\n').filter((l) => l !== '');
+  const t0 = performance.now();
+  let n = 0;
+  for (let r = 0; r < 5; r++) for (const l of lines) n += pipeline.process(l, new Date()).length;
+  const pipelineEventsPerSecond = n / ((performance.now() - t0) / 1000);
+
+  cli(dir, ['users', 'add', 'bench', '--role', 'ingest', '--password-stdin'], 'bench password 1234\n');
+  const key = cli(dir, ['users', 'keys', 'add', 'bench', '--name', 'bench']).trim();
+  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
+  delete env.NODE_TEST_CONTEXT;
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (d: string) => {
+        out += d;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1] as string);
+      });
+      void exited.then((c) => reject(new Error(`server exited (${c})`)));
+    });
+    const ingestUrl = `${url}/api/v1/ingest?source=bench&source_type=okta`;
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' };
+    // Warm up the server's JIT before measuring.
+    for (let i = 0; i < 5; i++) await (await fetch(ingestUrl, { method: 'POST', headers, body: bodies[i % bodies.length] as string })).arrayBuffer();
+    const cpuBefore = await serverCpu(url);
+    const mBefore = await (await fetch(`${url}/metrics`)).text();
+    const latencies: number[] = [];
+    let events = 0;
+    let refused = 0;
+    let next = 5;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    const worker = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        const body = bodies[next++ % bodies.length] as string;
+        const t = performance.now();
+        const r = await fetch(ingestUrl, { method: 'POST', headers, body });
+        const answer = (await r.json()) as { events?: number };
+        if (r.status === 202) {
+          latencies.push(performance.now() - t);
+          events += answer.events ?? 0;
+        } else if (r.status === 429) {
+          refused++;
+          await new Promise((res) => setTimeout(res, 50));
+        } else {
+          throw new Error(`ingest answered ${r.status}: ${JSON.stringify(answer)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+    const elapsed = (performance.now() - started) / 1000;
+    const mAfter = await (await fetch(`${url}/metrics`)).text();
+    const cpuAfter = await serverCpu(url);
+    latencies.sort((a, b) => a - b);
+    const storeSeconds = metric(mAfter, 'weft_store_commit_seconds_sum') - metric(mBefore, 'weft_store_commit_seconds_sum');
+    const httpSeconds = sumMetric(mAfter, 'weft_http_request_duration_seconds_sum', '/api/v1/ingest') - sumMetric(mBefore, 'weft_http_request_duration_seconds_sum', '/api/v1/ingest');
+    return {
+      eventsPerSecond: events / elapsed, requests: latencies.length, events, refused,
+      p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] ?? 0,
+      storeShare: httpSeconds > 0 ? storeSeconds / httpSeconds : 0,
+      pipelineEventsPerSecond, serverCpuSeconds: cpuAfter - cpuBefore, seconds: elapsed,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function serverCpu(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return metric(text, 'weft_process_cpu_seconds_total');
+}
+
+export function printHttpIngestBench(r: HttpIngestBenchResult): void {
+  const f = (x: number): string => Math.round(x).toLocaleString('en-US');
+  console.log('http ingest (weft serve child process, loopback, NDJSON batches of 1,000, SQLite synchronous=full):');
+  console.log(`  ${f(r.eventsPerSecond)} events/s acknowledged over ${r.seconds.toFixed(1)} s (${f(r.events)} events, ${r.requests} requests, ${r.refused} refused with 429)`);
+  console.log(`  ack latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms`);
+  console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores; store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = (name: string): number | undefined => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+  };
+  const o: HttpIngestBenchOptions = {};
+  const sec = arg('seconds');
+  const conc = arg('concurrency');
+  const b = arg('batch');
+  if (sec !== undefined) o.seconds = sec;
+  if (conc !== undefined) o.concurrency = conc;
+  if (b !== undefined) o.batch = b;
+  printHttpIngestBench(await runHttpIngestBench(o));
+}

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/types.js';
+import { UnknownSourceTypeError } from '../normalize/registry.js';
+import { IngestClosedError, IngestWriter, type GroupCommit } from './ingest-writer.js';
+
+const okta = (i: number): string => JSON.stringify({
+  uuid: `u-${i}`, published: '2026-03-10T08:00:00.000Z', eventType: 'user.session.start', displayMessage: 'User login to Okta',
+  actor: { id: '00u1', type: 'User', alternateId: 'alice@corp.example', displayName: 'Alice' },
+  client: { ipAddress: '198.51.100.7' }, outcome: { result: 'SUCCESS' }, severity: 'INFO',
+});
+
+async function memStore(): Promise<SqliteStore> {
+  const s = new SqliteStore({ path: ':memory:' });
+  await s.migrate();
+  return s;
+}
+
+/** A store whose appendEvents waits until released: lets a test hold commits in flight. */
+function gatedStore(inner: Store): { store: Store; open: () => void; appends: () => number } {
+  let gate: Promise<void> = new Promise(() => undefined);
+  let release: () => void = () => undefined;
+  gate = new Promise((r) => { release = r; });
+  let appends = 0;
+  const store = new Proxy(inner, {
+    get(target, prop, recv) {
+      if (prop === 'appendEvents') {
+        return async (...args: Parameters<Store['appendEvents']>) => {
+          appends++;
+          await gate;
+          return target.appendEvents(...args);
+        };
+      }
+      const v = Reflect.get(target, prop, recv) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { store, open: () => release(), appends: () => appends };
+}
+
+test('submit resolves after the events and quarantine are in the store', async () => {
+  const store = await memStore();
+  const commits: GroupCommit[] = [];
+  const w = new IngestWriter({ store, onCommit: (c) => commits.push(c) });
+  const r = await w.submit([okta(1), okta(2), '{"truncated":'], { sourceId: 'http:test', format: 'json' });
+  assert.deepEqual(r, { records: 3, events: 2, quarantined: 1, lastSeq: 2 });
+  assert.equal(await store.countEvents(), 2);
+  const q = await store.listQuarantine({});
+  assert.equal(q.total, 1);
+  assert.match(q.items[0]?.reason ?? '', /^decode\.json\./);
+  const sources = await store.listSources();
+  assert.deepEqual(sources.map((s) => [s.id, s.type, s.events, s.quarantined]), [['http:test', 'okta', 2, 1]]);
+  assert.equal(commits.length, 1);
+  assert.equal(commits[0]?.inserted, 2);
+  // The same records again: stored once (event ids are stable per source and record).
+  const again = await w.submit([okta(1), okta(2)], { sourceId: 'http:test', format: 'json' });
+  assert.equal(again.events, 2);
+  assert.equal(await store.countEvents(), 2);
+  assert.equal(commits[1]?.duplicates, 2);
+  assert.equal(w.pendingRecords, 0);
+  await store.close();
+});
+
+test('admission is bounded: tryAcquire refuses past capacity, acquire waits in order', async () => {
+  const inner = await memStore();
+  const g = gatedStore(inner);
+  const w = new IngestWriter({ store: g.store, maxPendingRecords: 10 });
+  const first = w.submit(Array.from({ length: 6 }, (_, i) => okta(i)), { sourceId: 's' });
+  assert.equal(w.pendingRecords, 6);
+  assert.equal(w.tryAcquire(5), undefined, '6 + 5 is over the capacity of 10');
+  const p4 = w.tryAcquire(4);
+  assert.ok(p4);
+  assert.equal(w.pendingRecords, 10);
+  assert.equal(w.full, true);
+  let waited = false;
+  const waiting = w.acquire(3).then((p) => { waited = true; return p; });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(waited, false);
+  assert.equal(w.waitingCallers, 1);
+  p4.release();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(waited, true, 'releasing 4 admits the waiting 3');
+  assert.equal(w.pendingRecords, 9);
+  assert.equal(w.tryAcquire(2), undefined, '9 + 2 is over');
+  const one = w.tryAcquire(1);
+  assert.ok(one, '9 + 1 fits');
+  one.release();
+  (await waiting).release();
+  g.open();
+  assert.deepEqual(await first, { records: 6, events: 6, quarantined: 0, lastSeq: 6 });
+  assert.equal(w.pendingRecords, 0);
+  await inner.close();
+});
+
+test('an oversized batch is admitted only into an empty writer', async () => {
+  const store = await memStore();
+  const w = new IngestWriter({ store, maxPendingRecords: 2 });
+  const big = w.tryAcquire(5);
+  assert.ok(big);
+  assert.equal(w.tryAcquire(1), undefined);
+  big.release();
+  assert.equal(w.pendingRecords, 0);
+  big.release();
+  assert.equal(w.pendingRecords, 0, 'a second release is a no-op');
+  await store.close();
+});
+
+test('batches that queue behind a slow commit go into one transaction', async () => {
+  const inner = await memStore();
+  const g = gatedStore(inner);
+  const commits: GroupCommit[] = [];
+  const w = new IngestWriter({ store: g.store, onCommit: (c) => commits.push(c) });
+  const a = w.submit([okta(1)], { sourceId: 'a' });
+  await new Promise((r) => setImmediate(r));
+  const b = w.submit([okta(2)], { sourceId: 'b' });
+  const c = w.submit([okta(3), 'not json at all {'], { sourceId: 'b', format: 'json' });
+  g.open();
+  const [ra, rb, rc] = await Promise.all([a, b, c]);
+  assert.equal(ra.lastSeq, 1);
+  assert.equal(rb.lastSeq, 3);
+  assert.equal(rc.lastSeq, 3);
+  assert.deepEqual(commits.map((x) => x.events), [1, 2]);
+  assert.deepEqual(commits[1]?.bySource.map((s) => [s.id, s.events, s.quarantined]), [['b', 2, 1]]);
+  assert.equal(g.appends(), 2);
+  await inner.close();
+});
+
+test('a failed commit rejects every batch in it and frees their admission', async () => {
+  const store = await memStore();
+  const broken = new Proxy(store, {
+    get(t, prop, recv) {
+      if (prop === 'appendEvents') return async () => { throw new Error('disk full'); };
+      const v = Reflect.get(t, prop, recv) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+  const w = new IngestWriter({ store: broken, maxPendingRecords: 5 });
+  await assert.rejects(w.submit([okta(1), okta(2)], { sourceId: 's' }), /disk full/);
+  assert.equal(w.pendingRecords, 0);
+  await store.close();
+});
+
+test('unknown source type is refused before anything is admitted; close refuses new work', async () => {
+  const store = await memStore();
+  const w = new IngestWriter({ store });
+  assert.throws(() => w.checkMeta({ sourceId: 's', sourceType: 'no-such-type' }), UnknownSourceTypeError);
+  await w.close();
+  assert.equal(w.tryAcquire(1), undefined);
+  await assert.rejects(w.acquire(1), IngestClosedError);
+  await store.close();
+});

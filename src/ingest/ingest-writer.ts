@@ -1,0 +1,353 @@
+/**
+ * The bounded commit path every live source shares (HTTP bulk, OTLP/HTTP, and the syslog and tail
+ * listeners): records in, decode + normalize + enrich (RecordPipeline), then one group commit to the
+ * store. A caller is told "committed" only after the events and quarantine records are in the store,
+ * so an acknowledgement never covers data a crash could lose.
+ *
+ * Memory is bounded by admission: every submit holds a permit for its records until its commit ends.
+ * Non-blocking callers (HTTP answers 429, UDP drops and counts) use `tryAcquire`; callers that can
+ * wait (a paused TCP socket, a file tail) use `acquire`, which queues them in arrival order.
+ */
+import type { DeclaredFormat } from '../decode/types.js';
+import type { EntityResolver } from '../enrich/entity-resolver.js';
+import type { WeftEvent } from '../event/model.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import { mapperFor } from '../normalize/registry.js';
+import type { QuarantineInput, SourceActivity, Store } from '../store/types.js';
+import type { FramedRecord } from './framing.js';
+import { RecordPipeline } from './record-pipeline.js';
+
+/** Where a batch of records came from and how to read it. */
+export interface IngestMeta {
+  /** Stable source id: part of every event id, so a retried record is stored once. */
+  sourceId: string;
+  /** Declared source type; detected per record when absent. */
+  sourceType?: string;
+  /** Declared wire format; detected per record when absent (`auto`). */
+  format?: DeclaredFormat;
+  /** Receive time stamped on the events; now when absent. */
+  receivedAt?: Date;
+}
+
+/** What one submit led to, once committed. */
+export interface CommitResult {
+  /** Framed records submitted. */
+  records: number;
+  /** Events the records produced (an OTLP request or a CloudTrail file yields many). */
+  events: number;
+  /** Records kept in the quarantine with a reason. */
+  quarantined: number;
+  /** Event-log position after the commit that carried this batch. */
+  lastSeq: number;
+}
+
+/** The writer is full: the caller should slow down (HTTP 429, TCP pause) and try again. */
+export class IngestBusyError extends Error {
+  readonly code = 'ingest_busy';
+  constructor(message = 'ingest is at capacity, retry later') {
+    super(message);
+    this.name = 'IngestBusyError';
+  }
+}
+
+/** The writer is shutting down and accepts nothing new. */
+export class IngestClosedError extends Error {
+  readonly code = 'ingest_closed';
+  constructor() {
+    super('ingest is shutting down');
+    this.name = 'IngestClosedError';
+  }
+}
+
+/** Admission for `records` records; released when their commit ends (or explicitly, if never submitted). */
+export interface IngestPermit {
+  readonly records: number;
+  release(): void;
+}
+
+export interface IngestWriterOptions {
+  store: Store;
+  /** Records admitted but not yet committed, at most (default 50,000). */
+  maxPendingRecords?: number;
+  /** Events per store transaction when batches are grouped (default 10,000). */
+  maxCommitEvents?: number;
+  timezone?: string;
+  maxRecordBytes?: number;
+  resolver?: EntityResolver;
+  /** Applied to each batch of events just before it is stored (sensitive-field encryption). */
+  beforeStore?: (events: WeftEvent[]) => void;
+  /** Called after each group commit, with per-source counts: metrics, and waking event-log consumers. */
+  onCommit?: (commit: GroupCommit) => void;
+  logger?: Logger;
+}
+
+export interface GroupCommit {
+  events: number;
+  inserted: number;
+  duplicates: number;
+  quarantined: number;
+  lastSeq: number;
+  bySource: SourceActivity[];
+  /** Quarantined records by reason code. */
+  quarantineReasons: Record<string, number>;
+  /** Store time for the whole group, in milliseconds. */
+  storeMs: number;
+}
+
+interface Job {
+  events: WeftEvent[];
+  quarantine: QuarantineInput[];
+  activity: SourceActivity;
+  result: Omit<CommitResult, 'lastSeq'>;
+  resolve: (r: CommitResult) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Waiter {
+  records: number;
+  resolve: (p: IngestPermit) => void;
+  reject: (err: unknown) => void;
+}
+
+const MAX_PIPELINES = 256;
+
+export class IngestWriter {
+  private readonly store: Store;
+  private readonly maxPending: number;
+  private readonly maxCommitEvents: number;
+  private readonly logger: Logger;
+  private readonly pipelines = new Map<string, RecordPipeline>();
+  private readonly queue: Job[] = [];
+  private readonly waiters: Waiter[] = [];
+  private pending = 0;
+  private committing = false;
+  private closed = false;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly opts: IngestWriterOptions) {
+    this.store = opts.store;
+    this.maxPending = opts.maxPendingRecords ?? 50_000;
+    this.maxCommitEvents = opts.maxCommitEvents ?? 10_000;
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  /** Records admitted and not yet committed: the queue depth exported as a metric. */
+  get pendingRecords(): number {
+    return this.pending;
+  }
+
+  get capacity(): number {
+    return this.maxPending;
+  }
+
+  /** Batches waiting for the store. */
+  get queuedBatches(): number {
+    return this.queue.length;
+  }
+
+  /** Callers waiting for admission. */
+  get waitingCallers(): number {
+    return this.waiters.length;
+  }
+
+  /** True when a new batch would be refused now: lets HTTP answer 429 before reading the body. */
+  get full(): boolean {
+    return this.closed || this.pending >= this.maxPending || this.waiters.length > 0;
+  }
+
+  /**
+   * Admission without waiting, or undefined when full. A batch larger than the whole capacity is
+   * admitted only into an empty writer, so it cannot starve yet memory stays bounded by one batch.
+   */
+  tryAcquire(records: number): IngestPermit | undefined {
+    if (this.closed) return undefined;
+    if (this.waiters.length > 0) return undefined;
+    if (this.pending > 0 && this.pending + records > this.maxPending) return undefined;
+    return this.grant(records);
+  }
+
+  /** Admission, waiting in arrival order while the writer is full. */
+  acquire(records: number): Promise<IngestPermit> {
+    const now = this.tryAcquire(records);
+    if (now) return Promise.resolve(now);
+    if (this.closed) return Promise.reject(new IngestClosedError());
+    return new Promise((resolve, reject) => this.waiters.push({ records, resolve, reject }));
+  }
+
+  private grant(records: number): IngestPermit {
+    this.pending += records;
+    let released = false;
+    return {
+      records,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.pending -= records;
+        this.admitWaiters();
+      },
+    };
+  }
+
+  private admitWaiters(): void {
+    while (this.waiters.length > 0) {
+      const w = this.waiters[0] as Waiter;
+      if (this.pending > 0 && this.pending + w.records > this.maxPending) return;
+      this.waiters.shift();
+      w.resolve(this.grant(w.records));
+    }
+  }
+
+  /**
+   * Throws UnknownSourceTypeError for a source type no mapper has, so a caller can refuse the
+   * request (HTTP 400) before taking any of its records.
+   */
+  checkMeta(meta: IngestMeta): void {
+    if (meta.sourceType !== undefined) mapperFor(meta.sourceType);
+  }
+
+  /**
+   * Decode, normalize and commit `records`; resolves once they are in the store. With a permit from
+   * tryAcquire/acquire the batch is already admitted; without one this waits for admission.
+   * Rejects with the store's error if the commit fails: nothing of the batch is acknowledged then.
+   */
+  async submit(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta, permit?: IngestPermit): Promise<CommitResult> {
+    const p = permit ?? (await this.acquire(records.length));
+    try {
+      const job = this.prepare(records, meta);
+      return await new Promise<CommitResult>((resolve, reject) => {
+        this.queue.push({ ...job, resolve, reject });
+        void this.commitLoop();
+      });
+    } finally {
+      p.release();
+    }
+  }
+
+  private pipelineFor(meta: IngestMeta): RecordPipeline {
+    const key = `${meta.sourceId}\0${meta.sourceType ?? ''}\0${meta.format ?? 'auto'}`;
+    let p = this.pipelines.get(key);
+    if (p === undefined) {
+      // Bounded: many distinct sources recycle the oldest pipeline (they are cheap to rebuild).
+      if (this.pipelines.size >= MAX_PIPELINES) this.pipelines.delete(this.pipelines.keys().next().value as string);
+      p = new RecordPipeline({
+        sourceId: meta.sourceId,
+        ...(meta.sourceType !== undefined ? { sourceType: meta.sourceType } : {}),
+        ...(meta.format !== undefined ? { format: meta.format } : {}),
+        ...(this.opts.timezone !== undefined ? { timezone: this.opts.timezone } : {}),
+        ...(this.opts.maxRecordBytes !== undefined ? { maxRecordBytes: this.opts.maxRecordBytes } : {}),
+        ...(this.opts.resolver !== undefined ? { resolver: this.opts.resolver } : {}),
+      });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  private prepare(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta): Omit<Job, 'resolve' | 'reject'> {
+    const pipeline = this.pipelineFor(meta);
+    const at = meta.receivedAt ?? new Date();
+    const events: WeftEvent[] = [];
+    const quarantine: QuarantineInput[] = [];
+    let sourceType = meta.sourceType;
+    for (const rec of records) {
+      for (const o of pipeline.process(rec, at)) {
+        if (o.kind === 'event') {
+          events.push(o.event);
+          sourceType ??= o.event.weft.source_type;
+        } else {
+          quarantine.push(o.quarantine);
+        }
+      }
+    }
+    const activity: SourceActivity = {
+      id: meta.sourceId, events: events.length, quarantined: quarantine.length, seenAt: at.toISOString(),
+      ...(sourceType !== undefined ? { type: sourceType } : {}),
+      ...(meta.format !== undefined && meta.format !== 'auto' ? { format: meta.format } : {}),
+    };
+    return { events, quarantine, activity, result: { records: records.length, events: events.length, quarantined: quarantine.length } };
+  }
+
+  /** One commit at a time; whatever queued meanwhile goes into the next transaction together. */
+  private async commitLoop(): Promise<void> {
+    if (this.committing) return;
+    this.committing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: Job[] = [];
+        let n = 0;
+        while (this.queue.length > 0) {
+          const next = this.queue[0] as Job;
+          if (group.length > 0 && n + next.events.length > this.maxCommitEvents) break;
+          group.push(next);
+          n += next.events.length;
+          this.queue.shift();
+        }
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.committing = false;
+      if (this.queue.length === 0) {
+        const idle = this.idle;
+        this.idle = [];
+        for (const f of idle) f();
+      }
+    }
+  }
+
+  private async commitGroup(group: Job[]): Promise<void> {
+    const events = group.length === 1 ? (group[0] as Job).events : group.flatMap((j) => j.events);
+    const quarantine = group.length === 1 ? (group[0] as Job).quarantine : group.flatMap((j) => j.quarantine);
+    const started = performance.now();
+    try {
+      this.opts.beforeStore?.(events);
+      // Quarantine first, events second, activity last: each write is idempotent on retry except the
+      // activity counters, which are statistics. A crash between them leaves nothing acknowledged.
+      if (quarantine.length > 0) await this.store.addQuarantine(quarantine);
+      const appended = events.length > 0 ? await this.store.appendEvents(events) : { inserted: 0, duplicates: 0, lastSeq: await this.store.lastEventSeq() };
+      const bySource = mergeActivity(group.map((j) => j.activity));
+      await this.store.recordSourceActivity(bySource);
+      const storeMs = performance.now() - started;
+      const quarantineReasons: Record<string, number> = {};
+      for (const q of quarantine) quarantineReasons[q.reason] = (quarantineReasons[q.reason] ?? 0) + 1;
+      for (const j of group) j.resolve({ ...j.result, lastSeq: appended.lastSeq });
+      try {
+        this.opts.onCommit?.({ events: events.length, inserted: appended.inserted, duplicates: appended.duplicates, quarantined: quarantine.length, lastSeq: appended.lastSeq, bySource, quarantineReasons, storeMs });
+      } catch (err) {
+        this.logger.warn({ err }, 'ingest onCommit hook failed');
+      }
+    } catch (err) {
+      this.logger.error({ err, events: events.length, quarantined: quarantine.length }, 'ingest commit failed; the batch is not acknowledged');
+      for (const j of group) j.reject(err);
+    }
+  }
+
+  /** Resolves when every admitted batch has been committed (or failed). */
+  drain(): Promise<void> {
+    if (!this.committing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Refuse new work, fail waiting callers, and wait for what was admitted to commit. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(new IngestClosedError());
+    await this.drain();
+  }
+}
+
+function mergeActivity(list: SourceActivity[]): SourceActivity[] {
+  if (list.length === 1) return list;
+  const by = new Map<string, SourceActivity>();
+  for (const a of list) {
+    const cur = by.get(a.id);
+    if (cur === undefined) {
+      by.set(a.id, { ...a });
+      continue;
+    }
+    cur.events += a.events;
+    cur.quarantined += a.quarantined;
+    if (a.seenAt > cur.seenAt) cur.seenAt = a.seenAt;
+    if (cur.type === undefined && a.type !== undefined) cur.type = a.type;
+    if (cur.format === undefined && a.format !== undefined) cur.format = a.format;
+  }
+  return [...by.values()];
+}

@@ -1,0 +1,140 @@
+/**
+ * Consumers of committed events: each reads the store's event log from its own checkpoint, in
+ * order, and checkpoints its state together with the position it reflects, so a restart resumes
+ * exactly where the state is. This is how detection, correlation and alerting plug into `weft serve`
+ * (the lead wires them): implement EventLogConsumer and pass it to startServe.
+ */
+import type { WeftEvent } from '../event/model.js';
+import type { Logger } from '../log/logger.js';
+import type { LoggedEvent, Store } from '../store/types.js';
+
+export interface EventLogConsumer {
+  /** Checkpoint name; also the metrics label. */
+  readonly name: string;
+  /** Restore state from the last checkpoint (undefined on a first start). */
+  restore(state: Uint8Array | undefined): void | Promise<void>;
+  /** Handle the next events, in log order. Throwing stops the consumer at this batch (it retries). */
+  handle(batch: LoggedEvent[]): void | Promise<void>;
+  /** The state to checkpoint; it must reflect exactly the events handled so far. */
+  snapshot(): Uint8Array;
+}
+
+export interface EventLogTailerOptions {
+  store: Store;
+  consumer: EventLogConsumer;
+  logger: Logger;
+  batchSize?: number;
+  /** Checkpoint at most this often while busy (default 5 s); always on stop. */
+  checkpointMs?: number;
+  /** Poll interval when nothing wakes the tailer (default 1 s). */
+  idleMs?: number;
+  /** Events as consumers should see them (e.g. sensitive fields decrypted). */
+  view?: (e: WeftEvent) => WeftEvent;
+  onPosition?: (position: number) => void;
+}
+
+export class EventLogTailer {
+  private position = 0;
+  private checkpointed = 0;
+  private lastCheckpoint = 0;
+  private running = false;
+  private stopping = false;
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private failure: Error | undefined;
+
+  constructor(private readonly opts: EventLogTailerOptions) {}
+
+  get name(): string {
+    return this.opts.consumer.name;
+  }
+
+  /** Event-log position handled so far. */
+  get at(): number {
+    return this.position;
+  }
+
+  get healthy(): boolean {
+    return this.running && this.failure === undefined;
+  }
+
+  get lastError(): string | undefined {
+    return this.failure?.message;
+  }
+
+  async start(): Promise<void> {
+    const cp = await this.opts.store.loadCheckpoint(this.opts.consumer.name);
+    await this.opts.consumer.restore(cp?.state);
+    this.position = cp?.position ?? 0;
+    this.checkpointed = this.position;
+    this.lastCheckpoint = Date.now();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New events were committed: read them now rather than at the next poll. */
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = undefined;
+    w?.();
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 5000;
+    while (!this.stopping) {
+      let batch: LoggedEvent[];
+      try {
+        batch = await this.opts.store.readEventLog(this.position, batchSize);
+        if (batch.length > 0) {
+          const view = this.opts.view;
+          await this.opts.consumer.handle(view ? batch.map((b) => ({ seq: b.seq, event: view(b.event) })) : batch);
+          this.position = (batch[batch.length - 1] as LoggedEvent).seq;
+          this.opts.onPosition?.(this.position);
+          this.failure = undefined;
+        }
+        if (this.position !== this.checkpointed && Date.now() - this.lastCheckpoint >= (this.opts.checkpointMs ?? 5000)) await this.checkpoint();
+      } catch (err) {
+        this.failure = err as Error;
+        this.opts.logger.error({ err, consumer: this.name, position: this.position }, 'event-log consumer failed; retrying');
+        batch = [];
+      }
+      if (batch.length < batchSize && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.failure ? 5000 : (this.opts.idleMs ?? 1000));
+          this.wakeUp = () => { clearTimeout(t); resolve(); };
+        });
+      }
+    }
+  }
+
+  private async checkpoint(): Promise<void> {
+    await this.opts.store.saveCheckpoint({ name: this.name, position: this.position, state: this.opts.consumer.snapshot() });
+    this.checkpointed = this.position;
+    this.lastCheckpoint = Date.now();
+  }
+
+  /**
+   * Stop: finish the batch in hand, then catch up with everything committed so far (ingest has
+   * drained by now), checkpoint. A consumer that keeps failing is checkpointed where it stopped.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    this.running = false;
+    const batchSize = this.opts.batchSize ?? 5000;
+    try {
+      for (;;) {
+        const batch = await this.opts.store.readEventLog(this.position, batchSize);
+        if (batch.length === 0) break;
+        const view = this.opts.view;
+        await this.opts.consumer.handle(view ? batch.map((b) => ({ seq: b.seq, event: view(b.event) })) : batch);
+        this.position = (batch[batch.length - 1] as LoggedEvent).seq;
+      }
+    } catch (err) {
+      this.opts.logger.error({ err, consumer: this.name, position: this.position }, 'event-log consumer failed while catching up on shutdown');
+    }
+    if (this.position !== this.checkpointed) await this.checkpoint();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Prometheus metrics (prom-client), one registry per server so tests can run several side by side.
+ * Labels that come from clients (source ids) are capped: past `maxSources` distinct values they are
+ * counted under `other`, so a hostile client cannot grow the registry without bound.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { GroupCommit } from '../ingest/ingest-writer.js';
+import type { Severity, Store } from '../store/types.js';
+
+export interface ServerMetricsOptions {
+  maxSources?: number;
+  /** Process metrics (CPU, memory, event loop lag); off in tests that build many apps. */
+  defaultMetrics?: boolean;
+}
+
+const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly sources = new Set<string>();
+  private readonly maxSources: number;
+
+  readonly events: Counter<'source' | 'stage'>;
+  readonly quarantined: Counter<'reason'>;
+  readonly ingestRejected: Counter<'reason'>;
+  readonly ingestDropped: Counter<'source'>;
+  readonly queuePending: Gauge;
+  readonly queueCapacity: Gauge;
+  readonly queueBatches: Gauge;
+  readonly commitSeconds: Histogram;
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpSeconds: Histogram<'route'>;
+  readonly authFailures: Counter<'kind'>;
+  readonly auditEntries: Counter;
+  /** Filled by the detection consumer once it is wired into serve (see EventLogTailer). */
+  readonly ruleEvalSeconds: Histogram;
+  readonly correlationStateEntries: Gauge;
+  readonly correlationEvictions: Counter;
+  readonly consumerPosition: Gauge<'consumer'>;
+  readonly eventLogHead: Gauge;
+
+  constructor(opts: ServerMetricsOptions = {}, queue?: { pending: () => number; capacity: () => number; batches: () => number }, store?: Store) {
+    this.maxSources = opts.maxSources ?? 1000;
+    const r = this.registry;
+    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: r, prefix: 'weft_' });
+    this.events = new Counter({ name: 'weft_events_total', help: 'Events by source and stage: received (framed records), stored, duplicate (already stored), quarantined', labelNames: ['source', 'stage'], registers: [r] });
+    this.quarantined = new Counter({ name: 'weft_quarantine_total', help: 'Records quarantined, by reason code', labelNames: ['reason'], registers: [r] });
+    this.ingestRejected = new Counter({ name: 'weft_ingest_rejected_total', help: 'Ingest requests refused: busy (429), closed (503), invalid (4xx)', labelNames: ['reason'], registers: [r] });
+    this.ingestDropped = new Counter({ name: 'weft_ingest_dropped_total', help: 'Records dropped by lossy sources (UDP) when the pipeline was full', labelNames: ['source'], registers: [r] });
+    this.queuePending = new Gauge({ name: 'weft_ingest_queue_records', help: 'Records admitted and not yet committed', registers: [r], collect() { if (queue) this.set(queue.pending()); } });
+    this.queueCapacity = new Gauge({ name: 'weft_ingest_queue_capacity_records', help: 'Admission bound of the ingest queue', registers: [r], collect() { if (queue) this.set(queue.capacity()); } });
+    this.queueBatches = new Gauge({ name: 'weft_ingest_queue_batches', help: 'Batches waiting for the store', registers: [r], collect() { if (queue) this.set(queue.batches()); } });
+    this.commitSeconds = new Histogram({ name: 'weft_store_commit_seconds', help: 'Time to commit one ingest group to the store', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [r] });
+    this.httpRequests = new Counter({ name: 'weft_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [r] });
+    this.httpSeconds = new Histogram({ name: 'weft_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['route'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [r] });
+    this.authFailures = new Counter({ name: 'weft_auth_failures_total', help: 'Failed authentications: password, throttled, token, api_key', labelNames: ['kind'], registers: [r] });
+    this.auditEntries = new Counter({ name: 'weft_audit_entries_total', help: 'Access audit entries appended', registers: [r] });
+    this.ruleEvalSeconds = new Histogram({ name: 'weft_rule_evaluation_seconds', help: 'Rule evaluation time per event batch', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: [r] });
+    this.correlationStateEntries = new Gauge({ name: 'weft_correlation_state_entries', help: 'Entries held in correlation state', registers: [r] });
+    this.correlationEvictions = new Counter({ name: 'weft_correlation_evictions_total', help: 'Correlation state entries evicted by the memory bound or TTL', registers: [r] });
+    this.consumerPosition = new Gauge({ name: 'weft_consumer_position', help: 'Event-log position each consumer has processed', labelNames: ['consumer'], registers: [r] });
+    this.eventLogHead = new Gauge({ name: 'weft_event_log_head', help: 'Position of the last committed event', registers: [r] });
+    const alerts = new Gauge({
+      name: 'weft_alerts', help: 'Alerts in the store by severity', labelNames: ['severity'], registers: [r],
+      async collect() {
+        if (!store) return;
+        for (const s of SEVERITIES) this.set({ severity: s }, (await store.listAlerts({ severity: s, limit: 1 })).total);
+      },
+    });
+    void alerts;
+  }
+
+  /** A client-supplied source id as a label value, with the distinct-value cap applied. */
+  sourceLabel(id: string): string {
+    if (this.sources.has(id)) return id;
+    if (this.sources.size >= this.maxSources) return 'other';
+    this.sources.add(id);
+    return id;
+  }
+
+  observeCommit(c: GroupCommit): void {
+    this.commitSeconds.observe(c.storeMs / 1000);
+    for (const s of c.bySource) {
+      const source = this.sourceLabel(s.id);
+      if (s.events > 0) this.events.inc({ source, stage: 'normalized' }, s.events);
+      if (s.quarantined > 0) this.events.inc({ source, stage: 'quarantined' }, s.quarantined);
+    }
+    for (const [reason, n] of Object.entries(c.quarantineReasons)) this.quarantined.inc({ reason }, n);
+    if (c.inserted > 0) this.events.inc({ source: 'all', stage: 'stored' }, c.inserted);
+    if (c.duplicates > 0) this.events.inc({ source: 'all', stage: 'duplicate' }, c.duplicates);
+    this.eventLogHead.set(c.lastSeq);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
