@@ -3,6 +3,7 @@
  * Labels that come from clients (source ids) are capped: past `maxSources` distinct values they are
  * counted under `other`, so a hostile client cannot grow the registry without bound.
  */
+import type { LiveStats, ListenerCounters, TailCounters } from '../ingest/live/index.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GroupCommit } from '../ingest/ingest-writer.js';
 import type { Severity, Store } from '../store/types.js';
@@ -68,6 +69,30 @@ export class ServerMetrics {
       },
     });
     void alerts;
+  }
+
+  /**
+   * Live sources keep plain counters (cheap on their hot path); they are read at scrape time. The
+   * listener and tail ids come from the config, not from clients, so their label values are bounded.
+   */
+  observeLive(stats: () => LiveStats): void {
+    const r = this.registry;
+    const listenerGauge = (name: string, help: string, pick: (c: ListenerCounters) => number): Gauge => new Gauge({
+      name, help, labelNames: ['listener', 'protocol'], registers: [r],
+      collect() { for (const c of stats().listeners) this.set({ listener: c.id, protocol: c.protocol }, pick(c)); },
+    });
+    const tailGauge = (name: string, help: string, pick: (c: TailCounters) => number): Gauge => new Gauge({
+      name, help, labelNames: ['tail'], registers: [r],
+      collect() { for (const c of stats().tails) this.set({ tail: c.id }, pick(c)); },
+    });
+    listenerGauge('weft_listener_records', 'Records a syslog listener committed (monotonic)', (c) => c.records);
+    listenerGauge('weft_listener_bytes', 'Bytes a syslog listener received (monotonic)', (c) => c.bytes);
+    listenerGauge('weft_listener_udp_drops', 'UDP datagrams dropped because the queue to the pipeline was full (monotonic)', (c) => c.udpDrops);
+    listenerGauge('weft_listener_queued_records', 'UDP records waiting for the pipeline', (c) => c.queuedRecords);
+    listenerGauge('weft_listener_connections_open', 'TCP/TLS connections open', (c) => c.connectionsOpen);
+    listenerGauge('weft_listener_framing_errors', 'Octet-counted frames with a bad length or cut off (monotonic)', (c) => c.framingErrors);
+    tailGauge('weft_tail_records', 'Records a tailed file source committed (monotonic)', (c) => c.records);
+    tailGauge('weft_tail_lag_bytes', 'Bytes in tailed files not committed yet', (c) => c.lagBytes);
   }
 
   /** A client-supplied source id as a label value, with the distinct-value cap applied. */

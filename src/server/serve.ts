@@ -20,6 +20,8 @@ import { DetectConsumer } from './detect-consumer.js';
 import { EventLogTailer, type EventLogConsumer } from './event-log-tailer.js';
 import { loadFieldKeys } from './field-cipher.js';
 import { RuleCatalog } from './rule-catalog.js';
+import { CheckpointTailStateStore, startLiveSources, type LiveSources } from '../ingest/live/index.js';
+import { WriterRecordSink } from './writer-sink.js';
 
 export interface ServeOptions {
   config: WeftConfig;
@@ -36,6 +38,8 @@ export interface RunningServer {
   store: Store;
   url: string;
   tailers: EventLogTailer[];
+  /** The configured syslog listeners and tailed files (ingest.listeners, ingest.tail). */
+  live: LiveSources;
   /** Stop accepting, drain, checkpoint, close. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -73,6 +77,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
   const store = await openStore(config, logger);
   const tailers: EventLogTailer[] = [];
   let server: WeftServer | undefined;
+  let live: LiveSources | undefined;
   try {
     const password = await ensureFirstAdmin(store);
     if (password !== undefined) {
@@ -109,6 +114,11 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
     tailersReady = true;
     ctx.metrics.eventLogHead.set(await store.lastEventSeq());
 
+    // Live sources start after the consumers, so nothing they commit waits for a consumer to exist.
+    live = await startLiveSources(config, new WriterRecordSink(ctx.writer), logger, { tailState: new CheckpointTailStateStore(store, 'tail:serve') });
+    const liveSources = live;
+    ctx.metrics.observeLive(() => liveSources.stats());
+    for (const a of live.addresses()) out.write(`weft serve ${a.protocol} listener ${a.id} on ${a.host}:${a.port}\n`);
     const address = await server.app.listen({ host: config.server.host, port: config.server.port });
     logger.info({ address }, 'weft serve listening');
     out.write(`weft serve listening on ${address}\n`);
@@ -116,11 +126,12 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
     let closing: Promise<void> | undefined;
     const app = server;
     return {
-      server, store, url: address, tailers,
+      server, store, url: address, tailers, live: liveSources,
       shutdown() {
         closing ??= (async () => {
           logger.info('shutting down: no new requests, draining ingest');
           await app.app.close();
+          await liveSources.close();
           await app.ctx.writer.close();
           for (const t of tailers) await t.stop();
           await store.close();
@@ -130,6 +141,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
       },
     };
   } catch (err) {
+    await live?.close().catch(() => undefined);
     for (const t of tailers) await t.stop().catch(() => undefined);
     await server?.app.close().catch(() => undefined);
     await store.close().catch(() => undefined);
