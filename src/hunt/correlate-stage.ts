@@ -82,6 +82,22 @@ export class CorrelationStage {
     this.pending.push({ t: Date.parse(event['@timestamp']), seq: this.seq++, event, refs });
   }
 
+  /**
+   * Live path (`weft serve`): push one event straight into the engine, in arrival order, at its
+   * event-log position. The engine's watermark and allowed lateness order it; windows close as event
+   * time passes them, not at the end. Returns the alerts this event settled.
+   */
+  pushLive(event: WeftEvent, matches: readonly Match<WeftEvent>[], position: number): CorrelationAlert[] {
+    if (matches.length === 0) return [];
+    const refs: string[] = [];
+    for (const m of matches) {
+      refs.push(m.rule.id);
+      if (m.rule.name !== undefined) refs.push(m.rule.name);
+    }
+    if (!refs.some((r) => this.used.has(r))) return [];
+    return this.engine.push({ event, matches: refs }, position).alerts;
+  }
+
   /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */
   finish(): CorrelationAlert[] {
     this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);

@@ -94,7 +94,7 @@ function buildIncident(members: Alert[], facts: ReadonlyMap<string, EventFacts>)
   const ips = new Set<string>();
   const sources = new Set<string>();
   const kill: KillChainStep[] = [];
-  const seenTactic = new Set<string>();
+  const seenTactic = new Map<string, KillChainStep>();
   const timeline: TimelineEntry[] = [];
   const seenEvent = new Set<string>();
   let firstTs = Infinity;
@@ -109,9 +109,15 @@ function buildIncident(members: Alert[], facts: ReadonlyMap<string, EventFacts>)
     lastTs = Math.max(lastTs, t(a.last_time));
     maxScore = Math.max(maxScore, a.score);
     for (const tid of a.threat.tactic?.id ?? []) {
-      if (seenTactic.has(tid)) continue;
-      seenTactic.add(tid);
-      kill.push({ tactic_id: tid, tactic: tacticOf(tid)?.name ?? tid, first_seen: a.first_time, alert_id: a.id });
+      const step = seenTactic.get(tid);
+      if (step === undefined) {
+        const fresh = { tactic_id: tid, tactic: tacticOf(tid)?.name ?? tid, first_seen: a.first_time, alert_id: a.id };
+        seenTactic.set(tid, fresh);
+        kill.push(fresh);
+      } else if (t(a.first_time) < t(step.first_seen)) {
+        step.first_seen = a.first_time;
+        step.alert_id = a.id;
+      }
     }
     timeline.push({ '@timestamp': a.first_time, type: 'alert', alert_id: a.id, title: a.rule.title, severity: a.severity });
     for (const e of a.events) {
@@ -127,6 +133,9 @@ function buildIncident(members: Alert[], facts: ReadonlyMap<string, EventFacts>)
   // Alerts before their own events at the same instant; then by id for a stable order.
   timeline.sort((x, y) => t(x['@timestamp']) - t(y['@timestamp']) || (x.type === y.type ? 0 : x.type === 'alert' ? -1 : 1) || ((x.event_id ?? x.alert_id) < (y.event_id ?? y.alert_id) ? -1 : 1));
   const omitted = timeline.length > MAX_TIMELINE ? timeline.length - MAX_TIMELINE : 0;
+  // Tactics in the order first observed; at the same instant (one event, several tactics), in
+  // kill-chain order, so the progression does not depend on the order alerts were processed.
+  kill.sort((x, y) => t(x.first_seen) - t(y.first_seen) || (tacticOf(x.tactic_id)?.order ?? 99) - (tacticOf(y.tactic_id)?.order ?? 99));
   const score = clampScore(maxScore + TACTIC_BREADTH_POINTS * Math.max(0, kill.length - 1));
   const top = [...members].sort((a, b) => b.score - a.score || t(a.first_time) - t(b.first_time))[0] as Alert;
   const rules = new Set(members.map((a) => a.rule.title));

@@ -16,6 +16,7 @@ import type { Store } from '../store/types.js';
 import { buildServer, type WeftServer } from './app.js';
 import { hashPassword } from './auth/passwords.js';
 import { oneTimePassword } from './auth/secrets.js';
+import { AlertingConsumer } from './alerting-consumer.js';
 import { DetectConsumer } from './detect-consumer.js';
 import { EventLogTailer, type EventLogConsumer } from './event-log-tailer.js';
 import { loadFieldKeys } from './field-cipher.js';
@@ -104,7 +105,8 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
     });
     const ctx = server.ctx;
     const view = ctx.cipher.enabled ? (e: Parameters<typeof ctx.cipher.decryptEvent>[0]) => ctx.cipher.decryptEvent(e) : undefined;
-    for (const consumer of [new DetectConsumer(catalog, ctx.metrics), ...(opts.consumers ?? [])]) {
+    const alerting = new AlertingConsumer({ store, config, catalog, rulePaths, logger, metrics: ctx.metrics });
+    for (const consumer of [new DetectConsumer(catalog, ctx.metrics), alerting, ...(opts.consumers ?? [])]) {
       tailers.push(new EventLogTailer({
         store, consumer, logger, ...(view ? { view } : {}),
         onPosition: (p) => ctx.metrics.consumerPosition.set({ consumer: consumer.name }, p),

@@ -57,7 +57,7 @@ describe('weft ingest, alerts, incidents, replay, rules tune, assets, attack', (
     const inc = w(['incidents', 'list', '--output', 'jsonl']);
     const incidents = inc.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; kind: string; kill_chain: Array<{ tactic: string }> });
     assert.equal(incidents.length, 1);
-    assert.deepEqual(incidents[0]!.kill_chain.map((k) => k.tactic), ['Credential Access', 'Initial Access', 'Persistence']);
+    assert.deepEqual(incidents[0]!.kill_chain.map((k) => k.tactic), ['Initial Access', 'Credential Access', 'Persistence']);
     const alerts = w(['alerts', 'list', '--output', 'jsonl', '--limit', '200']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; rule: { title: string }; score: number });
     const fatigue = alerts.find((a) => a.rule.title === 'Okta MFA Push Fatigue');
     assert.ok(fatigue);
@@ -76,7 +76,7 @@ describe('weft ingest, alerts, incidents, replay, rules tune, assets, attack', (
     assert.equal(st.code, 0, st.stderr);
     const show = w(['incidents', 'show', incidents[0]!.id]);
     assert.match(show.stdout, /status investigating\s+assignee bob/);
-    assert.match(show.stdout, /kill chain\s+Credential Access > Initial Access > Persistence/);
+    assert.match(show.stdout, /kill chain\s+Initial Access > Credential Access > Persistence/);
     assert.match(show.stdout, /response actions 1\n.*disable_user\s+succeeded/);
     // A later ingest keeps the analyst's status on the incident.
     assert.equal(w(['ingest', join(dir, 'scenario', 'cloudtrail')]).code, 0);

@@ -45,7 +45,7 @@ test('bad arguments exit 2 with a clear message', () => {
 });
 
 test('commands not built yet say so and exit non-zero', () => {
-  const r = weft(['replay']);
+  const r = weft(['bench']);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /not built yet/);
 });

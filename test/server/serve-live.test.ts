@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { startServe } from '../../src/server/serve.js';
+import { runScenarioCommand } from '../../src/scenario/cli-entry.js';
+import { weft } from '../support/cli.js';
 import { repoRoot } from '../support/shared-data.js';
 
 async function until(cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
@@ -53,3 +55,38 @@ test('serve: a TCP syslog listener commits through the ingest writer and shows i
   }
   assert.equal(running.live.stats().listeners[0]?.connectionsOpen, 0);
 });
+
+test('serve: committed events are alerted live, with the alerts weft ingest gives for the same records', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-serve-alerts-'));
+  runScenarioCommand({ out: join(dir, 'scenario') });
+  const file = join(dir, 'scenario', 'okta', 'system.log');
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const config = parseConfig({ data_dir: join(dir, 'serve'), server: { port: 0 } });
+  const running = await startServe({ config, logger: silentLogger, out: { write: () => true } as unknown as NodeJS.WritableStream });
+  let live: Array<[string, number]>;
+  try {
+    // As HTTP ingest does, in batches, through the writer: ids from the same source id as the CLI's.
+    for (let i = 0; i < lines.length; i += 500) await running.server.ctx.writer.submit(lines.slice(i, i + 500), { sourceId: file, receivedAt: new Date(0) });
+    const head = await running.store.lastEventSeq();
+    const alerting = running.tailers.find((t) => t.name === 'alerting');
+    assert.ok(alerting);
+    for (const t of running.tailers) t.wake();
+    await until(async () => alerting.at === head, 'the alerting consumer to reach the head of the event log', 60_000);
+    live = summarize((await running.store.listAlerts({ limit: 1000 })).items.map((a) => a.doc as { rule: { title: string }; count?: number }));
+  } finally {
+    await running.shutdown();
+  }
+  const r = weft(['ingest', '--data-dir', join(dir, 'cli'), file]);
+  assert.equal(r.code, 0, r.stderr);
+  const listed = weft(['alerts', 'list', '--data-dir', join(dir, 'cli'), '--output', 'jsonl', '--limit', '1000']);
+  const batch = summarize(listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rule: { title: string } }));
+  assert.ok(live.some(([t]) => t === 'Okta Password Spray From One Address'), JSON.stringify(live));
+  assert.ok(live.some(([t]) => t === 'Okta MFA Push Fatigue'), JSON.stringify(live));
+  assert.deepEqual(live, batch);
+});
+
+function summarize(alerts: Array<{ rule: { title: string } }>): Array<[string, number]> {
+  const n = new Map<string, number>();
+  for (const a of alerts) n.set(a.rule.title, (n.get(a.rule.title) ?? 0) + 1);
+  return [...n].sort((a, b) => a[0].localeCompare(b[0]));
+}
