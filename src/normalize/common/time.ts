@@ -1,3 +1,5 @@
+import { isoFromMillis } from '../../event/iso-time.js';
+
 /**
  * Time helpers. Every mapper returns `@timestamp` as UTC ISO 8601 with milliseconds. Vendor times
  * without a zone are read in the source's configured zone (IANA name, `UTC`, or a fixed offset).
@@ -9,7 +11,7 @@ const MAX_MS_EXCLUSIVE = 253_402_300_800_000;
 export function isoMillis(ms: number): string | undefined {
   // Years 1970..9999 exactly, tested on the number instead of building a Date to read its year.
   if (!(ms > -1 && ms < MAX_MS_EXCLUSIVE)) return undefined;
-  return new Date(ms).toISOString();
+  return isoFromMillis(ms);
 }
 
 /** Epoch seconds (possibly fractional, as Zeek writes) to ISO; truncated to milliseconds. */

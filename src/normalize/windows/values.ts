@@ -4,6 +4,7 @@
  * typed ECS values or `undefined`.
  */
 import { isIP } from 'node:net';
+import { plainUtcIso } from '../../event/iso-time.js';
 
 export type Rec = Record<string, unknown>;
 
@@ -107,6 +108,9 @@ export function splitArgs(commandLine: string): string[] {
 export function toIsoUtc(v: string | undefined): string | undefined {
   const s = present(v)?.trim();
   if (s === undefined) return undefined;
+  // SystemTime and UtcTime are nearly always plain UTC: read them without Date.
+  const plain = plainUtcIso(s);
+  if (plain !== undefined) return plain;
   let t = s;
   if (t.length >= 19 && t[10] === ' ') t = `${t.slice(0, 10)}T${t.slice(11)}`;
   const hasZone = t.endsWith('Z') || t.endsWith('z') || ZONE_SUFFIX.test(t.slice(19));
