@@ -3,10 +3,11 @@
  * quarantine record saying exactly why not. This is path stages 2 to 4 for every source (files, stdin,
  * HTTP, syslog); it never throws on bad input, so nothing already accepted is lost.
  */
-import { DEFAULT_MAX_RECORD_BYTES } from '../decode/detect.js';
+import { DEFAULT_MAX_RECORD_BYTES, decodeRecords } from '../decode/detect.js';
 import type { DeclaredFormat, Decoded, DecodeResult } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { eventId } from '../event/event-id.js';
+import { plainUtcIso } from '../event/iso-time.js';
 import { ECS_VERSION, type WeftEvent } from '../event/model.js';
 import { cloudtrailRecords } from '../normalize/cloudtrail/index.js';
 import { detectMapper, mapperFor } from '../normalize/registry.js';
@@ -56,32 +57,34 @@ export class RecordPipeline {
 
   /** Process one framed record. `receivedAt` is the receive time, never used as event time unless the record has none. */
   process(rec: FramedRecord | string, receivedAt: Date): RecordOutcome[] {
-    const framed: FramedRecord = typeof rec === 'string' ? { text: rec, offset: 0, line: 1, byteLength: Buffer.byteLength(rec) } : rec;
+    const text = typeof rec === 'string' ? rec : rec.text;
     let results: DecodeResult[];
     try {
-      results = decodeFramed(framed, this.format, { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes });
+      const opts = { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes };
+      // A bare string was never cut by framing, so it cannot carry the framer's oversized mark.
+      results = typeof rec === 'string' ? decodeRecords(rec, this.format, opts) : decodeFramed(rec, this.format, opts);
     } catch (err) {
       // Decoders are written never to throw; if one does, the record is still kept, not lost.
-      return [this.quarantine(framed.text, 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
+      return [this.quarantine(text, 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
     }
     const single = results.length === 1;
     const out: RecordOutcome[] = [];
     for (const r of results) {
       if (!r.ok) {
-        out.push(this.quarantine(framed.text, r.error.code, r.error.message, receivedAt));
+        out.push(this.quarantine(text, r.error.code, r.error.message, receivedAt));
         continue;
       }
       // A CloudTrail file (`{"Records": [...]}`) holds many events in one document.
       const ct = r.value.format === 'json' && Array.isArray(r.value.fields.Records) ? cloudtrailRecords(r.value.fields) : undefined;
       if (ct !== undefined) {
         if ('error' in ct) {
-          out.push(this.quarantine(framed.text, 'normalize.cloudtrail.bad_records', ct.error, receivedAt));
+          out.push(this.quarantine(text, 'normalize.cloudtrail.bad_records', ct.error, receivedAt));
         } else {
           for (const fields of ct) out.push(this.normalize({ format: 'json', fields }, JSON.stringify(fields), receivedAt));
         }
         continue;
       }
-      const original = single ? framed.text.trim() : safeJson(r.value.fields);
+      const original = single ? text.trim() : safeJson(r.value.fields);
       out.push(this.normalize(r.value, original, receivedAt));
     }
     return out;
@@ -109,7 +112,8 @@ export class RecordPipeline {
     if (!mapped.ok) return this.quarantine(original, mapped.reason, mapped.message, receivedAt, decoded.format, mapper.sourceType);
     const ev = mapped.event as Rec;
     const ts = ev['@timestamp'];
-    if (typeof ts !== 'string' || !Number.isFinite(Date.parse(ts))) {
+    // Mappers write toISOString's form, which plainUtcIso recognizes (and returns) without Date.
+    if (typeof ts !== 'string' || (plainUtcIso(ts) !== ts && !Number.isFinite(Date.parse(ts)))) {
       return this.quarantine(original, 'validate.@timestamp', `@timestamp is missing or not a date: ${String(ts)}`, receivedAt, decoded.format, mapper.sourceType);
     }
     // The mapper's event is fresh per record: stamp it in place (same keys, same order as copying would give).
