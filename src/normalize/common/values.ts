@@ -40,7 +40,37 @@ export function port(v: unknown): number | undefined {
 export function ip(v: unknown): string | undefined {
   const s = str(v);
   if (s === undefined) return undefined;
-  return isIP(s) !== 0 ? s : undefined;
+  return ipv4Value(s) >= 0 || isIP(s) !== 0 ? s : undefined;
+}
+
+/**
+ * A dotted-quad IPv4 literal as an unsigned 32-bit number, or -1. Accepts exactly what Node's isIPv4
+ * accepts (four decimal octets 0-255, no leading zeros), without its regular expression.
+ */
+export function ipv4Value(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (c - 0x30);
+      if (++digits > 3 || octet > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
 }
 
 export function bool(v: unknown): boolean | undefined {
