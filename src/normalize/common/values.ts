@@ -141,7 +141,7 @@ export function ianaFromTransport(t: string): string | undefined {
 /** Snake-case a camelCase key the way Elastic's pipelines do (`alternateId` -> `alternate_id`). */
 export function snake(key: string): string {
   // Most keys are already lower-case ASCII: the rewrites below would leave them unchanged.
-  if (PLAIN_KEY.test(key)) return key;
+  if (isPlainKey(key)) return key;
   const hit = SNAKE_CACHE.get(key);
   if (hit !== undefined) return hit;
   const out = key.replace(CAMEL_BOUNDARY, '$1_$2').replace(ACRONYM_BOUNDARY, '$1_$2').toLowerCase();
@@ -150,7 +150,14 @@ export function snake(key: string): string {
   SNAKE_CACHE.set(key, out);
   return out;
 }
-const PLAIN_KEY = /^[a-z0-9_.-]*$/;
+/** `/^[a-z0-9_.-]*$/` by char codes: this runs for every key of every vendor subtree. */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d)) return false;
+  }
+  return true;
+}
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
 const ACRONYM_BOUNDARY = /([A-Z])([A-Z][a-z])/g;
 const SNAKE_CACHE = new Map<string, string>();

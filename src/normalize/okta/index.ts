@@ -90,10 +90,12 @@ function javaMap(s: string): Record<string, string> | undefined {
 function debugData(raw: unknown): Rec | undefined {
   if (!isRecord(raw)) return undefined;
   const out: Rec = {};
-  for (const [k, v] of Object.entries(raw)) {
+  // for-in visits a parsed object's keys in Object.entries order without building the pairs.
+  for (const k in raw) {
     const key = DEBUG_KEYS[k];
-    const s = str(v);
-    if (key !== undefined && s !== undefined) out[key] = s;
+    if (key === undefined) continue;
+    const s = str(raw[k]);
+    if (s !== undefined) out[key] = s;
   }
   const risk = typeof raw.risk === 'string' ? javaMap(raw.risk) : undefined;
   if (risk !== undefined) {
