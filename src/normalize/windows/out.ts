@@ -3,7 +3,9 @@ import { setField } from '../../event/field-path.js';
 import { addUnique, baseName, dirName, extension, parseHashes, present, splitArgs, type Rec } from './values.js';
 
 export class EcsOut {
-  readonly doc: Rec = {};
+  /** `doc`: the event so far, when the caller built its fixed part as literals (see ecs.ts header). */
+  constructor(readonly doc: Rec = {}) {}
+
   readonly relatedUser: string[] = [];
   readonly relatedIp: string[] = [];
   readonly relatedHosts: string[] = [];

@@ -103,7 +103,11 @@ function flattenEventData(node: unknown, into: Record<string, string>): string |
     return undefined;
   }
   if (!isRecord(node)) return `EventData is ${Array.isArray(node) ? 'an array' : typeof node}, expected an object of named values`;
-  for (const [key, value] of Object.entries(node)) {
+  // Object.keys rather than entries: no [key, value] pair per field on this per-event path.
+  const keys = Object.keys(node);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    const value = node[key];
     if (key === '#attributes') continue;
     if (key === 'Data' && (Array.isArray(value) || isRecord(value))) {
       const items = Array.isArray(value) ? value : [value];
@@ -123,7 +127,7 @@ function flattenEventData(node: unknown, into: Record<string, string>): string |
       }
       continue;
     }
-    const t = elementText(value);
+    const t = typeof value === 'string' ? value : elementText(value);
     if (t !== undefined) putOwn(into, key, t);
   }
   return undefined;
