@@ -64,6 +64,17 @@ export function cloudtrailRecords(doc: unknown): Rec[] | { error: string } {
 }
 
 const DIGITS = /^\d+$/;
+
+/** `out[key] = str(v)` when that is defined. */
+function putStr(out: Rec, key: string, v: unknown): void {
+  const s = str(v);
+  if (s !== undefined) out[key] = s;
+}
+
+function hasKeys(o: Rec): boolean {
+  for (const _ in o) return true;
+  return false;
+}
 const TLS_VERSION = /^TLSv(\d(?:\.\d)?)$/;
 const yesNo = (v: unknown): boolean | undefined => (v === 'Yes' ? true : v === 'No' ? false : bool(v));
 
@@ -167,36 +178,53 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
     if (hasTls) root.tls = tls;
   }
 
-  const creation = str(attrs.creationDate);
-  const identity = compact({
-    type: str(ui.type),
-    arn: str(ui.arn),
-    access_key_id: str(ui.accessKeyId),
-    invoked_by: str(ui.invokedBy),
-    session_context: Object.keys(sc).length === 0 ? undefined : compact({
-      mfa_authenticated: str(attrs.mfaAuthenticated),
-      creation_date: creation !== undefined ? fromIsoWithZone(creation) : undefined,
-      session_issuer: Object.keys(issuer).length === 0 ? undefined : compact({
-        type: str(issuer.type), principal_id: str(issuer.principalId), arn: str(issuer.arn), account_id: str(issuer.accountId),
-      }),
-    }),
-  });
-  const resources = Array.isArray(f.resources)
-    ? f.resources.filter(isRecord).map((r) => compact({ account_id: str(r.accountId), arn: str(r.ARN) ?? str(r.arn), type: str(r.type) }))
-    : undefined;
-  const ct: Rec = compact({
-    event_version: str(f.eventVersion),
-    event_type: str(f.eventType),
-    event_category: str(f.eventCategory),
-    request_id: str(f.requestID),
-    recipient_account_id: str(f.recipientAccountId),
-    read_only: typeof f.readOnly === 'boolean' ? f.readOnly : undefined,
-    error_code: errorCode,
-    error_message: str(f.errorMessage),
-    user_identity: identity,
-    resources: resources !== undefined && resources.length > 0 ? resources : undefined,
-    flattened: compact({ request_parameters: req, response_elements: resp, additional_eventdata: extra }),
-  }) as Rec;
+  // aws.cloudtrail: what compact() of the nested vendor literal used to produce, built directly so
+  // the request/response subtrees are walked once, not once per enclosing compact().
+  const identity: Rec = {};
+  putStr(identity, 'type', ui.type);
+  putStr(identity, 'arn', ui.arn);
+  putStr(identity, 'access_key_id', ui.accessKeyId);
+  putStr(identity, 'invoked_by', ui.invokedBy);
+  if (hasKeys(sc)) {
+    const context: Rec = {};
+    putStr(context, 'mfa_authenticated', attrs.mfaAuthenticated);
+    const creation = str(attrs.creationDate);
+    const created = creation !== undefined ? fromIsoWithZone(creation) : undefined;
+    if (created !== undefined) context.creation_date = created;
+    if (hasKeys(issuer)) {
+      const si: Rec = {};
+      putStr(si, 'type', issuer.type);
+      putStr(si, 'principal_id', issuer.principalId);
+      putStr(si, 'arn', issuer.arn);
+      putStr(si, 'account_id', issuer.accountId);
+      context.session_issuer = si;
+    }
+    identity.session_context = context;
+  }
+  const ct: Rec = {};
+  putStr(ct, 'event_version', f.eventVersion);
+  putStr(ct, 'event_type', f.eventType);
+  putStr(ct, 'event_category', f.eventCategory);
+  putStr(ct, 'request_id', f.requestID);
+  putStr(ct, 'recipient_account_id', f.recipientAccountId);
+  if (typeof f.readOnly === 'boolean') ct.read_only = f.readOnly;
+  if (errorCode !== undefined) ct.error_code = errorCode;
+  putStr(ct, 'error_message', f.errorMessage);
+  ct.user_identity = identity;
+  if (Array.isArray(f.resources)) {
+    const resources: Rec[] = [];
+    for (const r of f.resources) {
+      if (!isRecord(r)) continue;
+      const res: Rec = {};
+      putStr(res, 'account_id', r.accountId);
+      const arn = str(r.ARN) ?? str(r.arn);
+      if (arn !== undefined) res.arn = arn;
+      putStr(res, 'type', r.type);
+      resources.push(res);
+    }
+    if (resources.length > 0) ct.resources = resources;
+  }
+  ct.flattened = compact({ request_parameters: req, response_elements: resp, additional_eventdata: extra });
   if (eventName === 'ConsoleLogin' && extra !== undefined) {
     ct.console_login = { additional_eventdata: compact({ login_to: str(extra.LoginTo), mfa_used: yesNo(extra.MFAUsed), mobile_version: yesNo(extra.MobileVersion) }) };
   }

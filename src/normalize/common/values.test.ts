@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { communityId } from './community-id.js';
 import { domainParts } from './domain.js';
-import { ip, ipv4Value } from './values.js';
+import { compact, ip, ipv4Value } from './values.js';
 
 /** Deterministic pseudo-random integers (xorshift), so a failure can be reproduced. */
 function rng(seed: number): (n: number) => number {
@@ -80,4 +80,17 @@ test('domainParts: cached answers are the same, frozen, and hostile names only c
   assert.deepEqual(domainParts('10.0.0.1'), {});
   for (let i = 0; i < 20_000; i++) domainParts(`h${i}.example.org`);
   assert.deepEqual(domainParts('www.example.co.uk'), a);
+});
+
+test('compact drops null and undefined members at every depth, keeps order, shares untouched subtrees', () => {
+  const clean = { x: 1, y: [1, null, { z: 2 }] };
+  const v = JSON.parse('{"a":1,"b":null,"c":{"d":null,"e":[{"f":null,"g":2}],"h":"x"},"i":[null],"k":{"l":1}}') as Record<string, unknown>;
+  v.clean = clean;
+  const out = compact(v) as Record<string, unknown>;
+  assert.equal(JSON.stringify(out), '{"a":1,"c":{"e":[{"g":2}],"h":"x"},"i":[null],"k":{"l":1},"clean":{"x":1,"y":[1,null,{"z":2}]}}');
+  assert.equal(out.clean, clean);
+  assert.equal(out.k, v.k);
+  assert.equal(compact(clean), clean);
+  assert.equal(compact(null), null);
+  assert.equal(compact('s'), 's');
 });

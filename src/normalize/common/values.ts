@@ -109,15 +109,18 @@ export function compact(v: unknown): unknown {
   }
   if (!isRecord(v)) return v;
   let out: Rec | undefined;
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
+  // for-in walks a plain object's own keys in Object.keys order without allocating the key array;
+  // most subtrees hold no null, and then nothing at all is allocated.
+  for (const k in v) {
     const x = v[k];
     const drop = x === null || x === undefined;
     const c = drop ? undefined : compact(x);
     if ((drop || c !== x) && out === undefined) {
       out = {};
-      for (let j = 0; j < i; j++) out[keys[j] as string] = v[keys[j] as string];
+      for (const j in v) {
+        if (j === k) break;
+        out[j] = v[j];
+      }
     }
     if (out !== undefined && c !== undefined) out[k] = c;
   }
