@@ -348,7 +348,7 @@ function mapProcessCreate(rec: WinRecord, out: EcsOut): void {
       addUnique(out.relatedHash, v);
     }
     if (h.imphash !== undefined) {
-      (pe ??= section(proc ??= section(doc, 'process'), 'pe')).imphash = h.imphash;
+      (pe ?? section(proc ??= section(doc, 'process'), 'pe')).imphash = h.imphash;
       addUnique(out.relatedHash, h.imphash);
     }
   }
@@ -365,7 +365,7 @@ function mapProcessCreate(rec: WinRecord, out: EcsOut): void {
   const pguid = present(d['ParentProcessGuid']);
   if (pguid !== undefined) (parent ??= section(proc ??= section(doc, 'process'), 'parent')).entity_id = pguid;
   const pcmd = present(d['ParentCommandLine']);
-  if (pcmd !== undefined) commandLineInto(parent ??= section(proc ??= section(doc, 'process'), 'parent'), pcmd);
+  if (pcmd !== undefined) commandLineInto(parent ?? section(proc ?? section(doc, 'process'), 'parent'), pcmd);
   const logonId = present(d['LogonId']);
   if (logonId !== undefined) section(section(doc, 'winlog'), 'logon').id = logonId;
   out.user(present(d['ParentUser'])?.split('\\').pop());
