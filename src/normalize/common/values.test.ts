@@ -35,6 +35,8 @@ test('ipv4Value accepts exactly what isIPv4 accepts, and returns the address as 
   assert.equal(ip('10.0.0.1'), '10.0.0.1');
   assert.equal(ip('fe80::1'), 'fe80::1');
   assert.equal(ip('10.0.0.01'), undefined);
+  for (const v6 of ['::', '::1', 'fe80::1%eth0', '::ffff:10.1.2.3', '2001:db8::1']) assert.equal(ip(v6), v6);
+  for (const junk of ['signin.amazonaws.com', 'AWS Internal', '1:2', ':::', '-', '']) assert.equal(ip(junk), undefined, junk);
 });
 
 /** Community ID v1 for IPv4, written straight from the spec, to check the allocation-free path against. */

@@ -40,7 +40,8 @@ export function port(v: unknown): number | undefined {
 export function ip(v: unknown): string | undefined {
   const s = str(v);
   if (s === undefined) return undefined;
-  return ipv4Value(s) >= 0 || isIP(s) !== 0 ? s : undefined;
+  // Every IPv6 form (node's isIPv6) has a colon: host names and junk skip its regular expression.
+  return ipv4Value(s) >= 0 || (s.includes(':') && isIP(s) !== 0) ? s : undefined;
 }
 
 /**
