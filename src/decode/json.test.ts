@@ -71,6 +71,11 @@ test('bad JSON: syntax, truncated, not an object, empty, deep nesting, invalid U
   // Exactly at the limit is fine; brackets inside strings do not count.
   const atLimit = `${'['.repeat(MAX_JSON_DEPTH - 1)}{"s":"${'['.repeat(1000)}"}${']'.repeat(MAX_JSON_DEPTH - 1)}`;
   assert.equal(decodeJsonRecords(atLimit).length, 1);
+  const overLimit = `${'['.repeat(MAX_JSON_DEPTH)}{}${']'.repeat(MAX_JSON_DEPTH)}`;
+  assert.equal(errorCode(decodeJson(overLimit)), 'decode.json.too_deep');
+  // Many brackets but shallow: more than the limit in count is not depth.
+  const wide = `{"a":[${Array.from({ length: MAX_JSON_DEPTH * 2 }, () => '{"b":[1]}').join(',')}]}`;
+  assert.equal((ok(decodeJson(wide), 'json').a as unknown[]).length, MAX_JSON_DEPTH * 2);
   const bytes = Buffer.concat([Buffer.from('{"msg":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
   assert.deepEqual(ok(decodeJson(bytes), 'json'), { msg: '\ufffd\ufffd' });
 });

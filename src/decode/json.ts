@@ -17,6 +17,9 @@ export type JsonParse = { ok: true; value: unknown } | { ok: false; what: string
 export function jsonDepthExceeds(text: string, limit: number): boolean {
   // Depth can never exceed the number of characters.
   if (text.length <= limit) return false;
+  // Nor the number of opening brackets: counting them with native indexOf is far cheaper than
+  // walking every character, and nearly every record has few.
+  if (!hasMoreThan(text, '{', '[', limit)) return false;
   let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -38,6 +41,14 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
       depth--;
     }
   }
+  return false;
+}
+
+/** Does `text` hold more than `limit` of the characters `a` and `b` together? */
+function hasMoreThan(text: string, a: string, b: string, limit: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf(a); i >= 0; i = text.indexOf(a, i + 1)) if (++count > limit) return true;
+  for (let i = text.indexOf(b); i >= 0; i = text.indexOf(b, i + 1)) if (++count > limit) return true;
   return false;
 }
 

@@ -1,4 +1,5 @@
 /** The per-logRecord raw object that both OTLP encodings (JSON, protobuf) decode to. */
+import { isoFromMillis } from '../event/iso-time.js';
 
 export interface OtlpScope {
   name?: string;
@@ -41,7 +42,7 @@ export function nanosToIso(nanos: bigint): string | undefined {
   if (nanos <= 0n) return undefined;
   const ms = Number(nanos / 1_000_000n);
   if (ms > 253_402_300_799_999) return undefined;
-  return new Date(ms).toISOString();
+  return isoFromMillis(ms);
 }
 
 export const SEVERITY_NUMBERS: Readonly<Record<string, number>> = {

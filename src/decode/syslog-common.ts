@@ -1,4 +1,5 @@
 /** Pieces shared by the RFC 3164 and RFC 5424 decoders. */
+import { isoFromMillis } from '../event/iso-time.js';
 
 /** `syslog.*` fields: numeric facility and severity from PRI (RFC 5424 section 6.2.1). */
 export interface SyslogPri {
@@ -55,7 +56,7 @@ export function isoUtc(ms: number): string | undefined {
   if (ms === lastIsoMs) return lastIso;
   if (!Number.isFinite(ms) || ms < -62_135_596_800_000 || ms > 253_402_300_799_999) return undefined;
   lastIsoMs = ms;
-  lastIso = new Date(ms).toISOString();
+  lastIso = isoFromMillis(ms);
   return lastIso;
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_RECORD_BYTES, decodeRecords } from '../decode/detect.js';
 import type { DeclaredFormat, Decoded, DecodeResult } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { eventId } from '../event/event-id.js';
+import { plainUtcIso } from '../event/iso-time.js';
 import { ECS_VERSION, type WeftEvent } from '../event/model.js';
 import { cloudtrailRecords } from '../normalize/cloudtrail/index.js';
 import { detectMapper, mapperFor } from '../normalize/registry.js';
@@ -61,15 +62,13 @@ export class RecordPipeline {
    */
   process(rec: FramedRecord | string | Uint8Array, receivedAt: Date): RecordOutcome[] {
     const binary = rec instanceof Uint8Array;
-    const framed: FramedRecord = binary
-      ? { text: '', offset: 0, line: 1, byteLength: rec.byteLength }
-      : typeof rec === 'string' ? { text: rec, offset: 0, line: 1, byteLength: Buffer.byteLength(rec) } : rec;
-    const rawOf = (): string | Uint8Array => (binary ? rec : framed.text);
+    const text = binary ? '' : typeof rec === 'string' ? rec : rec.text;
+    const rawOf = (): string | Uint8Array => (binary ? rec : text);
     let results: DecodeResult[];
     try {
-      results = binary
-        ? decodeRecords(rec, this.format, { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes })
-        : decodeFramed(framed, this.format, { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes });
+      const opts = { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes };
+      // Bytes or a bare string were never cut by framing, so they cannot carry the framer's oversized mark.
+      results = binary || typeof rec === 'string' ? decodeRecords(rec, this.format, opts) : decodeFramed(rec, this.format, opts);
     } catch (err) {
       // Decoders are written never to throw; if one does, the record is still kept, not lost.
       return [this.quarantine(rawOf(), 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
@@ -85,13 +84,13 @@ export class RecordPipeline {
       const ct = r.value.format === 'json' && Array.isArray(r.value.fields.Records) ? cloudtrailRecords(r.value.fields) : undefined;
       if (ct !== undefined) {
         if ('error' in ct) {
-          out.push(this.quarantine(framed.text, 'normalize.cloudtrail.bad_records', ct.error, receivedAt));
+          out.push(this.quarantine(text, 'normalize.cloudtrail.bad_records', ct.error, receivedAt));
         } else {
           for (const fields of ct) out.push(this.normalize({ format: 'json', fields }, JSON.stringify(fields), receivedAt));
         }
         continue;
       }
-      const original = single ? framed.text.trim() : safeJson(r.value.fields);
+      const original = single ? text.trim() : safeJson(r.value.fields);
       out.push(this.normalize(r.value, original, receivedAt));
     }
     return out;
@@ -119,7 +118,8 @@ export class RecordPipeline {
     if (!mapped.ok) return this.quarantine(original, mapped.reason, mapped.message, receivedAt, decoded.format, mapper.sourceType);
     const ev = mapped.event as Rec;
     const ts = ev['@timestamp'];
-    if (typeof ts !== 'string' || !Number.isFinite(Date.parse(ts))) {
+    // Mappers write toISOString's form, which plainUtcIso recognizes (and returns) without Date.
+    if (typeof ts !== 'string' || (plainUtcIso(ts) !== ts && !Number.isFinite(Date.parse(ts)))) {
       return this.quarantine(original, 'validate.@timestamp', `@timestamp is missing or not a date: ${String(ts)}`, receivedAt, decoded.format, mapper.sourceType);
     }
     // The mapper's event is fresh per record: stamp it in place (same keys, same order as copying would give).

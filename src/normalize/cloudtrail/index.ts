@@ -1,6 +1,7 @@
 import type { Decoded } from '../../decode/types.js';
+import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
-import { EventDoc, fail } from '../common/doc.js';
+import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
 import { bool, compact, ip, isRecord, str, type Rec } from '../common/values.js';
 
@@ -63,6 +64,18 @@ export function cloudtrailRecords(doc: unknown): Rec[] | { error: string } {
 }
 
 const DIGITS = /^\d+$/;
+
+/** `out[key] = str(v)` when that is defined. */
+function putStr(out: Rec, key: string, v: unknown): void {
+  const s = str(v);
+  if (s !== undefined) out[key] = s;
+}
+
+function hasKeys(o: Rec): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+const TLS_VERSION = /^TLSv(\d(?:\.\d)?)$/;
 const yesNo = (v: unknown): boolean | undefined => (v === 'Yes' ? true : v === 'No' ? false : bool(v));
 
 function detect(d: Decoded): boolean {
@@ -84,24 +97,22 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (eventSource === undefined) return fail(SOURCE, 'missing_event_source', 'CloudTrail record has no string "eventSource"');
   if (f.userIdentity !== undefined && !isRecord(f.userIdentity)) return fail(SOURCE, 'bad_user_identity', '"userIdentity" must be an object');
 
-  const doc = new EventDoc();
-  doc.put(['@timestamp'], ts);
-  doc.put(['event', 'kind'], 'event');
-  doc.put(['event', 'module'], 'aws');
-  doc.put(['event', 'dataset'], 'aws.cloudtrail');
-  doc.put(['event', 'action'], eventName);
-  doc.put(['event', 'provider'], eventSource);
-  doc.put(['event', 'id'], str(f.eventID));
+  // Built as fixed-shape literals with named fields rather than EventDoc path puts (which cost more
+  // than parsing the record); keys go in in the order the puts added them, undefined stays out.
+  const event: Rec = { kind: 'event', module: 'aws', dataset: 'aws.cloudtrail', action: eventName, provider: eventSource };
+  const root: Rec = { '@timestamp': ts, event };
+  const eventId = str(f.eventID);
+  if (eventId !== undefined) event.id = eventId;
   const kind = KINDS[eventName];
-  doc.put(['event', 'category'], kind?.category);
-  doc.put(['event', 'type'], kind?.type ?? ['info']);
+  if (kind?.category !== undefined) event.category = kind.category;
+  event.type = kind?.type ?? ['info'];
 
   const req = isRecord(f.requestParameters) ? f.requestParameters : undefined;
   const resp = isRecord(f.responseElements) ? f.responseElements : undefined;
   const extra = isRecord(f.additionalEventData) ? f.additionalEventData : undefined;
   const errorCode = str(f.errorCode);
   const loginFailed = eventName === 'ConsoleLogin' && resp?.ConsoleLogin === 'Failure';
-  doc.put(['event', 'outcome'], errorCode !== undefined || loginFailed ? 'failure' : 'success');
+  event.outcome = errorCode !== undefined || loginFailed ? 'failure' : 'success';
 
   const ui = isRecord(f.userIdentity) ? f.userIdentity : {};
   const sc = isRecord(ui.sessionContext) ? ui.sessionContext : {};
@@ -109,82 +120,124 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const attrs = isRecord(sc.attributes) ? sc.attributes : {};
   const userName = str(ui.userName);
   const name = userName ?? str(issuer.userName) ?? (str(ui.type) === 'Root' ? 'root' : undefined);
-  doc.put(['user', 'id'], str(ui.principalId));
-  doc.put(['user', 'name'], name);
-  if (userName !== undefined && userName.includes('@')) doc.put(['user', 'email'], userName);
-  doc.relate('user', userName);
+  const relatedUser: string[] = [];
+  const user: Rec = {};
+  let hasUser = false;
+  const principal = str(ui.principalId);
+  if (principal !== undefined) { user.id = principal; hasUser = true; }
+  if (name !== undefined) { user.name = name; hasUser = true; }
+  if (userName !== undefined && userName.includes('@')) { user.email = userName; hasUser = true; }
+  if (userName !== undefined && userName.length > 0) relatedUser.push(userName);
 
   const target = eventName === 'CreateUser' || eventName === 'DeleteUser' ? str(req?.userName) : undefined;
   if (target !== undefined) {
-    doc.put(['user', 'target', 'name'], target);
+    const t: Rec = { name: target };
     const created = isRecord(resp?.user) ? resp.user : undefined;
-    doc.put(['user', 'target', 'id'], str(created?.userId));
-    doc.relate('user', target);
+    const targetId = str(created?.userId);
+    if (targetId !== undefined) t.id = targetId;
+    user.target = t;
+    hasUser = true;
+    if (target.length > 0 && !relatedUser.includes(target)) relatedUser.push(target);
   }
+  if (hasUser) root.user = user;
 
+  let sip: string | undefined;
   const srcRaw = str(f.sourceIPAddress);
   if (srcRaw !== undefined) {
-    doc.put(['source', 'address'], srcRaw);
-    const sip = ip(srcRaw);
-    doc.put(['source', 'ip'], sip);
-    if (sip === undefined) doc.put(['source', 'domain'], srcRaw);
-    doc.relate('ip', sip);
+    const source: Rec = { address: srcRaw };
+    sip = ip(srcRaw);
+    if (sip !== undefined) source.ip = sip;
+    else source.domain = srcRaw;
+    root.source = source;
   }
-  doc.put(['user_agent', 'original'], str(f.userAgent));
+  const agent = str(f.userAgent);
+  if (agent !== undefined) root.user_agent = { original: agent };
 
-  doc.put(['cloud', 'provider'], 'aws');
-  doc.put(['cloud', 'region'], str(f.awsRegion));
-  doc.put(['cloud', 'account', 'id'], str(f.recipientAccountId) ?? str(ui.accountId));
-  if (eventSource.endsWith('.amazonaws.com')) doc.put(['cloud', 'service', 'name'], eventSource.slice(0, -'.amazonaws.com'.length));
+  const cloud: Rec = { provider: 'aws' };
+  root.cloud = cloud;
+  const region = str(f.awsRegion);
+  if (region !== undefined) cloud.region = region;
+  const accountId = str(f.recipientAccountId) ?? str(ui.accountId);
+  if (accountId !== undefined) cloud.account = { id: accountId };
+  if (eventSource.endsWith('.amazonaws.com')) cloud.service = { name: eventSource.slice(0, -'.amazonaws.com'.length) };
 
-  const tls = isRecord(f.tlsDetails) ? f.tlsDetails : undefined;
-  if (tls !== undefined) {
-    const v = /^TLSv(\d(?:\.\d)?)$/.exec(str(tls.tlsVersion) ?? '');
+  const tlsIn = isRecord(f.tlsDetails) ? f.tlsDetails : undefined;
+  if (tlsIn !== undefined) {
+    const tls: Rec = {};
+    let hasTls = false;
+    const v = TLS_VERSION.exec(str(tlsIn.tlsVersion) ?? '');
     if (v !== null) {
-      doc.put(['tls', 'version'], v[1]);
-      doc.put(['tls', 'version_protocol'], 'tls');
+      tls.version = v[1];
+      tls.version_protocol = 'tls';
+      hasTls = true;
     }
-    doc.put(['tls', 'cipher'], str(tls.cipherSuite));
-    doc.put(['tls', 'client', 'server_name'], str(tls.clientProvidedHostHeader));
+    const cipher = str(tlsIn.cipherSuite);
+    if (cipher !== undefined) { tls.cipher = cipher; hasTls = true; }
+    const host = str(tlsIn.clientProvidedHostHeader);
+    if (host !== undefined) { tls.client = { server_name: host }; hasTls = true; }
+    if (hasTls) root.tls = tls;
   }
 
-  const creation = str(attrs.creationDate);
-  const identity = compact({
-    type: str(ui.type),
-    arn: str(ui.arn),
-    access_key_id: str(ui.accessKeyId),
-    invoked_by: str(ui.invokedBy),
-    session_context: Object.keys(sc).length === 0 ? undefined : compact({
-      mfa_authenticated: str(attrs.mfaAuthenticated),
-      creation_date: creation !== undefined ? fromIsoWithZone(creation) : undefined,
-      session_issuer: Object.keys(issuer).length === 0 ? undefined : compact({
-        type: str(issuer.type), principal_id: str(issuer.principalId), arn: str(issuer.arn), account_id: str(issuer.accountId),
-      }),
-    }),
-  });
-  const resources = Array.isArray(f.resources)
-    ? f.resources.filter(isRecord).map((r) => compact({ account_id: str(r.accountId), arn: str(r.ARN) ?? str(r.arn), type: str(r.type) }))
-    : undefined;
-  const ct: Rec = compact({
-    event_version: str(f.eventVersion),
-    event_type: str(f.eventType),
-    event_category: str(f.eventCategory),
-    request_id: str(f.requestID),
-    recipient_account_id: str(f.recipientAccountId),
-    read_only: typeof f.readOnly === 'boolean' ? f.readOnly : undefined,
-    error_code: errorCode,
-    error_message: str(f.errorMessage),
-    user_identity: identity,
-    resources: resources !== undefined && resources.length > 0 ? resources : undefined,
-    flattened: compact({ request_parameters: req, response_elements: resp, additional_eventdata: extra }),
-  }) as Rec;
+  // aws.cloudtrail: what compact() of the nested vendor literal used to produce, built directly so
+  // the request/response subtrees are walked once, not once per enclosing compact().
+  const identity: Rec = {};
+  putStr(identity, 'type', ui.type);
+  putStr(identity, 'arn', ui.arn);
+  putStr(identity, 'access_key_id', ui.accessKeyId);
+  putStr(identity, 'invoked_by', ui.invokedBy);
+  if (hasKeys(sc)) {
+    const context: Rec = {};
+    putStr(context, 'mfa_authenticated', attrs.mfaAuthenticated);
+    const creation = str(attrs.creationDate);
+    const created = creation !== undefined ? fromIsoWithZone(creation) : undefined;
+    if (created !== undefined) context.creation_date = created;
+    if (hasKeys(issuer)) {
+      const si: Rec = {};
+      putStr(si, 'type', issuer.type);
+      putStr(si, 'principal_id', issuer.principalId);
+      putStr(si, 'arn', issuer.arn);
+      putStr(si, 'account_id', issuer.accountId);
+      context.session_issuer = si;
+    }
+    identity.session_context = context;
+  }
+  const ct: Rec = {};
+  putStr(ct, 'event_version', f.eventVersion);
+  putStr(ct, 'event_type', f.eventType);
+  putStr(ct, 'event_category', f.eventCategory);
+  putStr(ct, 'request_id', f.requestID);
+  putStr(ct, 'recipient_account_id', f.recipientAccountId);
+  if (typeof f.readOnly === 'boolean') ct.read_only = f.readOnly;
+  if (errorCode !== undefined) ct.error_code = errorCode;
+  putStr(ct, 'error_message', f.errorMessage);
+  ct.user_identity = identity;
+  if (Array.isArray(f.resources)) {
+    const resources: Rec[] = [];
+    for (const r of f.resources) {
+      if (!isRecord(r)) continue;
+      const res: Rec = {};
+      putStr(res, 'account_id', r.accountId);
+      const arn = str(r.ARN) ?? str(r.arn);
+      if (arn !== undefined) res.arn = arn;
+      putStr(res, 'type', r.type);
+      resources.push(res);
+    }
+    if (resources.length > 0) ct.resources = resources;
+  }
+  ct.flattened = compact({ request_parameters: req, response_elements: resp, additional_eventdata: extra });
   if (eventName === 'ConsoleLogin' && extra !== undefined) {
     ct.console_login = { additional_eventdata: compact({ login_to: str(extra.LoginTo), mfa_used: yesNo(extra.MFAUsed), mobile_version: yesNo(extra.MobileVersion) }) };
   }
-  doc.merge(['aws', 'cloudtrail'], ct);
+  if (Object.keys(ct).length > 0) root.aws = { cloudtrail: ct };
   const account = str(ui.accountId);
   if (account !== undefined && !DIGITS.test(account)) return fail(SOURCE, 'bad_account_id', `userIdentity.accountId is not an AWS account number: ${JSON.stringify(account.slice(0, 32))}`);
-  return doc.finish();
+  if (sip !== undefined || relatedUser.length > 0) {
+    const related: Rec = {};
+    if (sip !== undefined) related.ip = [sip];
+    if (relatedUser.length > 0) related.user = relatedUser;
+    root.related = related;
+  }
+  return { ok: true, event: root as EcsFields };
 }
 
 export const cloudtrailMapper: Mapper = {

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { ipv4Value } from './values.js';
 
 /**
  * Community ID v1 flow hash (https://github.com/corelight/community-id-spec), seed 0, as Zeek,
@@ -51,6 +52,9 @@ export function communityId(
 ): string | undefined {
   const proto = PROTO[transport.toLowerCase()];
   if (proto === undefined) return undefined;
+  const s4 = ipv4Value(srcIp);
+  const d4 = s4 < 0 ? -1 : ipv4Value(dstIp);
+  if (d4 >= 0) return communityIdV4(proto, s4, srcPort, d4, dstPort);
   let sa = ipBytes(srcIp);
   let da = ipBytes(dstIp);
   if (sa === undefined || da === undefined || sa.length !== da.length) return undefined;
@@ -76,5 +80,43 @@ export function communityId(
   buf[2 + 2 * n] = proto;
   buf.writeUInt16BE(sp, 4 + 2 * n);
   buf.writeUInt16BE(dp, 6 + 2 * n);
+  return `1:${hash('sha1', buf, 'base64')}`;
+}
+
+/** seed | saddr | daddr | proto | pad | sport | dport for two IPv4 addresses, reused: hashing is synchronous. */
+const V4_TUPLE = Buffer.alloc(2 + 4 + 4 + 2 + 4);
+
+/**
+ * The IPv4 case without a Buffer per address: addresses as 32-bit numbers, whose numeric order is
+ * the byte order the spec sorts by. Same ports rules as communityId.
+ */
+function communityIdV4(proto: number, sa: number, srcPort: number | undefined, da: number, dstPort: number | undefined): string | undefined {
+  let sp = srcPort ?? 0;
+  let dp = dstPort ?? 0;
+  let oneWay = false;
+  if (proto === 1) {
+    const other = ICMP4_PAIR[sp];
+    if (other === undefined) oneWay = true;
+    else dp = other;
+  } else if (proto === 58) {
+    const other = ICMP6_PAIR[sp];
+    if (other === undefined) oneWay = true;
+    else dp = other;
+  } else if (srcPort === undefined || dstPort === undefined) return undefined;
+  let a = sa;
+  let b = da;
+  if (!oneWay && (a > b || (a === b && sp > dp))) {
+    a = da;
+    b = sa;
+    const t = sp;
+    sp = dp;
+    dp = t;
+  }
+  const buf = V4_TUPLE;
+  buf.writeUInt32BE(a, 2);
+  buf.writeUInt32BE(b, 6);
+  buf[10] = proto;
+  buf.writeUInt16BE(sp, 12);
+  buf.writeUInt16BE(dp, 14);
   return `1:${hash('sha1', buf, 'base64')}`;
 }

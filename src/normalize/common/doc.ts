@@ -7,8 +7,10 @@ import { isRecord, type Rec } from './values.js';
  * every candidate field without a guard; `related` collects related.* values without duplicates.
  */
 export class EventDoc {
-  readonly root: Rec = {};
   private readonly rel = { ip: [] as string[], user: [] as string[], hosts: [] as string[], hash: [] as string[] };
+
+  /** `root`: an event a mapper has started building by hand (fixed-shape literals are far cheaper than puts). */
+  constructor(readonly root: Rec = {}) {}
 
   put(path: readonly string[], value: unknown): void {
     if (value === undefined || value === null) return;

@@ -1,3 +1,5 @@
+import { isoFromMillis, plainUtcIso } from '../../event/iso-time.js';
+
 /**
  * Time helpers. Every mapper returns `@timestamp` as UTC ISO 8601 with milliseconds. Vendor times
  * without a zone are read in the source's configured zone (IANA name, `UTC`, or a fixed offset).
@@ -9,7 +11,7 @@ const MAX_MS_EXCLUSIVE = 253_402_300_800_000;
 export function isoMillis(ms: number): string | undefined {
   // Years 1970..9999 exactly, tested on the number instead of building a Date to read its year.
   if (!(ms > -1 && ms < MAX_MS_EXCLUSIVE)) return undefined;
-  return new Date(ms).toISOString();
+  return isoFromMillis(ms);
 }
 
 /** Epoch seconds (possibly fractional, as Zeek writes) to ISO; truncated to milliseconds. */
@@ -30,6 +32,13 @@ export function fromEpochAuto(v: string): string | undefined {
 
 /** An ISO 8601 string with a zone (Z, +hh:mm, +hhmm) to UTC ISO, or undefined. */
 export function fromIsoWithZone(s: string): string | undefined {
+  // Most vendors write plain UTC (`...Z`, at most milliseconds, after 1970): read it without the
+  // regular expression and Date. Everything else, including values Date.UTC would roll over,
+  // takes the general path below.
+  if (s.length <= 24 && isZulu(s.charCodeAt(s.length - 1)) && from1970(s)) {
+    const plain = plainUtcIso(s);
+    if (plain !== undefined) return plain;
+  }
   const m = ISO_ZONED.exec(s);
   if (m === null) return undefined;
   const frac = m[7] ?? '';
@@ -40,6 +49,9 @@ export function fromIsoWithZone(s: string): string | undefined {
   if (off === undefined) return undefined;
   return isoMillis(base - off * 60_000);
 }
+const isZulu = (c: number): boolean => c === 0x5a || c === 0x7a;
+/** The year (four digits, checked by plainUtcIso) is 1970 or later: isoMillis refuses earlier ones. */
+const from1970 = (s: string): boolean => s.charCodeAt(0) >= 0x32 || (s.charCodeAt(0) === 0x31 && s.charCodeAt(1) === 0x39 && s.charCodeAt(2) >= 0x37);
 const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})$/;
 
 /** `+05:30`, `-0500`, `+09` to minutes east of UTC. */

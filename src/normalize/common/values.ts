@@ -40,7 +40,38 @@ export function port(v: unknown): number | undefined {
 export function ip(v: unknown): string | undefined {
   const s = str(v);
   if (s === undefined) return undefined;
-  return isIP(s) !== 0 ? s : undefined;
+  // Every IPv6 form (node's isIPv6) has a colon: host names and junk skip its regular expression.
+  return ipv4Value(s) >= 0 || (s.includes(':') && isIP(s) !== 0) ? s : undefined;
+}
+
+/**
+ * A dotted-quad IPv4 literal as an unsigned 32-bit number, or -1. Accepts exactly what Node's isIPv4
+ * accepts (four decimal octets 0-255, no leading zeros), without its regular expression.
+ */
+export function ipv4Value(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (c - 0x30);
+      if (++digits > 3 || octet > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
 }
 
 export function bool(v: unknown): boolean | undefined {
@@ -79,15 +110,18 @@ export function compact(v: unknown): unknown {
   }
   if (!isRecord(v)) return v;
   let out: Rec | undefined;
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
+  // for-in walks a plain object's own keys in Object.keys order without allocating the key array;
+  // most subtrees hold no null, and then nothing at all is allocated.
+  for (const k in v) {
     const x = v[k];
     const drop = x === null || x === undefined;
     const c = drop ? undefined : compact(x);
     if ((drop || c !== x) && out === undefined) {
       out = {};
-      for (let j = 0; j < i; j++) out[keys[j] as string] = v[keys[j] as string];
+      for (const j in v) {
+        if (j === k) break;
+        out[j] = v[j];
+      }
     }
     if (out !== undefined && c !== undefined) out[k] = c;
   }
@@ -111,7 +145,7 @@ export function ianaFromTransport(t: string): string | undefined {
 /** Snake-case a camelCase key the way Elastic's pipelines do (`alternateId` -> `alternate_id`). */
 export function snake(key: string): string {
   // Most keys are already lower-case ASCII: the rewrites below would leave them unchanged.
-  if (PLAIN_KEY.test(key)) return key;
+  if (isPlainKey(key)) return key;
   const hit = SNAKE_CACHE.get(key);
   if (hit !== undefined) return hit;
   const out = key.replace(CAMEL_BOUNDARY, '$1_$2').replace(ACRONYM_BOUNDARY, '$1_$2').toLowerCase();
@@ -120,7 +154,14 @@ export function snake(key: string): string {
   SNAKE_CACHE.set(key, out);
   return out;
 }
-const PLAIN_KEY = /^[a-z0-9_.-]*$/;
+/** `/^[a-z0-9_.-]*$/` by char codes: this runs for every key of every vendor subtree. */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d)) return false;
+  }
+  return true;
+}
 const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
 const ACRONYM_BOUNDARY = /([A-Z])([A-Z][a-z])/g;
 const SNAKE_CACHE = new Map<string, string>();

@@ -1,6 +1,7 @@
 import type { Decoded } from '../../decode/types.js';
+import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
-import { EventDoc, fail } from '../common/doc.js';
+import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
 import { bool, compact, int, ip, isRecord, num, snake, str, type Rec } from '../common/values.js';
 
@@ -89,10 +90,12 @@ function javaMap(s: string): Record<string, string> | undefined {
 function debugData(raw: unknown): Rec | undefined {
   if (!isRecord(raw)) return undefined;
   const out: Rec = {};
-  for (const [k, v] of Object.entries(raw)) {
+  // for-in visits a parsed object's keys in Object.entries order without building the pairs.
+  for (const k in raw) {
     const key = DEBUG_KEYS[k];
-    const s = str(v);
-    if (key !== undefined && s !== undefined) out[key] = s;
+    if (key === undefined) continue;
+    const s = str(raw[k]);
+    if (s !== undefined) out[key] = s;
   }
   const risk = typeof raw.risk === 'string' ? javaMap(raw.risk) : undefined;
   if (risk !== undefined) {
@@ -123,20 +126,23 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (f.actor !== undefined && f.actor !== null && !isRecord(f.actor)) return fail(SOURCE, 'bad_actor', '"actor" must be an object');
   if (f.target !== undefined && f.target !== null && !Array.isArray(f.target)) return fail(SOURCE, 'bad_target', '"target" must be an array');
 
-  const doc = new EventDoc();
-  doc.put(['@timestamp'], ts);
-  doc.put(['event', 'kind'], 'event');
-  doc.put(['event', 'module'], 'okta');
-  doc.put(['event', 'dataset'], 'okta.system');
-  doc.put(['event', 'action'], eventType);
-  doc.put(['event', 'id'], str(f.uuid));
+  // Built as fixed-shape literals with named fields rather than EventDoc path puts (which cost more
+  // than parsing the record). Keys go in where the puts put them, so the output is unchanged: a
+  // section is attached to its parent at its first field, and undefined values stay out.
+  const event: Rec = { kind: 'event', module: 'okta', dataset: 'okta.system', action: eventType };
+  const root: Rec = { '@timestamp': ts, event };
+  const uuid = str(f.uuid);
+  if (uuid !== undefined) event.id = uuid;
   const kind = kindOf(eventType);
-  doc.put(['event', 'category'], kind?.category);
-  doc.put(['event', 'type'], kind?.type);
+  if (kind?.category !== undefined) event.category = kind.category;
+  if (kind?.type !== undefined) event.type = kind.type;
   const outcome = isRecord(f.outcome) ? f.outcome : {};
-  doc.put(['event', 'outcome'], outcomeOf(str(outcome.result)));
-  doc.put(['event', 'reason'], str(outcome.reason));
-  doc.put(['message'], str(f.displayMessage));
+  const eventOutcome = outcomeOf(str(outcome.result));
+  if (eventOutcome !== undefined) event.outcome = eventOutcome;
+  const reason = str(outcome.reason);
+  if (reason !== undefined) event.reason = reason;
+  const displayMessage = str(f.displayMessage);
+  if (displayMessage !== undefined) root.message = displayMessage;
 
   const actor = isRecord(f.actor) ? f.actor : {};
   const actorName = str(actor.alternateId);
@@ -147,56 +153,99 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const security = isRecord(f.securityContext) ? f.securityContext : {};
   const domain = str(security.domain);
 
-  for (const who of [['client'], ['source']] as const) {
-    doc.put([...who, 'user', 'full_name'], actorFull);
-    doc.put([...who, 'user', 'id'], actorId);
-    doc.put([...who, 'user', 'name'], actorName);
-    doc.put([...who, 'ip'], clientIp);
-    doc.put([...who, 'domain'], domain);
+  // client.* and source.* carry the same actor fields; client also the AS and geo.
+  const clientOut: Rec = {};
+  const who = whoFields(actorFull, actorId, actorName, clientIp, domain);
+  if (who !== undefined) Object.assign(clientOut, who);
+  const asOrg = str(security.asOrg);
+  const asNumber = int(security.asNumber, 0);
+  if (asOrg !== undefined || asNumber !== undefined) {
+    const as: Rec = {};
+    if (asOrg !== undefined) as.organization = { name: asOrg };
+    if (asNumber !== undefined) as.number = asNumber;
+    clientOut.as = as;
   }
-  doc.put(['client', 'as', 'organization', 'name'], str(security.asOrg));
-  doc.put(['client', 'as', 'number'], int(security.asNumber, 0));
   const geo = isRecord(client.geographicalContext) ? client.geographicalContext : {};
-  doc.put(['client', 'geo', 'city_name'], str(geo.city));
-  doc.put(['client', 'geo', 'country_name'], str(geo.country));
-  doc.put(['client', 'geo', 'region_name'], str(geo.state));
+  const geoOut: Rec = {};
+  let hasGeo = false;
+  const city = str(geo.city);
+  if (city !== undefined) { geoOut.city_name = city; hasGeo = true; }
+  const country = str(geo.country);
+  if (country !== undefined) { geoOut.country_name = country; hasGeo = true; }
+  const region = str(geo.state);
+  if (region !== undefined) { geoOut.region_name = region; hasGeo = true; }
   const loc = isRecord(geo.geolocation) ? geo.geolocation : undefined;
-  if (loc !== undefined && num(loc.lat) !== undefined && num(loc.lon) !== undefined) doc.put(['client', 'geo', 'location'], { lat: num(loc.lat), lon: num(loc.lon) });
-  doc.put(['user', 'full_name'], actorFull);
-  doc.put(['user', 'name'], actorName);
-  doc.relate('user', actorFull);
-  doc.relate('user', actorName);
-  doc.relate('ip', clientIp);
+  if (loc !== undefined && num(loc.lat) !== undefined && num(loc.lon) !== undefined) { geoOut.location = { lat: num(loc.lat), lon: num(loc.lon) }; hasGeo = true; }
+  if (hasGeo) clientOut.geo = geoOut;
+  if (who !== undefined || asOrg !== undefined || asNumber !== undefined || hasGeo) root.client = clientOut;
+  if (who !== undefined) root.source = whoFields(actorFull, actorId, actorName, clientIp, domain);
+
+  const user: Rec = {};
+  let userAttached = false;
+  if (actorFull !== undefined) user.full_name = actorFull;
+  if (actorName !== undefined) user.name = actorName;
+  if (actorFull !== undefined || actorName !== undefined) {
+    root.user = user;
+    userAttached = true;
+  }
+  const relatedUser: string[] = [];
+  addRelated(relatedUser, actorFull);
+  addRelated(relatedUser, actorName);
 
   const ua = isRecord(client.userAgent) ? client.userAgent : {};
   const rawUa = str(ua.rawUserAgent);
-  if (rawUa !== undefined && rawUa !== 'unknown') doc.put(['user_agent', 'original'], rawUa);
+  if (rawUa !== undefined && rawUa !== 'unknown') root.user_agent = { original: rawUa };
 
   const targets = Array.isArray(f.target) ? f.target.filter(isRecord) : [];
+  let userTarget: Rec | undefined;
   for (const t of targets) {
     const type = str(t.type);
-    if (type === 'User' && doc.get(['user', 'target', 'id']) === undefined) {
-      doc.put(['user', 'target', 'full_name'], str(t.displayName));
-      doc.put(['user', 'target', 'id'], str(t.id));
-      doc.relate('user', str(t.displayName));
+    if (type === 'User' && userTarget?.id === undefined) {
+      const full = str(t.displayName);
+      const id = str(t.id);
+      if (full !== undefined || id !== undefined) {
+        if (!userAttached) { root.user = user; userAttached = true; }
+        if (userTarget === undefined) user.target = userTarget = {};
+        if (full !== undefined) userTarget.full_name = full;
+        if (id !== undefined) userTarget.id = id;
+      }
+      addRelated(relatedUser, full);
     } else if (type === 'UserGroup') {
-      doc.put(['user', 'target', 'group', 'id'], str(t.id));
-      doc.put(['user', 'target', 'group', 'name'], str(t.displayName));
+      const id = str(t.id);
+      const name = str(t.displayName);
+      if (id !== undefined || name !== undefined) {
+        if (!userAttached) { root.user = user; userAttached = true; }
+        if (userTarget === undefined) user.target = userTarget = {};
+        const group: Rec = isRecord(userTarget.group) ? userTarget.group : (userTarget.group = {});
+        if (id !== undefined) group.id = id;
+        if (name !== undefined) group.name = name;
+      }
     }
   }
 
-  const okta: Rec = {
-    uuid: str(f.uuid),
-    event_type: eventType,
-    display_message: str(f.displayMessage),
-    severity: undefined,
-    actor: snakeTree({ alternate_id: actor.alternateId, display_name: actor.displayName, id: actor.id, type: actor.type }),
-    outcome: snakeTree(outcome),
-    authentication_context: snakeTree(f.authenticationContext),
-    client: snakeTree({ device: client.device, ip: client.ipAddress, zone: client.zone, id: client.id, user_agent: client.userAgent }),
-    transaction: snakeTree({ id: isRecord(f.transaction) ? f.transaction.id : undefined, type: isRecord(f.transaction) ? f.transaction.type : undefined }),
-    device: snakeTree(f.device),
-  };
+  // okta.*: what compact() of the vendor object used to leave (snakeTree never yields null members).
+  const okta: Rec = {};
+  if (uuid !== undefined) okta.uuid = uuid;
+  okta.event_type = eventType;
+  if (displayMessage !== undefined) okta.display_message = displayMessage;
+  okta.actor = snakeFields4('alternate_id', actor.alternateId, 'display_name', actor.displayName, 'id', actor.id, 'type', actor.type);
+  okta.outcome = snakeTree(outcome);
+  const authContext = snakeTree(f.authenticationContext);
+  if (authContext !== undefined && authContext !== null) okta.authentication_context = authContext;
+  const clientTree: Rec = {};
+  putTree(clientTree, 'device', client.device);
+  putTree(clientTree, 'ip', client.ipAddress);
+  putTree(clientTree, 'zone', client.zone);
+  putTree(clientTree, 'id', client.id);
+  putTree(clientTree, 'user_agent', client.userAgent);
+  okta.client = clientTree;
+  const transaction = isRecord(f.transaction) ? f.transaction : undefined;
+  const transactionTree: Rec = {};
+  putTree(transactionTree, 'id', transaction?.id);
+  putTree(transactionTree, 'type', transaction?.type);
+  okta.transaction = transactionTree;
+  const device = snakeTree(f.device);
+  if (device !== undefined && device !== null) okta.device = device;
   const dd = debugData(isRecord(f.debugContext) ? f.debugContext.debugData : undefined);
   if (dd !== undefined) okta.debug_context = { debug_data: dd };
   const chain = isRecord(f.request) && Array.isArray(f.request.ipChain) ? f.request.ipChain.filter(isRecord) : [];
@@ -206,9 +255,51 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
     domain: security.domain, is_proxy: bool(security.isProxy), isp: security.isp,
   });
   if (isRecord(sc) && Object.keys(sc).length > 0) okta.security_context = sc;
-  if (targets.length > 0) okta.target = targets.map((t) => snakeTree({ alternate_id: t.alternateId, display_name: t.displayName, id: t.id, type: t.type }));
-  doc.merge(['okta'], compact(okta) as Rec);
-  return doc.finish();
+  if (targets.length > 0) okta.target = targets.map((t) => snakeFields4('alternate_id', t.alternateId, 'display_name', t.displayName, 'id', t.id, 'type', t.type));
+  root.okta = okta;
+
+  if (clientIp !== undefined || relatedUser.length > 0) {
+    const related: Rec = {};
+    if (clientIp !== undefined) related.ip = [clientIp];
+    if (relatedUser.length > 0) related.user = relatedUser;
+    root.related = related;
+  }
+  return { ok: true, event: root as EcsFields };
+}
+
+/** client.* / source.*: the actor as user, its IP and the security domain; undefined when none is known. */
+function whoFields(full: string | undefined, id: string | undefined, name: string | undefined, clientIp: string | undefined, domain: string | undefined): Rec | undefined {
+  if (full === undefined && id === undefined && name === undefined && clientIp === undefined && domain === undefined) return undefined;
+  const out: Rec = {};
+  if (full !== undefined || id !== undefined || name !== undefined) {
+    const u: Rec = {};
+    if (full !== undefined) u.full_name = full;
+    if (id !== undefined) u.id = id;
+    if (name !== undefined) u.name = name;
+    out.user = u;
+  }
+  if (clientIp !== undefined) out.ip = clientIp;
+  if (domain !== undefined) out.domain = domain;
+  return out;
+}
+
+function addRelated(list: string[], v: string | undefined): void {
+  if (v !== undefined && v.length > 0 && !list.includes(v)) list.push(v);
+}
+
+/** `out[key] = snakeTree(v)` unless v is null or undefined (what snakeTree of an object literal drops). */
+function putTree(out: Rec, key: string, v: unknown): void {
+  if (v !== null && v !== undefined) out[key] = snakeTree(v);
+}
+
+/** snakeTree of a four-field object literal with snake_case keys, without building the literal first. */
+function snakeFields4(k1: string, v1: unknown, k2: string, v2: unknown, k3: string, v3: unknown, k4: string, v4: unknown): Rec {
+  const out: Rec = {};
+  putTree(out, k1, v1);
+  putTree(out, k2, v2);
+  putTree(out, k3, v3);
+  putTree(out, k4, v4);
+  return out;
 }
 
 export const oktaMapper: Mapper = {

@@ -8,7 +8,7 @@ import { POWERSHELL_CHANNELS, mapPowerShell, mapPowerShellClassic, mapSystem } f
 import type { WinRecord } from './record.js';
 import { isSecurity, mapSecurity } from './security.js';
 import { isSysmon, mapSysmon } from './sysmon.js';
-import { toIsoUtc } from './values.js';
+import { toIsoUtc, type Rec } from './values.js';
 
 /** `event.module` / `event.dataset` as Elastic's `system` and `windows` integrations name them. */
 const DATASETS: ReadonlyMap<string, readonly [string, string]> = new Map([
@@ -28,44 +28,8 @@ export interface HeaderOverrides {
 }
 
 export function windowsToEcs(rec: WinRecord, original: string, overrides: HeaderOverrides = {}): EcsFields {
-  const out = new EcsOut();
   const [module, dataset] = DATASETS.get(rec.channel) ?? FORWARDED;
-  out.set('@timestamp', rec.timeCreated);
-  out.set('event.kind', 'event');
-  out.set('event.code', String(rec.eventId));
-  out.set('event.provider', rec.providerName);
-  out.set('event.module', module);
-  out.set('event.dataset', dataset);
-  out.set('event.original', original);
-  out.set('host.name', overrides.hostName ?? rec.computerName);
-  out.set('log.level', rec.level);
-
-  out.set('winlog.channel', rec.channel);
-  out.set('winlog.event_id', String(rec.eventId));
-  out.set('winlog.provider_name', rec.providerName);
-  out.set('winlog.provider_guid', rec.providerGuid);
-  out.set('winlog.computer_name', rec.computerName);
-  out.set('winlog.record_id', rec.recordId);
-  out.set('winlog.time_created', rec.timeCreated);
-  out.set('winlog.task', rec.task);
-  out.set('winlog.opcode', rec.opcode);
-  out.set('winlog.keywords', rec.keywords);
-  out.set('winlog.level', rec.level);
-  out.set('winlog.version', rec.version);
-  out.set('winlog.outcome', rec.outcome);
-  out.set('winlog.activity_id', rec.activityId);
-  out.set('winlog.related_activity_id', rec.relatedActivityId);
-  out.set('winlog.user.identifier', rec.userSid);
-  out.set('winlog.user.name', rec.userName);
-  out.set('winlog.user.domain', rec.userDomain);
-  out.set('winlog.user.type', rec.userType);
-  out.set('winlog.process.pid', rec.pid);
-  out.set('winlog.process.thread.id', rec.threadId);
-  out.set('winlog.event_data', rec.eventData);
-  if (rec.userData !== undefined) {
-    out.set('winlog.user_data', rec.userData);
-    out.set('winlog.user_data_name', rec.userDataName);
-  }
+  const out = new EcsOut(header(rec, original, module, dataset, overrides.hostName ?? rec.computerName));
 
   if (isSysmon(rec)) {
     mapSysmon(rec, out);
@@ -91,4 +55,54 @@ export function windowsToEcs(rec: WinRecord, original: string, overrides: Header
     out.user(rec.userName);
   }
   return out.finish() as EcsFields;
+}
+
+/**
+ * The part every Windows event has, as fixed-shape literals: the same keys, in the same order, as
+ * setting each dotted path in turn gave (undefined values left out), at a fraction of the cost.
+ */
+function header(rec: WinRecord, original: string, module: string, dataset: string, hostName: string | undefined): Rec {
+  const event: Rec = { kind: 'event', code: String(rec.eventId) };
+  if (rec.providerName !== undefined) event.provider = rec.providerName;
+  event.module = module;
+  event.dataset = dataset;
+  event.original = original;
+  const doc: Rec = { '@timestamp': rec.timeCreated, event };
+  if (hostName !== undefined) doc.host = { name: hostName };
+  if (rec.level !== undefined) doc.log = { level: rec.level };
+  const w: Rec = { channel: rec.channel, event_id: String(rec.eventId) };
+  if (rec.providerName !== undefined) w.provider_name = rec.providerName;
+  if (rec.providerGuid !== undefined) w.provider_guid = rec.providerGuid;
+  if (rec.computerName !== undefined) w.computer_name = rec.computerName;
+  if (rec.recordId !== undefined) w.record_id = rec.recordId;
+  if (rec.timeCreated !== undefined) w.time_created = rec.timeCreated;
+  if (rec.task !== undefined) w.task = rec.task;
+  if (rec.opcode !== undefined) w.opcode = rec.opcode;
+  if (rec.keywords !== undefined) w.keywords = rec.keywords;
+  if (rec.level !== undefined) w.level = rec.level;
+  if (rec.version !== undefined) w.version = rec.version;
+  if (rec.outcome !== undefined) w.outcome = rec.outcome;
+  if (rec.activityId !== undefined) w.activity_id = rec.activityId;
+  if (rec.relatedActivityId !== undefined) w.related_activity_id = rec.relatedActivityId;
+  if (rec.userSid !== undefined || rec.userName !== undefined || rec.userDomain !== undefined || rec.userType !== undefined) {
+    const user: Rec = {};
+    if (rec.userSid !== undefined) user.identifier = rec.userSid;
+    if (rec.userName !== undefined) user.name = rec.userName;
+    if (rec.userDomain !== undefined) user.domain = rec.userDomain;
+    if (rec.userType !== undefined) user.type = rec.userType;
+    w.user = user;
+  }
+  if (rec.pid !== undefined || rec.threadId !== undefined) {
+    const proc: Rec = {};
+    if (rec.pid !== undefined) proc.pid = rec.pid;
+    if (rec.threadId !== undefined) proc.thread = { id: rec.threadId };
+    w.process = proc;
+  }
+  w.event_data = rec.eventData;
+  if (rec.userData !== undefined) {
+    w.user_data = rec.userData;
+    if (rec.userDataName !== undefined) w.user_data_name = rec.userDataName;
+  }
+  doc.winlog = w;
+  return doc;
 }

@@ -103,7 +103,11 @@ function flattenEventData(node: unknown, into: Record<string, string>): string |
     return undefined;
   }
   if (!isRecord(node)) return `EventData is ${Array.isArray(node) ? 'an array' : typeof node}, expected an object of named values`;
-  for (const [key, value] of Object.entries(node)) {
+  // Object.keys rather than entries: no [key, value] pair per field on this per-event path.
+  const keys = Object.keys(node);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    const value = node[key];
     if (key === '#attributes') continue;
     if (key === 'Data' && (Array.isArray(value) || isRecord(value))) {
       const items = Array.isArray(value) ? value : [value];
@@ -123,10 +127,32 @@ function flattenEventData(node: unknown, into: Record<string, string>): string |
       }
       continue;
     }
-    const t = elementText(value);
+    const t = typeof value === 'string' ? value : elementText(value);
     if (t !== undefined) putOwn(into, key, t);
   }
   return undefined;
+}
+
+const FLAT_STRINGS = 1;
+const FLAT_SCALARS = 2;
+
+/**
+ * How flattenEventData would treat `node`, when it would do nothing but copy: FLAT_STRINGS for a
+ * plain object of string values (the common evtx_dump shape; the mapping only reads it, so it can be
+ * shared), FLAT_SCALARS when some values are numbers, booleans or null (rendered as text), 0 when it
+ * holds `#attributes`, a `Data` element, nested elements, or is not a plain object.
+ */
+function flatShape(node: unknown): number {
+  if (!isRecord(node) || Object.getPrototypeOf(node) !== Object.prototype) return 0;
+  let shape = FLAT_STRINGS;
+  for (const key in node) {
+    if (key === '#attributes' || key === 'Data') return 0;
+    const v = node[key];
+    if (typeof v === 'string') continue;
+    if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') shape = FLAT_SCALARS;
+    else return 0;
+  }
+  return shape;
 }
 
 /** UserData holds one element named by the provider (e.g. LogFileCleared); flatten its children. */
@@ -187,10 +213,26 @@ export function recordFromEvtx(doc: Rec): RecordResult {
   if (timeCreated === undefined) {
     return fail('bad_timestamp', `System.TimeCreated.SystemTime is missing or not a timestamp: ${JSON.stringify(systemTime) ?? 'undefined'}`);
   }
-  const eventData: Record<string, string> = {};
-  if ('EventData' in event) {
-    const err = flattenEventData(event['EventData'], eventData);
-    if (err !== undefined) return fail('bad_event_data', err);
+  let eventData: Record<string, string>;
+  const rawData = event['EventData'];
+  const shape = flatShape(rawData);
+  if (shape === FLAT_STRINGS) {
+    // Already what flattening would build (same keys, same order, string values): share it.
+    eventData = rawData as Record<string, string>;
+  } else if (shape === FLAT_SCALARS) {
+    // One shallow clone in key order, then only the non-string values rendered in place.
+    const node = rawData as Rec;
+    eventData = { ...node } as Record<string, string>;
+    for (const key in node) {
+      const v = node[key];
+      if (typeof v !== 'string') putOwn(eventData, key, scalarText(v) ?? '');
+    }
+  } else {
+    eventData = {};
+    if ('EventData' in event) {
+      const err = flattenEventData(rawData, eventData);
+      if (err !== undefined) return fail('bad_event_data', err);
+    }
   }
   let userData: Record<string, string> | undefined;
   let userDataName: string | undefined;

@@ -4,6 +4,7 @@
  * typed ECS values or `undefined`.
  */
 import { isIP } from 'node:net';
+import { plainUtcIso } from '../../event/iso-time.js';
 
 export type Rec = Record<string, unknown>;
 
@@ -73,29 +74,37 @@ export function splitArgs(commandLine: string): string[] {
   let cur = '';
   let inArg = false;
   let quoted = false;
-  for (let i = 0; i < commandLine.length; i++) {
-    const c = commandLine[i] as string;
-    if (c === '\\' && commandLine[i + 1] === '"') {
-      cur += '"';
+  // Plain characters are copied in runs (one slice per run) rather than one concatenation each.
+  let run = 0;
+  const n = commandLine.length;
+  for (let i = 0; i < n; i++) {
+    const c = commandLine.charCodeAt(i);
+    if (c === 0x5c && commandLine.charCodeAt(i + 1) === 0x22) {
+      cur += `${commandLine.slice(run, i)}"`;
       inArg = true;
       i++;
-    } else if (c === '"') {
-      if (quoted && commandLine[i + 1] === '"') {
+      run = i + 1;
+    } else if (c === 0x22) {
+      cur += commandLine.slice(run, i);
+      if (quoted && commandLine.charCodeAt(i + 1) === 0x22) {
         cur += '"';
         i++;
       } else {
         quoted = !quoted;
       }
       inArg = true;
-    } else if (!quoted && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) {
+      run = i + 1;
+    } else if (!quoted && (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) {
+      cur += commandLine.slice(run, i);
       if (inArg) args.push(cur);
       cur = '';
       inArg = false;
+      run = i + 1;
     } else {
-      cur += c;
       inArg = true;
     }
   }
+  cur += commandLine.slice(run, n);
   if (inArg) args.push(cur);
   return args;
 }
@@ -107,6 +116,9 @@ export function splitArgs(commandLine: string): string[] {
 export function toIsoUtc(v: string | undefined): string | undefined {
   const s = present(v)?.trim();
   if (s === undefined) return undefined;
+  // SystemTime and UtcTime are nearly always plain UTC: read them without Date.
+  const plain = plainUtcIso(s);
+  if (plain !== undefined) return plain;
   let t = s;
   if (t.length >= 19 && t[10] === ' ') t = `${t.slice(0, 10)}T${t.slice(11)}`;
   const hasZone = t.endsWith('Z') || t.endsWith('z') || ZONE_SUFFIX.test(t.slice(19));

@@ -489,6 +489,17 @@ test('EventData shapes: Data arrays, unnamed data, UserData, EventID with Qualif
   assert.deepEqual(typed['network'], { transport: 'tcp', direction: 'egress' });
   assert.deepEqual((typed['related'] as Rec)['ip'], ['10.0.0.5', '10.1.2.3']);
 
+  // Scalars render as text whatever the key (a __proto__ member stays an own data property), and the
+  // caller's object is never modified.
+  const mixedData = JSON.parse('{"a":"x","__proto__":7,"n":null,"b":false,"9":1}') as Rec;
+  const mixed = ok(evtx({ Event: { System: system(1116, 'Microsoft-Windows-Windows Defender/Operational', 'Defender'), EventData: mixedData } }));
+  const md = (mixed['winlog'] as Rec)['event_data'] as Rec;
+  assert.deepEqual(Object.keys(md), ['9', 'a', '__proto__', 'n', 'b']);
+  assert.equal(Object.getOwnPropertyDescriptor(md, '__proto__')?.value, '7');
+  assert.equal(Object.getPrototypeOf(md), Object.prototype);
+  assert.deepEqual([md['9'], md['a'], md['n'], md['b']], ['1', 'x', '', 'false']);
+  assert.equal(JSON.stringify(mixedData), '{"9":1,"a":"x","__proto__":7,"n":null,"b":false}');
+
   const other = ok(evtx({ Event: { System: system(1116, 'Microsoft-Windows-Windows Defender/Operational', 'Microsoft-Windows-Windows Defender'), EventData: { 'Threat Name': 'EICAR' } } }));
   assert.deepEqual(core(other)['event'], {
     kind: 'event',

@@ -1,4 +1,5 @@
 import type { Decoded } from '../../decode/types.js';
+import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { communityId } from '../common/community-id.js';
 import { EventDoc, fail } from '../common/doc.js';
@@ -75,6 +76,17 @@ function parseDn(dn: string): Map<string, string> {
   return out;
 }
 
+const DATASETS: Readonly<Record<LogKind, string>> = {
+  conn: 'zeek.connection', dns: 'zeek.dns', http: 'zeek.http', ssl: 'zeek.ssl', files: 'zeek.files',
+};
+
+/*
+ * The event is built as fixed-shape object literals with named fields, not with EventDoc path puts:
+ * on these small records the puts cost more than JSON.parse. Keys are added in the order the puts
+ * added them (ECS consumers do not care, but stored documents and dry-run output stay byte-identical),
+ * and a field whose value is undefined is left out, as put does. The rarer kinds (http, ssl, files)
+ * continue on an EventDoc over the same root.
+ */
 function map(d: Decoded, _ctx: MapperContext): MapResult {
   const f = d.fields;
   const kind = kindOf(f);
@@ -83,13 +95,9 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const ts = timestampOf(f.ts);
   if (ts === undefined) return fail(SOURCE, 'bad_timestamp', `"ts" is neither epoch seconds nor ISO 8601: ${JSON.stringify(String(f.ts).slice(0, 64))}`);
 
-  const doc = new EventDoc();
-  doc.put(['@timestamp'], ts);
-  doc.put(['event', 'kind'], 'event');
-  doc.put(['event', 'module'], 'zeek');
-  doc.put(['event', 'dataset'], `zeek.${kind === 'conn' ? 'connection' : kind}`);
-
-  if (kind === 'files') return mapFiles(doc, f);
+  const event: Rec = { kind: 'event', module: 'zeek', dataset: DATASETS[kind] };
+  const root: Rec = { '@timestamp': ts, event };
+  if (kind === 'files') return mapFiles(new EventDoc(root), f);
 
   const uid = typeof f.uid === 'string' && f.uid.length > 0 ? f.uid : undefined;
   if (uid === undefined) return fail(SOURCE, 'missing_uid', 'Zeek flow record has no "uid"');
@@ -100,97 +108,179 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const icmp = transport === 'icmp' || transport === 'icmpv6';
   const sport = icmp ? undefined : port(f['id.orig_p']);
   const dport = icmp ? undefined : port(f['id.resp_p']);
-  doc.put(['event', 'id'], uid);
-  doc.put(['zeek', 'session_id'], uid);
-  doc.put(['source', 'address'], src);
-  doc.put(['source', 'ip'], src);
-  doc.put(['source', 'port'], sport);
-  doc.put(['destination', 'address'], dst);
-  doc.put(['destination', 'ip'], dst);
-  doc.put(['destination', 'port'], dport);
-  doc.relate('ip', src);
-  doc.relate('ip', dst);
-  doc.put(['network', 'transport'], transport);
+  event.id = uid;
+  const zeek: Rec = { session_id: uid };
+  root.zeek = zeek;
+  const source: Rec = { address: src, ip: src };
+  if (sport !== undefined) source.port = sport;
+  root.source = source;
+  const destination: Rec = { address: dst, ip: dst };
+  if (dport !== undefined) destination.port = dport;
+  root.destination = destination;
+  let network: Rec | undefined;
   if (transport !== undefined) {
+    network = { transport };
+    root.network = network;
     const a = icmp ? port(f['id.orig_p']) : sport;
     const b = icmp ? port(f['id.resp_p']) : dport;
-    doc.put(['network', 'community_id'], communityId(transport, src, a, dst, b));
+    const cid = communityId(transport, src, a, dst, b);
+    if (cid !== undefined) network.community_id = cid;
   }
+  const relatedIp = src === dst ? [src] : [src, dst];
 
   switch (kind) {
-    case 'conn': mapConn(doc, f, icmp); break;
-    case 'dns': mapDns(doc, f); break;
-    case 'http': mapHttp(doc, f); break;
-    case 'ssl': mapSsl(doc, f, src, dst); break;
+    case 'conn': mapConn(root, event, zeek, source, destination, network, f, icmp); break;
+    case 'dns': mapDns(root, event, zeek, network, f); break;
+    case 'http':
+    case 'ssl': {
+      const doc = new EventDoc(root);
+      doc.relate('ip', src);
+      doc.relate('ip', dst);
+      if (kind === 'http') mapHttp(doc, f);
+      else mapSsl(doc, f, src, dst);
+      return doc.finish();
+    }
   }
-  return doc.finish();
+  root.related = { ip: relatedIp };
+  return { ok: true, event: root as EcsFields };
 }
 
-function mapConn(doc: EventDoc, f: Rec, icmp: boolean): void {
+/** `network`, attached to the event the first time a field goes in (its place among the keys is fixed by then). */
+function networkOf(root: Rec, network: Rec | undefined): Rec {
+  if (network !== undefined) return network;
+  const created: Rec = {};
+  root.network = created;
+  return created;
+}
+
+function mapConn(root: Rec, event: Rec, zeek: Rec, source: Rec, destination: Rec, network: Rec | undefined, f: Rec, icmp: boolean): void {
   const state = str(f.conn_state);
   const known = state !== undefined ? CONN_STATES[state] : undefined;
-  doc.put(['event', 'category'], ['network']);
-  doc.put(['event', 'type'], known?.type ?? ['connection', 'info']);
+  event.category = ['network'];
+  event.type = known?.type ?? ['connection', 'info'];
   const dur = num(f.duration);
-  if (dur !== undefined) doc.put(['event', 'duration'], Math.round(dur * 1e9));
-  doc.put(['network', 'protocol'], str(f.service));
-  doc.flowCounters({ sourceBytes: int(f.orig_ip_bytes, 0), destinationBytes: int(f.resp_ip_bytes, 0), sourcePackets: int(f.orig_pkts, 0), destinationPackets: int(f.resp_pkts, 0) });
+  if (dur !== undefined) event.duration = Math.round(dur * 1e9);
+  let net = network;
+  const service = str(f.service);
+  if (service !== undefined) (net = networkOf(root, net)).protocol = service;
+  // Flow counters as EventDoc.flowCounters writes them: per side, totals when both sides are known.
+  const sb = int(f.orig_ip_bytes, 0);
+  const db = int(f.resp_ip_bytes, 0);
+  const sp = int(f.orig_pkts, 0);
+  const dp = int(f.resp_pkts, 0);
+  if (sb !== undefined) source.bytes = sb;
+  if (sp !== undefined) source.packets = sp;
+  if (db !== undefined) destination.bytes = db;
+  if (dp !== undefined) destination.packets = dp;
+  if (sb !== undefined && db !== undefined) (net = networkOf(root, net)).bytes = sb + db;
+  if (sp !== undefined && dp !== undefined) (net = networkOf(root, net)).packets = sp + dp;
   const lo = bool(f.local_orig);
   const lr = bool(f.local_resp);
   if (lo !== undefined && lr !== undefined) {
-    doc.put(['network', 'direction'], lo ? (lr ? 'internal' : 'outbound') : lr ? 'inbound' : 'external');
+    networkOf(root, net).direction = lo ? (lr ? 'internal' : 'outbound') : lr ? 'inbound' : 'external';
   }
-  const c: Rec = {
-    state, state_message: known?.message, local_orig: lo, local_resp: lr, missed_bytes: int(f.missed_bytes, 0), history: str(f.history),
-    orig_bytes: int(f.orig_bytes, 0), resp_bytes: int(f.resp_bytes, 0),
-  };
-  if (icmp) c.icmp = { type: int(f['id.orig_p'], 0), code: int(f['id.resp_p'], 0) };
+  const c: Rec = {};
+  let any = false;
+  if (state !== undefined) { c.state = state; any = true; }
+  if (known !== undefined) { c.state_message = known.message; any = true; }
+  if (lo !== undefined) { c.local_orig = lo; any = true; }
+  if (lr !== undefined) { c.local_resp = lr; any = true; }
+  const missed = int(f.missed_bytes, 0);
+  if (missed !== undefined) { c.missed_bytes = missed; any = true; }
+  const history = str(f.history);
+  if (history !== undefined) { c.history = history; any = true; }
+  const ob = int(f.orig_bytes, 0);
+  if (ob !== undefined) { c.orig_bytes = ob; any = true; }
+  const rb = int(f.resp_bytes, 0);
+  if (rb !== undefined) { c.resp_bytes = rb; any = true; }
+  if (icmp) {
+    c.icmp = { type: int(f['id.orig_p'], 0), code: int(f['id.resp_p'], 0) };
+    any = true;
+  }
   const parents = strArray(f.tunnel_parents);
-  if (parents !== undefined && parents.length > 0) c.tunnel_parents = parents;
-  for (const [k, v] of Object.entries(c)) if (v !== undefined) doc.put(['zeek', 'connection', k], v);
+  if (parents !== undefined && parents.length > 0) { c.tunnel_parents = parents; any = true; }
+  if (any) zeek.connection = c;
 }
 
-function mapDns(doc: EventDoc, f: Rec): void {
-  doc.put(['event', 'category'], ['network']);
-  doc.put(['event', 'type'], ['connection', 'protocol', 'info']);
+const DNS_FLAGS = ['AA', 'TC', 'RD', 'RA'] as const;
+
+function mapDns(root: Rec, event: Rec, zeek: Rec, network: Rec | undefined, f: Rec): void {
+  event.category = ['network'];
+  event.type = ['connection', 'protocol', 'info'];
   const rejected = bool(f.rejected);
-  doc.put(['event', 'outcome'], rejected === true ? 'failure' : 'success');
-  doc.put(['network', 'protocol'], 'dns');
+  event.outcome = rejected === true ? 'failure' : 'success';
+  networkOf(root, network).protocol = 'dns';
   const rtt = num(f.rtt);
-  if (rtt !== undefined) doc.put(['event', 'duration'], Math.round(rtt * 1e9));
+  if (rtt !== undefined) event.duration = Math.round(rtt * 1e9);
   const id = int(f.trans_id, 0);
-  doc.put(['dns', 'id'], id !== undefined ? String(id) : undefined);
+  const dns: Rec = {};
+  if (id !== undefined) dns.id = String(id);
   const query = str(f.query);
   const answers = strArray(f.answers);
   const rcode = str(f.rcode_name);
-  doc.put(['dns', 'type'], answers !== undefined || rcode !== undefined ? 'answer' : 'query');
-  doc.put(['dns', 'response_code'], rcode);
+  dns.type = answers !== undefined || rcode !== undefined ? 'answer' : 'query';
+  root.dns = dns;
+  if (rcode !== undefined) dns.response_code = rcode;
+  const question: Rec = {};
+  let asked = false;
   if (query !== undefined) {
-    doc.put(['dns', 'question', 'name'], query);
+    question.name = query;
     const parts = domainParts(query);
-    doc.put(['dns', 'question', 'registered_domain'], parts.registered_domain);
-    doc.put(['dns', 'question', 'subdomain'], parts.subdomain);
-    doc.put(['dns', 'question', 'top_level_domain'], parts.top_level_domain);
+    if (parts.registered_domain !== undefined) question.registered_domain = parts.registered_domain;
+    if (parts.subdomain !== undefined) question.subdomain = parts.subdomain;
+    if (parts.top_level_domain !== undefined) question.top_level_domain = parts.top_level_domain;
+    asked = true;
   }
   const qclass = str(f.qclass_name);
-  doc.put(['dns', 'question', 'class'], qclass !== undefined ? (DNS_CLASSES[qclass] ?? qclass) : undefined);
-  doc.put(['dns', 'question', 'type'], str(f.qtype_name));
-  const flags = ['AA', 'TC', 'RD', 'RA'].filter((k) => f[k] === true);
-  if (flags.length > 0) doc.put(['dns', 'header_flags'], flags);
+  const qclassShort = qclass !== undefined ? (DNS_CLASSES[qclass] ?? qclass) : undefined;
+  if (qclassShort !== undefined && qclassShort !== null) { question.class = qclassShort; asked = true; }
+  const qtype = str(f.qtype_name);
+  if (qtype !== undefined) { question.type = qtype; asked = true; }
+  if (asked) dns.question = question;
+  const flags: string[] = [];
+  for (const k of DNS_FLAGS) if (f[k] === true) flags.push(k);
+  if (flags.length > 0) dns.header_flags = flags;
+  const ttlsIn = f.TTLs;
   if (answers !== undefined) {
-    const ttls = Array.isArray(f.TTLs) ? f.TTLs : [];
-    doc.put(['dns', 'answers'], answers.map((data, i) => {
+    const ttls = Array.isArray(ttlsIn) ? ttlsIn : [];
+    const out: Rec[] = [];
+    const resolved: string[] = [];
+    for (let i = 0; i < answers.length; i++) {
+      const data = answers[i] as string;
       const ttl = num(ttls[i]);
-      return ttl !== undefined ? { data, ttl: Math.round(ttl) } : { data };
-    }));
-    doc.put(['dns', 'resolved_ip'], answers.filter((a) => ip(a) !== undefined));
+      out.push(ttl !== undefined ? { data, ttl: Math.round(ttl) } : { data });
+      if (ip(data) !== undefined) resolved.push(data);
+    }
+    dns.answers = out;
+    dns.resolved_ip = resolved;
   }
-  const z: Rec = {
-    AA: bool(f.AA), RA: bool(f.RA), RD: bool(f.RD), TC: bool(f.TC), TTLs: Array.isArray(f.TTLs) ? f.TTLs.filter((x) => typeof x === 'number') : undefined,
-    answers, qclass: int(f.qclass, 0), qclass_name: qclass, qtype: int(f.qtype, 0), qtype_name: str(f.qtype_name), query,
-    rcode: int(f.rcode, 0), rcode_name: rcode, rejected, rtt, trans_id: id !== undefined ? String(id) : undefined,
-  };
-  for (const [k, v] of Object.entries(z)) if (v !== undefined) doc.put(['zeek', 'dns', k], v);
+  // zeek.dns holds the fields Zeek sent, in the order Elastic's pipeline lists them; none, no object.
+  const z: Rec = {};
+  let any = false;
+  const aa = bool(f.AA);
+  if (aa !== undefined) { z.AA = aa; any = true; }
+  const ra = bool(f.RA);
+  if (ra !== undefined) { z.RA = ra; any = true; }
+  const rd = bool(f.RD);
+  if (rd !== undefined) { z.RD = rd; any = true; }
+  const tc = bool(f.TC);
+  if (tc !== undefined) { z.TC = tc; any = true; }
+  if (Array.isArray(ttlsIn)) { z.TTLs = ttlsIn.filter((x) => typeof x === 'number'); any = true; }
+  if (answers !== undefined) { z.answers = answers; any = true; }
+  const qclassNum = int(f.qclass, 0);
+  if (qclassNum !== undefined) { z.qclass = qclassNum; any = true; }
+  if (qclass !== undefined) { z.qclass_name = qclass; any = true; }
+  const qtypeNum = int(f.qtype, 0);
+  if (qtypeNum !== undefined) { z.qtype = qtypeNum; any = true; }
+  if (qtype !== undefined) { z.qtype_name = qtype; any = true; }
+  if (query !== undefined) { z.query = query; any = true; }
+  const rcodeNum = int(f.rcode, 0);
+  if (rcodeNum !== undefined) { z.rcode = rcodeNum; any = true; }
+  if (rcode !== undefined) { z.rcode_name = rcode; any = true; }
+  if (rejected !== undefined) { z.rejected = rejected; any = true; }
+  if (rtt !== undefined) { z.rtt = rtt; any = true; }
+  if (id !== undefined) { z.trans_id = String(id); any = true; }
+  if (any) zeek.dns = z;
 }
 
 function mapHttp(doc: EventDoc, f: Rec): void {
