@@ -4,6 +4,7 @@
  * entities up in it.
  */
 import { readFileSync } from 'node:fs';
+import { splitCsv } from '../normalize/common/csv.js';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
@@ -79,20 +80,9 @@ function toAsset(row: Rec, types: Map<string, AssetTypeRecord>, file: string, li
   };
 }
 
-/** Split one CSV line (RFC 4180 quotes). */
+/** One CSV line (RFC 4180 quotes), each field trimmed. */
 function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { out.push(cur); cur = ''; } else cur += c;
-  }
-  out.push(cur);
-  return out.map((f) => f.trim());
+  return splitCsv(line).map((f) => f.trim());
 }
 
 /**

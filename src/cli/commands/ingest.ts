@@ -90,6 +90,16 @@ export function registerIngest(program: Command): void {
       if (paths.length === 0) throw new UsageError('ingest needs at least one path (or - for stdin)');
       const format = parseFormat(opts.format);
       const ctx = await commandContext(cmd, opts);
+      // How records are read, the same for a one-off ingest and for --follow.
+      const reading = {
+        ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
+        ...(format !== undefined ? { format } : {}),
+        ...(opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {}),
+        timezone: opts.timezone ?? ctx.config.ingest.timezone,
+        maxRecordBytes: ctx.config.ingest.max_record_bytes,
+        batchSize: ctx.config.ingest.batch_size,
+        resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
+      };
       if (opts.follow) {
         if (opts.dryRun) throw new UsageError('--follow stores what it reads; it cannot be combined with --dry-run');
         const pollIntervalMs = opts.pollInterval === undefined ? 1000 : parseDuration(opts.pollInterval);
@@ -97,13 +107,7 @@ export function registerIngest(program: Command): void {
         const store = await openStore(ctx.config);
         try {
           const totals = await followFiles(paths, store, {
-            ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
-            ...(format !== undefined ? { format } : {}),
-            ...(opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {}),
-            timezone: opts.timezone ?? ctx.config.ingest.timezone,
-            maxRecordBytes: ctx.config.ingest.max_record_bytes,
-            batchSize: ctx.config.ingest.batch_size,
-            resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
+            ...reading,
             pollIntervalMs,
             startAt: opts.fromEnd ? 'end' : 'beginning',
             logger: ctx.logger,
@@ -120,14 +124,8 @@ export function registerIngest(program: Command): void {
       try {
         const detect = store !== undefined && opts.alerts !== false ? await detectionFor(store, ctx.config, opts) : undefined;
         const summary = await ingestFiles(files, store, {
-          ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
-          ...(format !== undefined ? { format } : {}),
-          ...(opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {}),
-          timezone: opts.timezone ?? ctx.config.ingest.timezone,
-          maxRecordBytes: ctx.config.ingest.max_record_bytes,
-          batchSize: ctx.config.ingest.batch_size,
+          ...reading,
           dryRun: opts.dryRun === true,
-          resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
           ...(detect !== undefined ? { detect } : {}),
           ...sensitiveFieldEncryption(ctx.config),
         });
