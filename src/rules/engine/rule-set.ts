@@ -1,13 +1,14 @@
 /**
  * A compiled rule set and its index. An event is routed only to the rules it can match:
  *
- * 1. Logsource: each distinct logsource condition (~100 for ~3,700 SigmaHQ rules) is evaluated at
- *    most once per event, and only those the dispatch table allows (see condition-dispatch.ts).
+ * 1. Logsource: conditions on the channel and event id are decided by a table lookup; any other
+ *    distinct condition is evaluated at most once per event, and only when the dispatch table
+ *    allows it (see condition-dispatch.ts).
  * 2. Literals: every rule's `requiredLiterals` (CNF) are checked against the event's lowercased
- *    string values (the same view keyword searches use, so JSON/XML escaping in the raw record does
- *    not matter). One clause per rule, the most selective, is its anchor: all anchors form one
- *    Aho-Corasick automaton scanned once per event, and a rule is a candidate only when one of its
- *    anchor literals was found. Its other clauses are then checked (memoized per event).
+ *    values (the values keyword searches see, so JSON/XML escaping in the raw record does not
+ *    matter), value by value with a per-value cache (event-literals.ts, literal-scanner.ts). One
+ *    clause per rule, the most selective, is its anchor, and a rule is a candidate only when one of
+ *    its anchor literals was found. Its other clauses are then checked (stamp lookups).
  *    Rules without literals are candidates whenever their logsource condition holds.
  * 3. The candidates' predicates run, in rule order (by id), and matches are explained.
  *
