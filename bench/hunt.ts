@@ -51,7 +51,7 @@ export interface HuntBenchResult {
 
 type Rec = Record<string, unknown>;
 
-function templates(): Rec[] {
+export function huntTemplates(): Rec[] {
   const dir = sharedData('sigma', 'regression_data');
   const files = execFileSync('find', [dir, '-name', '*.json']).toString().trim().split('\n').sort();
   const out: Rec[] = [];
@@ -101,7 +101,7 @@ function vary(tpl: Rec, i: number): Rec {
   return doc;
 }
 
-function block(tpls: Rec[], from: number, n: number): string[] {
+export function huntBlock(tpls: Rec[], from: number, n: number): string[] {
   const lines: string[] = new Array<string>(n);
   for (let k = 0; k < n; k++) lines[k] = JSON.stringify(vary(tpls[(from + k) % tpls.length] as Rec, from + k));
   return lines;
@@ -136,7 +136,7 @@ export async function runHuntBench(options: HuntBenchOptions = {}): Promise<Hunt
   });
   const buildSeconds = (performance.now() - t0) / 1000;
   const ruleSet = built.ruleSet;
-  const tpls = templates();
+  const tpls = huntTemplates();
   const receivedAt = new Date('2026-02-01T00:00:00Z');
   let huntSeconds = 0;
   let huntWallSeconds = 0;
@@ -152,7 +152,7 @@ export async function runHuntBench(options: HuntBenchOptions = {}): Promise<Hunt
   let passed = 0;
   // Warm-up (not timed): JIT for every stage.
   {
-    const lines = block(tpls, 0, Math.min(5000, blockSize));
+    const lines = huntBlock(tpls, 0, Math.min(5000, blockSize));
     timeJsonParse(lines);
     for await (const b of readOutcomes(['-'], { stdin: Readable.from([Buffer.from(lines.join('\n'))]), receivedAt: () => receivedAt })) {
       for (const o of b.outcomes) if (o.kind === 'event') ruleSet.evaluate(o.event);
@@ -161,7 +161,7 @@ export async function runHuntBench(options: HuntBenchOptions = {}): Promise<Hunt
   ruleSet.resetStats();
   for (let from = 0; from < total; from += blockSize) {
     const n = Math.min(blockSize, total - from);
-    const lines = block(tpls, 1_000_000_000 + from, n);
+    const lines = huntBlock(tpls, 1_000_000_000 + from, n);
     const bytes = Buffer.from(`${lines.join('\n')}\n`);
     // End to end, as `weft hunt` reads a file (stdin here, so the disk is not measured).
     let seen = 0;

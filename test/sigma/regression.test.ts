@@ -7,11 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { WeftEvent } from '../../src/event/model.js';
-import { readOutcomes } from '../../src/ingest/file-source.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expandInputs, readOutcomes } from '../../src/ingest/file-source.js';
+import { runScenarioCommand } from '../../src/scenario/cli-entry.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../src/rules/engine/index.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
 import { RecordPipeline } from '../../src/ingest/record-pipeline.js';
@@ -137,6 +140,33 @@ describe('SigmaHQ regression data through the hunt path', { skip: root === undef
       }
     }
     assert.ok(compared >= 130);
+  });
+
+  it('gives identical matches with and without the index and prefilter on the example day (every source, every fifth event)', async () => {
+    // Differential check of the prefilter (per-value literal cache, q-gram scanner, clause checks,
+    // condition dispatch) against full evaluation of every rule whose logsource holds, on the
+    // seeded scenario `weft demo` hunts: Windows, Linux, Okta, CloudTrail, CEF firewall and Zeek.
+    const dir = join(mkdtempSync(join(tmpdir(), 'weft-diff-')), 'scenario');
+    runScenarioCommand({ out: dir });
+    const files = (await expandInputs([dir])).filter((f) => !f.endsWith('ground-truth.json'));
+    let compared = 0;
+    let matches = 0;
+    let seen = 0;
+    const sources = new Set<string>();
+    for await (const b of readOutcomes(files, { receivedAt: () => new Date('2026-03-11T00:00:00Z') })) {
+      for (const o of b.outcomes) {
+        if (o.kind !== 'event' || seen++ % 5 !== 0) continue;
+        const fast = built.ruleSet.evaluate(o.event).map((m) => `${m.rule.id}:${m.selections.join('+')}`);
+        const slow = built.ruleSet.evaluate(o.event, { exhaustive: true }).map((m) => `${m.rule.id}:${m.selections.join('+')}`);
+        assert.deepEqual(fast, slow, `${b.file}: ${JSON.stringify(o.event).slice(0, 300)}`);
+        compared++;
+        matches += fast.length;
+        sources.add(b.file.split('/').pop() as string);
+      }
+    }
+    console.log(`scenario events compared: ${compared} from ${sources.size} files, matches: ${matches}`);
+    assert.ok(compared >= 5000, `${compared} scenario events`);
+    assert.ok(sources.size >= 6, [...sources].join(', '));
   });
 
   it('gives identical matches with and without the index and prefilter on every fixture event of every source', async () => {

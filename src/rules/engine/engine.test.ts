@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RecordPipeline } from '../../ingest/record-pipeline.js';
-import { bundledPipelineFiles } from '../pipeline/index.js';
+import { bundledPipelineFiles, type ConditionValue } from '../pipeline/index.js';
+import { compileConditions } from '../pipeline/predicate.js';
 import { ConditionDispatch } from './condition-dispatch.js';
 import { buildRuleSet, LiteralScanner, type BuildRuleSetResult } from './index.js';
 import { rng as prng } from '../../../test/support/rng.js';
@@ -16,7 +17,7 @@ function scanIds(s: LiteralScanner, text: string, stamp = 1): number[] {
   return [...s.found.subarray(0, n)].sort((a, b) => a - b);
 }
 
-describe('LiteralScanner (Aho-Corasick)', () => {
+describe('LiteralScanner (q-gram filter with verification)', () => {
   it('reports every needle the text contains, including needles inside needles and overlaps', () => {
     const s = new LiteralScanner(['he', 'she', 'his', 'hers', 'c:\\windows\\', '\\windows\\system32']);
     assert.deepEqual(scanIds(s, 'ushers'), [0, 1, 3]);
@@ -54,33 +55,121 @@ describe('LiteralScanner (Aho-Corasick)', () => {
   });
 });
 
+describe('LiteralScanner: grams, collisions and per-scan state', () => {
+  const rnd = prng(1234);
+  // 'a' (0x61) and 'š' (0x161), '\\' (0x5c) and 'Ŝ' (0x15c): equal low bytes, so their grams collide.
+  const alphabet = 'aš\\Ŝbc.e-x😀';
+  const word = (min: number, max: number): string => {
+    let w = '';
+    const n = min + Math.floor(rnd() * (max - min + 1));
+    for (let i = 0; i < n; i++) w += alphabet[Math.floor(rnd() * alphabet.length)];
+    return w;
+  };
+
+  it('agrees with String.includes for needles of 1 to 14 code units sharing grams (3000 texts)', () => {
+    const base = Array.from({ length: 40 }, () => word(4, 6));
+    // Needles built around shared stems: many share their rarest 4-gram or differ in one unit.
+    const needles = [...base, ...base.map((b) => b + word(1, 8)), ...base.map((b) => word(1, 4) + b), ...Array.from({ length: 60 }, () => word(1, 3))];
+    const s = new LiteralScanner(needles);
+    const marks = new Int32Array(s.size);
+    for (let k = 1; k <= 3000; k++) {
+      const text = rnd() < 0.5 ? word(0, 120) : `${word(0, 20)}${needles[k % needles.length] as string}${word(0, 20)}`;
+      const n = s.scan(text, marks, k);
+      const expected = needles.flatMap((nd, id) => (text.includes(nd) ? [id] : []));
+      assert.deepEqual([...s.found.subarray(0, n)].sort((a, b) => a - b), expected);
+      assert.equal(s.containsAny(text), expected.length > 0);
+    }
+  });
+
+  it('restarts its per-scan state when stamps go back (a caller wrapping its epoch)', () => {
+    const s = new LiteralScanner(['windows\\system32', 'cmd.exe']);
+    const marks = new Int32Array(s.size);
+    assert.deepEqual(scanIds(s, 'c:\\windows\\system32\\cmd.exe', 5), [0, 1]);
+    marks.fill(0);
+    // Stamp 1 after 5: a bucket marked done under an old stamp must not hide a needle now.
+    assert.equal(s.scan('x cmd.exe', marks, 1), 1);
+    assert.equal(marks[1], 1);
+    assert.equal(s.scan('windows\\system32', marks, 2), 1);
+    assert.equal(marks[0], 2);
+  });
+
+  it('finds a needle at the very start and end of the text, and never before position 0', () => {
+    const s = new LiteralScanner(['abcd', 'xyzabcd', 'cd']);
+    assert.deepEqual(scanIds(s, 'abcd'), [0, 2]);
+    assert.deepEqual(scanIds(s, 'zabcd'), [0, 2]);
+    assert.deepEqual(scanIds(s, 'yzabcd'), [0, 2]);
+    assert.deepEqual(scanIds(s, 'xyzabcd'), [0, 1, 2]);
+    assert.equal(new LiteralScanner(['xyzabcd']).containsAny('yzabcd'), false);
+  });
+});
+
 describe('ConditionDispatch', () => {
   const conds = [
     { conditions: [{ 'winlog.channel': ['Security'], 'winlog.event_id': [4688] }, { 'winlog.channel': ['Microsoft-Windows-Sysmon/Operational'], 'winlog.event_id': [1] }] },
     { conditions: [{ 'winlog.channel': ['Security'] }] },
     { conditions: [{ 'winlog.provider_name': ['Microsoft-Windows-Kernel-File'] }] },
     { conditions: null },
+    { conditions: [{ 'winlog.channel': ['Security'], 'winlog.provider_name': ['X'] }] },
   ];
   const d = new ConditionDispatch(conds);
+  /** Decided conditions as i, conditions to evaluate as -1 - i; sorted. */
   const visit = (ev: unknown): number[] => {
     const out: number[] = [];
-    d.forCandidates(ev, (i) => out.push(i));
-    return [...new Set(out)].sort();
+    d.forCandidates(ev, (i, decided) => out.push(decided ? i : -1 - i));
+    return [...new Set(out)].sort((a, b) => a - b);
   };
 
-  it('picks the path most conditions pin and looks its value up case-insensitively', () => {
+  it('picks the paths most conditions pin, decides two-path conditions by lookup, case-insensitively', () => {
     assert.equal(d.path, 'winlog.channel');
+    assert.equal(d.secondPath, 'winlog.event_id');
     assert.equal(d.alwaysCount, 2);
-    assert.deepEqual(visit({ winlog: { channel: 'SECURITY' } }), [0, 1, 2, 3]);
-    assert.deepEqual(visit({ winlog: { channel: 'Microsoft-Windows-Sysmon/Operational' } }), [0, 2, 3]);
-    assert.deepEqual(visit({ winlog: { channel: 'Application' } }), [2, 3]);
+    assert.equal(d.decidedCount, 2);
+    assert.deepEqual(visit({ winlog: { channel: 'SECURITY' } }), [-5, -4, -3, 1]);
+    assert.deepEqual(visit({ winlog: { channel: 'SECURITY', event_id: '4688' } }), [-5, -4, -3, 0, 1]);
+    assert.deepEqual(visit({ winlog: { channel: 'Microsoft-Windows-Sysmon/Operational', event_id: 1 } }), [-4, -3, 0]);
+    assert.deepEqual(visit({ winlog: { channel: 'Microsoft-Windows-Sysmon/Operational', event_id: 4688 } }), [-4, -3]);
+    assert.deepEqual(visit({ winlog: { channel: 'Application', event_id: 4688 } }), [-4, -3]);
   });
 
-  it('reads arrays element by element and ignores objects and missing values', () => {
-    assert.deepEqual(visit({ winlog: { channel: ['x', 'Security'] } }), [0, 1, 2, 3]);
-    assert.deepEqual(visit({ winlog: { channel: { nested: 'Security' } } }), [2, 3]);
-    assert.deepEqual(visit({}), [2, 3]);
-    assert.deepEqual(visit(null), [2, 3]);
+  it('reads arrays element by element (nested too) and ignores objects and missing values', () => {
+    assert.deepEqual(visit({ winlog: { channel: ['x', 'Security'], event_id: ['1', 4688] } }), [-5, -4, -3, 0, 1]);
+    assert.deepEqual(visit({ winlog: { channel: [['Security']] } }), [-5, -4, -3, 1]);
+    assert.deepEqual(visit({ winlog: { channel: { nested: 'Security' } } }), [-4, -3]);
+    assert.deepEqual(visit({ winlog: { channel: 'Security', event_id: { n: 4688 } } }), [-5, -4, -3, 1]);
+    assert.deepEqual(visit({}), [-4, -3]);
+    assert.deepEqual(visit(null), [-4, -3]);
+  });
+
+  it('agrees with the compiled pipeline predicates on random events (decided = holds; the rest evaluated)', () => {
+    const rnd = prng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const values: unknown[] = ['Security', 'SECURITY', 'System', 1, '1', 4688, '4688', true, 'true', null, undefined, { a: 1 }, ['System', 7], [['Security']], [4688]];
+    const random = (): Record<string, ConditionValue[]>[] =>
+      Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => {
+        const alt: Record<string, ConditionValue[]> = { a: [pick(['Security', 'System', 'X'])] };
+        if (rnd() < 0.7) alt.b = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => pick<ConditionValue>([1, 4688, '7', true]));
+        if (rnd() < 0.2) alt.c = [pick(['x', 'y'])];
+        return alt;
+      });
+    const defs = Array.from({ length: 40 }, random);
+    defs.push([{ c: ['x'] }]);
+    const dispatch = new ConditionDispatch(defs.map((conditions) => ({ conditions })));
+    assert.equal(dispatch.path, 'a');
+    assert.equal(dispatch.secondPath, 'b');
+    const preds = defs.map((c) => compileConditions(c));
+    for (let k = 0; k < 3000; k++) {
+      const ev: Record<string, unknown> = {};
+      for (const f of ['a', 'b', 'c']) {
+        const v = f === 'c' ? pick(['x', 'y', undefined]) : pick(values);
+        if (v !== undefined) ev[f] = v;
+      }
+      const holds = new Set<number>();
+      dispatch.forCandidates(ev, (i, decided) => {
+        if (decided || (preds[i] as (e: unknown) => boolean)(ev)) holds.add(i);
+      });
+      const expected = new Set(preds.flatMap((p, i) => (p(ev) ? [i] : [])));
+      assert.deepEqual([...holds].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), JSON.stringify(ev));
+    }
   });
 });
 
@@ -239,5 +328,52 @@ describe('pinned-field index', () => {
     assert.deepEqual(ids(b, sec('1', { Elevated: true })), ['22222222-0000-4000-8000-000000000002']);
     assert.deepEqual(ids(b, sec('1', { Elevated: 'TRUE' })), ['22222222-0000-4000-8000-000000000002']);
     for (const ev of [sec('4624', {}), sec('1', { Elevated: true }), sec('x', { Elevated: null })]) assert.deepEqual(ids(b, ev), ids(b, ev, true));
+  });
+});
+
+describe('literal clauses: common short literals, long clauses, per-value cache', () => {
+  const SEC = '    product: windows\n    service: security';
+  const hashes = Array.from({ length: 20 }, (_, i) => `'${(0xabc000 + i).toString(16)}deadbeef'`).join(', ');
+  const dir = ruleDir({
+    // One clause mixing a common short literal ('/c') and a longer one, on a pinned EventID: the rule
+    // cannot be anchored by that clause, and the clause must still see the long literal.
+    'mixed.yml': rule('33333333-0000-4000-8000-000000000003', 'Mixed', SEC, "    sel:\n        EventID: 4688\n        CommandLine|contains:\n            - '/c'\n            - 'whoami'\n    condition: sel"),
+    // A long clause (20 hashes) beside an anchor literal.
+    'hashes.yml': rule('44444444-0000-4000-8000-000000000004', 'Hashes', SEC, `    sel:\n        CommandLine|contains: 'rundll32'\n        Hashes|contains: [${hashes}]\n    condition: sel`),
+  });
+  const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles() });
+  const sec = (data: Record<string, unknown>): unknown => ({ winlog: { channel: 'Security', event_id: '4688', event_data: data } });
+
+  it('checks a clause with a common literal through its other literals, and a long clause through the found ones', () => {
+    const cases: Array<[Record<string, unknown>, string[]]> = [
+      [{ CommandLine: 'cmd whoami' }, ['33333333-0000-4000-8000-000000000003']],
+      [{ CommandLine: 'cmd /C dir' }, ['33333333-0000-4000-8000-000000000003']],
+      [{ CommandLine: 'cmd dir' }, []],
+      [{ CommandLine: 'RUNDLL32 x', Hashes: 'MD5=ABC013DEADBEEF' }, ['44444444-0000-4000-8000-000000000004']],
+      [{ CommandLine: 'rundll32 x', Hashes: 'MD5=ABC099DEADBEEF' }, []],
+      [{ CommandLine: 'rundll32 x', Hashes: ['x', 'abc000deadbeef'] }, ['44444444-0000-4000-8000-000000000004']],
+      [{ CommandLine: 'notepad', Hashes: 'abc000deadbeef' }, []],
+    ];
+    for (const [data, expected] of cases) {
+      assert.deepEqual(ids(b, sec(data)), expected, JSON.stringify(data));
+      assert.deepEqual(ids(b, sec(data)), ids(b, sec(data), true), JSON.stringify(data));
+    }
+  });
+
+  it('gives the same answers when values repeat across many events (cache generations) and for deep events', () => {
+    // Enough distinct values to roll the per-value cache over several times, with the matching
+    // values recurring throughout.
+    for (let i = 0; i < 40_000; i++) {
+      const hit = i % 997 === 0;
+      const ev = sec({ CommandLine: hit ? 'rundll32 x' : `proc-${i} arg`, Hashes: hit ? `MD5=ABC00${i % 10}DEADBEEF` : `MD5=${i}`, Extra: `value-${i}` });
+      assert.deepEqual(ids(b, ev), hit ? ['44444444-0000-4000-8000-000000000004'] : [], String(i));
+    }
+    let deep: Record<string, unknown> = { CommandLine: 'whoami' };
+    for (let d = 0; d < 40; d++) deep = { nested: deep };
+    const deepEvent = { ...(sec({}) as object), deep };
+    b.ruleSet.resetStats();
+    const indexed = ids(b, deepEvent);
+    assert.equal(b.ruleSet.stats().exhaustiveEvents, 1, 'a value the walk could not reach forces full evaluation');
+    assert.deepEqual(indexed, ids(b, deepEvent, true));
   });
 });

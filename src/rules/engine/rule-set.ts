@@ -1,13 +1,14 @@
 /**
  * A compiled rule set and its index. An event is routed only to the rules it can match:
  *
- * 1. Logsource: each distinct logsource condition (~100 for ~3,700 SigmaHQ rules) is evaluated at
- *    most once per event, and only those the dispatch table allows (see condition-dispatch.ts).
+ * 1. Logsource: conditions on the channel and event id are decided by a table lookup; any other
+ *    distinct condition is evaluated at most once per event, and only when the dispatch table
+ *    allows it (see condition-dispatch.ts).
  * 2. Literals: every rule's `requiredLiterals` (CNF) are checked against the event's lowercased
- *    string values (the same view keyword searches use, so JSON/XML escaping in the raw record does
- *    not matter). One clause per rule, the most selective, is its anchor: all anchors form one
- *    Aho-Corasick automaton scanned once per event, and a rule is a candidate only when one of its
- *    anchor literals was found. Its other clauses are then checked (memoized per event).
+ *    values (the values keyword searches see, so JSON/XML escaping in the raw record does not
+ *    matter), value by value with a per-value cache (event-literals.ts, literal-scanner.ts). One
+ *    clause per rule, the most selective, is its anchor, and a rule is a candidate only when one of
+ *    its anchor literals was found. Its other clauses are then checked (stamp lookups).
  *    Rules without literals are candidates whenever their logsource condition holds.
  * 3. The candidates' predicates run, in rule order (by id), and matches are explained.
  *
@@ -15,11 +16,11 @@
  * with and without the index). Rules whose logsource no pipeline maps (condition null) are candidates
  * for every event, as in pySigma, and are indexed by their literals like the others.
  */
-import { eventText } from '../sigma/event-text.js';
 import type { CompiledRule } from '../sigma/types.js';
 import type { ConditionValue } from '../pipeline/index.js';
 import type { EventPredicate } from '../types.js';
-import { LiteralScanner } from './aho-corasick.js';
+import { EventLiterals } from './event-literals.js';
+import { LiteralScanner } from './literal-scanner.js';
 import { ConditionDispatch } from './condition-dispatch.js';
 import type { PinnedField } from './required-fields.js';
 import type { EngineStats, EngineStatsSummary, Match, MatchedRule } from './types.js';
@@ -54,6 +55,8 @@ interface Entry {
   cond: number;
   /** Literal ids per CNF clause. */
   clauses: Int32Array[];
+  /** Per clause, its id among the long clauses (checked from the found literals' side), or -1. */
+  big: Int32Array;
   /** Which clause is the anchor; -1 when the rule has no literals. */
   anchor: number;
   /** Root-key ids per CNF clause. */
@@ -116,6 +119,16 @@ function readsHiddenPaths(c: CompiledRule): boolean {
 }
 
 const emptyInt32 = new Int32Array(0);
+/**
+ * ASCII literals of one or two characters (`-`, `\\`, `/c`) are in nearly every event: a clause
+ * holding one is never an anchor (its rule would be reached by every event). Short non-ASCII
+ * literals (emoji, homoglyphs) are rare in text and may be.
+ */
+function isCommon(literal: string): boolean {
+  return literal.length < 3 && !/[\u0080-\uffff]/.test(literal);
+}
+/** Clauses with at least this many literals are marked from the found literals' side. */
+const BIG_CLAUSE = 16;
 
 export class RuleSet {
   private readonly entries: Entry[];
@@ -140,13 +153,25 @@ export class RuleSet {
   // Per-event scratch state, stamped with the event's epoch so nothing is cleared between events.
   private epoch = 0;
   private readonly litFound: Int32Array;
+  private readonly eventLiterals: EventLiterals;
+  /** literal id -> the long clauses it is in (undefined: none). */
+  private readonly bigClausesOf: Array<Int32Array | undefined>;
+  /** Per long clause, the epoch of the event in which one of its literals was found. */
+  private readonly bigClauseHolds: Int32Array;
   private readonly condChecked: Int32Array;
   private readonly condTrue: Int32Array;
   private readonly ruleSeen: Int32Array;
   private candidates: Int32Array;
   private candidateCount = 0;
   private currentEvent: unknown = undefined;
-  private readonly visitCondition = (i: number): void => this.checkCondition(i);
+  private readonly visitCondition = (i: number, decided: boolean): void => {
+    if (!decided) {
+      this.checkCondition(i);
+    } else if (this.condChecked[i] !== this.epoch) {
+      this.condChecked[i] = this.epoch;
+      this.condTrue[i] = this.epoch;
+    }
+  };
   private readonly stat: EngineStats = {
     events: 0, exhaustiveEvents: 0, conditionEvaluations: 0, ruleEvaluations: 0, logsourceCandidates: 0, prefilterPassed: 0, matches: 0,
   };
@@ -183,6 +208,8 @@ export class RuleSet {
     let pinnedRules = 0;
     const unconditionedUnanchored: number[] = [];
     let unconditioned = 0;
+    let bigClauseCount = 0;
+    const bigOf = new Map<number, number[]>();
     this.entries = sorted.map((e, idx) => {
       let cond = -1;
       if (e.condition.predicate !== null) {
@@ -197,11 +224,14 @@ export class RuleSet {
       } else {
         unconditioned++;
       }
-      const lits = readsHiddenPaths(e.compiled) ? [] : e.compiled.requiredLiterals;
+      // Smaller clauses first: they are the cheaper to check and the likelier to fail. A clause with
+      // a common literal (isCommon) cannot be the anchor.
+      const lits = [...(readsHiddenPaths(e.compiled) ? [] : e.compiled.requiredLiterals)].sort((a, b) => a.length - b.length);
       const clauses = lits.map((clause) => Int32Array.from(clause.map(litId)));
       let anchor = -1;
       let best = -Infinity;
       lits.forEach((clause, i) => {
+        if (clause.some(isCommon)) return;
         const s = anchorScore(clause);
         if (s > best) {
           best = s;
@@ -249,7 +279,20 @@ export class RuleSet {
       } else {
         unconditionedUnanchored.push(idx);
       }
-      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, anchor, roots, rootAnchor };
+      // A long clause (hash lists) is not checked literal by literal: the literals found in the
+      // event mark the long clauses they belong to.
+      const big = Int32Array.from(lits, (clause) => {
+        if (clause.length < BIG_CLAUSE || clause.some(isCommon)) return -1;
+        const id = bigClauseCount++;
+        for (const l of clause) {
+          const lid = litIndex.get(l) as number;
+          let list = bigOf.get(lid);
+          if (list === undefined) bigOf.set(lid, (list = []));
+          list.push(id);
+        }
+        return id;
+      });
+      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, big, anchor, roots, rootAnchor };
       return entry;
     });
     const sizes = new Array<number>(condDefs.length).fill(0);
@@ -268,8 +311,9 @@ export class RuleSet {
     this.dispatch = new ConditionDispatch(condDefs);
     this.unconditionedUnanchored = Int32Array.from(unconditionedUnanchored);
     this.unconditionedCount = unconditioned;
-    // Every literal is in the automaton, so a clause check is a stamp lookup, never a text search.
+    // Every literal is found per value (and cached per value), so a clause check is a stamp lookup.
     this.scanner = new LiteralScanner(this.literals);
+    this.eventLiterals = new EventLiterals(this.scanner);
     this.anchoredBy = this.literals.map((_, id) => {
       const l = anchoredBy.get(id);
       return l === undefined ? emptyInt32 : Int32Array.from(l);
@@ -280,6 +324,11 @@ export class RuleSet {
     this.neverMatch = neverMatch;
     const nl = this.literals.length;
     this.litFound = new Int32Array(nl);
+    this.bigClauseHolds = new Int32Array(bigClauseCount);
+    this.bigClausesOf = this.literals.map((_, id) => {
+      const l = bigOf.get(id);
+      return l === undefined ? undefined : Int32Array.from(l);
+    });
     this.condChecked = new Int32Array(this.conds.length);
     this.condTrue = new Int32Array(this.conds.length);
     this.ruleSeen = new Int32Array(this.entries.length);
@@ -297,7 +346,7 @@ export class RuleSet {
 
   /** Index shape, for `weft rules` and the benchmark. */
   describe(): {
-    rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; automatonNodes: number;
+    rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; scannerGrams: number;
     pinnedFieldRules: number; rootKeyAnchoredRules: number; unanchoredRules: number; neverMatchingRules: number;
   } {
     let unanchored = this.unconditionedUnanchored.length;
@@ -306,7 +355,7 @@ export class RuleSet {
     for (const a of this.anchoredBy) if (a.length > 0) anchorLiterals++;
     return {
       rules: this.entries.length, conditions: this.conds.length, dispatchPath: this.dispatch.path, literals: this.literals.length,
-      anchorLiterals, automatonNodes: this.scanner.nodeCount, pinnedFieldRules: this.pinnedRules, rootKeyAnchoredRules: this.entries.filter((e) => e.rootAnchor >= 0).length,
+      anchorLiterals, scannerGrams: this.scanner.gramCount, pinnedFieldRules: this.pinnedRules, rootKeyAnchoredRules: this.entries.filter((e) => e.rootAnchor >= 0).length,
       unanchoredRules: unanchored, neverMatchingRules: this.neverMatch,
     };
   }
@@ -321,12 +370,13 @@ export class RuleSet {
     this.stat.events++;
     try {
       const indexable = opts?.exhaustive !== true && event !== null && typeof event === 'object' && !Array.isArray(event);
-      const text = indexable ? eventText(event) : undefined;
-      if (text === undefined || text.truncated) {
+      // The literals every value holds (per value, cached); an event nested too deep is evaluated
+      // exhaustively, since some of its values were not read.
+      if (!indexable || !this.eventLiterals.collect(event as object, this.litFound, this.epoch)) {
         this.stat.exhaustiveEvents++;
         return this.evaluateAll(event);
       }
-      return this.evaluateIndexed(event, text.joinedLower);
+      return this.evaluateIndexed(event);
     } finally {
       this.currentEvent = undefined;
     }
@@ -350,7 +400,7 @@ export class RuleSet {
   private nextEpoch(): void {
     if (this.epoch >= 0x7ffffff0) {
       this.epoch = 0;
-      for (const a of [this.litFound, this.rootFound, this.condChecked, this.condTrue, this.ruleSeen]) a.fill(0);
+      for (const a of [this.litFound, this.bigClauseHolds, this.rootFound, this.condChecked, this.condTrue, this.ruleSeen]) a.fill(0);
     }
     this.epoch++;
   }
@@ -382,10 +432,16 @@ export class RuleSet {
     const found = this.litFound;
     for (let k = 0; k < e.clauses.length; k++) {
       if (k === e.anchor) continue;
+      const bc = e.big[k] as number;
+      if (bc >= 0) {
+        if (this.bigClauseHolds[bc] !== epoch) return false;
+        continue;
+      }
       const clause = e.clauses[k] as Int32Array;
       let any = false;
       for (let j = 0; j < clause.length; j++) {
-        if (found[clause[j] as number] === epoch) {
+        const id = clause[j] as number;
+        if (found[id] === epoch) {
           any = true;
           break;
         }
@@ -442,10 +498,18 @@ export class RuleSet {
     }
   }
 
-  private evaluateIndexed<E>(event: E, text: string): Match<E>[] {
+  private evaluateIndexed<E>(event: E): Match<E>[] {
     const epoch = this.epoch;
     this.candidateCount = 0;
-    // 0. Root keys present on the event (every candidate check below reads them).
+    // 0. Literals present (collected by evaluate), the long clauses they satisfy, and the root keys
+    //    present on the event: every clause check below reads them.
+    const nFound = this.eventLiterals.count;
+    const found = this.eventLiterals.found;
+    const bigOk = this.bigClauseHolds;
+    for (let f = 0; f < nFound; f++) {
+      const bigs = this.bigClausesOf[found[f] as number];
+      if (bigs !== undefined) for (let j = 0; j < bigs.length; j++) bigOk[bigs[j] as number] = epoch;
+    }
     for (const key in event as object) {
       const dot = key.indexOf('.');
       const id = this.rootIndex.get(dot < 0 ? key : key.slice(0, dot));
@@ -470,8 +534,6 @@ export class RuleSet {
       this.visitAnchored(this.rootAnchoredBy[id] as Int32Array);
     }
     // 3. Anchor literals present in the text; their rules, if the condition holds and every clause does.
-    const nFound = this.scanner.scan(text, this.litFound, epoch);
-    const found = this.scanner.found;
     for (let f = 0; f < nFound; f++) {
       this.visitAnchored(this.anchoredBy[found[f] as number] as Int32Array);
     }

@@ -430,7 +430,7 @@ function compileItem(item: DetectionItem, ctx: Ctx): { pred: Pred; literals: str
       elemValues.push((_x, low) => low !== undefined && exact.has(low));
       rest = rest.map((alts) => alts.filter((v) => exactKey(v) === undefined)).filter((alts) => alts.length > 0);
     }
-    // Long OR lists of `contains` needles (hashes, tool names) become one Aho-Corasick pass.
+    // Long OR lists of `contains` needles (hashes, tool names) become one q-gram scan.
     const needles = rest.flatMap((alts) => alts.map(containsNeedle)).filter((n): n is string => n !== undefined);
     if (needles.length >= MULTI_CONTAINS_MIN) {
       const any = compileContainsAny(needles);

@@ -14,9 +14,9 @@
 export interface EventText {
   /** Every string value, as written. */
   raw: string[];
-  /** The same, lowercased. */
-  lower: string[];
-  /** `lower` joined with NUL, for a single `includes` per plain needle. */
+  /** The same, lowercased (computed on first use: only keyword globs need it). */
+  readonly lower: string[];
+  /** `raw` joined with NUL and lowercased, for a single `includes` per plain needle. */
   joinedLower: string;
   /**
    * True when the walk stopped at MAX_DEPTH somewhere: some values are missing from the view, so a
@@ -34,51 +34,83 @@ let lastEvent: object | undefined;
 let lastText: EventText | undefined;
 const MAX_DEPTH = 32;
 
-interface Walk {
-  out: string[];
-  /** Strings already in `out`: ECS repeats values (event_data.Image and process.executable), and
-   *  every search here is "does any string match", so a repeat adds nothing but length. */
-  seen: Set<string>;
-  truncated: boolean;
-}
+class View implements EventText {
+  private lowered: string[] | undefined;
+  constructor(
+    readonly raw: string[],
+    readonly joinedLower: string,
+    readonly truncated: boolean,
+  ) {}
 
-function add(w: Walk, s: string): void {
-  if (w.seen.has(s)) return;
-  w.seen.add(s);
-  w.out.push(s);
-}
-
-function walk(node: unknown, w: Walk, depth: number, top: boolean, underEvent: boolean): void {
-  if (depth > MAX_DEPTH) {
-    if (node !== null && node !== undefined) w.truncated = true;
-    return;
+  get lower(): string[] {
+    // Per value: lowercasing the joined text and splitting it would be the same for every
+    // character but the Greek final sigma, which depends on what follows it.
+    this.lowered ??= this.raw.map((s) => s.toLowerCase());
+    return this.lowered;
   }
+}
+
+/** Strings already listed: ECS repeats values (event_data.Image and process.executable), and every
+ *  search here is "does any string match", so a repeat adds nothing but length. */
+const seen = new Set<string>();
+let truncated = false;
+
+function add(out: string[], s: string): void {
+  if (seen.has(s)) return;
+  seen.add(s);
+  out.push(s);
+}
+
+function walk(node: unknown, out: string[], depth: number): void {
   if (typeof node === 'string') {
-    add(w, node);
+    add(out, node);
     return;
   }
   if (typeof node === 'number' || typeof node === 'boolean' || typeof node === 'bigint') {
-    add(w, String(node));
+    add(out, String(node));
     return;
   }
   if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const el of node) walk(el, w, depth + 1, false, false);
+  if (depth >= MAX_DEPTH) {
+    truncated = true;
     return;
   }
-  for (const key in node as Record<string, unknown>) {
-    if (top && (key === 'weft' || key === 'event.original' || key.startsWith('weft.'))) continue;
-    if (underEvent && key === 'original') continue;
-    walk((node as Record<string, unknown>)[key], w, depth + 1, false, top && key === 'event');
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) walk(node[i], out, depth + 1);
+    return;
+  }
+  for (const key in node as Record<string, unknown>) walk((node as Record<string, unknown>)[key], out, depth + 1);
+}
+
+/** The top level: `weft`, `weft.*` and `event.original` (nested or dotted) are left out. */
+function walkTop(event: object, out: string[]): void {
+  if (Array.isArray(event)) {
+    walk(event, out, 0);
+    return;
+  }
+  for (const key in event as Record<string, unknown>) {
+    const v = (event as Record<string, unknown>)[key];
+    if (key === 'weft' || key === 'event.original' || key.startsWith('weft.')) continue;
+    if (key === 'event' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const k in v as Record<string, unknown>) if (k !== 'original') walk((v as Record<string, unknown>)[k], out, 2);
+      continue;
+    }
+    walk(v, out, 1);
   }
 }
 
 function build(event: unknown): EventText {
-  const w: Walk = { out: [], seen: new Set(), truncated: false };
-  walk(event, w, 0, true, false);
-  const raw = w.out;
-  const lower = raw.map((s) => s.toLowerCase());
-  return { raw, lower, joinedLower: lower.join('\u0000'), truncated: w.truncated };
+  const out: string[] = [];
+  truncated = false;
+  try {
+    if (event !== null && typeof event === 'object') walkTop(event, out);
+    else walk(event, out, 0);
+  } finally {
+    seen.clear();
+  }
+  // One native call over the joined text instead of one per value: NUL is not a letter, so the
+  // Greek final-sigma rule sees the same word ends either way.
+  return new View(out, out.join('\u0000').toLowerCase(), truncated);
 }
 
 export function eventText(event: unknown): EventText {
