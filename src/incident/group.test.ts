@@ -130,10 +130,15 @@ describe('incident grouping', () => {
     assert.deepEqual(ids(groupIncidents([a1, b1, low], new Map(), { windowMs: 24 * H })), [['a1'], ['b1', 'low']]);
     // The same alert at medium severity is a real link and merges them.
     assert.equal(groupIncidents([a1, b1, { ...low, score: 45, severity: 'medium' }], new Map(), { windowMs: 24 * H }).length, 1);
-    // A low alert leaves nothing to link through: carol's later alert does not join via it.
+    // Links through a low alert's entities are weak: carol's later alert may join its incident, but an
+    // alert with a real link elsewhere does not pull the low alert's incident in.
     const c1 = alert('c1', T0 + 30 * 60_000, ['user:carol', 'host:ws3']);
-    assert.deepEqual(ids(groupIncidents([a1, b1, low, c1], new Map(), { windowMs: 24 * H })), [['a1'], ['b1', 'low'], ['c1']]);
-    // Alone, a low alert is its own incident.
+    assert.deepEqual(ids(groupIncidents([a1, b1, low, c1], new Map(), { windowMs: 24 * H })), [['a1'], ['b1', 'c1', 'low']]);
+    const c2 = alert('c2', T0 + 30 * 60_000, ['user:carol', 'host:ws1']);
+    assert.deepEqual(ids(groupIncidents([a1, b1, low, c2], new Map(), { windowMs: 24 * H })), [['a1', 'c2'], ['b1', 'low']]);
+    // Two low alerts on the same account are one incident; alone, a low alert is its own.
+    const low2 = alert('low2', T0 + 40 * 60_000, ['user:carol'], [], { score: 20, severity: 'low' });
+    assert.deepEqual(ids(groupIncidents([low, low2], new Map(), { windowMs: 24 * H })), [['low', 'low2']]);
     assert.deepEqual(ids(groupIncidents([low], new Map(), { windowMs: 24 * H })), [['low']]);
   });
 

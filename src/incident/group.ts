@@ -12,7 +12,7 @@
  *   fanout.ts) links through its actor, not its targets. A link through a target is weak.
  * - Weak links and weak alerts never bridge: an alert whose links are all weak, and a low-severity or
  *   low/informational-level alert, joins at most one incident (the one it shares most with) and never
- *   merges two. A weak alert also leaves no entities behind for later alerts to link through.
+ *   merges two. Links through a weak alert's entities are weak too.
  * - Infrastructure: an entity that more than `maxEntityRules` rules fire on (a domain controller, a
  *   NAT egress) does not link at all.
  *
@@ -159,7 +159,6 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
       const best = candidates[0];
       if (best !== undefined) uf.union(i, best[0]);
     }
-    if (weak) continue;
     const last = t(a.last_time);
     const end = Number.isFinite(last) ? Math.max(last, start) : start;
     const r = uf.find(i);
@@ -168,7 +167,8 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
       let s = seen.get(k);
       if (!s) seen.set(k, (s = new Map()));
       const p = s.get(r) ?? { strong: -Infinity, target: -Infinity };
-      if (mine.has(k)) p.target = Math.max(p.target, end);
+      // A weak alert's entities link later alerts weakly only, so it cannot become a bridge.
+      if (weak || mine.has(k)) p.target = Math.max(p.target, end);
       else p.strong = Math.max(p.strong, end);
       s.set(r, p);
     }
