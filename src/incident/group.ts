@@ -1,23 +1,43 @@
 /**
- * Alerts into incidents: alerts that share an entity (user, host, ip) within the incident window
- * join one incident. Union-find over alerts in time order: an alert joins every incident that saw
- * one of its entities within the window before it. Suppressed alerts stay out.
+ * Alerts into incidents. Union-find over alerts in time order: an alert joins the incidents that
+ * recently saw one of its entities (user, host, ip). What counts as a link is deliberately narrow,
+ * because one weak link glues two unrelated attacks (or an attack and a day of benign noise) into
+ * an incident nobody can read:
+ *
+ * - Time proximity: a link through one entity holds when the two alerts are at most `linkGapMs`
+ *   apart (4h); a link through two or more entities (the same account from the same address) holds
+ *   across the whole `windowMs` (24h). So a benign alert on a shared host hours before an attack does
+ *   not become the attack's first alert.
+ * - Fan-out: an alert that fans out (a spray over many accounts, a scan over many addresses; see
+ *   fanout.ts) links through its actor, not its targets. A link through a target is weak.
+ * - Weak links and weak alerts never bridge: an alert whose links are all weak, and a low-severity or
+ *   low/informational-level alert, joins at most one incident (the one it shares most with) and never
+ *   merges two. Links through a weak alert's entities are weak too.
+ * - Infrastructure: an entity that more than `maxEntityRules` rules fire on (a domain controller, a
+ *   NAT egress) does not link at all.
+ *
+ * Suppressed alerts stay out. The result does not depend on the order alerts are passed in.
  */
-import { createHash } from 'node:crypto';
 import type { EventFacts } from '../alert/facts.js';
-import { clampScore, severityOf } from '../alert/severity.js';
 import type { Alert } from '../alert/types.js';
-import { tacticOf } from '../alert/attack/index.js';
-import { MAX_TIMELINE, type Incident, type KillChainStep, type TimelineEntry } from './types.js';
+import { buildIncident } from './build.js';
+import { DEFAULT_MAX_FAN_OUT, fanOutTargets } from './fanout.js';
+import type { Incident } from './types.js';
+
+export { incidentId, TACTIC_BREADTH_POINTS } from './build.js';
 
 export interface GroupOptions {
+  /** How far apart two alerts linked through two or more shared entities may be. */
   windowMs: number;
+  /** How far apart two alerts linked through one shared entity may be; default 4h (capped at windowMs). */
+  linkGapMs?: number;
   /** An entity seen in more than this many alerts of distinct rules no longer links (a domain controller's address, a NAT egress); default 12. */
   maxEntityRules?: number;
+  /** More than this many distinct entities of one kind beside one entity under one rule is a fan-out; default 10. */
+  maxFanOut?: number;
 }
 
-/** Points an incident gets per distinct tactic beyond the first: breadth of the kill chain. */
-export const TACTIC_BREADTH_POINTS = 3;
+export const DEFAULT_LINK_GAP_MS = 4 * 3_600_000;
 
 class UnionFind {
   private readonly parent: number[] = [];
@@ -49,31 +69,108 @@ class UnionFind {
 
 const t = (iso: string): number => Date.parse(iso);
 
-export function incidentId(firstAlertId: string): string {
-  return createHash('sha256').update(`incident\u0000${firstAlertId}`).digest('hex').slice(0, 32);
+/** A low-severity alert, or one of a low or informational rule: context for an incident, never a bridge. */
+export function isWeakAlert(a: Alert): boolean {
+  return a.severity === 'low' || a.rule.level === 'low' || a.rule.level === 'informational';
+}
+
+/** When an entity was last seen in one incident: latest event time as a plain link and as a fan-out target. */
+interface Sighting {
+  strong: number;
+  target: number;
+}
+
+/** What one earlier incident shares with the alert being placed. */
+interface Link {
+  /** Distinct entities linking strongly (not a target on either side) within the window. */
+  strong: number;
+  /** Some strong entity was seen within the link gap. */
+  close: boolean;
+  /** Some target entity was seen within the link gap. */
+  weakClose: boolean;
+  /** Latest sighting of any shared entity. */
+  lastTs: number;
 }
 
 export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions): Incident[] {
-  const live = alerts.filter((a) => a.status !== 'suppressed').sort((a, b) => t(a.first_time) - t(b.first_time) || (a.id < b.id ? -1 : 1));
-  // Entities that many different rules fire on are infrastructure, not a thread of one attack.
+  // An alert without a usable time (a damaged stored row) sorts last and stands alone.
+  const order = (a: Alert): number => (Number.isFinite(t(a.first_time)) ? t(a.first_time) : Infinity);
+  const live = alerts.filter((a) => a.status !== 'suppressed').sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const maxRules = o.maxEntityRules ?? 12;
+  const gap = Math.min(o.linkGapMs ?? DEFAULT_LINK_GAP_MS, o.windowMs);
   const rulesOf = new Map<string, Set<string>>();
   for (const a of live) for (const k of a.entities.keys) {
     let s = rulesOf.get(k);
     if (!s) rulesOf.set(k, (s = new Set()));
     s.add(a.rule.id);
   }
+  const linkable = (k: string): boolean => (rulesOf.get(k)?.size ?? 0) <= maxRules;
+  const targets = fanOutTargets(live, facts, o.maxFanOut ?? DEFAULT_MAX_FAN_OUT);
   const uf = new UnionFind();
-  const last = new Map<string, { idx: number; ts: number }>();
+  /** entity key -> incident root (as registered; re-resolved on lookup) -> sighting */
+  const seen = new Map<string, Map<number, Sighting>>();
   for (const [i, a] of live.entries()) {
     uf.add();
     const start = t(a.first_time);
+    if (!Number.isFinite(start)) continue;
+    const mine = targets[i] as ReadonlySet<string>;
+    const links = new Map<number, Link>();
     for (const k of a.entities.keys) {
-      if ((rulesOf.get(k)?.size ?? 0) > maxRules) continue;
-      const prev = last.get(k);
-      if (prev !== undefined && start - prev.ts <= o.windowMs) uf.union(i, prev.idx);
-      const end = t(a.last_time);
-      last.set(k, { idx: i, ts: Math.max(end, prev?.ts ?? -Infinity) });
+      if (!linkable(k)) continue;
+      const sightings = seen.get(k);
+      if (sightings === undefined) continue;
+      // Sightings are kept per incident; incidents merged since are folded together here, so an
+      // entity holds one entry per incident it is in, not one per alert.
+      for (const [idx, p] of [...sightings]) {
+        const r = uf.find(idx);
+        if (r === idx) continue;
+        sightings.delete(idx);
+        const q = sightings.get(r);
+        sightings.set(r, q === undefined ? p : { strong: Math.max(p.strong, q.strong), target: Math.max(p.target, q.target) });
+      }
+      const per = new Map<number, Sighting>();
+      for (const [r, p] of sightings) {
+        if (start - Math.max(p.strong, p.target) > o.windowMs) {
+          sightings.delete(r);
+          continue;
+        }
+        // A target on either side makes the link weak.
+        per.set(r, mine.has(k) ? { strong: -Infinity, target: Math.max(p.strong, p.target) } : p);
+      }
+      for (const [r, p] of per) {
+        const l = links.get(r) ?? { strong: 0, close: false, weakClose: false, lastTs: -Infinity };
+        if (p.strong > -Infinity) {
+          l.strong++;
+          if (start - p.strong <= gap) l.close = true;
+        }
+        if (p.target > -Infinity && start - p.target <= gap) l.weakClose = true;
+        l.lastTs = Math.max(l.lastTs, p.strong, p.target);
+        links.set(r, l);
+      }
+    }
+    const strong = [...links].filter(([, l]) => l.close || l.strong >= 2);
+    const weak = isWeakAlert(a);
+    if (!weak && strong.length > 0) {
+      for (const [r] of strong) uf.union(i, r);
+    } else {
+      // No bridging: join the one incident this alert shares the most with, the most recent on a tie.
+      const candidates = weak ? [...links].filter(([, l]) => l.close || l.strong >= 2 || l.weakClose) : [...links].filter(([, l]) => l.weakClose);
+      candidates.sort(([ra, la], [rb, lb]) => lb.strong - la.strong || lb.lastTs - la.lastTs || ra - rb);
+      const best = candidates[0];
+      if (best !== undefined) uf.union(i, best[0]);
+    }
+    const last = t(a.last_time);
+    const end = Number.isFinite(last) ? Math.max(last, start) : start;
+    const r = uf.find(i);
+    for (const k of a.entities.keys) {
+      if (!linkable(k)) continue;
+      let s = seen.get(k);
+      if (!s) seen.set(k, (s = new Map()));
+      const p = s.get(r) ?? { strong: -Infinity, target: -Infinity };
+      // A weak alert's entities link later alerts weakly only, so it cannot become a bridge.
+      if (weak || mine.has(k)) p.target = Math.max(p.target, end);
+      else p.strong = Math.max(p.strong, end);
+      s.set(r, p);
     }
   }
   const groups = new Map<number, Alert[]>();
@@ -84,71 +181,4 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
     g.push(a);
   }
   return [...groups.values()].map((g) => buildIncident(g, facts));
-}
-
-function buildIncident(members: Alert[], facts: ReadonlyMap<string, EventFacts>): Incident {
-  const first = members[0] as Alert;
-  const id = incidentId(first.id);
-  const users = new Set<string>();
-  const hosts = new Set<string>();
-  const ips = new Set<string>();
-  const sources = new Set<string>();
-  const kill: KillChainStep[] = [];
-  const seenTactic = new Map<string, KillChainStep>();
-  const timeline: TimelineEntry[] = [];
-  const seenEvent = new Set<string>();
-  let firstTs = Infinity;
-  let lastTs = -Infinity;
-  let maxScore = 0;
-  for (const a of members) {
-    for (const u of a.entities.user) users.add(u);
-    for (const h of a.entities.host) hosts.add(h);
-    for (const ip of a.entities.ip) ips.add(ip);
-    for (const s of a.sources) sources.add(s);
-    firstTs = Math.min(firstTs, t(a.first_time));
-    lastTs = Math.max(lastTs, t(a.last_time));
-    maxScore = Math.max(maxScore, a.score);
-    for (const tid of a.threat.tactic?.id ?? []) {
-      const step = seenTactic.get(tid);
-      if (step === undefined) {
-        const fresh = { tactic_id: tid, tactic: tacticOf(tid)?.name ?? tid, first_seen: a.first_time, alert_id: a.id };
-        seenTactic.set(tid, fresh);
-        kill.push(fresh);
-      } else if (t(a.first_time) < t(step.first_seen)) {
-        step.first_seen = a.first_time;
-        step.alert_id = a.id;
-      }
-    }
-    timeline.push({ '@timestamp': a.first_time, type: 'alert', alert_id: a.id, title: a.rule.title, severity: a.severity });
-    for (const e of a.events) {
-      if (seenEvent.has(e)) continue;
-      seenEvent.add(e);
-      const f = facts.get(e);
-      timeline.push({
-        '@timestamp': f?.timestamp ?? a.first_time, type: 'event', alert_id: a.id, event_id: e, title: f?.summary || a.rule.title,
-        ...(f !== undefined ? { source_type: f.sourceType } : {}),
-      });
-    }
-  }
-  // Alerts before their own events at the same instant; then by id for a stable order.
-  timeline.sort((x, y) => t(x['@timestamp']) - t(y['@timestamp']) || (x.type === y.type ? 0 : x.type === 'alert' ? -1 : 1) || ((x.event_id ?? x.alert_id) < (y.event_id ?? y.alert_id) ? -1 : 1));
-  const omitted = timeline.length > MAX_TIMELINE ? timeline.length - MAX_TIMELINE : 0;
-  // Tactics in the order first observed; at the same instant (one event, several tactics), in
-  // kill-chain order, so the progression does not depend on the order alerts were processed.
-  kill.sort((x, y) => t(x.first_seen) - t(y.first_seen) || (tacticOf(x.tactic_id)?.order ?? 99) - (tacticOf(y.tactic_id)?.order ?? 99));
-  const score = clampScore(maxScore + TACTIC_BREADTH_POINTS * Math.max(0, kill.length - 1));
-  const top = [...members].sort((a, b) => b.score - a.score || t(a.first_time) - t(b.first_time))[0] as Alert;
-  const rules = new Set(members.map((a) => a.rule.title));
-  const who = [...users].slice(0, 2).map((u) => `user ${u}`).concat([...hosts].slice(0, 2).map((h) => `host ${h}`));
-  const title = `${top.rule.title}${rules.size > 1 ? ` and ${rules.size - 1} more` : ''}${who.length > 0 ? ` (${who.join(', ')})` : ''}`;
-  return {
-    id, title, status: 'open', score, severity: severityOf(score),
-    first_time: new Date(firstTs).toISOString(), last_time: new Date(lastTs).toISOString(),
-    alerts: members.map((a) => a.id),
-    entities: { user: [...users].sort(), host: [...hosts].sort(), ip: [...ips].sort() },
-    sources: [...sources].sort(), kill_chain: kill,
-    timeline: omitted > 0 ? timeline.slice(0, MAX_TIMELINE) : timeline,
-    ...(omitted > 0 ? { omitted_timeline: omitted } : {}),
-    events: seenEvent.size,
-  };
 }

@@ -11,7 +11,7 @@ import type { WeftEvent } from '../../event/model.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { huntFiles } from '../../hunt/hunt-stream.js';
 import type { Match } from '../../rules/engine/index.js';
-import { scoreIncidents, scoreScenario, type IncidentScore, type ReportedAlert, type ScenarioScore } from '../../scenario/evaluate.js';
+import { EXAMPLE_STORY_CHAINS, scoreIncidents, scoreScenario, type IncidentScore, type ReportedAlert, type ScenarioScore } from '../../scenario/evaluate.js';
 import type { AlertRun } from '../../hunt/alert-stage.js';
 import { alertStageFor, inventoryFrom } from '../alerting.js';
 import type { GroundTruth } from '../../scenario/types.js';
@@ -109,7 +109,7 @@ export async function detectScenario(dir: string, config: WeftConfig): Promise<S
   }
   const run = stage.finish();
   const alertEvents = new Map(run.alerts.map((a) => [a.id, a.events]));
-  const incidentScore = scoreIncidents(truth, run.incidents.map((i) => ({ id: i.id, eventIds: i.alerts.flatMap((id) => alertEvents.get(id) ?? []) })));
+  const incidentScore = scoreIncidents(truth, run.incidents.map((i) => ({ id: i.id, alerts: i.alerts.map((id) => ({ id, eventIds: alertEvents.get(id) ?? [] })) })), EXAMPLE_STORY_CHAINS);
   const reported: ReportedAlert[] = [
     ...matches.map((m) => ({ title: m.rule.title, kind: 'match' as const, eventIds: [m.event.weft.id] })),
     ...correlations.map((c) => ({ title: c.rule.title, kind: 'correlation' as const, eventIds: c.events })),
@@ -141,12 +141,19 @@ function printDetections(d: ScenarioDetections): void {
     w(`  ${i.severity.toUpperCase().padEnd(8)} ${String(i.score).padStart(3)}  ${i.title}\n`);
     w(`               ${i.alerts.length} alerts, ${i.first_time} .. ${i.last_time}; kill chain: ${i.kill_chain.map((k) => k.tactic).join(' > ') || '-'}\n`);
   }
+  const ranked = rankIncidents(d.run.incidents);
+  const rank = (id: string): string => `#${ranked.indexOf(byId.get(id) as Incident) + 1}`;
   w('\nattack stories and their incidents:\n');
   for (const s of d.incidentScore.storyIncidents) {
-    const names = s.incidents.map((id) => `#${rankIncidents(d.run.incidents).indexOf(byId.get(id) as Incident) + 1}`);
-    w(`  ${s.incidents.length === 1 ? 'ok ' : '!! '} ${s.title.padEnd(80)} ${names.join(', ') || 'in no incident'}\n`);
+    w(`  ${s.incidents.length === 1 ? 'ok ' : '!! '} ${s.title.padEnd(80)} ${s.incidents.map(rank).join(', ') || 'in no incident'}\n`);
   }
-  w(`incidents ${d.incidentScore.incidents} for ${d.incidentScore.stories} stories (bound ${2 * d.incidentScore.stories}); every story in exactly one incident: ${d.incidentScore.storyIncidents.every((s) => s.incidents.length === 1) ? 'yes' : 'NO'}\n`);
+  const is = d.incidentScore;
+  w('\nwhat each attack incident holds:\n');
+  for (const i of [...is.attackIncidents].sort((a, b) => ranked.indexOf(byId.get(a.id) as Incident) - ranked.indexOf(byId.get(b.id) as Incident))) {
+    w(`  ${i.mixed ? '!! ' : 'ok '} ${rank(i.id).padEnd(4)} ${i.stories.join(', ')}; ${i.alerts} alerts, ${i.benignAlerts} benign${i.mixed ? '; MIXES UNCONNECTED STORIES' : ''}\n`);
+  }
+  w(`incidents ${is.incidents} for ${is.stories} stories (bound ${2 * is.stories}); every story in exactly one incident: ${is.storyIncidents.every((s) => s.incidents.length === 1) ? 'yes' : 'NO'}; `
+    + `incidents mixing unconnected stories: ${is.mixed}; purity ${is.purity.toFixed(2)} (${is.benignInAttackIncidents} of ${is.attackIncidentAlerts} alerts in attack incidents are benign)\n`);
   const s = d.score;
   w(`\nsteps covered ${s.stepsCovered}/${s.steps} (recall ${s.stepRecall.toFixed(2)}); attack records in an alert ${s.attackRecordsDetected}/${s.attackRecords} (recall ${s.recordRecall.toFixed(2)}); alert precision ${s.precision.toFixed(2)} (${s.truePositiveAlerts}/${s.alerts})\n`);
 }
