@@ -140,6 +140,25 @@ describe('deduplication', () => {
     assert.deepEqual(second.results().map((a) => [a.id, a.count, a.events]), [[seeded[0]!.id, 2, ['e1', 'e2']]]);
   });
 
+  it('live path: detections at or below a seeded alert\'s log position are not counted again, past its 100 kept event ids too', () => {
+    const at = (c: AlertCandidate, position: number): AlertCandidate => ({ ...c, position });
+    const first = engine();
+    // 150 detections, more than the 100 event ids an alert keeps; log positions 1..150.
+    first.run(Array.from({ length: 150 }, (_, i) => at(match(facts(`e${i}`, T0 + i * 1000, { user: 'alice' })), i + 1)));
+    const stored = structuredClone(first.results());
+    assert.deepEqual(stored.map((a) => [a.count, a.events.length, a.log_position]), [[150, 100, 150]]);
+    // A consumer resumed from position 120: it re-reads 121..150 and then reads 151..152.
+    const resumed = engine();
+    resumed.seed(stored);
+    resumed.run(Array.from({ length: 32 }, (_, k) => at(match(facts(`e${120 + k}`, T0 + (120 + k) * 1000, { user: 'alice' })), 121 + k)));
+    assert.equal(resumed.repeated, 30);
+    assert.deepEqual(resumed.results().map((a) => [a.id, a.count, a.log_position]), [[stored[0]!.id, 152, 152]]);
+    // Within one run, event-time order need not be log order: a later position first does not hide an earlier one.
+    const fresh = engine();
+    fresh.run([at(match(facts('x1', T0, { user: 'bob' })), 20), at(match(facts('x2', T0 + 1000, { user: 'bob' })), 15)]);
+    assert.deepEqual(fresh.results().map((a) => [a.count, a.log_position]), [[2, 20]]);
+  });
+
   it('a false-positive alert is not reopened by deduplication: a new alert starts', () => {
     const first = engine();
     first.run([match(facts('e1', T0, { user: 'alice' }))]);

@@ -50,6 +50,8 @@ export interface AlertCandidate {
   suppressedBy?: SuppressionEntry | null;
   /** Tie-breaker within one millisecond: input order. */
   seq: number;
+  /** Event-log position of the detection (live path): see Alert.log_position. */
+  position?: number;
 }
 
 export type DecisionAction = 'alert.created' | 'alert.deduplicated' | 'alert.suppressed' | 'alert.scored' | 'alert.grouped';
@@ -115,6 +117,8 @@ export class AlertEngine {
   readonly suppressedByEntry = new Map<string, number>();
   /** Detections already recorded in a seeded alert, skipped. */
   repeated = 0;
+  /** Seeded alert id -> the log position it had incorporated when it was stored. */
+  private readonly seededPositions = new Map<string, number>();
 
   constructor(private readonly o: AlertEngineOptions) {
     this.assets = o.assets ?? new AssetInventory();
@@ -126,6 +130,7 @@ export class AlertEngine {
   seed(alerts: readonly Alert[]): void {
     for (const a of [...alerts].sort((x, y) => Date.parse(x.last_time) - Date.parse(y.last_time))) {
       this.open.set(this.openKey(a.dedup_key, a.suppressed_by), a);
+      if (a.log_position !== undefined) this.seededPositions.set(a.id, a.log_position);
     }
   }
 
@@ -193,6 +198,13 @@ export class AlertEngine {
       this.repeated++;
       return;
     }
+    // Only the position stored before this run counts: within a run, candidates go in event-time
+    // order, which need not be log order.
+    const storedAt = existing !== undefined ? this.seededPositions.get(existing.id) : undefined;
+    if (storedAt !== undefined && c.position !== undefined && c.position <= storedAt) {
+      this.repeated++;
+      return;
+    }
     if (existing !== undefined && c.ts - Date.parse(existing.last_time) <= this.o.suppressionWindowMs && existing.status !== 'resolved' && existing.status !== 'false_positive') {
       const known = new Set(existing.events);
       const added = c.eventIds.filter((id) => !known.has(id));
@@ -200,6 +212,7 @@ export class AlertEngine {
       existing.events.push(...added.slice(0, room));
       if (added.length > room) existing.omitted_events = (existing.omitted_events ?? 0) + added.length - room;
       existing.count++;
+      if (c.position !== undefined) existing.log_position = Math.max(existing.log_position ?? c.position, c.position);
       if (c.lastTs > Date.parse(existing.last_time)) existing.last_time = isoOf(c.lastTs);
       existing.sources = sortedUnion(existing.sources, sources);
       existing.source_ids = sortedUnion(existing.source_ids, sourceIds);
@@ -246,6 +259,7 @@ export class AlertEngine {
       },
       status: sup !== undefined ? 'suppressed' : 'open',
       ...(sup !== undefined ? { suppressed_by: { id: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } } : {}),
+      ...(c.position !== undefined ? { log_position: c.position } : {}),
     };
     this.open.set(key, alert);
     this.alerts.push(alert);

@@ -75,6 +75,13 @@ export interface Alert {
   status: AlertStatus;
   suppressed_by?: SuppressionRef;
   incident_id?: string;
+  /**
+   * Live path only: the highest event-log position whose detection this alert incorporates. A
+   * consumer that resumes from an older checkpoint re-reads events already counted; detections at
+   * or below this position are recognised and not counted twice (the event-id check alone stops at
+   * MAX_ALERT_EVENTS ids).
+   */
+  log_position?: number;
 }
 
 export const MAX_ALERT_EVENTS = 100;

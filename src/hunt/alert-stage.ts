@@ -125,7 +125,8 @@ export class AlertStage {
     this.facts.set(event.weft.id, eventFacts(event));
   }
 
-  addMatch(m: Match<WeftEvent>): void {
+  /** `position`: the event's event-log position, on the live path (see Alert.log_position). */
+  addMatch(m: Match<WeftEvent>, position?: number): void {
     const f = this.facts.get(m.event.weft.id) ?? eventFacts(m.event);
     const rule: CandidateRule = {
       id: m.rule.id, title: m.rule.title, version: this.versions.ofFile(m.rule.file), tags: m.rule.tags,
@@ -140,10 +141,12 @@ export class AlertStage {
     this.candidates.push({
       kind: 'match', rule, group: matchGroup(f), eventIds: [f.id], events: [f], ts: f.ts, timestamp: f.timestamp, firstTs: f.ts, lastTs: f.ts,
       selections: m.selections, suppressedBy: this.suppressionFor(rule, f.ts, documentFields(m.event)), seq,
+      ...(position !== undefined ? { position } : {}),
     });
   }
 
-  addCorrelation(a: CorrelationAlert): void {
+  /** `position`: the event-log position of the event that settled it, on the live path. */
+  addCorrelation(a: CorrelationAlert, position?: number): void {
     const ref = a.rule.id ?? a.rule.name ?? a.rule.title;
     const file = this.versions.fileOf(ref) ?? this.versions.fileOf(a.rule.title);
     const rule: CandidateRule = {
@@ -165,6 +168,7 @@ export class AlertStage {
       kind: correlationKind(a.correlation.type), rule, group, eventIds: a.events, events, ts, timestamp: a['@timestamp'],
       firstTs: Date.parse(a.first_time), lastTs: Date.parse(a.last_time),
       correlation: { type: a.correlation.type, ...(a.value !== undefined ? { value: a.value } : {}) }, suppressedBy: this.suppressionFor(rule, ts, fields), seq: this.seq++,
+      ...(position !== undefined ? { position } : {}),
     });
   }
 

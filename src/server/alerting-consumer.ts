@@ -66,8 +66,8 @@ export class AlertingConsumer implements EventLogConsumer {
     for (const { seq, event } of batch) {
       const ms = built.ruleSet.evaluate(event);
       stage.observe(event, ms);
-      if (corr !== undefined) for (const a of corr.pushLive(event, ms, seq)) stage.addCorrelation(a);
-      for (const m of ms) if (corr === undefined || !corr.isHidden(m)) stage.addMatch(m);
+      if (corr !== undefined) for (const a of corr.pushLive(event, ms, seq)) stage.addCorrelation(a, seq);
+      for (const m of ms) if (corr === undefined || !corr.isHidden(m)) stage.addMatch(m, seq);
     }
     if (corr !== undefined) {
       const s = corr.engine.stats();

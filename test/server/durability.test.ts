@@ -2,7 +2,7 @@
  * Nothing acknowledged is lost: `weft serve` is killed with SIGKILL while clients ingest, restarted,
  * and the clients retry what was not acknowledged. Every acknowledged event must be stored, every
  * event exactly once, and the audit chain intact. Then SIGTERM must drain and exit 0.
- * (Alerts identical to an uninterrupted run can be checked here once alerting is wired into serve.)
+ * The alerts are those of a server that never crashed and received the same records in the same order.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,11 +16,32 @@ import { makeIngestKey, startServeProcess, type ServeProcess } from '../support/
 const SOURCE = 'durability';
 const BATCH = 200;
 
+/**
+ * Okta sign-ins; every fifth a failed password from a script, so the bundled rules alert (scripted
+ * client, invalid credentials) and the spray correlation has windows open when the server dies.
+ */
 function record(i: number): string {
+  const failed = i % 5 === 0;
   return JSON.stringify({
     uuid: `dur-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, 0) + i * 1000).toISOString(), eventType: 'user.session.start',
-    actor: { id: `00u${i % 50}`, type: 'User', alternateId: `user${i % 50}@corp.example` }, client: { ipAddress: '198.51.100.7' }, outcome: { result: 'SUCCESS' },
+    actor: { id: `00u${i % 50}`, type: 'User', alternateId: `user${i % 50}@corp.example` },
+    client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: failed ? 'python-requests/2.31.0' : 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' } },
+    outcome: failed ? { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' } : { result: 'SUCCESS' },
   });
+}
+
+interface AlertShape { rule: string; group: string; count: number; first: number; last: number }
+
+/** Alerts as the comparison sees them: what the engine decided, not when it was written. */
+async function alertShapes(store: SqliteStore): Promise<AlertShape[]> {
+  const out: AlertShape[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listAlerts({ limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    for (const a of page.items) out.push({ rule: a.ruleId, group: a.dedupKey, count: a.count, first: a.firstTs, last: a.lastTs });
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return out.sort((a, b) => a.group.localeCompare(b.group) || a.first - b.first);
 }
 
 function batch(b: number): string[] {
@@ -42,6 +63,8 @@ async function post(url: string, key: string, lines: string[]): Promise<number> 
 test('kill -9 during sustained ingest loses no acknowledged event and stores each event once', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-durability-'));
   let srv: ServeProcess | undefined;
+  let crashed: AlertShape[] | undefined;
+  const logOrder: string[] = [];
   try {
     const key = makeIngestKey(dir);
     srv = await startServeProcess(dir);
@@ -113,8 +136,32 @@ test('kill -9 during sustained ingest loses no acknowledged event and stores eac
       assert.equal(audit.ok, true, audit.reason);
       const detect = await store.loadCheckpoint('detect');
       assert.equal(detect?.position, await store.lastEventSeq(), 'the detection consumer checkpointed the whole log on shutdown');
+      const alerting = await store.loadCheckpoint('alerting');
+      assert.equal(alerting?.position, await store.lastEventSeq(), 'the alerting consumer checkpointed the whole log on shutdown');
+      crashed = await alertShapes(store);
+      for (const { event } of await store.readEventLog(0, sent * BATCH)) logOrder.push(event.event?.original as string);
     } finally {
       await store.close();
+    }
+
+    // The same records in the same log order through a server that never crashed: the same alerts.
+    assert.ok(crashed !== undefined && crashed.length > 0, 'the records raise alerts');
+    const clean = mkdtempSync(join(tmpdir(), 'weft-durability-clean-'));
+    try {
+      const key2 = makeIngestKey(clean);
+      srv = await startServeProcess(clean);
+      for (let i = 0; i < logOrder.length; i += BATCH) assert.equal(await post(srv.url, key2, logOrder.slice(i, i + BATCH)), 202);
+      srv.child.kill('SIGTERM');
+      assert.equal(await srv.exited, 0, srv.stderr());
+      srv = undefined;
+      const again = new SqliteStore({ path: join(clean, 'weft.db') });
+      try {
+        assert.deepEqual(await alertShapes(again), crashed, 'alerts after kill -9 and restart differ from an uninterrupted run');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(clean, { recursive: true, force: true });
     }
   } finally {
     if (srv) {
