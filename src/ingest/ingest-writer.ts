@@ -15,7 +15,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { mapperFor } from '../normalize/registry.js';
 import type { QuarantineInput, SourceActivity, Store } from '../store/types.js';
 import type { FramedRecord } from './framing.js';
-import { RecordPipeline } from './record-pipeline.js';
+import { PipelineCache } from './pipeline-cache.js';
 
 /** Where a batch of records came from and how to read it. */
 export interface IngestMeta {
@@ -27,6 +27,8 @@ export interface IngestMeta {
   format?: DeclaredFormat;
   /** Receive time stamped on the events; now when absent. */
   receivedAt?: Date;
+  /** The file the records were read from (tailing): stamped as `log.file.path`. */
+  filePath?: string;
 }
 
 /** What one submit led to, once committed. */
@@ -109,14 +111,12 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
-const MAX_PIPELINES = 256;
-
 export class IngestWriter {
   private readonly store: Store;
   private readonly maxPending: number;
   private readonly maxCommitEvents: number;
   private readonly logger: Logger;
-  private readonly pipelines = new Map<string, RecordPipeline>();
+  private readonly pipelines: PipelineCache;
   private readonly queue: Job[] = [];
   private readonly waiters: Waiter[] = [];
   private pending = 0;
@@ -129,6 +129,11 @@ export class IngestWriter {
     this.maxPending = opts.maxPendingRecords ?? 50_000;
     this.maxCommitEvents = opts.maxCommitEvents ?? 10_000;
     this.logger = opts.logger ?? silentLogger;
+    this.pipelines = new PipelineCache({
+      ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+      ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
+      ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
+    });
   }
 
   /** Records admitted and not yet committed: the queue depth exported as a metric. */
@@ -223,27 +228,8 @@ export class IngestWriter {
     }
   }
 
-  private pipelineFor(meta: IngestMeta): RecordPipeline {
-    const key = `${meta.sourceId}\0${meta.sourceType ?? ''}\0${meta.format ?? 'auto'}`;
-    let p = this.pipelines.get(key);
-    if (p === undefined) {
-      // Bounded: many distinct sources recycle the oldest pipeline (they are cheap to rebuild).
-      if (this.pipelines.size >= MAX_PIPELINES) this.pipelines.delete(this.pipelines.keys().next().value as string);
-      p = new RecordPipeline({
-        sourceId: meta.sourceId,
-        ...(meta.sourceType !== undefined ? { sourceType: meta.sourceType } : {}),
-        ...(meta.format !== undefined ? { format: meta.format } : {}),
-        ...(this.opts.timezone !== undefined ? { timezone: this.opts.timezone } : {}),
-        ...(this.opts.maxRecordBytes !== undefined ? { maxRecordBytes: this.opts.maxRecordBytes } : {}),
-        ...(this.opts.resolver !== undefined ? { resolver: this.opts.resolver } : {}),
-      });
-      this.pipelines.set(key, p);
-    }
-    return p;
-  }
-
   private prepare(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta): Omit<Job, 'resolve' | 'reject'> {
-    const pipeline = this.pipelineFor(meta);
+    const pipeline = this.pipelines.get(meta);
     const at = meta.receivedAt ?? new Date();
     const events: WeftEvent[] = [];
     const quarantine: QuarantineInput[] = [];

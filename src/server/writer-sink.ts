@@ -18,6 +18,7 @@ export class WriterRecordSink implements RecordSink {
       ...(meta.sourceType !== undefined ? { sourceType: meta.sourceType } : {}),
       ...(meta.format !== undefined ? { format: meta.format } : {}),
       receivedAt: meta.receivedAt,
+      ...(meta.filePath !== undefined ? { filePath: meta.filePath } : {}),
     });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,14 +24,19 @@ async function until(cond: () => Promise<boolean>, what: string, ms = 20_000): P
   }
 }
 
-test('serve: a TCP syslog listener commits through the ingest writer and shows in /metrics', async () => {
+test('serve: a TCP syslog listener and a tailed file commit through the ingest writer and show in /metrics', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-serve-live-'));
   const lines = readFileSync(join(repoRoot, 'test', 'fixtures', 'linux', 'auth.log'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   assert.ok(lines.length >= 5);
+  const tailed = join(dir, 'tailed-auth.log');
+  writeFileSync(tailed, `${lines.join('\n')}\n`);
   const config = parseConfig({
     data_dir: dir,
     server: { port: 0 },
-    ingest: { listeners: [{ protocol: 'tcp', id: 'syslog-test', port: 0, source_type: 'linux' }] },
+    ingest: {
+      listeners: [{ protocol: 'tcp', id: 'syslog-test', port: 0, source_type: 'linux' }],
+      tail: [{ paths: [tailed], id: 'tail-test', source_type: 'linux', poll_interval: '50ms' }],
+    },
   });
   const out: string[] = [];
   const sink = { write: (s: string) => { out.push(s); return true; } } as unknown as NodeJS.WritableStream;
@@ -44,10 +49,14 @@ test('serve: a TCP syslog listener commits through the ingest writer and shows i
       const sock = connect({ host: addr.host, port: addr.port }, () => sock.end(`${lines.join('\n')}\n`, () => resolve()));
       sock.on('error', reject);
     });
-    await until(async () => (await running.store.countEvents()) === lines.length, `${lines.length} events stored`);
+    await until(async () => (await running.store.countEvents()) === 2 * lines.length, `${2 * lines.length} events stored`);
     const page = await running.store.searchEvents({ limit: 1000 });
-    assert.equal(page.items.length, lines.length);
-    assert.ok(page.items.every((e) => e.weft?.source_id === 'syslog-test'));
+    const bySource = (id: string) => page.items.filter((e) => e.weft?.source_id === id);
+    assert.equal(bySource('syslog-test').length, lines.length);
+    assert.ok(bySource('syslog-test').every((e) => e.log?.file?.path === undefined));
+    // A tailed file's events say which file they came from, as with weft ingest --follow.
+    assert.equal(bySource('tail-test').length, lines.length);
+    assert.ok(bySource('tail-test').every((e) => e.log?.file?.path === tailed));
     const metrics = await running.server.ctx.metrics.render();
     assert.match(metrics.body, new RegExp(`weft_listener_records\\{listener="syslog-test",protocol="tcp"\\} ${lines.length}\\n`));
   } finally {

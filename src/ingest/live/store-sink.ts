@@ -8,7 +8,7 @@ import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import type { WeftEvent } from '../../event/model.js';
 import type { QuarantineInput, Store } from '../../store/types.js';
 import type { FramedRecord } from '../framing.js';
-import { RecordPipeline } from '../record-pipeline.js';
+import { PipelineCache } from '../pipeline-cache.js';
 import type { RecordSink, SinkMeta } from './sink.js';
 
 export interface StoreRecordSinkOptions {
@@ -27,14 +27,17 @@ export interface StoreSinkTotals {
 }
 
 export class StoreRecordSink implements RecordSink {
-  private readonly pipelines = new Map<string, RecordPipeline>();
+  private readonly pipelines: PipelineCache;
   readonly totals: StoreSinkTotals = { records: 0, events: 0, stored: 0, duplicates: 0, quarantined: 0, quarantinedByReason: {} };
 
-  constructor(private readonly store: Store, private readonly opts: StoreRecordSinkOptions = {}) {}
+  constructor(private readonly store: Store, opts: StoreRecordSinkOptions = {}) {
+    // The set of sources is fixed by the configuration, so nothing is ever recycled in practice.
+    this.pipelines = new PipelineCache(opts);
+  }
 
   async write(records: FramedRecord[], meta: SinkMeta): Promise<void> {
     if (records.length === 0) return;
-    const pipeline = this.pipelineFor(meta);
+    const pipeline = this.pipelines.get(meta);
     const events: WeftEvent[] = [];
     const quarantine: QuarantineInput[] = [];
     for (const rec of records) {
@@ -66,22 +69,4 @@ export class StoreRecordSink implements RecordSink {
     for (const q of quarantine) t.quarantinedByReason[q.reason] = (t.quarantinedByReason[q.reason] ?? 0) + 1;
   }
 
-  /** One pipeline per (source, declared type and format, file): the set is fixed by the configuration. */
-  private pipelineFor(meta: SinkMeta): RecordPipeline {
-    const key = `${meta.sourceId}\0${meta.sourceType ?? ''}\0${meta.format ?? ''}\0${meta.filePath ?? ''}`;
-    let p = this.pipelines.get(key);
-    if (p === undefined) {
-      p = new RecordPipeline({
-        sourceId: meta.sourceId,
-        ...(meta.sourceType !== undefined ? { sourceType: meta.sourceType } : {}),
-        ...(meta.format !== undefined ? { format: meta.format } : {}),
-        ...(meta.filePath !== undefined ? { filePath: meta.filePath } : {}),
-        ...(this.opts.timezone !== undefined ? { timezone: this.opts.timezone } : {}),
-        ...(this.opts.maxRecordBytes !== undefined ? { maxRecordBytes: this.opts.maxRecordBytes } : {}),
-        ...(this.opts.resolver !== undefined ? { resolver: this.opts.resolver } : {}),
-      });
-      this.pipelines.set(key, p);
-    }
-    return p;
-  }
 }
