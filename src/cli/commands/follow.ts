@@ -6,7 +6,6 @@
  * same way, without the API server.
  */
 import type { WeftConfig } from '../../config/schema.js';
-import type { DeclaredFormat } from '../../decode/types.js';
 import { LiveSourceError, startLiveSources } from '../../ingest/live/index.js';
 import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import { StoreRecordSink, type StoreSinkTotals } from '../../ingest/live/store-sink.js';
@@ -16,15 +15,9 @@ import type { Logger } from '../../log/logger.js';
 import { mapperFor, UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { Store } from '../../store/types.js';
 import { UsageError } from '../context.js';
+import type { RecordReadOptions } from './ingest.js';
 
-export interface FollowOptions {
-  sourceType?: string;
-  format?: DeclaredFormat;
-  sourceId?: string;
-  timezone: string;
-  maxRecordBytes: number;
-  batchSize: number;
-  resolver?: EntityResolver;
+export interface FollowOptions extends RecordReadOptions {
   pollIntervalMs: number;
   startAt: 'beginning' | 'end';
   logger: Logger;

@@ -90,8 +90,7 @@ export function registerIngest(program: Command): void {
       if (paths.length === 0) throw new UsageError('ingest needs at least one path (or - for stdin)');
       const format = parseFormat(opts.format);
       const ctx = await commandContext(cmd, opts);
-      // How records are read, the same for a one-off ingest and for --follow.
-      const reading = {
+      const reading: RecordReadOptions = {
         ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
         ...(format !== undefined ? { format } : {}),
         ...(opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {}),
@@ -137,16 +136,20 @@ export function registerIngest(program: Command): void {
     });
 }
 
-export interface IngestFilesOptions {
+/** How records are read and batched: the same for a one-off ingest and for --follow. */
+export interface RecordReadOptions {
   sourceType?: string;
   format?: DeclaredFormat;
   sourceId?: string;
   timezone: string;
   maxRecordBytes: number;
   batchSize: number;
+  resolver?: EntityResolver;
+}
+
+export interface IngestFilesOptions extends RecordReadOptions {
   dryRun: boolean;
   out?: NodeJS.WritableStream;
-  resolver?: EntityResolver;
   sourceIdFor?: (file: string) => string;
   /** Applied to each batch before it is stored (sensitive-field encryption). */
   beforeStore?: (events: WeftEvent[]) => void;
