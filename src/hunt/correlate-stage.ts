@@ -70,15 +70,21 @@ export class CorrelationStage {
     return (m.rule.id !== undefined && this.hidden.has(m.rule.id)) || (m.rule.name !== undefined && this.hidden.has(m.rule.name));
   }
 
-  /** Hold one event and the rules it matched, if a correlation uses any of them. */
-  collect(event: WeftEvent, matches: readonly Match<WeftEvent>[]): void {
-    if (matches.length === 0) return;
+  /** The ids and names of the matched rules, or undefined when no correlation uses any of them. */
+  private refsUsed(matches: readonly Match<WeftEvent>[]): string[] | undefined {
+    if (matches.length === 0) return undefined;
     const refs: string[] = [];
     for (const m of matches) {
       refs.push(m.rule.id);
       if (m.rule.name !== undefined) refs.push(m.rule.name);
     }
-    if (!refs.some((r) => this.used.has(r))) return;
+    return refs.some((r) => this.used.has(r)) ? refs : undefined;
+  }
+
+  /** Hold one event and the rules it matched, if a correlation uses any of them. */
+  collect(event: WeftEvent, matches: readonly Match<WeftEvent>[]): void {
+    const refs = this.refsUsed(matches);
+    if (refs === undefined) return;
     this.pending.push({ t: Date.parse(event['@timestamp']), seq: this.seq++, event, refs });
   }
 
@@ -88,14 +94,8 @@ export class CorrelationStage {
    * time passes them, not at the end. Returns the alerts this event settled.
    */
   pushLive(event: WeftEvent, matches: readonly Match<WeftEvent>[], position: number): CorrelationAlert[] {
-    if (matches.length === 0) return [];
-    const refs: string[] = [];
-    for (const m of matches) {
-      refs.push(m.rule.id);
-      if (m.rule.name !== undefined) refs.push(m.rule.name);
-    }
-    if (!refs.some((r) => this.used.has(r))) return [];
-    return this.engine.push({ event, matches: refs }, position).alerts;
+    const refs = this.refsUsed(matches);
+    return refs === undefined ? [] : this.engine.push({ event, matches: refs }, position).alerts;
   }
 
   /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */
