@@ -225,13 +225,13 @@ export class RuleSet {
         unconditioned++;
       }
       // Smaller clauses first: they are the cheaper to check and the likelier to fail. A clause with
-      // a common literal (isCommon) cannot be the anchor.
-      const lits = [...(readsHiddenPaths(e.compiled) ? [] : e.compiled.requiredLiterals)].sort((a, b) => a.length - b.length);
+      // a common literal (isCommon) is left out: it holds in nearly every event, so it could neither
+      // anchor the rule nor prune it, and finding its literals would cost a pass over every value.
+      const lits = (readsHiddenPaths(e.compiled) ? [] : e.compiled.requiredLiterals.filter((clause) => !clause.some(isCommon))).sort((a, b) => a.length - b.length);
       const clauses = lits.map((clause) => Int32Array.from(clause.map(litId)));
       let anchor = -1;
       let best = -Infinity;
       lits.forEach((clause, i) => {
-        if (clause.some(isCommon)) return;
         const s = anchorScore(clause);
         if (s > best) {
           best = s;
@@ -282,7 +282,7 @@ export class RuleSet {
       // A long clause (hash lists) is not checked literal by literal: the literals found in the
       // event mark the long clauses they belong to.
       const big = Int32Array.from(lits, (clause) => {
-        if (clause.length < BIG_CLAUSE || clause.some(isCommon)) return -1;
+        if (clause.length < BIG_CLAUSE) return -1;
         const id = bigClauseCount++;
         for (const l of clause) {
           const lid = litIndex.get(l) as number;
