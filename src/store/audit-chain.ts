@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import type { AuditEntry, AuditInput, AuditVerification } from './types.js';
+import type { AuditAnchor, AuditEntry, AuditInput, AuditVerification, Store } from './types.js';
 
 /** The hash of the entry before the first one. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -53,5 +53,38 @@ export function verifyAuditChain(entries: Iterable<AuditEntry>, from: AuditChain
     expectedSeq++;
     count++;
   }
-  return { ok: true, count };
+  // In a chain that verifies from the start, entry n has seq n.
+  return count > 0 ? { ok: true, count, head: { seq: count, hash: prev } } : { ok: true, count };
+}
+
+/** Parse an anchor as `weft audit verify` prints it: `SEQ:HASH`. */
+export function parseAuditAnchor(text: string): AuditAnchor | undefined {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim().toLowerCase());
+  if (m === null) return undefined;
+  const seq = Number(m[1]);
+  return seq >= 1 ? { seq, hash: m[2] as string } : undefined;
+}
+
+/**
+ * Check a verified chain against an anchor recorded earlier. The hash of entry `seq` covers every
+ * entry before it, so if that entry is still there with the same hash, nothing up to it changed;
+ * if the chain is now shorter, its newest entries were cut off (which the chain alone cannot show).
+ */
+export function checkAuditAnchor(v: AuditVerification, anchor: AuditAnchor, entryAtSeq: AuditEntry | undefined): AuditVerification {
+  if (!v.ok) return v;
+  if (entryAtSeq === undefined || v.count < anchor.seq) {
+    return { ok: false, count: v.count, firstBadSeq: v.count + 1, reason: `truncated: the chain ends at entry ${v.count}, but entry ${anchor.seq} was recorded as its head earlier` };
+  }
+  if (entryAtSeq.seq !== anchor.seq || entryAtSeq.hash !== anchor.hash) {
+    return { ok: false, count: v.count, firstBadSeq: anchor.seq, reason: `entry ${anchor.seq} does not have the recorded hash ${anchor.hash.slice(0, 16)}...: the chain up to it was rewritten` };
+  }
+  return v;
+}
+
+/** Verify the store's whole chain and, when given, that it still holds the anchored entry. */
+export async function verifyStoreAudit(store: Pick<Store, 'verifyAudit' | 'readAudit'>, anchor?: AuditAnchor): Promise<AuditVerification> {
+  const v = await store.verifyAudit();
+  if (anchor === undefined) return v;
+  const [entry] = await store.readAudit(anchor.seq - 1, 1);
+  return checkAuditAnchor(v, anchor, entry);
 }

@@ -362,6 +362,18 @@ export interface AuditVerification {
   count: number;
   firstBadSeq?: number;
   reason?: string;
+  /**
+   * The last entry verified (absent for an empty log or a broken chain). A chain that lost its newest
+   * entries still verifies: recording the head outside the store and checking it later
+   * (`verifyAuditAnchor`) is what detects that.
+   */
+  head?: AuditAnchor;
+}
+
+/** One entry of the chain, named by sequence number and hash: recorded elsewhere, it pins the chain up to it. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
 }
 
 // ---------------------------------------------------------------- the interface

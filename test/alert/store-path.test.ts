@@ -77,7 +77,7 @@ describe('ingest -> alerts, incidents, audit; replay', () => {
     }
     const scored = audit.find((e) => e.action === 'alert.scored');
     assert.ok(Array.isArray((scored?.details as { contributions?: unknown[] }).contributions));
-    assert.deepEqual(await store.verifyAudit(), { ok: true, count: audit.length });
+    assert.deepEqual(await store.verifyAudit(), { ok: true, count: audit.length, head: { seq: audit.length, hash: audit[audit.length - 1]!.hash } });
   });
 
   it('replay over the stored events with the stored rule versions gives the recorded alerts exactly', async () => {

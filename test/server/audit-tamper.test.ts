@@ -15,6 +15,7 @@ import { buildServer } from '../../src/server/app.js';
 import { ensureFirstAdmin } from '../../src/server/serve.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { AuditVerification } from '../../src/store/types.js';
+import { auditHash, GENESIS_HASH } from '../../src/store/audit-chain.js';
 import { weft } from '../support/cli.js';
 import { bearer, json } from '../support/server.js';
 
@@ -39,7 +40,17 @@ test('access entries verify, and an edited, deleted or swapped access entry is d
     ]);
     for (const e of entries) assert.ok(Number.isFinite(Date.parse(e.ts)));
     const verify = async (): Promise<AuditVerification> => json<AuditVerification>(await app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: bearer(token) }));
-    assert.equal((await verify()).ok, true);
+    const intact = await verify();
+    assert.equal(intact.ok, true);
+    assert.equal(intact.head?.seq, intact.count);
+    const anchored = await app.inject({ method: 'GET', url: `/api/v1/audit/verify?anchor=${intact.head?.seq}:${intact.head?.hash}`, headers: bearer(token) });
+    assert.equal(json<AuditVerification>(anchored).ok, true);
+    const future = json<AuditVerification>(await app.inject({ method: 'GET', url: `/api/v1/audit/verify?anchor=${intact.count + 50}:${'a'.repeat(64)}`, headers: bearer(token) }));
+    assert.equal(future.ok, false);
+    assert.match(future.reason ?? '', /^truncated: the chain ends at entry \d+, but entry \d+ was recorded as its head earlier$/);
+    const malformed = await app.inject({ method: 'GET', url: '/api/v1/audit/verify?anchor=12:xyz', headers: bearer(token) });
+    assert.equal(malformed.statusCode, 400);
+    assert.match(malformed.body, /anchor must be SEQ:HASH/);
     await app.close();
     await store.close();
     assert.equal(weft(['audit', 'verify', '--data-dir', dir]).code, 0);
@@ -86,6 +97,57 @@ test('access entries verify, and an edited, deleted or swapped access entry is d
       assert.ok((v.firstBadSeq ?? 0) >= failedLogin && (v.firstBadSeq ?? 0) <= failedLogin + 2, `${what}: first bad ${v.firstBadSeq}`);
       assert.match(v.reason ?? '', reason, what);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a chain cut short or rewritten from the start verifies on its own, and fails against the head recorded earlier', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-audit-anchor-'));
+  try {
+    const store = new SqliteStore({ path: join(dir, 'weft.db') });
+    await store.migrate();
+    await store.appendAudit(['alert.ack', 'alert.close', 'rule.disable', 'user.create', 'auth.login'].map((action, i) => ({ actor: i === 3 ? 'mallory' : 'alice', action, target: `t${i}` })));
+    await store.close();
+    const first = weft(['audit', 'verify', '--data-dir', dir]);
+    assert.equal(first.code, 0);
+    const head = /head (\d+:[0-9a-f]{64})/.exec(first.stdout)?.[1];
+    assert.ok(head !== undefined, first.stdout);
+    assert.equal(head.split(':')[0], '5');
+    assert.equal(weft(['audit', 'verify', '--anchor', head, '--data-dir', dir]).code, 0);
+
+    const db = new Database(join(dir, 'weft.db'));
+    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+    // Cut off the last two entries (who created mallory, and the login after it).
+    db.exec('DELETE FROM audit_log WHERE seq > 3');
+    db.close();
+    assert.equal(weft(['audit', 'verify', '--data-dir', dir]).code, 0, 'the chain alone cannot show a cut tail');
+    const cut = weft(['audit', 'verify', '--anchor', head, '--data-dir', dir]);
+    assert.equal(cut.code, 1);
+    assert.match(cut.stdout, /BROKEN at entry 4: truncated: the chain ends at entry 3, but entry 5 was recorded as its head earlier/);
+
+    // Rewrite the whole chain with consistent hashes: the acknowledgement becomes someone else's.
+    const s2 = new SqliteStore({ path: join(dir, 'weft.db') });
+    const kept = await s2.readAudit(0, 10);
+    await s2.close();
+    const db2 = new Database(join(dir, 'weft.db'));
+    db2.exec('DELETE FROM audit_log');
+    let prev = GENESIS_HASH;
+    const ins = db2.prepare('INSERT INTO audit_log (seq, ts, actor, action, target, outcome, source_ip, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)');
+    for (const e of [...kept, ...kept.slice(0, 2)].map((e, i) => ({ ...e, seq: i + 1, actor: i === 0 ? 'bob' : e.actor }))) {
+      const hash = auditHash(e.seq, e.ts, e, prev);
+      ins.run(e.seq, e.ts, e.actor, e.action, e.target ?? null, e.outcome ?? 'success', prev, hash);
+      prev = hash;
+    }
+    db2.close();
+    assert.equal(weft(['audit', 'verify', '--data-dir', dir]).code, 0, 'a consistently rewritten chain verifies on its own');
+    const rewritten = weft(['audit', 'verify', '--anchor', head, '--data-dir', dir]);
+    assert.equal(rewritten.code, 1);
+    assert.match(rewritten.stdout, /BROKEN at entry 5: entry 5 does not have the recorded hash [0-9a-f]{16}\.\.\.: the chain up to it was rewritten/);
+
+    const bad = weft(['audit', 'verify', '--anchor', '5:abc', '--data-dir', dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /expected SEQ:HASH/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import type { WeftEvent } from '../../event/model.js';
-import type { QuarantineRecord } from '../../store/types.js';
+import { parseAuditAnchor, verifyStoreAudit } from '../../store/audit-chain.js';
+import type { AuditAnchor, QuarantineRecord } from '../../store/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
 import { sensitiveFieldEncryption } from './ingest.js';
 
@@ -26,15 +27,21 @@ export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log');
   audit
     .command('verify')
-    .description('check every audit entry against the hash chain; exit 1 if any entry was changed, removed or reordered')
+    .description('check every audit entry against the hash chain; exit 1 if any entry was changed, removed or reordered, or the chain no longer holds the --anchor entry')
+    .option('--anchor <seq:hash>', 'a head printed by an earlier verify and kept outside the store: detects entries cut off the end', (v) => {
+      const a = parseAuditAnchor(v);
+      if (a === undefined) throw new InvalidArgumentError('expected SEQ:HASH, as `weft audit verify` prints the head');
+      return a;
+    })
     .option(...DATA_DIR_OPTION)
-    .action(async (opts: { dataDir?: string }, cmd: Command) => {
+    .action(async (opts: { anchor?: AuditAnchor; dataDir?: string }, cmd: Command) => {
       const ctx = await commandContext(cmd, opts);
       const store = await openStore(ctx.config);
       try {
-        const v = await store.verifyAudit();
+        const v = await verifyStoreAudit(store, opts.anchor);
         if (v.ok) {
-          process.stdout.write(`audit log intact: ${v.count} entries verified\n`);
+          const head = v.head !== undefined ? `; head ${v.head.seq}:${v.head.hash} (keep it outside this machine and pass it as --anchor later)` : '';
+          process.stdout.write(`audit log intact: ${v.count} entries verified${head}\n`);
         } else {
           process.stdout.write(`audit log BROKEN at entry ${v.firstBadSeq}: ${v.reason} (${v.count} entries verified before it)\n`);
           process.exitCode = 1;

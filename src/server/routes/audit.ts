@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import type { RouteTable } from '../route.js';
+import { parseAuditAnchor, verifyStoreAudit } from '../../store/audit-chain.js';
+import type { AuditAnchor } from '../../store/types.js';
 
 export function auditRoutes(t: RouteTable, ctx: ServerContext): void {
   t.add({
@@ -23,9 +25,16 @@ export function auditRoutes(t: RouteTable, ctx: ServerContext): void {
     },
   });
   t.add({
-    method: 'GET', url: '/api/v1/audit/verify', summary: 'Check the whole hash chain', tag: 'audit', access: 'audit:read', audit: 'audit.verify',
-    handler: async ({ audit }) => {
-      const v = await ctx.store.verifyAudit();
+    method: 'GET', url: '/api/v1/audit/verify', summary: 'Check the whole hash chain, and that it still holds an entry recorded earlier', tag: 'audit', access: 'audit:read', audit: 'audit.verify',
+    query: z.strictObject({
+      anchor: z.string().transform((s, c) => {
+        const a = parseAuditAnchor(s);
+        if (a === undefined) c.addIssue({ code: 'custom', message: 'anchor must be SEQ:HASH (a head printed by an earlier verify)' });
+        return a as AuditAnchor;
+      }).optional().describe('SEQ:HASH of a head recorded earlier: detects a chain cut short after it'),
+    }),
+    handler: async ({ query, audit }) => {
+      const v = await verifyStoreAudit(ctx.store, query.anchor);
       audit.records = v.count;
       return v;
     },

@@ -215,7 +215,7 @@ if (typeof db === 'string') {
       const a = await migrated('audit_guard');
       const b = open('audit_guard');
       await Promise.all(Array.from({ length: 10 }, (_, k) => (k % 2 === 0 ? a : b).appendAudit([{ actor: `u${k}`, action: 'login' }, { actor: `u${k}`, action: 'logout' }])));
-      assert.deepEqual(await a.verifyAudit(), { ok: true, count: 20 });
+      assert.deepEqual(await a.verifyAudit(), { ok: true, count: 20, head: { seq: 20, hash: (await a.readAudit(19, 1))[0]!.hash } });
       const c = await rawClient((db as { url: string }).url, 'audit_guard');
       try {
         await assert.rejects(c.query(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 1`), /audit_log is append-only \(UPDATE refused\)/);
@@ -224,7 +224,7 @@ if (typeof db === 'string') {
       } finally {
         await c.end();
       }
-      assert.deepEqual(await a.verifyAudit(), { ok: true, count: 20 });
+      assert.deepEqual(await a.verifyAudit(), { ok: true, count: 20, head: { seq: 20, hash: (await a.readAudit(19, 1))[0]!.hash } });
     });
 
     test('audit tampering is detected (edit, delete, swap, insert) after the triggers are dropped', async () => {
@@ -232,8 +232,8 @@ if (typeof db === 'string') {
       for (const attack of ['edit', 'delete', 'swap', 'insert'] as const) {
         const schema = `audit_${attack}`;
         const s = await migrated(schema);
-        await s.appendAudit([1, 2, 3, 4, 5].map((i) => ({ actor: `user${i}`, action: 'alert.update', target: `a${i}`, details: { i } })));
-        assert.deepEqual(await s.verifyAudit(), { ok: true, count: 5 });
+        const appended = await s.appendAudit([1, 2, 3, 4, 5].map((i) => ({ actor: `user${i}`, action: 'alert.update', target: `a${i}`, details: { i } })));
+        assert.deepEqual(await s.verifyAudit(), { ok: true, count: 5, head: { seq: 5, hash: appended[4]!.hash } });
         // The attacker has superuser access: drops the append-only triggers and rewrites rows.
         const c = await rawClient((db as { url: string }).url, schema);
         try {

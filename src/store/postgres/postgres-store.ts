@@ -1063,7 +1063,7 @@ export class PostgresStore implements Store {
       const rows: Row[] = after === null
         ? await this.rows('verify audit', 'SELECT * FROM audit_log ORDER BY seq LIMIT $1', [pageSize])
         : await this.rows('verify audit', 'SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
-      if (rows.length === 0) return { ok: true, count: at.count };
+      if (rows.length === 0) return verifyAuditChain([], at);
       const entries = rows.map((r) => this.auditFromRow(r));
       const v = verifyAuditChain(entries, at);
       if (!v.ok) return v;

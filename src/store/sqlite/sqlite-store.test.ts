@@ -74,8 +74,8 @@ test('sqlite: audit tampering is detected (edit, delete, swap)', async () => {
     const path = tempDb();
     const s = new SqliteStore({ path });
     await s.migrate();
-    await s.appendAudit([1, 2, 3, 4, 5].map((i) => ({ actor: `user${i}`, action: 'alert.update', target: `a${i}`, details: { i } })));
-    assert.deepEqual(await s.verifyAudit(), { ok: true, count: 5 });
+    const appended = await s.appendAudit([1, 2, 3, 4, 5].map((i) => ({ actor: `user${i}`, action: 'alert.update', target: `a${i}`, details: { i } })));
+    assert.deepEqual(await s.verifyAudit(), { ok: true, count: 5, head: { seq: 5, hash: appended[4]!.hash } });
     await s.close();
     // The attacker has the file: drops the append-only triggers and rewrites rows.
     const db = new Database(path);
