@@ -5,7 +5,8 @@ import { AttackCatalog } from '../alert/attack/index.js';
 import { loadSuppressions, SuppressionFileError, SuppressionSet } from '../alert/suppression.js';
 import type { WeftConfig } from '../config/schema.js';
 import type { CorrelationDef } from '../correlate/index.js';
-import { AlertStage } from '../hunt/alert-stage.js';
+import type { WeftEvent } from '../event/model.js';
+import { AlertStage, type KeptEvent } from '../hunt/alert-stage.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import type { AssetRecord, AttackObjectRecord } from '../store/types.js';
 import { UsageError } from './context.js';
@@ -42,7 +43,8 @@ export interface AlertStageInputs {
   assets: readonly AssetRecord[];
   attack?: readonly AttackObjectRecord[];
   suppressionsFile?: string;
-  keepEvents: boolean;
+  /** Keep what a hunt prints of each matched event (see KeptEvent). */
+  keepEvent?: (event: WeftEvent) => KeptEvent;
 }
 
 export function alertStageFor(i: AlertStageInputs): AlertStage {
@@ -59,5 +61,5 @@ export function alertStageFor(i: AlertStageInputs): AlertStage {
     configHash: configHash(i.config),
     correlations: i.correlations,
     maxFacts: a.max_pending,
-  }, i.keepEvents);
+  }, i.keepEvent);
 }

@@ -17,6 +17,7 @@ import { groupIncidents } from '../incident/group.js';
 import type { Incident } from '../incident/types.js';
 import type { Match } from '../rules/engine/index.js';
 import type { BaselineKey, BaselineRecord } from '../store/types.js';
+import type { SpillRef } from './event-spill.js';
 
 /** Content hashes of rule files: a rule's version. */
 export class RuleVersions {
@@ -70,8 +71,20 @@ export interface AlertRun {
   engine: AlertEngine;
   /** Detections handed to the engine. */
   candidates: number;
-  /** match events kept for output, by alert id (hunt only): the first event of each match alert. */
-  firstEvents: Map<string, WeftEvent>;
+  /** What was kept of the first event of each match alert, by alert id (hunt only, for its output). */
+  firstEvents: Map<string, KeptEvent>;
+}
+
+/**
+ * What a hunt keeps of a matched event to print it: the fields its table and csv rows show, and
+ * where its JSON was spilled (jsonl). Not the event object: a hunt holds every matched event until
+ * the end, and a million events' object graphs are gigabytes the garbage collector keeps walking.
+ */
+export interface KeptEvent {
+  readonly host: string;
+  readonly user: string;
+  readonly file: string;
+  readonly json?: SpillRef;
 }
 
 function matchGroup(f: EventFacts): Record<string, string> {
@@ -91,7 +104,8 @@ export class AlertStage {
   readonly versions: RuleVersions;
   private readonly facts = new Map<string, EventFacts>();
   private readonly candidates: AlertCandidate[] = [];
-  private readonly matchEvents = new Map<string, WeftEvent>();
+  /** By event id. */
+  private readonly matchEvents = new Map<string, KeptEvent>();
   private seq = 0;
   private priorBaseline = new Map<string, BaselineRecord>();
   private readonly suppressions: SuppressionSet;
@@ -101,8 +115,8 @@ export class AlertStage {
 
   constructor(
     private readonly o: AlertStageOptions,
-    /** Keep each match's event for printing (hunt jsonl); ingest does not need it. */
-    private readonly keepEvents: boolean,
+    /** Keep each matched event for printing (hunt); ingest does not need it. */
+    private readonly keepEvent?: (event: WeftEvent) => KeptEvent,
   ) {
     this.baseline = new Baseline(o.maxBaselineKeys ?? 500_000);
     this.versions = new RuleVersions(o.correlations ?? []);
@@ -133,8 +147,8 @@ export class AlertStage {
       ...(m.rule.name !== undefined ? { name: m.rule.name } : {}), ...(m.rule.level !== undefined ? { level: m.rule.level } : {}),
     };
     const seq = this.seq++;
-    if (this.keepEvents) {
-      if (this.matchEvents.size < (this.o.maxFacts ?? 1_000_000)) this.matchEvents.set(`${seq}`, m.event);
+    if (this.keepEvent !== undefined && !this.matchEvents.has(m.event.weft.id)) {
+      if (this.matchEvents.size < (this.o.maxFacts ?? 1_000_000)) this.matchEvents.set(m.event.weft.id, this.keepEvent(m.event));
       else this.droppedEvents++;
     }
     // Suppression is decided now, while the event is at hand: the candidate keeps only its facts.
@@ -217,30 +231,29 @@ export class AlertStage {
   finish(seed?: (engine: AlertEngine) => void, incidentAlerts?: (run: Alert[]) => Alert[]): AlertRun {
     const engine = new AlertEngine({ ...this.o, baseline: (k) => this.lookup(k) });
     seed?.(engine);
-    const bySeq = new Map<number, WeftEvent>();
-    for (const [k, v] of this.matchEvents) bySeq.set(Number(k), v);
-    const firstEvents = new Map<string, WeftEvent>();
+    const firstEvents = new Map<string, KeptEvent>();
     const candidates = this.candidates.length;
     engine.run(this.candidates);
     const alerts = engine.results();
-    if (this.keepEvents) {
-      // The first event of each match alert, for `event` in jsonl output.
-      const byEventId = new Map<string, WeftEvent>();
-      for (const ev of bySeq.values()) byEventId.set(ev.weft.id, ev);
+    if (this.matchEvents.size > 0) {
+      // The first event of each match alert, for its output.
       for (const a of alerts) {
         if (a.kind !== 'match') continue;
-        const ev = byEventId.get(a.events[0] ?? '');
-        if (ev) firstEvents.set(a.id, ev);
+        const ev = this.matchEvents.get(a.events[0] ?? '');
+        if (ev !== undefined) firstEvents.set(a.id, ev);
       }
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
     const incidents = groupIncidents(forIncidents, this.facts, { windowMs: this.o.incidentWindowMs });
+    // By id, not by scanning every alert per incident: that was incidents x alerts (quadratic in a hunt).
+    const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {
-      const members = new Set(inc.alerts);
-      for (const a of forIncidents) if (members.has(a.id)) a.incident_id = inc.id;
+      for (const id of inc.alerts) {
+        const a = byId.get(id);
+        if (a !== undefined) a.incident_id = inc.id;
+      }
     }
     const mine = new Set(alerts);
-    const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {
       for (const id of inc.alerts) {
         const a = byId.get(id);

@@ -60,7 +60,7 @@ export class AlertingConsumer implements EventLogConsumer {
     if (built === undefined) return;
     const { store, config } = this.o;
     const stage = alertStageFor({
-      config, correlations: this.correlate?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(), keepEvents: false,
+      config, correlations: this.correlate?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
     });
     const corr = this.correlate;
     for (const { seq, event } of batch) {

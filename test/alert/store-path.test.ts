@@ -28,7 +28,7 @@ async function replay(store: Store): Promise<ReplayReport> {
   return replayStore(store, {
     from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), allowedLatenessMs: config.correlation.allowed_lateness,
     maxStateEntries: config.correlation.max_state_entries,
-    stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets, keepEvents: false }),
+    stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
   });
 }
 

@@ -93,7 +93,7 @@ export async function detectScenario(dir: string, config: WeftConfig): Promise<S
   });
   const matches: Match<WeftEvent>[] = [];
   const correlations: CorrelationAlert[] = [];
-  const stage = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(config.alert.assets), keepEvents: false });
+  const stage = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(config.alert.assets) });
   for await (const b of huntFiles(files, built.ruleSet, {
     timezone: 'UTC',
     maxRecordBytes: config.ingest.max_record_bytes,

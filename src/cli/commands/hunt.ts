@@ -9,7 +9,8 @@ import type { Match, RuleSet } from '../../rules/engine/index.js';
 import type { SigmaLevel } from '../../rules/types.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
-import type { AlertStage, AlertRun } from '../../hunt/alert-stage.js';
+import type { AlertStage, AlertRun, KeptEvent } from '../../hunt/alert-stage.js';
+import { EventSpill } from '../../hunt/event-spill.js';
 import type { Alert } from '../../alert/types.js';
 import type { Incident } from '../../incident/types.js';
 import type { MatchedRule } from '../../rules/engine/types.js';
@@ -96,23 +97,32 @@ export function registerHunt(program: Command): void {
         maxStateEntries: ctx.config.correlation.max_state_entries,
       });
       const rejections = [...built.rejections, ...corr.rejections];
+      // jsonl prints each match alert's event: written aside until the alerts are decided at the end.
+      const spill = output === 'jsonl' ? new EventSpill() : undefined;
       const alerting = alertStageFor({
         config: ctx.config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(flags.assets ?? ctx.config.alert.assets),
-        ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}), keepEvents: true,
+        ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
+        ...(output !== 'ecs' && output !== 'ocsf' ? { keepEvent: (ev: WeftEvent) => keptEvent(ev, spill) } : {}),
       });
       const out = process.stdout;
-      const summary = await runHunt(files, built.ruleSet, {
-        output,
-        ...(format !== undefined ? { format } : {}),
-        ...(flags.sourceType !== undefined ? { sourceType: flags.sourceType } : {}),
-        ...(flags.minLevel !== undefined ? { minLevel: flags.minLevel as SigmaLevel } : {}),
-        timezone: flags.timezone ?? ctx.config.ingest.timezone,
-        maxRecordBytes: ctx.config.ingest.max_record_bytes,
-        resolver: entityResolver(flags.identities ?? ctx.config.enrich.identities),
-        write: (s) => writeOut(out, s),
-        ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
-        alerting,
-      });
+      let summary: HuntSummary;
+      try {
+        summary = await runHunt(files, built.ruleSet, {
+          output,
+          ...(format !== undefined ? { format } : {}),
+          ...(flags.sourceType !== undefined ? { sourceType: flags.sourceType } : {}),
+          ...(flags.minLevel !== undefined ? { minLevel: flags.minLevel as SigmaLevel } : {}),
+          timezone: flags.timezone ?? ctx.config.ingest.timezone,
+          maxRecordBytes: ctx.config.ingest.max_record_bytes,
+          resolver: entityResolver(flags.identities ?? ctx.config.enrich.identities),
+          write: (s) => writeOut(out, s),
+          ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
+          alerting,
+          ...(spill !== undefined ? { spill } : {}),
+        });
+      } finally {
+        spill?.close();
+      }
       summary.rulesLoaded = built.loaded + (corr.stage?.definitions.length ?? 0);
       summary.rulesRejected = rejections.length;
       summary.rejectionsByReason = rejectionReasons(rejections);
@@ -139,6 +149,8 @@ export interface RunHuntOptions {
   write: (s: string) => Promise<void> | undefined;
   correlate?: CorrelationStage;
   alerting: AlertStage;
+  /** Where the alert stage's keepEvent spilled matched events (jsonl output). */
+  spill?: EventSpill;
 }
 
 /** The hunt loop behind the command: detections into the alert stage, then alerts and incidents printed; returns the counts. */
@@ -188,8 +200,7 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
     progress.stop();
   }
   countAlerts(summary, run);
-  const text = formatRun(run, o.output, rules);
-  if (text !== '') await o.write(text);
+  for (const text of formatRun(run, o.output, rules, o.spill)) await o.write(text);
   const after = ruleSet.stats();
   const events = after.events - before.events;
   const cands = after.logsourceCandidates - before.logsourceCandidates;
@@ -325,37 +336,62 @@ export function rankIncidents(incidents: readonly Incident[]): Incident[] {
   return [...incidents].sort((a, b) => b.score - a.score || SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]! || (a.first_time < b.first_time ? -1 : a.first_time > b.first_time ? 1 : 0));
 }
 
+/** What the output needs of a matched event: its JSON spilled to disk for jsonl, the row fields for table and csv. */
+function keptEvent(ev: WeftEvent, spill: EventSpill | undefined): KeptEvent {
+  return { host: get(ev, 'host', 'name'), user: userOf(ev), file: fileOf(ev), ...(spill !== undefined ? { json: spill.add(JSON.stringify(ev)) } : {}) };
+}
+
+/** One jsonl alert line; a match's event goes in as the JSON spilled at match time, in alertLine's key order. */
+function alertJsonLine(a: Alert, rule: MatchedRule | undefined, event: KeptEvent | undefined, spill: EventSpill | undefined): string {
+  const line = alertLine(a, rule !== undefined ? { rule } : {});
+  if (event?.json === undefined || spill === undefined || a.kind !== 'match') return JSON.stringify(line);
+  const { match, ...head } = line;
+  return `${JSON.stringify(head).slice(0, -1)},"event":${spill.read(event.json)},"match":${JSON.stringify(match)}}`;
+}
+
+/** Output is written in pieces of about this many characters, not built whole first. */
+const OUTPUT_PIECE = 1 << 20;
+
 /**
- * The run's output. jsonl: one line per alert (time order, suppressed ones included with their
- * status), then one `kind: incident` line per incident, ranked. ecs / ocsf: one document per alert.
- * csv: one row per alert that is not suppressed. table: incidents ranked by score, each with its
- * kill chain and timeline.
+ * The run's output, in pieces. jsonl: one line per alert (time order, suppressed ones included with
+ * their status), then one `kind: incident` line per incident, ranked. ecs / ocsf: one document per
+ * alert. csv: one row per alert that is not suppressed. table: incidents ranked by score, each with
+ * its kill chain and timeline.
  */
-export function formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>): string {
+export function* formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill?: EventSpill): Generator<string> {
   const ranked = rankIncidents(run.incidents);
   let s = '';
   if (output === 'jsonl') {
     for (const a of run.alerts) {
-      const rule = rules.get(a.rule.id);
-      const event = run.firstEvents.get(a.id);
-      s += `${JSON.stringify(alertLine(a, { ...(rule !== undefined ? { rule } : {}), ...(event !== undefined ? { event } : {}) }))}\n`;
+      s += `${alertJsonLine(a, rules.get(a.rule.id), run.firstEvents.get(a.id), spill)}\n`;
+      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
     }
-    for (const i of ranked) s += `${JSON.stringify(incidentLine(i))}\n`;
-    return s;
+    for (const i of ranked) {
+      s += `${JSON.stringify(incidentLine(i))}\n`;
+      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
+    }
+    if (s !== '') yield s;
+    return;
   }
   if (output === 'ecs' || output === 'ocsf') {
-    for (const a of run.alerts) s += `${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`;
-    return s;
+    for (const a of run.alerts) {
+      s += `${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`;
+      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
+    }
+    if (s !== '') yield s;
+    return;
   }
   if (output === 'csv') {
     for (const a of run.alerts) {
       if (a.status === 'suppressed') continue;
       const ev = run.firstEvents.get(a.id);
-      const host = ev ? get(ev, 'host', 'name') : (a.group['host.name'] ?? a.group.Computer ?? a.entities.host[0] ?? '');
-      const user = ev ? userOf(ev) : (a.group['user.name'] ?? a.group.TargetUserName ?? a.entities.user[0] ?? '');
-      s += `${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? fileOf(ev) : ''].map(csvCell).join(',')}\n`;
+      const host = ev ? ev.host : (a.group['host.name'] ?? a.group.Computer ?? a.entities.host[0] ?? '');
+      const user = ev ? ev.user : (a.group['user.name'] ?? a.group.TargetUserName ?? a.entities.user[0] ?? '');
+      s += `${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? ev.file : ''].map(csvCell).join(',')}\n`;
+      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
     }
-    return s;
+    if (s !== '') yield s;
+    return;
   }
   const byId = new Map(run.alerts.map((a) => [a.id, a]));
   s += `\nincidents    ${ranked.length}, ranked by score\n`;
@@ -379,8 +415,9 @@ export function formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<stri
       }
     }
     if (eventsHidden + (inc.omitted_timeline ?? 0) > 0) s += `        ... ${eventsHidden + (inc.omitted_timeline ?? 0)} more events\n`;
+    if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
   }
-  return s;
+  if (s !== '') yield s;
 }
 
 function alertRow(a: Alert, run: AlertRun): string {
@@ -389,8 +426,8 @@ function alertRow(a: Alert, run: AlertRun): string {
   const scored = `score ${a.score} ${a.severity}${times}`;
   if (a.kind === 'match') {
     const ev = run.firstEvents.get(a.id);
-    const host = (ev ? get(ev, 'host', 'name') : a.entities.host[0]) || '-';
-    const user = (ev ? userOf(ev) : a.entities.user[0]) || '-';
+    const host = (ev ? ev.host : a.entities.host[0]) || '-';
+    const user = (ev ? ev.user : a.entities.user[0]) || '-';
     return `${a['@timestamp'].padEnd(24)}  ${level.padEnd(8)}  ${oneLine(a.rule.title)}  [host ${oneLine(host)}, user ${oneLine(user)}]  ${scored}`;
   }
   const group = Object.entries(a.group).map(([k, v]) => `${k}=${v}`).join(', ');

@@ -174,7 +174,7 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
   const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
   const stage = alertStageFor({
     config, correlations: corr.stage?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
-    ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}), keepEvents: false,
+    ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
   });
   await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString());
   return {

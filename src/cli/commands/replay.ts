@@ -43,7 +43,7 @@ export function registerReplay(program: Command): void {
           placeholders: ctx.config.rules.placeholders,
           allowedLatenessMs: ctx.config.correlation.allowed_lateness,
           maxStateEntries: ctx.config.correlation.max_state_entries,
-          stageFor: (corr) => alertStageFor({ config: ctx.config, correlations: corr?.definitions ?? [], assets, attack, keepEvents: false }),
+          stageFor: (corr) => alertStageFor({ config: ctx.config, correlations: corr?.definitions ?? [], assets, attack }),
         });
         if (flags.output === 'json') {
           process.stdout.write(`${JSON.stringify(report)}\n`);
