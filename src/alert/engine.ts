@@ -107,6 +107,8 @@ export function compareCandidates(a: AlertCandidate, b: AlertCandidate): number 
 export class AlertEngine {
   private readonly open = new Map<string, Alert>();
   private readonly alerts: Alert[] = [];
+  /** The alerts in `alerts`, for a constant-time check (a search of the array made heavy deduplication quadratic). */
+  private readonly inResults = new Set<Alert>();
   private readonly risk = new Map<string, { risk: number; asOf: number }>();
   /** entity key -> source type -> last alert time. */
   private readonly entitySources = new Map<string, Map<string, number>>();
@@ -220,7 +222,10 @@ export class AlertEngine {
         user: sortedUnion(existing.entities.user, users), host: sortedUnion(existing.entities.host, hosts),
         ip: sortedUnion(existing.entities.ip, ips), keys: sortedUnion(existing.entities.keys, keys),
       };
-      if (!this.alerts.includes(existing)) this.alerts.push(existing);
+      if (!this.inResults.has(existing)) {
+        this.inResults.add(existing);
+        this.alerts.push(existing);
+      }
       if (sup !== undefined) this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
       this.decisions.push({
         ...base, action: sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated', alertId: existing.id, eventIds: [...c.eventIds],
@@ -263,6 +268,7 @@ export class AlertEngine {
     };
     this.open.set(key, alert);
     this.alerts.push(alert);
+    this.inResults.add(alert);
     const ev = [...c.eventIds];
     if (sup !== undefined) {
       this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);

@@ -337,7 +337,7 @@ export function rankIncidents(incidents: readonly Incident[]): Incident[] {
 }
 
 /** What the output needs of a matched event: its JSON spilled to disk for jsonl, the row fields for table and csv. */
-function keptEvent(ev: WeftEvent, spill: EventSpill | undefined): KeptEvent {
+export function keptEvent(ev: WeftEvent, spill: EventSpill | undefined): KeptEvent {
   return { host: get(ev, 'host', 'name'), user: userOf(ev), file: fileOf(ev), ...(spill !== undefined ? { json: spill.add(JSON.stringify(ev)) } : {}) };
 }
 
