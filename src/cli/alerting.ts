@@ -52,6 +52,7 @@ export function alertStageFor(i: AlertStageInputs): AlertStage {
   return new AlertStage({
     suppressionWindowMs: a.suppression_window,
     incidentWindowMs: a.incident_window,
+    incidentGrouping: { linkGapMs: a.incident_link_gap, maxEntityRules: a.incident_max_entity_rules, maxFanOut: a.incident_max_fan_out },
     confirmationWindowMs: a.confirmation_window,
     riskHalfLifeMs: a.risk_half_life,
     zoneWeights: a.zone_weights,

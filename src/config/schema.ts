@@ -130,6 +130,12 @@ export const configSchema = z.strictObject({
     suppression_window: duration.default(60 * 60_000),
     /** Alerts sharing an entity within this long join one incident. */
     incident_window: duration.default(24 * 60 * 60_000),
+    /** Alerts linked through one shared entity join only when at most this far apart (two or more shared entities: incident_window). */
+    incident_link_gap: duration.default(4 * 60 * 60_000),
+    /** An entity in alerts of more than this many rules (a domain controller, a NAT egress) links no alerts. */
+    incident_max_entity_rules: z.number().int().min(1).max(10_000).default(12),
+    /** More than this many distinct targets beside one actor under one rule is a fan-out (spray, scan): its targets link weakly. */
+    incident_max_fan_out: z.number().int().min(2).max(100_000).default(10),
     /** Multi-source confirmation: other source types' alerts on the same entities this far back. */
     confirmation_window: duration.default(24 * 60 * 60_000),
     /** A user's accumulated risk halves over this much event time. */

@@ -13,7 +13,7 @@ import type { Alert } from '../alert/types.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import { canonicalHostName } from '../enrich/entity-resolver.js';
 import type { WeftEvent } from '../event/model.js';
-import { groupIncidents } from '../incident/group.js';
+import { groupIncidents, type GroupOptions } from '../incident/group.js';
 import type { Incident } from '../incident/types.js';
 import type { Match } from '../rules/engine/index.js';
 import type { BaselineKey, BaselineRecord } from '../store/types.js';
@@ -58,6 +58,8 @@ export class RuleVersions {
 
 export interface AlertStageOptions extends Omit<AlertEngineOptions, 'baseline'> {
   incidentWindowMs: number;
+  /** How alerts link into incidents beyond the window (defaults: see groupIncidents). */
+  incidentGrouping?: Omit<GroupOptions, 'windowMs'>;
   correlations?: readonly CorrelationDef[];
   /** Facts kept for matched events; beyond it the oldest are dropped (their alerts still have ids). */
   maxFacts?: number;
@@ -244,7 +246,7 @@ export class AlertStage {
       }
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
-    const incidents = groupIncidents(forIncidents, this.facts, { windowMs: this.o.incidentWindowMs });
+    const incidents = groupIncidents(forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs });
     // By id, not by scanning every alert per incident: that was incidents x alerts (quadratic in a hunt).
     const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {

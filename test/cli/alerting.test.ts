@@ -30,6 +30,25 @@ describe('weft ingest, alerts, incidents, replay, rules tune, assets, attack', (
     assert.match(bad.stderr, /assets\.csv:2: criticality must be an integer 1\.\.5/);
   });
 
+  it('incident grouping limits come from the config', () => {
+    const hunt = (config?: string): { alerts: number; incidents: number } => {
+      const args = ['hunt', '--output', 'jsonl', okta];
+      const r = weft(config !== undefined ? ['--config', config, ...args] : args);
+      assert.equal(r.code, 0, r.stderr);
+      const kinds = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind);
+      return { alerts: kinds.filter((k) => k !== 'incident').length, incidents: kinds.filter((k) => k === 'incident').length };
+    };
+    const cfg = join(dir, 'strict.yaml');
+    writeFileSync(cfg, 'alert:\n  incident_max_entity_rules: 1\n  incident_link_gap: 1m\n');
+    assert.deepEqual(hunt(), { alerts: 38, incidents: 1 });
+    // No entity may link alerts of two rules: every alert stands alone.
+    assert.deepEqual(hunt(cfg), { alerts: 38, incidents: 38 });
+    writeFileSync(cfg, 'alert:\n  incident_max_fan_out: 1\n');
+    const bad = weft(['--config', cfg, 'hunt', okta]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /incident_max_fan_out/);
+  });
+
   it('attack import: the STIX bundle; not a bundle exits 2', () => {
     const r = w(['attack', 'import', join(repoRoot, 'src', 'alert', 'attack', 'testdata', 'enterprise-attack-excerpt.json')]);
     assert.equal(r.code, 0, r.stderr);
