@@ -103,5 +103,5 @@ export function plainUtcIso(s: string): string | undefined {
   // fraction is cut out, since nearly every timestamp a mapper writes takes this path.
   if (n === 24 && sep === 0x54 && i === 24 && s.charCodeAt(23) === 0x5a) return s;
   const frac = digits < 0 ? '000' : digits >= 3 ? s.slice(20, 23) : digits === 2 ? `${s.slice(20, 22)}0` : `${s.slice(20, 21)}00`;
-  return `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}Z`;
+  return sep === 0x54 ? `${s.slice(0, 19)}.${frac}Z` : `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}Z`;
 }

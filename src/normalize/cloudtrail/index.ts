@@ -228,7 +228,8 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (eventName === 'ConsoleLogin' && extra !== undefined) {
     ct.console_login = { additional_eventdata: compact({ login_to: str(extra.LoginTo), mfa_used: yesNo(extra.MFAUsed), mobile_version: yesNo(extra.MobileVersion) }) };
   }
-  if (Object.keys(ct).length > 0) root.aws = { cloudtrail: ct };
+  // ct always holds user_identity, so it is never empty.
+  root.aws = { cloudtrail: ct };
   const account = str(ui.accountId);
   if (account !== undefined && !DIGITS.test(account)) return fail(SOURCE, 'bad_account_id', `userIdentity.accountId is not an AWS account number: ${JSON.stringify(account.slice(0, 32))}`);
   if (sip !== undefined || relatedUser.length > 0) {

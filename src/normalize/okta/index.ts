@@ -62,7 +62,8 @@ function snakeTree(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(snakeTree);
   if (!isRecord(v)) return v;
   const out: Rec = {};
-  for (const k of Object.keys(v)) {
+  // for-in visits a parsed object's own keys in Object.keys order without building the key array.
+  for (const k in v) {
     const x = v[k];
     if (x === null || x === undefined) continue;
     out[snake(k)] = snakeTree(x);
