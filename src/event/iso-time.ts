@@ -87,20 +87,21 @@ export function plainUtcIso(s: string): string | undefined {
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > (mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo] as number))) return undefined;
   let i = 19;
-  let frac = '000';
+  let digits = -1;
   if (i < n && s.charCodeAt(i) === 0x2e) {
     let end = i + 1;
     while (end < n && s.charCodeAt(end) >= 48 && s.charCodeAt(end) <= 57) end++;
-    const digits = end - i - 1;
+    digits = end - i - 1;
     if (digits === 0) return undefined;
-    frac = digits >= 3 ? s.slice(i + 1, i + 4) : digits === 2 ? `${s.slice(i + 1, end)}0` : `${s.slice(i + 1, end)}00`;
     i = end;
   }
   if (i < n) {
     const z = s.charCodeAt(i);
     if ((z !== 0x5a && z !== 0x7a) || i + 1 !== n) return undefined;
   }
-  // Already canonical (what toISOString itself wrote): reuse the string.
+  // Already canonical (what toISOString itself wrote): reuse the string. Checked before the
+  // fraction is cut out, since nearly every timestamp a mapper writes takes this path.
   if (n === 24 && sep === 0x54 && i === 24 && s.charCodeAt(23) === 0x5a) return s;
-  return `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}Z`;
+  const frac = digits < 0 ? '000' : digits >= 3 ? s.slice(20, 23) : digits === 2 ? `${s.slice(20, 22)}0` : `${s.slice(20, 21)}00`;
+  return sep === 0x54 ? `${s.slice(0, 19)}.${frac}Z` : `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}Z`;
 }

@@ -63,7 +63,8 @@ export class RecordPipeline {
   process(rec: FramedRecord | string | Uint8Array, receivedAt: Date): RecordOutcome[] {
     const binary = rec instanceof Uint8Array;
     const text = binary ? '' : typeof rec === 'string' ? rec : rec.text;
-    const rawOf = (): string | Uint8Array => (binary ? rec : text);
+    // Not a closure: one would be allocated (and, under tsx, named) for every record.
+    const raw: string | Uint8Array = binary ? rec : text;
     let results: DecodeResult[];
     try {
       const opts = { timezone: this.timezone, receivedAt, maxRecordBytes: this.maxRecordBytes };
@@ -71,13 +72,13 @@ export class RecordPipeline {
       results = binary || typeof rec === 'string' ? decodeRecords(rec, this.format, opts) : decodeFramed(rec, this.format, opts);
     } catch (err) {
       // Decoders are written never to throw; if one does, the record is still kept, not lost.
-      return [this.quarantine(rawOf(), 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
+      return [this.quarantine(raw, 'decode.record.internal_error', `decoder failed: ${(err as Error).message}`, receivedAt)];
     }
     const single = results.length === 1 && !binary;
     const out: RecordOutcome[] = [];
     for (const r of results) {
       if (!r.ok) {
-        out.push(this.quarantine(rawOf(), r.error.code, r.error.message, receivedAt));
+        out.push(this.quarantine(raw, r.error.code, r.error.message, receivedAt));
         continue;
       }
       // A CloudTrail file (`{"Records": [...]}`) holds many events in one document.
@@ -132,11 +133,18 @@ export class RecordPipeline {
       if (isRec(log.file)) log.file.path = this.opts.filePath;
       else log.file = { path: this.opts.filePath };
     }
-    const weft: Rec = isRec(ev.weft) ? ev.weft : (ev.weft = {});
-    weft.id = eventId(this.opts.sourceId, original);
-    weft.source_id = this.opts.sourceId;
-    weft.source_type = mapper.sourceType;
-    weft.ingest_time = this.isoOf(receivedAt);
+    const id = eventId(this.opts.sourceId, original);
+    const ingestTime = this.isoOf(receivedAt);
+    if (isRec(ev.weft)) {
+      const weft = ev.weft;
+      weft.id = id;
+      weft.source_id = this.opts.sourceId;
+      weft.source_type = mapper.sourceType;
+      weft.ingest_time = ingestTime;
+    } else {
+      // Mappers rarely set weft.*: one literal (same keys, same order) instead of four property adds.
+      ev.weft = { id, source_id: this.opts.sourceId, source_type: mapper.sourceType, ingest_time: ingestTime };
+    }
     const out = ev as WeftEvent;
     this.opts.resolver?.enrich(out);
     return { kind: 'event', event: out };

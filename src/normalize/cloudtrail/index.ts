@@ -75,7 +75,17 @@ function hasKeys(o: Rec): boolean {
   for (const _ in o) return true;
   return false;
 }
-const TLS_VERSION = /^TLSv(\d(?:\.\d)?)$/;
+/** `TLSv1.2` -> `1.2` (what /^TLSv(\d(?:\.\d)?)$/ captures), without a match array per record. */
+function tlsVersion(s: string | undefined): string | undefined {
+  if (s === undefined || !s.startsWith('TLSv')) return undefined;
+  const n = s.length;
+  if (n === 5 ? isDigit(s, 4) : n === 7 && isDigit(s, 4) && s.charCodeAt(5) === 0x2e && isDigit(s, 6)) return s.slice(4);
+  return undefined;
+}
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+}
 const yesNo = (v: unknown): boolean | undefined => (v === 'Yes' ? true : v === 'No' ? false : bool(v));
 
 function detect(d: Decoded): boolean {
@@ -165,9 +175,9 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (tlsIn !== undefined) {
     const tls: Rec = {};
     let hasTls = false;
-    const v = TLS_VERSION.exec(str(tlsIn.tlsVersion) ?? '');
-    if (v !== null) {
-      tls.version = v[1];
+    const v = tlsVersion(str(tlsIn.tlsVersion));
+    if (v !== undefined) {
+      tls.version = v;
       tls.version_protocol = 'tls';
       hasTls = true;
     }
@@ -228,7 +238,8 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (eventName === 'ConsoleLogin' && extra !== undefined) {
     ct.console_login = { additional_eventdata: compact({ login_to: str(extra.LoginTo), mfa_used: yesNo(extra.MFAUsed), mobile_version: yesNo(extra.MobileVersion) }) };
   }
-  if (Object.keys(ct).length > 0) root.aws = { cloudtrail: ct };
+  // ct always holds user_identity, so it is never empty.
+  root.aws = { cloudtrail: ct };
   const account = str(ui.accountId);
   if (account !== undefined && !DIGITS.test(account)) return fail(SOURCE, 'bad_account_id', `userIdentity.accountId is not an AWS account number: ${JSON.stringify(account.slice(0, 32))}`);
   if (sip !== undefined || relatedUser.length > 0) {

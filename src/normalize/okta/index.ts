@@ -57,17 +57,41 @@ function outcomeOf(result: string | undefined): string | undefined {
   }
 }
 
-/** camelCase keys to snake_case, recursively, dropping nulls. */
+/**
+ * camelCase keys to snake_case, recursively, dropping nulls. A subtree it would copy unchanged (plain
+ * keys, no nulls) is shared with the input instead, as compact() does: the parsed record is fresh per
+ * event and only read.
+ */
 function snakeTree(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snakeTree);
-  if (!isRecord(v)) return v;
-  const out: Rec = {};
-  for (const k of Object.keys(v)) {
-    const x = v[k];
-    if (x === null || x === undefined) continue;
-    out[snake(k)] = snakeTree(x);
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const c = snakeTree(x);
+      if (c !== x && out === undefined) out = v.slice(0, i);
+      if (out !== undefined) out.push(c);
+    }
+    return out ?? v;
   }
-  return out;
+  if (!isRecord(v)) return v;
+  let out: Rec | undefined;
+  // for-in visits a parsed object's own keys in Object.keys order without building the key array.
+  for (const k in v) {
+    const x = v[k];
+    const drop = x === null || x === undefined;
+    const key = snake(k);
+    const c = drop ? undefined : snakeTree(x);
+    // '__proto__' is always rebuilt: assigning it (as a copy does) sets the prototype, not a key.
+    if ((drop || key !== k || c !== x || k === '__proto__') && out === undefined) {
+      out = {};
+      for (const j in v) {
+        if (j === k) break;
+        out[j] = v[j];
+      }
+    }
+    if (out !== undefined && !drop) out[key] = c;
+  }
+  return out ?? v;
 }
 
 const DEBUG_KEYS: Readonly<Record<string, string>> = {

@@ -173,11 +173,28 @@ const AUDIT_SUCCESS = 0x20000000000000n;
 const AUDIT_FAILURE = 0x10000000000000n;
 const HEX_MASK = /^0x[0-9a-fA-F]{1,16}$/;
 
+const KW_OTHER = 0;
+const KW_SUCCESS = 1;
+const KW_FAILURE = 2;
+/**
+ * Audit bit of each valid keyword mask seen: a channel logs a handful of masks, and testing one
+ * costs a regular expression and a BigInt per event. Fresh result arrays are still built per event.
+ */
+const keywordKinds = new Map<string, number>();
+const KEYWORD_KINDS_MAX = 256;
+
 function keywordNames(mask: string | undefined): { names?: string[]; outcome?: 'success' | 'failure' } {
-  if (mask === undefined || !HEX_MASK.test(mask)) return mask ? { names: [mask] } : {};
-  const bits = BigInt(mask);
-  if ((bits & AUDIT_SUCCESS) !== 0n) return { names: ['Audit Success'], outcome: 'success' };
-  if ((bits & AUDIT_FAILURE) !== 0n) return { names: ['Audit Failure'], outcome: 'failure' };
+  if (mask === undefined) return {};
+  let kind = keywordKinds.get(mask);
+  if (kind === undefined) {
+    if (!HEX_MASK.test(mask)) return mask ? { names: [mask] } : {};
+    const bits = BigInt(mask);
+    kind = (bits & AUDIT_SUCCESS) !== 0n ? KW_SUCCESS : (bits & AUDIT_FAILURE) !== 0n ? KW_FAILURE : KW_OTHER;
+    if (keywordKinds.size >= KEYWORD_KINDS_MAX) keywordKinds.clear();
+    keywordKinds.set(mask, kind);
+  }
+  if (kind === KW_SUCCESS) return { names: ['Audit Success'], outcome: 'success' };
+  if (kind === KW_FAILURE) return { names: ['Audit Failure'], outcome: 'failure' };
   return { names: [mask] };
 }
 

@@ -149,18 +149,36 @@ export function parseHashes(v: string | undefined): ParsedHashes | undefined {
   if (s === undefined) return undefined;
   const out: ParsedHashes = {};
   let any = false;
-  for (const part of s.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const algo = part.slice(0, eq).trim().toLowerCase();
-    const value = part.slice(eq + 1).trim().toLowerCase();
-    if (value === '') continue;
-    if (algo === 'md5' || algo === 'sha1' || algo === 'sha256' || algo === 'sha512' || algo === 'imphash') {
-      out[algo] = value;
-      any = true;
+  // Walks the comma-separated parts by index rather than split(): no array and no part strings.
+  const n = s.length;
+  for (let start = 0; start <= n;) {
+    let end = s.indexOf(',', start);
+    if (end < 0) end = n;
+    const eq = s.indexOf('=', start);
+    if (eq > start && eq < end) {
+      const algo = hashAlgo(s.slice(start, eq));
+      const value = s.slice(eq + 1, end).trim().toLowerCase();
+      if (value !== '' && algo !== undefined) {
+        out[algo] = value;
+        any = true;
+      }
     }
+    start = end + 1;
   }
   return any ? out : undefined;
+}
+
+/** The algorithm a `Hashes` key names (trimmed, any case), or undefined; Sysmon's spelling first. */
+function hashAlgo(key: string): keyof ParsedHashes | undefined {
+  switch (key) {
+    case 'SHA1': return 'sha1';
+    case 'MD5': return 'md5';
+    case 'SHA256': return 'sha256';
+    case 'IMPHASH': return 'imphash';
+    case 'SHA512': return 'sha512';
+  }
+  const algo = key.trim().toLowerCase();
+  return algo === 'md5' || algo === 'sha1' || algo === 'sha256' || algo === 'sha512' || algo === 'imphash' ? algo : undefined;
 }
 
 /** Set an own property even for keys like `__proto__` that plain assignment would swallow. */
