@@ -5,7 +5,7 @@
  * events/s (acknowledged = committed) and acknowledgement latency percentiles. The server's own
  * metrics say where the time went (store commit vs the rest of the request).
  *
- *   node --import tsx bench/http-ingest.ts [--seconds 20] [--concurrency 4] [--batch 1000]
+ *   node --import tsx bench/http-ingest.ts [--seconds 20] [--concurrency 4] [--batch 1000] [--cpu-prof-dir DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,8 @@ export interface HttpIngestBenchOptions {
   seconds?: number;
   concurrency?: number;
   batch?: number;
+  /** Write a V8 CPU profile of the server child into this directory (node --cpu-prof). */
+  cpuProfDir?: string;
 }
 
 export interface HttpIngestBenchResult {
@@ -102,7 +104,8 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
   const key = cli(dir, ['users', 'keys', 'add', 'bench', '--name', 'bench']).trim();
   const env: NodeJS.ProcessEnv = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
   delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = opts.cpuProfDir !== undefined ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -174,7 +177,7 @@ export function printHttpIngestBench(r: HttpIngestBenchResult): void {
   console.log('http ingest (weft serve child process, loopback, NDJSON batches of 1,000, SQLite synchronous=full):');
   console.log(`  ${f(r.eventsPerSecond)} events/s acknowledged over ${r.seconds.toFixed(1)} s (${f(r.events)} events, ${r.requests} requests, ${r.refused} refused with 429)`);
   console.log(`  ack latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms`);
-  console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores; store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
+  console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores (${((r.serverCpuSeconds / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event); store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -189,5 +192,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (sec !== undefined) o.seconds = sec;
   if (conc !== undefined) o.concurrency = conc;
   if (b !== undefined) o.batch = b;
+  const prof = process.argv.indexOf('--cpu-prof-dir');
+  if (prof >= 0 && process.argv[prof + 1] !== undefined) o.cpuProfDir = process.argv[prof + 1] as string;
   printHttpIngestBench(await runHttpIngestBench(o));
 }

@@ -35,7 +35,11 @@ export class EntityResolver {
   private readonly userAlias = new Map<string, string>();
   private readonly hostAlias = new Map<string, string>();
 
+  /** The directory it was built from: ingest workers rebuild the same resolver from it. */
+  readonly directory: IdentityDirectory | undefined;
+
   constructor(directory?: IdentityDirectory) {
+    this.directory = directory;
     for (const u of directory?.users ?? []) {
       const id = canonicalUserName(u.id);
       this.userAlias.set(id, id);

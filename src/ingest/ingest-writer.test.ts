@@ -32,6 +32,14 @@ function gatedStore(inner: Store): { store: Store; open: () => void; appends: ()
           return target.appendEvents(...args);
         };
       }
+      // The writer commits a group through commitIngest when the store has it: gate that the same way.
+      if (prop === 'commitIngest' && target.commitIngest !== undefined) {
+        return async (...args: Parameters<NonNullable<Store['commitIngest']>>) => {
+          appends++;
+          await gate;
+          return (target.commitIngest as NonNullable<Store['commitIngest']>).call(target, ...args);
+        };
+      }
       const v = Reflect.get(target, prop, recv) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -130,7 +138,7 @@ test('a failed commit rejects every batch in it and frees their admission', asyn
   const store = await memStore();
   const broken = new Proxy(store, {
     get(t, prop, recv) {
-      if (prop === 'appendEvents') return async () => { throw new Error('disk full'); };
+      if (prop === 'appendEvents' || prop === 'commitIngest') return async () => { throw new Error('disk full'); };
       const v = Reflect.get(t, prop, recv) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
     },
@@ -149,4 +157,28 @@ test('unknown source type is refused before anything is admitted; close refuses 
   assert.equal(w.tryAcquire(1), undefined);
   await assert.rejects(w.acquire(1), IngestClosedError);
   await store.close();
+});
+
+test('with a worker thread, a batch is stored exactly as when prepared inline', async () => {
+  const records = [okta(1), okta(2), '{"truncated":'];
+  const inline = await memStore();
+  const threaded = await memStore();
+  const a = new IngestWriter({ store: inline });
+  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
+  const at = new Date('2026-03-10T09:00:00.000Z');
+  try {
+    const ra = await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+    const rb = await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+    assert.deepEqual(rb, ra);
+    assert.deepEqual(rb, { records: 3, events: 2, quarantined: 1, lastSeq: 2 });
+    assert.deepEqual(await threaded.readEventLog(0, 10), await inline.readEventLog(0, 10));
+    assert.deepEqual((await threaded.listQuarantine({})).items, (await inline.listQuarantine({})).items);
+    assert.deepEqual(await threaded.listSources(), await inline.listSources());
+    assert.equal(b.pendingRecords, 0);
+  } finally {
+    await a.close();
+    await b.close();
+    await inline.close();
+    await threaded.close();
+  }
 });

@@ -13,9 +13,12 @@ import type { EntityResolver } from '../enrich/entity-resolver.js';
 import type { WeftEvent } from '../event/model.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { mapperFor } from '../normalize/registry.js';
-import type { QuarantineInput, SourceActivity, Store } from '../store/types.js';
+import { eventColumns, type EventColumns } from '../store/event-columns.js';
+import type { AppendResult, SourceActivity, Store } from '../store/types.js';
 import type { FramedRecord } from './framing.js';
 import { PipelineCache } from './pipeline-cache.js';
+import { PreparePool } from './prepare-pool.js';
+import { prepareBatch, type PreparedBatch } from './prepare.js';
 
 /** Where a batch of records came from and how to read it. */
 export interface IngestMeta {
@@ -76,6 +79,12 @@ export interface IngestWriterOptions {
   timezone?: string;
   maxRecordBytes?: number;
   resolver?: EntityResolver;
+  /**
+   * Worker threads that decode and normalize (default 0: on the calling thread). With workers the
+   * calling thread only frames, commits and answers; a store with commitIngest also gets the events
+   * already laid out as columns.
+   */
+  prepareWorkers?: number;
   /** Applied to each batch of events just before it is stored (sensitive-field encryption). */
   beforeStore?: (events: WeftEvent[]) => void;
   /** Called after each group commit, with per-source counts: metrics, and waking event-log consumers. */
@@ -96,11 +105,7 @@ export interface GroupCommit {
   storeMs: number;
 }
 
-interface Job {
-  events: WeftEvent[];
-  quarantine: QuarantineInput[];
-  activity: SourceActivity;
-  result: Omit<CommitResult, 'lastSeq'>;
+interface Job extends PreparedBatch {
   resolve: (r: CommitResult) => void;
   reject: (err: unknown) => void;
 }
@@ -117,6 +122,11 @@ export class IngestWriter {
   private readonly maxCommitEvents: number;
   private readonly logger: Logger;
   private readonly pipelines: PipelineCache;
+  private readonly pool: PreparePool | undefined;
+  /** Lay events out as store columns while preparing (the store takes columns, nothing edits events first). */
+  private readonly withRows: boolean;
+  /** Batches being decoded and normalized (on a worker): not queued yet, but not done either. */
+  private preparing = 0;
   private readonly queue: Job[] = [];
   private readonly waiters: Waiter[] = [];
   private pending = 0;
@@ -134,6 +144,15 @@ export class IngestWriter {
       ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
       ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
     });
+    this.withRows = this.store.commitIngest !== undefined && opts.beforeStore === undefined;
+    const workers = opts.prepareWorkers ?? 0;
+    this.pool = workers > 0
+      ? new PreparePool(workers, {
+        ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+        ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
+        ...(opts.resolver !== undefined ? { resolver: opts.resolver.directory !== undefined ? { identities: opts.resolver.directory } : {} } : {}),
+      }, this.logger)
+      : undefined;
   }
 
   /** Records admitted and not yet committed: the queue depth exported as a metric. */
@@ -218,38 +237,23 @@ export class IngestWriter {
   async submit(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta, permit?: IngestPermit): Promise<CommitResult> {
     const p = permit ?? (await this.acquire(records.length));
     try {
-      const job = this.prepare(records, meta);
+      let job: PreparedBatch;
+      this.preparing++;
+      try {
+        job = this.pool !== undefined
+          ? await this.pool.run(records, { ...meta, receivedAt: meta.receivedAt ?? new Date() }, this.withRows)
+          : prepareBatch(this.pipelines, records, meta, false);
+      } finally {
+        this.preparing--;
+      }
       return await new Promise<CommitResult>((resolve, reject) => {
         this.queue.push({ ...job, resolve, reject });
         void this.commitLoop();
       });
     } finally {
       p.release();
+      this.settle();
     }
-  }
-
-  private prepare(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta): Omit<Job, 'resolve' | 'reject'> {
-    const pipeline = this.pipelines.get(meta);
-    const at = meta.receivedAt ?? new Date();
-    const events: WeftEvent[] = [];
-    const quarantine: QuarantineInput[] = [];
-    let sourceType = meta.sourceType;
-    for (const rec of records) {
-      for (const o of pipeline.process(rec, at)) {
-        if (o.kind === 'event') {
-          events.push(o.event);
-          sourceType ??= o.event.weft.source_type;
-        } else {
-          quarantine.push(o.quarantine);
-        }
-      }
-    }
-    const activity: SourceActivity = {
-      id: meta.sourceId, events: events.length, quarantined: quarantine.length, seenAt: at.toISOString(),
-      ...(sourceType !== undefined ? { type: sourceType } : {}),
-      ...(meta.format !== undefined && meta.format !== 'auto' ? { format: meta.format } : {}),
-    };
-    return { events, quarantine, activity, result: { records: records.length, events: events.length, quarantined: quarantine.length } };
   }
 
   /** One commit at a time; whatever queued meanwhile goes into the next transaction together. */
@@ -262,53 +266,80 @@ export class IngestWriter {
         let n = 0;
         while (this.queue.length > 0) {
           const next = this.queue[0] as Job;
-          if (group.length > 0 && n + next.events.length > this.maxCommitEvents) break;
+          if (group.length > 0 && n + next.result.events > this.maxCommitEvents) break;
           group.push(next);
-          n += next.events.length;
+          n += next.result.events;
           this.queue.shift();
         }
         await this.commitGroup(group);
       }
     } finally {
       this.committing = false;
-      if (this.queue.length === 0) {
-        const idle = this.idle;
-        this.idle = [];
-        for (const f of idle) f();
-      }
+      this.settle();
     }
   }
 
+  /** Wake drain() callers once nothing is being prepared, queued or committed. */
+  private settle(): void {
+    if (this.committing || this.queue.length > 0 || this.preparing > 0 || this.idle.length === 0) return;
+    const idle = this.idle;
+    this.idle = [];
+    for (const f of idle) f();
+  }
+
   private async commitGroup(group: Job[]): Promise<void> {
-    const events = group.length === 1 ? (group[0] as Job).events : group.flatMap((j) => j.events);
     const quarantine = group.length === 1 ? (group[0] as Job).quarantine : group.flatMap((j) => j.quarantine);
+    let events = 0;
+    for (const j of group) events += j.result.events;
     const started = performance.now();
     try {
-      this.opts.beforeStore?.(events);
-      // Quarantine first, events second, activity last: each write is idempotent on retry except the
-      // activity counters, which are statistics. A crash between them leaves nothing acknowledged.
-      if (quarantine.length > 0) await this.store.addQuarantine(quarantine);
-      const appended = events.length > 0 ? await this.store.appendEvents(events) : { inserted: 0, duplicates: 0, lastSeq: await this.store.lastEventSeq() };
       const bySource = mergeActivity(group.map((j) => j.activity));
-      await this.store.recordSourceActivity(bySource);
+      const appended = this.store.commitIngest !== undefined
+        ? await this.store.commitIngest({ rows: this.rowsOf(group), quarantine, activity: bySource })
+        : await this.commitSeparately(group.length === 1 ? (group[0] as Job).events : group.flatMap((j) => j.events), quarantine, bySource);
       const storeMs = performance.now() - started;
       const quarantineReasons: Record<string, number> = {};
       for (const q of quarantine) quarantineReasons[q.reason] = (quarantineReasons[q.reason] ?? 0) + 1;
       for (const j of group) j.resolve({ ...j.result, lastSeq: appended.lastSeq });
       try {
-        this.opts.onCommit?.({ events: events.length, inserted: appended.inserted, duplicates: appended.duplicates, quarantined: quarantine.length, lastSeq: appended.lastSeq, bySource, quarantineReasons, storeMs });
+        this.opts.onCommit?.({ events, inserted: appended.inserted, duplicates: appended.duplicates, quarantined: quarantine.length, lastSeq: appended.lastSeq, bySource, quarantineReasons, storeMs });
       } catch (err) {
         this.logger.warn({ err }, 'ingest onCommit hook failed');
       }
     } catch (err) {
-      this.logger.error({ err, events: events.length, quarantined: quarantine.length }, 'ingest commit failed; the batch is not acknowledged');
+      this.logger.error({ err, events, quarantined: quarantine.length }, 'ingest commit failed; the batch is not acknowledged');
       for (const j of group) j.reject(err);
     }
   }
 
+  /** The group's events as store columns, in order: laid out while preparing, or here (after beforeStore). */
+  private rowsOf(group: Job[]): EventColumns[] {
+    const loose = group.flatMap((j) => (j.rows === undefined ? j.events : []));
+    if (loose.length > 0) this.opts.beforeStore?.(loose);
+    if (group.length === 1 && (group[0] as Job).rows !== undefined) return (group[0] as Job).rows as EventColumns[];
+    const rows: EventColumns[] = [];
+    for (const j of group) {
+      // Indexes in a validation error count from the start of the group, as appendEvents does.
+      if (j.rows !== undefined) for (const r of j.rows) rows.push(r);
+      else for (const e of j.events) rows.push(eventColumns(e, rows.length));
+    }
+    return rows;
+  }
+
+  /** A store without commitIngest: quarantine first, events second, activity last. */
+  private async commitSeparately(events: WeftEvent[], quarantine: Job['quarantine'], bySource: SourceActivity[]): Promise<AppendResult> {
+    this.opts.beforeStore?.(events);
+    // Each write is idempotent on retry except the activity counters, which are statistics. A crash
+    // between them leaves nothing acknowledged.
+    if (quarantine.length > 0) await this.store.addQuarantine(quarantine);
+    const appended = events.length > 0 ? await this.store.appendEvents(events) : { inserted: 0, duplicates: 0, lastSeq: await this.store.lastEventSeq() };
+    await this.store.recordSourceActivity(bySource);
+    return appended;
+  }
+
   /** Resolves when every admitted batch has been committed (or failed). */
   drain(): Promise<void> {
-    if (!this.committing && this.queue.length === 0) return Promise.resolve();
+    if (!this.committing && this.queue.length === 0 && this.preparing === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -317,6 +348,7 @@ export class IngestWriter {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(new IngestClosedError());
     await this.drain();
+    await this.pool?.close();
   }
 }
 

@@ -107,6 +107,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     maxCommitEvents: Math.max(config.ingest.batch_size, 10_000),
     timezone: config.ingest.timezone,
     maxRecordBytes: config.ingest.max_record_bytes,
+    prepareWorkers: config.server.ingest_workers,
     logger,
     ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
     // Sensitive fields are encrypted before the events reach the store.

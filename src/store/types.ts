@@ -1,4 +1,5 @@
 import type { WeftEvent } from '../event/model.js';
+import type { EventColumns } from './event-columns.js';
 
 /** A page of results. `total` counts every match, not just this page; `next` is an opaque cursor. */
 export interface Page<T> {
@@ -8,6 +9,14 @@ export interface Page<T> {
 }
 
 // ---------------------------------------------------------------- events (the embedded event log)
+
+/** One ingest group commit, for a store that takes it in one transaction (Store.commitIngest). */
+export interface IngestCommit {
+  /** The events, already validated and laid out as columns (eventColumns), in log order. */
+  rows: EventColumns[];
+  quarantine: QuarantineInput[];
+  activity: SourceActivity[];
+}
 
 export interface AppendResult {
   /** Newly stored events. */
@@ -390,6 +399,12 @@ export interface Store {
   close(): Promise<void>;
 
   appendEvents(events: WeftEvent[]): Promise<AppendResult>;
+  /**
+   * Optional fast path for the ingest writer: an ingest group's quarantine records, events (laid out
+   * as columns, possibly off the event loop) and source activity in one transaction, so one fsync
+   * instead of three. A store without it gets addQuarantine, appendEvents and recordSourceActivity.
+   */
+  commitIngest?(batch: IngestCommit): Promise<AppendResult>;
   readEventLog(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
   lastEventSeq(): Promise<number>;
   getEvent(id: string): Promise<WeftEvent | undefined>;

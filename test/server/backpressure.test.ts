@@ -39,6 +39,14 @@ test('a slow store: 429 with Retry-After, admitted records bounded, heap bounded
           return t.appendEvents(...args);
         };
       }
+      // The ingest writer commits a whole group through commitIngest when the store has it: slow that too.
+      if (prop === 'commitIngest' && t.commitIngest !== undefined) {
+        return async (...args: Parameters<NonNullable<Store['commitIngest']>>) => {
+          maxPending = Math.max(maxPending, pendingOf());
+          await new Promise((r) => setTimeout(r, 40));
+          return (t.commitIngest as NonNullable<Store['commitIngest']>).call(t, ...args);
+        };
+      }
       const v = Reflect.get(t, prop, recv) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
     },
