@@ -78,14 +78,13 @@ export class PreparePool {
 
   private spawn(): Slot {
     const worker = startWorker(this.data);
-    // Workers never keep the process alive on their own; close() ends them on shutdown.
-    worker.unref();
     const slot: Slot = { worker, pending: new Map(), answered: false };
     worker.on('message', (m: PrepareReply) => {
       slot.answered = true;
       const p = slot.pending.get(m.id);
       if (p === undefined) return;
       slot.pending.delete(m.id);
+      if (slot.pending.size === 0) worker.unref();
       if (m.ok) p.resolve(m.batch);
       else p.reject(m.error.name === 'UnknownSourceTypeError' && m.error.sourceType !== undefined ? new UnknownSourceTypeError(m.error.sourceType) : new IngestWorkerError(`ingest worker: ${m.error.name}: ${m.error.message}`));
     });
@@ -104,6 +103,9 @@ export class PreparePool {
     };
     worker.on('error', (err) => fail(new IngestWorkerError(`ingest worker failed: ${err.message}`, { cause: err })));
     worker.on('exit', (code) => fail(new IngestWorkerError(`ingest worker exited (code ${code})`)));
+    // An idle worker never keeps the process alive (close() ends it on shutdown); one holding a batch
+    // does, until it answers. After the listeners: adding a 'message' listener refs the port again.
+    worker.unref();
     return slot;
   }
 
@@ -117,11 +119,13 @@ export class PreparePool {
     const { receivedAt, ...rest } = meta;
     const req: PrepareRequest = { id, records, meta: { ...rest, receivedAt: (receivedAt ?? new Date()).getTime() }, withRows };
     return new Promise<PreparedBatch>((resolve, reject) => {
+      if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       try {
         slot.worker.postMessage(req);
       } catch (err) {
         slot.pending.delete(id);
+        if (slot.pending.size === 0) slot.worker.unref();
         reject(new IngestWorkerError(`cannot hand the batch to an ingest worker: ${(err as Error).message}`, { cause: err }));
       }
     });
