@@ -92,22 +92,25 @@ export function strArray(v: unknown): string[] | undefined {
   return out;
 }
 
+/** `fn` over an array's elements; the array itself when `fn` returned every element unchanged (copied on the first change). */
+export function mapShared(v: readonly unknown[], fn: (x: unknown) => unknown): readonly unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    const c = fn(x);
+    if (c !== x && out === undefined) out = v.slice(0, i);
+    if (out !== undefined) out.push(c);
+  }
+  return out ?? v;
+}
+
 /**
  * An object without null/undefined members, recursively (vendors pad with nulls). Subtrees that hold
  * no null are shared with the input rather than copied: mappers compact parsed records (fresh per
  * record) and nested compact() results, so copying them again only cost time.
  */
 export function compact(v: unknown): unknown {
-  if (Array.isArray(v)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
-      const c = compact(x);
-      if (c !== x && out === undefined) out = v.slice(0, i);
-      if (out !== undefined) out.push(c);
-    }
-    return out ?? v;
-  }
+  if (Array.isArray(v)) return mapShared(v, compact);
   if (!isRecord(v)) return v;
   let out: Rec | undefined;
   // for-in walks a plain object's own keys in Object.keys order without allocating the key array;

@@ -3,7 +3,7 @@ import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
-import { bool, compact, int, ip, isRecord, num, snake, str, type Rec } from '../common/values.js';
+import { bool, compact, int, ip, isRecord, mapShared, num, snake, str, type Rec } from '../common/values.js';
 
 /** Okta System Log events (the /api/v1/logs JSON objects), mapped as Elastic's okta integration does. */
 
@@ -63,16 +63,7 @@ function outcomeOf(result: string | undefined): string | undefined {
  * event and only read.
  */
 function snakeTree(v: unknown): unknown {
-  if (Array.isArray(v)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
-      const c = snakeTree(x);
-      if (c !== x && out === undefined) out = v.slice(0, i);
-      if (out !== undefined) out.push(c);
-    }
-    return out ?? v;
-  }
+  if (Array.isArray(v)) return mapShared(v, snakeTree);
   if (!isRecord(v)) return v;
   let out: Rec | undefined;
   // for-in visits a parsed object's own keys in Object.keys order without building the key array.
