@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: every benchmark module present, one after the other.
+ * `npm run bench`: every benchmark module present, one after the other, each in its own process
+ * (`--section NAME` runs one: decode, hunt, ingest, live, correlate, http).
  *   npm run bench             full runs (hunt: 1M events, 100k through the whole command; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events and 20k through the whole command, decode: 20k per format, HTTP ingest: 5 s)
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runDecodeBench, type DecodeBenchResult } from './decode.js';
 import { printHuntBench, runHuntBench } from './hunt.js';
 import { printIngestBench, runIngestBench } from './ingest.js';
@@ -20,15 +23,31 @@ function printDecode(results: DecodeBenchResult[]): void {
   }
 }
 
-printDecode(await runDecodeBench({ events: quick ? 20_000 : 200_000 }));
-printHuntBench(await runHuntBench({ events: quick ? 50_000 : 1_000_000, commandEvents: quick ? 20_000 : 100_000 }));
+const SECTIONS: Record<string, () => Promise<void>> = {
+  decode: async () => printDecode(await runDecodeBench({ events: quick ? 20_000 : 200_000 })),
+  hunt: async () => printHuntBench(await runHuntBench({ events: quick ? 50_000 : 1_000_000, commandEvents: quick ? 20_000 : 100_000 })),
+  ingest: async () => printIngestBench(await runIngestBench({ records: quick ? 20_000 : 100_000 })),
+  live: async () => printLiveBench(await runLiveBench({ records: quick ? 20_000 : 200_000 })),
+  correlate: async () => {
+    console.log('correlate (one core):');
+    for (const r of runCorrelateBench({ quick })) {
+      console.log(`  ${r.ruleSet.padEnd(44)} ${r.activeKeys.toLocaleString('en-US').padStart(9)} keys ${Math.round(r.eventsPerSecond).toLocaleString('en-US').padStart(9)} events/s  heap ${r.heapUsedMB.toFixed(0)} MB, rss ${r.rssMB.toFixed(0)} MB, ${r.bytesPerStateEntry.toFixed(0)} B/state entry`);
+    }
+  },
+  http: async () => printHttpIngestBench(await runHttpIngestBench({ seconds: quick ? 5 : 20 })),
+};
 
-printIngestBench(await runIngestBench({ records: quick ? 20_000 : 100_000 }));
-printLiveBench(await runLiveBench({ records: quick ? 20_000 : 200_000 }));
-
-console.log('correlate (one core):');
-for (const r of runCorrelateBench({ quick })) {
-  console.log(`  ${r.ruleSet.padEnd(44)} ${r.activeKeys.toLocaleString('en-US').padStart(9)} keys ${Math.round(r.eventsPerSecond).toLocaleString('en-US').padStart(9)} events/s  heap ${r.heapUsedMB.toFixed(0)} MB, rss ${r.rssMB.toFixed(0)} MB, ${r.bytesPerStateEntry.toFixed(0)} B/state entry`);
+const only = process.argv.indexOf('--section');
+if (only >= 0) {
+  const name = process.argv[only + 1] ?? '';
+  const run = SECTIONS[name];
+  if (run === undefined) throw new Error(`unknown bench section '${name}'; one of ${Object.keys(SECTIONS).join(', ')}`);
+  await run();
+} else {
+  // Each section in a process of its own: the hunt benchmark's rule set (half a GiB of heap) made
+  // the garbage collector slow down every section measured after it in the same process.
+  for (const name of Object.keys(SECTIONS)) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--section', name, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
 }
-
-printHttpIngestBench(await runHttpIngestBench({ seconds: quick ? 5 : 20 }));
