@@ -374,7 +374,7 @@ export interface AuditVerification {
   /**
    * The last entry verified (absent for an empty log or a broken chain). A chain that lost its newest
    * entries still verifies: recording the head outside the store and checking it later
-   * (`verifyAuditAnchor`) is what detects that.
+   * (`checkAuditAnchor`, `verifyStoreAudit`) is what detects that.
    */
   head?: AuditAnchor;
 }

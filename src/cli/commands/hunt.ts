@@ -359,26 +359,27 @@ const OUTPUT_PIECE = 1 << 20;
  * its kill chain and timeline.
  */
 export function* formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill?: EventSpill): Generator<string> {
-  const ranked = rankIncidents(run.incidents);
   let s = '';
+  for (const part of outputParts(run, output, rules, spill)) {
+    s += part;
+    if (s.length >= OUTPUT_PIECE) {
+      yield s;
+      s = '';
+    }
+  }
+  if (s !== '') yield s;
+}
+
+/** The output one alert line, csv row or incident block at a time. */
+function* outputParts(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill: EventSpill | undefined): Generator<string> {
+  const ranked = rankIncidents(run.incidents);
   if (output === 'jsonl') {
-    for (const a of run.alerts) {
-      s += `${alertJsonLine(a, rules.get(a.rule.id), run.firstEvents.get(a.id), spill)}\n`;
-      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
-    }
-    for (const i of ranked) {
-      s += `${JSON.stringify(incidentLine(i))}\n`;
-      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
-    }
-    if (s !== '') yield s;
+    for (const a of run.alerts) yield `${alertJsonLine(a, rules.get(a.rule.id), run.firstEvents.get(a.id), spill)}\n`;
+    for (const i of ranked) yield `${JSON.stringify(incidentLine(i))}\n`;
     return;
   }
   if (output === 'ecs' || output === 'ocsf') {
-    for (const a of run.alerts) {
-      s += `${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`;
-      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
-    }
-    if (s !== '') yield s;
+    for (const a of run.alerts) yield `${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`;
     return;
   }
   if (output === 'csv') {
@@ -387,16 +388,14 @@ export function* formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<str
       const ev = run.firstEvents.get(a.id);
       const host = ev ? ev.host : (a.group['host.name'] ?? a.group.Computer ?? a.entities.host[0] ?? '');
       const user = ev ? ev.user : (a.group['user.name'] ?? a.group.TargetUserName ?? a.entities.user[0] ?? '');
-      s += `${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? ev.file : ''].map(csvCell).join(',')}\n`;
-      if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
+      yield `${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? ev.file : ''].map(csvCell).join(',')}\n`;
     }
-    if (s !== '') yield s;
     return;
   }
   const byId = new Map(run.alerts.map((a) => [a.id, a]));
-  s += `\nincidents    ${ranked.length}, ranked by score\n`;
+  yield `\nincidents    ${ranked.length}, ranked by score\n`;
   for (const [n, inc] of ranked.entries()) {
-    s += `\n#${n + 1}  ${inc.severity.toUpperCase().padEnd(8)} score ${String(inc.score).padStart(3)}  ${oneLine(inc.title)}\n`;
+    let s = `\n#${n + 1}  ${inc.severity.toUpperCase().padEnd(8)} score ${String(inc.score).padStart(3)}  ${oneLine(inc.title)}\n`;
     s += `    id ${inc.id}  ${inc.status}  ${inc.first_time} .. ${inc.last_time}  (${inc.alerts.length} alert${inc.alerts.length === 1 ? '' : 's'}, ${inc.events} events from ${inc.sources.join(', ') || '-'})\n`;
     s += `    kill chain  ${inc.kill_chain.length > 0 ? inc.kill_chain.map((k) => `${k.tactic} (${k.tactic_id})`).join(' > ') : '-'}\n`;
     s += `    entities    users ${oneLine(inc.entities.user.join(', ') || '-')}; hosts ${oneLine(inc.entities.host.join(', ') || '-')}; ips ${inc.entities.ip.slice(0, 6).join(', ') || '-'}${inc.entities.ip.length > 6 ? ` (+${inc.entities.ip.length - 6})` : ''}\n`;
@@ -415,9 +414,8 @@ export function* formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<str
       }
     }
     if (eventsHidden + (inc.omitted_timeline ?? 0) > 0) s += `        ... ${eventsHidden + (inc.omitted_timeline ?? 0)} more events\n`;
-    if (s.length >= OUTPUT_PIECE) { yield s; s = ''; }
+    yield s;
   }
-  if (s !== '') yield s;
 }
 
 function alertRow(a: Alert, run: AlertRun): string {

@@ -137,7 +137,6 @@ export class LiteralScanner {
   /** Distinct needle ids found by the last scan, in `found[0..foundCount)`. */
   readonly found: Int32Array;
   foundCount = 0;
-  private readonly needles: ReadonlyArray<string | undefined>;
   /** Needles that are the empty string: present in every text. */
   private readonly alwaysIds: Int32Array;
   private readonly t1: GramTable;
@@ -151,7 +150,6 @@ export class LiteralScanner {
   /** `needles[i]` gets id `i`; an undefined entry is not searched (its id is never reported). */
   constructor(needles: ReadonlyArray<string | undefined>) {
     this.size = needles.length;
-    this.needles = needles;
     this.found = new Int32Array(needles.length);
     const always: number[] = [];
     // How many needles have each 4-gram: a needle is keyed by its rarest (rightmost on ties).
