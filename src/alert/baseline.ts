@@ -5,7 +5,7 @@
  */
 import type { WeftEvent } from '../event/model.js';
 import type { BaselineKey, BaselineRecord } from '../store/types.js';
-import { baselineKeys, baselineDimensions } from './facts.js';
+import { baselineDimensions } from './facts.js';
 
 const keyOf = (k: BaselineKey): string => `${k.kind}\u0000${k.entity}\u0000${k.value}`;
 
@@ -23,23 +23,32 @@ export class Baseline {
   observe(ev: WeftEvent): void {
     const ts = Date.parse(ev['@timestamp']);
     if (!Number.isFinite(ts)) return;
-    for (const k of baselineKeys(baselineDimensions(ev))) this.add({ ...k, firstTs: ts, lastTs: ts, count: 1 });
+    const d = baselineDimensions(ev);
+    if (d.user === undefined) return;
+    // baselineKeys' order, without a key object and a record per observation (every event of a hunt).
+    if (d.process !== undefined) this.note('user_process', d.user, d.process, ts, ts, 1);
+    if (d.country !== undefined) this.note('user_country', d.user, d.country, ts, ts, 1);
+    if (d.host !== undefined) this.note('user_host', d.user, d.host, ts, ts, 1);
   }
 
   add(r: BaselineRecord): void {
-    const key = keyOf(r);
+    this.note(r.kind, r.entity, r.value, r.firstTs, r.lastTs, r.count);
+  }
+
+  private note(kind: string, entity: string, value: string, firstTs: number, lastTs: number, count: number): void {
+    const key = `${kind}\u0000${entity}\u0000${value}`;
     const cur = this.seen.get(key);
     if (cur) {
-      if (r.firstTs < cur.firstTs) cur.firstTs = r.firstTs;
-      if (r.lastTs > cur.lastTs) cur.lastTs = r.lastTs;
-      cur.count += r.count;
+      if (firstTs < cur.firstTs) cur.firstTs = firstTs;
+      if (lastTs > cur.lastTs) cur.lastTs = lastTs;
+      cur.count += count;
       return;
     }
     if (this.seen.size >= this.maxKeys) {
       this.overflow++;
       return;
     }
-    this.seen.set(key, { ...r });
+    this.seen.set(key, { kind, entity, value, firstTs, lastTs, count });
   }
 
   get(k: BaselineKey): BaselineRecord | undefined {

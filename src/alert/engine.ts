@@ -4,7 +4,7 @@
  * of its input and configuration: candidates are processed in event-time order and every time it
  * uses (windows, risk decay, rarity) is event time.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SigmaLevel } from '../rules/types.js';
 import type { BaselineKey, BaselineRecord, UserRiskRecord } from '../store/types.js';
 import { AttackCatalog, ecsThreat } from './attack/index.js';
@@ -87,7 +87,7 @@ function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
 }
 
 export function alertId(dedupKey: string, firstEventId: string, ts: number): string {
-  return createHash('sha256').update(`${dedupKey}\u0000${firstEventId}\u0000${ts}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${dedupKey}\u0000${firstEventId}\u0000${ts}`, 'hex').slice(0, 32);
 }
 
 export function groupKey(group: Readonly<Record<string, string>>): string {

@@ -17,10 +17,21 @@ test('texts come back by reference across flushes, multi-byte text included, and
     const late = spill.add('{"late":"ünïcode"}');
     assert.equal(spill.read(late), '{"late":"ünïcode"}');
     assert.equal(spill.read(refs[1]!), texts[1]);
+    // A text larger than the write buffer (a script block event), between two small ones.
+    const big = JSON.stringify({ script: 'ä'.repeat(600_000) });
+    const before = spill.add('{"a":1}');
+    const bigRef = spill.add(big);
+    const after = spill.add('{"b":"ß"}');
+    assert.equal(bigRef.length, Buffer.byteLength(big));
+    assert.equal(spill.read(bigRef), big);
+    assert.equal(spill.read(before), '{"a":1}');
+    assert.equal(spill.read(after), '{"b":"ß"}');
+    assert.equal(spill.bytes, after.offset + after.length);
     assert.equal(readdirSync(parent).length, 1);
     spill.close();
     assert.deepEqual(readdirSync(parent), []);
     assert.throws(() => spill.read(refs[0]!), /event spill is closed/);
+    assert.throws(() => spill.read(after), /event spill is closed/);
     spill.close();
   } finally {
     rmSync(parent, { recursive: true, force: true });

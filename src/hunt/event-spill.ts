@@ -14,13 +14,21 @@ export interface SpillRef {
   readonly length: number;
 }
 
-/** Pending text is written out once it reaches this many bytes (one write call per batch, not per text). */
+/** Pending text is written out once this buffer is full (one write call per batch, not per text). */
 const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Buffer's own UTF-8 writer: encodes into the pending buffer and returns the byte count, so a text is
+ * encoded once (no byteLength pass, no joined string, no Buffer per batch). `write` is the fallback.
+ */
+type Utf8Writer = (this: Buffer, s: string, offset: number) => number;
+const utf8Write: Utf8Writer = (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write
+  ?? function (this: Buffer, s: string, offset: number): number { return this.write(s, offset, 'utf8'); };
 
 export class EventSpill {
   private readonly dir: string;
   private fd: number | undefined;
-  private pending: string[] = [];
+  private pending = Buffer.allocUnsafe(FLUSH_BYTES);
   private pendingBytes = 0;
   /** Bytes written to the file so far. */
   private written = 0;
@@ -36,20 +44,35 @@ export class EventSpill {
   }
 
   add(text: string): SpillRef {
-    const length = Buffer.byteLength(text, 'utf8');
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: make room for the worst case first.
+    const most = text.length * 3;
+    if (this.pendingBytes + most > this.pending.length) {
+      this.flush();
+      if (most > this.pending.length) {
+        // Larger than the buffer: written on its own.
+        const buf = Buffer.from(text, 'utf8');
+        const ref = { offset: this.written, length: buf.length };
+        this.writeOut(buf, buf.length);
+        return ref;
+      }
+    }
+    const length = utf8Write.call(this.pending, text, this.pendingBytes);
     const ref = { offset: this.written + this.pendingBytes, length };
-    this.pending.push(text);
     this.pendingBytes += length;
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
     return ref;
   }
 
   read(ref: SpillRef): string {
-    this.flush();
+    const fd = this.openFd();
+    if (ref.offset >= this.written) {
+      // Still in the pending buffer.
+      const at = ref.offset - this.written;
+      return this.pending.toString('utf8', at, at + ref.length);
+    }
     const buf = Buffer.allocUnsafe(ref.length);
     let got = 0;
     while (got < ref.length) {
-      const n = readSync(this.openFd(), buf, got, ref.length - got, ref.offset + got);
+      const n = readSync(fd, buf, got, ref.length - got, ref.offset + got);
       if (n === 0) throw new Error(`spill file ends before byte ${ref.offset + ref.length}`);
       got += n;
     }
@@ -59,19 +82,20 @@ export class EventSpill {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    this.pending = [];
     this.pendingBytes = 0;
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   private flush(): void {
     if (this.pendingBytes === 0) return;
-    const buf = Buffer.from(this.pending.join(''), 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.openFd(), buf, off, buf.length - off, this.written + off);
-    this.written += buf.length;
-    this.pending = [];
+    this.writeOut(this.pending, this.pendingBytes);
     this.pendingBytes = 0;
+  }
+
+  private writeOut(buf: Buffer, length: number): void {
+    let off = 0;
+    while (off < length) off += writeSync(this.openFd(), buf, off, length - off, this.written + off);
+    this.written += length;
   }
 
   private openFd(): number {

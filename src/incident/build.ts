@@ -1,5 +1,5 @@
 /** One incident from its member alerts: entities, kill chain, timeline, score and title. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventFacts } from '../alert/facts.js';
 import { clampScore, severityOf } from '../alert/severity.js';
 import type { Alert } from '../alert/types.js';
@@ -12,7 +12,7 @@ export const TACTIC_BREADTH_POINTS = 3;
 const t = (iso: string): number => Date.parse(iso);
 
 export function incidentId(firstAlertId: string): string {
-  return createHash('sha256').update(`incident\u0000${firstAlertId}`).digest('hex').slice(0, 32);
+  return hash('sha256', `incident\u0000${firstAlertId}`, 'hex').slice(0, 32);
 }
 
 /** `members` in time order (first alert first: it names the incident). */

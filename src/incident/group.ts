@@ -93,8 +93,14 @@ interface Link {
 }
 
 export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions): Incident[] {
-  // An alert without a usable time (a damaged stored row) sorts last and stands alone.
-  const order = (a: Alert): number => (Number.isFinite(t(a.first_time)) ? t(a.first_time) : Infinity);
+  // An alert without a usable time (a damaged stored row) sorts last and stands alone. Times are
+  // parsed once per alert, not once per comparison (a hunt sorts tens of thousands of alerts).
+  const startOf = new Map<Alert, number>();
+  for (const a of alerts) {
+    const ts = t(a.first_time);
+    startOf.set(a, Number.isFinite(ts) ? ts : Infinity);
+  }
+  const order = (a: Alert): number => startOf.get(a) as number;
   const live = alerts.filter((a) => a.status !== 'suppressed').sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const maxRules = o.maxEntityRules ?? 12;
   const gap = Math.min(o.linkGapMs ?? DEFAULT_LINK_GAP_MS, o.windowMs);
@@ -111,7 +117,7 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
   const seen = new Map<string, Map<number, Sighting>>();
   for (const [i, a] of live.entries()) {
     uf.add();
-    const start = t(a.first_time);
+    const start = order(a);
     if (!Number.isFinite(start)) continue;
     const mine = targets[i] as ReadonlySet<string>;
     const links = new Map<number, Link>();
