@@ -258,7 +258,7 @@ async function timeCommand(built: ReturnType<typeof buildRuleSet>, tpls: Rec[], 
     const config = parseConfig({});
     const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
     const spill = new EventSpill(dir);
-    const alerting = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: [], keepEvent: (ev) => keptEvent(ev, spill) });
+    const alerting = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: [], keepEvent: (ev) => keptEvent(ev, spill), recordDecisions: false });
     let written = 0;
     const t0 = process.cpuUsage();
     const summary = await runHunt([file], built.ruleSet, {

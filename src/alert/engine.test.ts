@@ -129,6 +129,23 @@ describe('deduplication', () => {
     assert.deepEqual(again.results().map((a) => a.id), alerts.map((a) => a.id));
   });
 
+  it('without recorded decisions (a hunt) the alerts are the same and the decisions are still counted', () => {
+    const input = (): AlertCandidate[] => [
+      match(facts('e1', T0, { user: 'alice', host: 'ws-1' })),
+      match(facts('e2', T0 + 30 * MIN, { user: 'alice', host: 'ws-1' })),
+      match(facts('e4', T0 + 30 * MIN, { user: 'bob', host: 'ws-1' })),
+    ];
+    const audited = engine();
+    audited.run(input());
+    const quiet = engine({ recordDecisions: false });
+    quiet.run(input());
+    assert.deepEqual(quiet.results(), audited.results());
+    assert.deepEqual(quiet.decisions, []);
+    assert.deepEqual(quiet.decisionCounts, { 'alert.created': 2, 'alert.deduplicated': 1, 'alert.suppressed': 0, 'alert.scored': 2, 'alert.grouped': 0 });
+    assert.deepEqual(audited.decisionCounts, quiet.decisionCounts);
+    assert.equal(audited.decisions.length, 5);
+  });
+
   it('a detection already in a seeded alert is not counted twice (re-ingest)', () => {
     const first = engine();
     first.run([match(facts('e1', T0, { user: 'alice' }))]);

@@ -78,6 +78,11 @@ export interface AlertEngineOptions {
   attack?: AttackCatalog;
   baseline?: (key: BaselineKey) => BaselineRecord | undefined;
   configHash: string;
+  /**
+   * Keep every decision in `decisions` for the audit log (default). A hunt writes no audit log and
+   * only needs the counts: without the records it allocates three objects fewer per alert.
+   */
+  recordDecisions?: boolean;
 }
 
 const isoOf = (ms: number): string => new Date(ms).toISOString();
@@ -112,7 +117,10 @@ export class AlertEngine {
   private readonly risk = new Map<string, { risk: number; asOf: number }>();
   /** entity key -> source type -> last alert time. */
   private readonly entitySources = new Map<string, Map<string, number>>();
+  /** Every decision, in order (empty when the options say not to record them). */
   readonly decisions: AlertDecision[] = [];
+  /** Decisions made, by action (recorded or not). */
+  readonly decisionCounts: Record<DecisionAction, number> = { 'alert.created': 0, 'alert.deduplicated': 0, 'alert.suppressed': 0, 'alert.scored': 0, 'alert.grouped': 0 };
   private readonly assets: AssetInventory;
   private readonly suppressions: SuppressionSet;
   private readonly attack: AttackCatalog;
@@ -227,10 +235,10 @@ export class AlertEngine {
         this.alerts.push(existing);
       }
       if (sup !== undefined) this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
-      this.decisions.push({
+      this.decide(sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated', () => ({
         ...base, action: sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated', alertId: existing.id, eventIds: [...c.eventIds],
         details: { count: existing.count, last_time: existing.last_time, ...(sup !== undefined ? { suppression: sup.id, reason: sup.reason, author: sup.author } : {}) },
-      });
+      }));
       if (sup === undefined) this.noteSources(keys, sources, c.ts);
       return;
     }
@@ -269,16 +277,22 @@ export class AlertEngine {
     this.open.set(key, alert);
     this.alerts.push(alert);
     this.inResults.add(alert);
-    const ev = [...c.eventIds];
     if (sup !== undefined) {
       this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
-      this.decisions.push({ ...base, action: 'alert.suppressed', alertId: id, eventIds: ev, details: { suppression: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } });
+      this.decide('alert.suppressed', () => ({ ...base, action: 'alert.suppressed', alertId: id, eventIds: [...c.eventIds], details: { suppression: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } }));
       return;
     }
-    this.decisions.push({ ...base, action: 'alert.created', alertId: id, eventIds: ev, details: { kind: c.kind, dedup_key: dedupKey } });
-    this.decisions.push({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } });
+    const ev = this.o.recordDecisions === false ? [] : [...c.eventIds];
+    this.decide('alert.created', () => ({ ...base, action: 'alert.created', alertId: id, eventIds: ev, details: { kind: c.kind, dedup_key: dedupKey } }));
+    this.decide('alert.scored', () => ({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } }));
     for (const u of users) this.risk.set(u, { risk: this.userRisk(u, c.ts) + score, asOf: c.ts });
     this.noteSources(keys, sources, c.ts);
+  }
+
+  /** Count a decision; record it when the engine keeps them (built only then). */
+  decide(action: DecisionAction, build: () => AlertDecision): void {
+    this.decisionCounts[action]++;
+    if (this.o.recordDecisions !== false) this.decisions.push(build());
   }
 
   private noteSources(keys: readonly string[], sources: readonly string[], ts: number): void {

@@ -45,6 +45,8 @@ export interface AlertStageInputs {
   suppressionsFile?: string;
   /** Keep what a hunt prints of each matched event (see KeptEvent). */
   keepEvent?: (event: WeftEvent) => KeptEvent;
+  /** Record each alert decision for the audit log (default true; a hunt writes none). */
+  recordDecisions?: boolean;
 }
 
 export function alertStageFor(i: AlertStageInputs): AlertStage {
@@ -62,5 +64,6 @@ export function alertStageFor(i: AlertStageInputs): AlertStage {
     configHash: configHash(i.config),
     correlations: i.correlations,
     maxFacts: a.max_pending,
+    ...(i.recordDecisions !== undefined ? { recordDecisions: i.recordDecisions } : {}),
   }, i.keepEvent);
 }

@@ -103,6 +103,7 @@ export function registerHunt(program: Command): void {
         config: ctx.config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(flags.assets ?? ctx.config.alert.assets),
         ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
         ...(output !== 'ecs' && output !== 'ocsf' ? { keepEvent: (ev: WeftEvent) => keptEvent(ev, spill) } : {}),
+        recordDecisions: false,
       });
       const out = process.stdout;
       let summary: HuntSummary;
@@ -232,7 +233,7 @@ function countAlerts(s: HuntSummary, run: AlertRun): void {
     s.alerts++;
     s.alertsBySeverity[a.severity] = (s.alertsBySeverity[a.severity] ?? 0) + 1;
   }
-  for (const d of run.engine.decisions) if (d.action === 'alert.deduplicated') s.deduplicated++;
+  s.deduplicated += run.engine.decisionCounts['alert.deduplicated'];
   for (const [id, n] of run.engine.suppressedByEntry) {
     s.suppressed += n;
     s.suppressedByEntry[id] = n;
