@@ -87,6 +87,32 @@ export interface AlertEngineOptions {
 
 const isoOf = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * The distinct values `pick` adds over the events, sorted. A match has one event with one value per
+ * field, so the common case needs no Set and no sort (this runs for every detection of a hunt).
+ */
+function distinctSorted(events: readonly EventFacts[], pick: (e: EventFacts, add: (v: string | undefined) => void) => void): string[] {
+  const out: string[] = [];
+  let seen: Set<string> | undefined;
+  const add = (v: string | undefined): void => {
+    if (v === undefined) return;
+    if (seen === undefined) {
+      if (out.length === 0) {
+        out.push(v);
+        return;
+      }
+      if (out.length === 1 && out[0] === v) return;
+      seen = new Set(out);
+    }
+    if (!seen.has(v)) {
+      seen.add(v);
+      out.push(v);
+    }
+  };
+  for (const e of events) pick(e, add);
+  return out.length > 1 ? out.sort() : out;
+}
+
 function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].sort();
 }
@@ -194,12 +220,17 @@ export class AlertEngine {
     const sup: SuppressionEntry | undefined = c.suppressedBy !== undefined ? (c.suppressedBy ?? undefined)
       : this.suppressions.size > 0 && c.fields !== undefined ? this.suppressions.find(c.rule, c.ts, c.fields) : undefined;
     const key = this.openKey(dedupKey, sup);
-    const users = [...new Set(c.events.map((e) => e.user).filter((u): u is string => u !== undefined))].sort();
-    const hosts = [...new Set(c.events.map((e) => e.host).filter((h): h is string => h !== undefined))].sort();
-    const ips = [...new Set(c.events.flatMap((e) => [e.sourceIp, e.destinationIp]).filter((i): i is string => i !== undefined))].sort();
-    const keys = [...new Set(c.events.flatMap((e) => e.keys))].sort();
-    const sources = [...new Set(c.events.map((e) => e.sourceType))].sort();
-    const sourceIds = [...new Set(c.events.map((e) => e.sourceId))].sort();
+    const users = distinctSorted(c.events, (e, add) => add(e.user));
+    const hosts = distinctSorted(c.events, (e, add) => add(e.host));
+    const ips = distinctSorted(c.events, (e, add) => {
+      add(e.sourceIp);
+      add(e.destinationIp);
+    });
+    const keys = distinctSorted(c.events, (e, add) => {
+      for (const k of e.keys) add(k);
+    });
+    const sources = distinctSorted(c.events, (e, add) => add(e.sourceType));
+    const sourceIds = distinctSorted(c.events, (e, add) => add(e.sourceId));
     const base = { ruleId: c.rule.id, ruleVersion: c.rule.version };
 
     const existing = this.open.get(key);
