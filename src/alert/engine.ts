@@ -266,10 +266,13 @@ export class AlertEngine {
         this.alerts.push(existing);
       }
       if (sup !== undefined) this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
-      this.decide(sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated', () => ({
-        ...base, action: sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated', alertId: existing.id, eventIds: [...c.eventIds],
-        details: { count: existing.count, last_time: existing.last_time, ...(sup !== undefined ? { suppression: sup.id, reason: sup.reason, author: sup.author } : {}) },
-      }));
+      const action = sup !== undefined ? 'alert.suppressed' : 'alert.deduplicated';
+      if (this.decide(action)) {
+        this.decisions.push({
+          ...base, action, alertId: existing.id, eventIds: [...c.eventIds],
+          details: { count: existing.count, last_time: existing.last_time, ...(sup !== undefined ? { suppression: sup.id, reason: sup.reason, author: sup.author } : {}) },
+        });
+      }
       if (sup === undefined) this.noteSources(keys, sources, c.ts);
       return;
     }
@@ -310,20 +313,26 @@ export class AlertEngine {
     this.inResults.add(alert);
     if (sup !== undefined) {
       this.suppressedByEntry.set(sup.id, (this.suppressedByEntry.get(sup.id) ?? 0) + 1);
-      this.decide('alert.suppressed', () => ({ ...base, action: 'alert.suppressed', alertId: id, eventIds: [...c.eventIds], details: { suppression: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } }));
+      if (this.decide('alert.suppressed')) {
+        this.decisions.push({ ...base, action: 'alert.suppressed', alertId: id, eventIds: [...c.eventIds], details: { suppression: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } });
+      }
       return;
     }
-    const ev = this.o.recordDecisions === false ? [] : [...c.eventIds];
-    this.decide('alert.created', () => ({ ...base, action: 'alert.created', alertId: id, eventIds: ev, details: { kind: c.kind, dedup_key: dedupKey } }));
-    this.decide('alert.scored', () => ({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } }));
+    const record = this.decide('alert.created');
+    this.decide('alert.scored');
+    if (record) {
+      const ev = [...c.eventIds];
+      this.decisions.push({ ...base, action: 'alert.created', alertId: id, eventIds: ev, details: { kind: c.kind, dedup_key: dedupKey } });
+      this.decisions.push({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } });
+    }
     for (const u of users) this.risk.set(u, { risk: this.userRisk(u, c.ts) + score, asOf: c.ts });
     this.noteSources(keys, sources, c.ts);
   }
 
-  /** Count a decision; record it when the engine keeps them (built only then). */
-  decide(action: DecisionAction, build: () => AlertDecision): void {
+  /** Count a decision; true when the engine records them (the caller then pushes the record). */
+  decide(action: DecisionAction): boolean {
     this.decisionCounts[action]++;
-    if (this.o.recordDecisions !== false) this.decisions.push(build());
+    return this.o.recordDecisions !== false;
   }
 
   private noteSources(keys: readonly string[], sources: readonly string[], ts: number): void {

@@ -260,7 +260,9 @@ export class AlertStage {
       for (const id of inc.alerts) {
         const a = byId.get(id);
         if (a && mine.has(a)) {
-          engine.decide('alert.grouped', () => ({ action: 'alert.grouped', alertId: a.id, ruleId: a.rule.id, ruleVersion: a.rule.version, eventIds: a.events.slice(0, 20), details: { incident_id: inc.id } }));
+          if (engine.decide('alert.grouped')) {
+            engine.decisions.push({ action: 'alert.grouped', alertId: a.id, ruleId: a.rule.id, ruleVersion: a.rule.version, eventIds: a.events.slice(0, 20), details: { incident_id: inc.id } });
+          }
         }
       }
     }
