@@ -77,8 +77,10 @@ export function eventColumns(e: WeftEvent, index: number): EventColumns {
 export function eventFromRow(doc: string, raw: string | null): WeftEvent {
   const e = JSON.parse(doc) as WeftEvent;
   if (raw !== null) {
-    const event = obj(e.event) ?? {};
-    e.event = { ...event, original: raw };
+    // The document was stored without `original`, so adding it to the fresh object puts it last, as a copy would.
+    const event = obj(e.event);
+    if (event !== undefined) event.original = raw;
+    else e.event = { original: raw };
   }
   return e;
 }
