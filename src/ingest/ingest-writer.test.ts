@@ -200,3 +200,27 @@ test('with a worker thread, a batch is stored exactly as when prepared inline', 
     await threaded.close();
   }
 });
+
+test('with a worker thread, batches packed into recycled text buffers are stored exactly as inline', async () => {
+  const inline = await memStore();
+  const threaded = await memStore();
+  const a = new IngestWriter({ store: inline });
+  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
+  const at = new Date('2026-03-10T09:00:00.000Z');
+  try {
+    // Shrinking then growing batches: a later batch reuses an earlier, larger buffer that still holds its bytes.
+    for (const [n, from] of [[300, 0], [40, 1000], [5, 2000], [500, 3000], [1, 4000]] as const) {
+      const records = Array.from({ length: n }, (_, i) => okta(from + i).replace('User login to Okta', `login ${'é'.repeat((from + i) % 7)}`));
+      await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+      await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+    }
+    const rows = storedRows(threaded);
+    assert.equal(rows.length, 846);
+    assert.deepEqual(rows, storedRows(inline));
+  } finally {
+    await a.close();
+    await b.close();
+    await inline.close();
+    await threaded.close();
+  }
+});

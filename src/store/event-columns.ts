@@ -32,14 +32,20 @@ function wellFormed(s: string): boolean {
   return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
+/** A new buffer, not zeroed and not from Buffer's shared pool (the whole ArrayBuffer is handed over). */
+function newBuffer(bytes: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+}
+
 /**
  * Move the rows' `doc` and `raw` into one UTF-8 buffer (docUtf8/rawUtf8 are views of it) and return
  * it. An ingest worker transfers that buffer to the committing thread instead of copying thousands of
  * strings into its heap, where they would wait for the commit and be promoted by the GC.
  * Rows whose text is not well-formed UTF-16 (a lone surrogate) keep their strings, so the bytes a
  * store writes are exactly those it would write for the string.
+ * `take` supplies a buffer of at least the given size (a recycled one: see PreparePool.recycle).
  */
-export function packText(rows: EventColumns[]): ArrayBuffer {
+export function packText(rows: EventColumns[], take: (bytes: number) => ArrayBuffer = newBuffer): ArrayBuffer {
   let total = 0;
   const packs = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -48,8 +54,7 @@ export function packText(rows: EventColumns[]): ArrayBuffer {
     packs[i] = 1;
     total += Buffer.byteLength(r.doc, 'utf8') + (r.raw === null ? 0 : Buffer.byteLength(r.raw, 'utf8'));
   }
-  // Not from Buffer's shared pool: the whole ArrayBuffer is handed over.
-  const buf = Buffer.allocUnsafeSlow(total);
+  const buf = Buffer.from(take(total));
   let at = 0;
   for (let i = 0; i < rows.length; i++) {
     if (packs[i] === 0) continue;
