@@ -28,6 +28,21 @@ test('packText moves doc and raw into one UTF-8 buffer; a row with a lone surrog
   assert.deepEqual([rows[2]?.doc, rows[2]?.raw, rows[2]?.docUtf8], [before[2]?.[0], 'half a pair: \ud800', undefined]);
 });
 
+test('packText takes no buffer when there is nothing to pack', () => {
+  let taken = 0;
+  const take = (n: number): ArrayBuffer => { taken++; return new ArrayBuffer(n); };
+  assert.equal(packText([], take).byteLength, 0);
+  const lone = [eventColumns(makeEvent(1, { event: { kind: 'event', original: '\udfff' } }), 0)];
+  assert.equal(packText(lone, take).byteLength, 0);
+  assert.equal(lone[0]?.raw, '\udfff');
+  assert.equal(taken, 0);
+  const rows = [eventColumns(makeEvent(2), 0)];
+  const given = new ArrayBuffer(1 << 16);
+  assert.equal(packText(rows, (n) => { taken++; assert.ok(n <= given.byteLength); return given; }), given);
+  assert.equal(taken, 1);
+  assert.equal(rows[0]?.docUtf8?.buffer, given);
+});
+
 test('packed rows are stored as the same text as unpacked ones', async () => {
   const events = [makeEvent(1), makeEvent(2, { message: 'réussie ✓ 😀' }), makeEvent(3, { event: { kind: 'event', original: 'lone \udc00' } })];
   const plain = new SqliteStore({ path: ':memory:' });

@@ -54,6 +54,8 @@ export function packText(rows: EventColumns[], take: (bytes: number) => ArrayBuf
     packs[i] = 1;
     total += Buffer.byteLength(r.doc, 'utf8') + (r.raw === null ? 0 : Buffer.byteLength(r.raw, 'utf8'));
   }
+  // Nothing to pack (no events, or none well-formed): no buffer to take and give back.
+  if (total === 0) return new ArrayBuffer(0);
   const buf = Buffer.from(take(total));
   let at = 0;
   for (let i = 0; i < rows.length; i++) {
