@@ -35,6 +35,14 @@ export interface HttpIngestBenchResult {
   /** Decode + normalize alone, in this process, on the same records (events/s on one core). */
   pipelineEventsPerSecond: number;
   serverCpuSeconds: number;
+  /**
+   * Server CPU from the start of the run until the event-log consumers (detection, alerting) have
+   * handled every event it committed: the whole cost of an event, whether or not the consumers kept
+   * up during the run. Undefined if they did not catch up within a minute.
+   */
+  serverCpuSecondsCaughtUp?: number;
+  /** How long the consumers took to catch up after the load stopped. */
+  catchUpSeconds?: number;
   seconds: number;
 }
 
@@ -151,6 +159,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     const elapsed = (performance.now() - started) / 1000;
     const mAfter = await (await fetch(`${url}/metrics`)).text();
     const cpuAfter = await serverCpu(url);
+    const caught = await catchUp(url);
     latencies.sort((a, b) => a - b);
     const storeSeconds = metric(mAfter, 'weft_store_commit_seconds_sum') - metric(mBefore, 'weft_store_commit_seconds_sum');
     const httpSeconds = sumMetric(mAfter, 'weft_http_request_duration_seconds_sum', '/api/v1/ingest') - sumMetric(mBefore, 'weft_http_request_duration_seconds_sum', '/api/v1/ingest');
@@ -159,12 +168,26 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
       p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] ?? 0,
       storeShare: httpSeconds > 0 ? storeSeconds / httpSeconds : 0,
       pipelineEventsPerSecond, serverCpuSeconds: cpuAfter - cpuBefore, seconds: elapsed,
+      ...(caught !== undefined ? { serverCpuSecondsCaughtUp: caught.cpu - cpuBefore, catchUpSeconds: caught.seconds } : {}),
     };
   } finally {
     child.kill('SIGTERM');
     await exited;
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Wait until every event-log consumer has reached the head; the server's CPU seconds then. */
+async function catchUp(url: string): Promise<{ cpu: number; seconds: number } | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < 60_000) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const head = metric(text, 'weft_event_log_head');
+    const positions = text.split('\n').filter((l) => l.startsWith('weft_consumer_position{')).map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
+    if (positions.length > 0 && positions.every((p) => p >= head)) return { cpu: metric(text, 'weft_process_cpu_seconds_total'), seconds: (performance.now() - started) / 1000 };
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return undefined;
 }
 
 async function serverCpu(url: string): Promise<number> {
@@ -177,6 +200,11 @@ export function printHttpIngestBench(r: HttpIngestBenchResult): void {
   console.log('http ingest (weft serve child process, loopback, NDJSON batches of 1,000, SQLite synchronous=full):');
   console.log(`  ${f(r.eventsPerSecond)} events/s acknowledged over ${r.seconds.toFixed(1)} s (${f(r.events)} events, ${r.requests} requests, ${r.refused} refused with 429)`);
   console.log(`  ack latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms`);
+  if (r.serverCpuSecondsCaughtUp !== undefined) {
+    console.log(`  server CPU until the consumers caught up (${(r.catchUpSeconds ?? 0).toFixed(1)} s after the load): ${((r.serverCpuSecondsCaughtUp / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event`);
+  } else {
+    console.log('  the event-log consumers did not catch up within 60 s of the load');
+  }
   console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores (${((r.serverCpuSeconds / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event); store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
 }
 

@@ -159,8 +159,20 @@ test('unknown source type is refused before anything is admitted; close refuses 
   await store.close();
 });
 
+/** The stored event rows, text columns as bytes and storage class: what a reader of the file sees. */
+function storedRows(s: SqliteStore): unknown[] {
+  const db = (s as unknown as { db: { prepare(sql: string): { all(): unknown[] } } }).db;
+  return db.prepare(`SELECT seq, id, ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids,
+    typeof(doc) AS doc_type, hex(doc) AS doc, typeof(raw) AS raw_type, hex(raw) AS raw FROM events ORDER BY seq`).all();
+}
+
 test('with a worker thread, a batch is stored exactly as when prepared inline', async () => {
-  const records = [okta(1), okta(2), '{"truncated":'];
+  // Non-ASCII text; JSON escapes of surrogates; and a record whose text holds a lone surrogate
+  // (kept as a string, not packed, so it is stored as the string would be).
+  const accents = okta(3).replace('User login to Okta', 'Connexion réussie ✓ 😀');
+  const escaped = okta(4).replace('User login to Okta', 'half \\ud83d pair').replace('Alice', 'Al\\u00efce');
+  const lone = `${okta(5).slice(0, -1)},"x":"a\ud800b"}`;
+  const records = [okta(1), okta(2), '{"truncated":', accents, escaped, lone];
   const inline = await memStore();
   const threaded = await memStore();
   const a = new IngestWriter({ store: inline });
@@ -170,11 +182,41 @@ test('with a worker thread, a batch is stored exactly as when prepared inline', 
     const ra = await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     const rb = await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     assert.deepEqual(rb, ra);
-    assert.deepEqual(rb, { records: 3, events: 2, quarantined: 1, lastSeq: 2 });
+    assert.deepEqual(rb, { records: 6, events: 5, quarantined: 1, lastSeq: 5 });
     assert.deepEqual(await threaded.readEventLog(0, 10), await inline.readEventLog(0, 10));
+    const rows = storedRows(threaded);
+    assert.deepEqual(rows, storedRows(inline));
+    assert.deepEqual(rows.map((r) => [(r as { doc_type: string }).doc_type, (r as { raw_type: string }).raw_type]), Array.from({ length: 5 }, () => ['text', 'text']));
+    assert.match((await threaded.readEventLog(2, 1))[0]?.event.message ?? '', /réussie ✓ 😀/);
+    // The lone surrogate is in the stored original exactly as SQLite stores it from a string.
+    assert.match((rows[4] as { raw: string }).raw, /61EDA08062/);
     assert.deepEqual((await threaded.listQuarantine({})).items, (await inline.listQuarantine({})).items);
     assert.deepEqual(await threaded.listSources(), await inline.listSources());
     assert.equal(b.pendingRecords, 0);
+  } finally {
+    await a.close();
+    await b.close();
+    await inline.close();
+    await threaded.close();
+  }
+});
+
+test('with a worker thread, batches packed into recycled text buffers are stored exactly as inline', async () => {
+  const inline = await memStore();
+  const threaded = await memStore();
+  const a = new IngestWriter({ store: inline });
+  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
+  const at = new Date('2026-03-10T09:00:00.000Z');
+  try {
+    // Shrinking then growing batches: a later batch reuses an earlier, larger buffer that still holds its bytes.
+    for (const [n, from] of [[300, 0], [40, 1000], [5, 2000], [500, 3000], [1, 4000]] as const) {
+      const records = Array.from({ length: n }, (_, i) => okta(from + i).replace('User login to Okta', `login ${'é'.repeat((from + i) % 7)}`));
+      await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+      await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+    }
+    const rows = storedRows(threaded);
+    assert.equal(rows.length, 846);
+    assert.deepEqual(rows, storedRows(inline));
   } finally {
     await a.close();
     await b.close();

@@ -310,6 +310,8 @@ export class IngestWriter {
       this.logger.error({ err, events, quarantined: quarantine.length }, 'ingest commit failed; the batch is not acknowledged');
       for (const j of group) j.reject(err);
     }
+    // The rows are done with (stored or failed): their text buffers go back to the workers.
+    for (const j of group) if (j.text !== undefined) this.pool?.recycle(j.text);
   }
 
   /** The group's events as store columns, in order: laid out while preparing, or here (after beforeStore). */

@@ -27,6 +27,11 @@ export interface PrepareRequest {
   withRows: boolean;
 }
 
+/** A text buffer back from the writer after its commit, for the worker to pack into again. */
+export interface RecycleRequest {
+  recycle: ArrayBuffer;
+}
+
 export type PrepareReply =
   | { id: number; ok: true; batch: PreparedBatch }
   | { id: number; ok: false; error: { name: string; message: string; sourceType?: string } };
@@ -129,6 +134,23 @@ export class PreparePool {
         reject(new IngestWorkerError(`cannot hand the batch to an ingest worker: ${(err as Error).message}`, { cause: err }));
       }
     });
+  }
+
+  /**
+   * Give a batch's text buffer (PreparedBatch.text) back to a worker once its rows are committed;
+   * the rows' text views are detached by this.
+   */
+  recycle(buffer: ArrayBuffer): void {
+    if (this.closed || buffer.byteLength === 0) return;
+    let slot = this.slots[0];
+    for (const s of this.slots) if (slot === undefined || s.pending.size < slot.pending.size) slot = s;
+    if (slot === undefined) return;
+    const m: RecycleRequest = { recycle: buffer };
+    try {
+      slot.worker.postMessage(m, [buffer]);
+    } catch {
+      // A worker that is going away: the buffer is simply freed.
+    }
   }
 
   async close(): Promise<void> {

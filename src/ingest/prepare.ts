@@ -18,6 +18,8 @@ export interface PreparedBatch {
   events: WeftEvent[];
   /** The events as store columns, when asked for and every event was valid. */
   rows?: EventColumns[];
+  /** The buffer the rows' text is packed in (see packText), when a worker laid them out: recycle it after the commit. */
+  text?: ArrayBuffer;
   quarantine: QuarantineInput[];
   activity: SourceActivity;
   result: { records: number; events: number; quarantined: number };

@@ -14,6 +14,7 @@ import type { LoggedEvent, Store } from '../store/types.js';
 import type { EventLogConsumer } from './event-log-tailer.js';
 import type { ServerMetrics } from './metrics.js';
 import type { RuleCatalog } from './rule-catalog.js';
+import { ruleMatches } from './shared-event-log.js';
 
 export interface AlertingConsumerOptions {
   store: Store;
@@ -63,8 +64,9 @@ export class AlertingConsumer implements EventLogConsumer {
       config, correlations: this.correlate?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
     });
     const corr = this.correlate;
-    for (const { seq, event } of batch) {
-      const ms = built.ruleSet.evaluate(event);
+    for (const logged of batch) {
+      const { seq, event } = logged;
+      const ms = ruleMatches(built.ruleSet, logged);
       stage.observe(event, ms);
       if (corr !== undefined) for (const a of corr.pushLive(event, ms, seq)) stage.addCorrelation(a, seq);
       for (const m of ms) if (corr === undefined || !corr.isHidden(m)) stage.addMatch(m, seq);

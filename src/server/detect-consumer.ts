@@ -8,6 +8,7 @@ import type { LoggedEvent } from '../store/types.js';
 import type { WeftEvent } from '../event/model.js';
 import type { EventLogConsumer } from './event-log-tailer.js';
 import type { ServerMetrics } from './metrics.js';
+import { ruleMatches } from './shared-event-log.js';
 import type { RuleCatalog } from './rule-catalog.js';
 
 export class DetectConsumer implements EventLogConsumer {
@@ -30,10 +31,10 @@ export class DetectConsumer implements EventLogConsumer {
     if (!rules) return;
     const started = performance.now();
     const found: Array<{ seq: number; match: Match<WeftEvent> }> = [];
-    for (const { seq, event } of batch) {
-      for (const m of rules.evaluate(event)) {
+    for (const logged of batch) {
+      for (const m of ruleMatches(rules, logged)) {
         this.catalog.hits.add(m.rule.id);
-        found.push({ seq, match: m });
+        found.push({ seq: logged.seq, match: m });
       }
     }
     this.metrics?.ruleEvalSeconds.observe((performance.now() - started) / 1000);

@@ -7,6 +7,7 @@
 import type { WeftEvent } from '../event/model.js';
 import type { Logger } from '../log/logger.js';
 import type { LoggedEvent, Store } from '../store/types.js';
+import type { EventLogReader } from './shared-event-log.js';
 
 export interface EventLogConsumer {
   /** Checkpoint name; also the metrics label. */
@@ -28,8 +29,10 @@ export interface EventLogTailerOptions {
   checkpointMs?: number;
   /** Poll interval when nothing wakes the tailer (default 1 s). */
   idleMs?: number;
-  /** Events as consumers should see them (e.g. sensitive fields decrypted). */
+  /** Events as consumers should see them (e.g. sensitive fields decrypted); not with `reader`, which applies its own. */
   view?: (e: WeftEvent) => WeftEvent;
+  /** Where to read the log (default: the store, through `view`): a SharedEventLog serves several tailers. */
+  reader?: EventLogReader;
   onPosition?: (position: number) => void;
 }
 
@@ -84,10 +87,9 @@ export class EventLogTailer {
     while (!this.stopping) {
       let batch: LoggedEvent[];
       try {
-        batch = await this.opts.store.readEventLog(this.position, batchSize);
+        batch = await this.read(batchSize);
         if (batch.length > 0) {
-          const view = this.opts.view;
-          await this.opts.consumer.handle(view ? batch.map((b) => ({ seq: b.seq, event: view(b.event) })) : batch);
+          await this.opts.consumer.handle(batch);
           this.position = (batch[batch.length - 1] as LoggedEvent).seq;
           this.opts.onPosition?.(this.position);
           this.failure = undefined;
@@ -105,6 +107,14 @@ export class EventLogTailer {
         });
       }
     }
+  }
+
+  /** The next events after this tailer's position, as its consumer should see them. */
+  private async read(limit: number): Promise<LoggedEvent[]> {
+    if (this.opts.reader !== undefined) return this.opts.reader.read(this.position, limit);
+    const batch = await this.opts.store.readEventLog(this.position, limit);
+    const view = this.opts.view;
+    return view ? batch.map((b) => ({ seq: b.seq, event: view(b.event) })) : batch;
   }
 
   private async checkpoint(): Promise<void> {
@@ -126,10 +136,9 @@ export class EventLogTailer {
     const batchSize = this.opts.batchSize ?? 5000;
     try {
       for (;;) {
-        const batch = await this.opts.store.readEventLog(this.position, batchSize);
+        const batch = await this.read(batchSize);
         if (batch.length === 0) break;
-        const view = this.opts.view;
-        await this.opts.consumer.handle(view ? batch.map((b) => ({ seq: b.seq, event: view(b.event) })) : batch);
+        await this.opts.consumer.handle(batch);
         this.position = (batch[batch.length - 1] as LoggedEvent).seq;
       }
     } catch (err) {

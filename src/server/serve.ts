@@ -21,6 +21,7 @@ import { DetectConsumer } from './detect-consumer.js';
 import { EventLogTailer, type EventLogConsumer } from './event-log-tailer.js';
 import { loadFieldKeys } from './field-cipher.js';
 import { RuleCatalog } from './rule-catalog.js';
+import { SharedEventLog } from './shared-event-log.js';
 import { CheckpointTailStateStore, startLiveSources, type LiveSources } from '../ingest/live/index.js';
 import { WriterRecordSink } from './writer-sink.js';
 
@@ -106,9 +107,13 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
     const ctx = server.ctx;
     const view = ctx.cipher.enabled ? (e: Parameters<typeof ctx.cipher.decryptEvent>[0]) => ctx.cipher.decryptEvent(e) : undefined;
     const alerting = new AlertingConsumer({ store, config, catalog, rulePaths, logger, metrics: ctx.metrics });
-    for (const consumer of [new DetectConsumer(catalog, ctx.metrics), alerting, ...(opts.consumers ?? [])]) {
+    // The built-in consumers read each new event once, and evaluate the rules on it once, together;
+    // they only read the events. Consumers passed in get events of their own.
+    const shared = new SharedEventLog({ store, ...(view ? { view } : {}) });
+    const consumers: Array<[EventLogConsumer, boolean]> = [[new DetectConsumer(catalog, ctx.metrics), true], [alerting, true], ...(opts.consumers ?? []).map((c): [EventLogConsumer, boolean] => [c, false])];
+    for (const [consumer, sharing] of consumers) {
       tailers.push(new EventLogTailer({
-        store, consumer, logger, ...(view ? { view } : {}),
+        store, consumer, logger, ...(sharing ? { reader: shared } : view ? { view } : {}),
         onPosition: (p) => ctx.metrics.consumerPosition.set({ consumer: consumer.name }, p),
       }));
     }

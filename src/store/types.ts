@@ -12,7 +12,10 @@ export interface Page<T> {
 
 /** One ingest group commit, for a store that takes it in one transaction (Store.commitIngest). */
 export interface IngestCommit {
-  /** The events, already validated and laid out as columns (eventColumns), in log order. */
+  /**
+   * The events, already validated and laid out as columns (eventColumns), in log order. Rows from an
+   * ingest worker carry their text as UTF-8 (docUtf8/rawUtf8, see packText): the store writes that.
+   */
   rows: EventColumns[];
   quarantine: QuarantineInput[];
   activity: SourceActivity[];

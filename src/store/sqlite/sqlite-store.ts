@@ -32,7 +32,7 @@ const jsonOr = <T>(v: unknown, dflt: T): T => (typeof v === 'string' ? (JSON.par
 
 const EVENT_INSERT = `INSERT OR IGNORE INTO events
   (id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw)
-  VALUES (@id, @ts, @ingestTs, @sourceId, @sourceType, @category, @action, @code, @sourceIp, @destinationIp, @userName, @hostName, @entityIds, @doc, @raw)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`;
 
 const QUARANTINE_INSERT = `INSERT OR IGNORE INTO quarantine (id, reason, message, source_id, source_type, format, received_at, raw)
   VALUES (@id, @reason, @message, @sourceId, @sourceType, @format, @receivedAt, @raw)`;
@@ -166,7 +166,14 @@ export class SqliteStore implements Store {
   private insertRows(rows: EventColumns[]): AppendResult {
     const insert = this.stmt('events.insert', EVENT_INSERT);
     let inserted = 0;
-    for (const r of rows) inserted += insert.run(r).changes;
+    // Positional parameters: binding 15 named ones looks each up on the row, ~3 µs a row more.
+    // Packed text (UTF-8 bytes, see packText) is bound as a blob and cast to TEXT: the same stored
+    // value as the string, without making it a string first.
+    for (const r of rows) {
+      const doc = r.docUtf8 ?? r.doc;
+      const raw = r.rawUtf8 !== undefined ? r.rawUtf8 : r.raw;
+      inserted += insert.run(r.id, r.ts, r.ingestTs, r.sourceId, r.sourceType, r.category, r.action, r.code, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.entityIds, doc, raw).changes;
+    }
     const s = this.stmt('events.lastSeq', 'SELECT COALESCE(MAX(seq), 0) AS s FROM events').get() as Row;
     return { inserted, duplicates: rows.length - inserted, lastSeq: num(s.s) };
   }
