@@ -11,7 +11,7 @@ const SOURCE = 'okta';
 
 interface Kind { category?: string[]; type?: string[] }
 
-const EXACT: Readonly<Record<string, Kind>> = {
+const EXACT_TABLE: Readonly<Record<string, Kind>> = {
   'user.session.start': { category: ['authentication', 'session'], type: ['start', 'info'] },
   'user.session.end': { category: ['authentication', 'session'], type: ['end', 'info'] },
   'user.session.clear': { category: ['authentication', 'session'], type: ['end', 'info'] },
@@ -30,6 +30,8 @@ const EXACT: Readonly<Record<string, Kind>> = {
   'group.lifecycle.create': { category: ['iam'], type: ['group', 'creation'] },
   'group.lifecycle.delete': { category: ['iam'], type: ['group', 'deletion'] },
 };
+/** A Map, not the object: a record's eventType is a fresh string, and names like `toString` find nothing. */
+const EXACT: ReadonlyMap<string, Kind> = new Map(Object.entries(EXACT_TABLE));
 
 /** Prefix rules for families Okta keeps growing (user.authentication.*, user.account.*, ...). */
 const PREFIX: readonly (readonly [string, Kind])[] = [
@@ -42,7 +44,7 @@ const PREFIX: readonly (readonly [string, Kind])[] = [
 ];
 
 function kindOf(eventType: string): Kind | undefined {
-  const exact = EXACT[eventType];
+  const exact = EXACT.get(eventType);
   if (exact !== undefined) return exact;
   for (const [p, k] of PREFIX) if (eventType.startsWith(p)) return k;
   return undefined;

@@ -206,7 +206,7 @@ export function addUnique(list: string[], v: string | undefined): void {
  * command lines and Sysmon `Hashes` values over and over (every run of a binary), and parsing them
  * costs far more than one Map lookup. Bounded in entries and in key length; cleared when full.
  */
-class StringMemo<T> {
+export class StringMemo<T> {
   private readonly map = new Map<string, T>();
   constructor(private readonly compute: (s: string) => T, private readonly maxEntries = 4096, private readonly maxKeyLength = 2048) {}
 
