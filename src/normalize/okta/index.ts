@@ -124,7 +124,7 @@ function debugData(raw: unknown): Rec | undefined {
     const positive = Object.keys(behaviors).filter((k) => behaviors[k] === 'POSITIVE');
     if (positive.length > 0) out.risk_behaviors = positive;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return hasKeys(out) ? out : undefined;
 }
 
 function detect(d: Decoded): boolean {
@@ -171,9 +171,9 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const domain = str(security.domain);
 
   // client.* and source.* carry the same actor fields; client also the AS and geo.
-  const clientOut: Rec = {};
   const who = whoFields(actorFull, actorId, actorName, clientIp, domain);
-  if (who !== undefined) Object.assign(clientOut, who);
+  // whoFields builds a fresh object: it can be client's own (source gets another one below).
+  const clientOut: Rec = who ?? {};
   const asOrg = str(security.asOrg);
   const asNumber = int(security.asNumber, 0);
   if (asOrg !== undefined || asNumber !== undefined) {
@@ -267,12 +267,20 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (dd !== undefined) okta.debug_context = { debug_data: dd };
   const chain = isRecord(f.request) && Array.isArray(f.request.ipChain) ? f.request.ipChain.filter(isRecord) : [];
   if (chain.length > 0) okta.request = { ip_chain: snakeTree(chain) };
-  const sc = snakeTree({
-    as: security.asNumber !== null || security.asOrg !== null ? compact({ number: security.asNumber, organization: security.asOrg !== null && security.asOrg !== undefined ? { name: security.asOrg } : undefined }) : undefined,
-    domain: security.domain, is_proxy: bool(security.isProxy), isp: security.isp,
-  });
-  if (isRecord(sc) && Object.keys(sc).length > 0) okta.security_context = sc;
-  if (targets.length > 0) okta.target = targets.map((t) => snakeFields4('alternate_id', t.alternateId, 'display_name', t.displayName, 'id', t.id, 'type', t.type));
+  // What snakeTree of the literal {as, domain, is_proxy, isp} gives, without building the literal.
+  const sc: Rec = {};
+  if (security.asNumber !== null || security.asOrg !== null) {
+    sc.as = snakeTree(compact({ number: security.asNumber, organization: security.asOrg !== null && security.asOrg !== undefined ? { name: security.asOrg } : undefined }));
+  }
+  putTree(sc, 'domain', security.domain);
+  putTree(sc, 'is_proxy', bool(security.isProxy));
+  putTree(sc, 'isp', security.isp);
+  if (hasKeys(sc)) okta.security_context = sc;
+  if (targets.length > 0) {
+    const out: Rec[] = [];
+    for (const t of targets) out.push(snakeFields4('alternate_id', t.alternateId, 'display_name', t.displayName, 'id', t.id, 'type', t.type));
+    okta.target = out;
+  }
   root.okta = okta;
 
   if (clientIp !== undefined || relatedUser.length > 0) {
@@ -298,6 +306,11 @@ function whoFields(full: string | undefined, id: string | undefined, name: strin
   if (clientIp !== undefined) out.ip = clientIp;
   if (domain !== undefined) out.domain = domain;
   return out;
+}
+
+function hasKeys(o: Rec): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function addRelated(list: string[], v: string | undefined): void {
