@@ -73,7 +73,8 @@ function snakeTree(v: unknown): unknown {
     const x = v[k];
     const drop = x === null || x === undefined;
     const key = snake(k);
-    const c = drop ? undefined : snakeTree(x);
+    // Scalars (most values) come back as they are: no call for them.
+    const c = drop ? undefined : typeof x === 'object' ? snakeTree(x) : x;
     // '__proto__' is always rebuilt: assigning it (as a copy does) sets the prototype, not a key.
     if ((drop || key !== k || c !== x || k === '__proto__') && out === undefined) {
       out = {};
@@ -319,7 +320,7 @@ function addRelated(list: string[], v: string | undefined): void {
 
 /** `out[key] = snakeTree(v)` unless v is null or undefined (what snakeTree of an object literal drops). */
 function putTree(out: Rec, key: string, v: unknown): void {
-  if (v !== null && v !== undefined) out[key] = snakeTree(v);
+  if (v !== null && v !== undefined) out[key] = typeof v === 'object' ? snakeTree(v) : v;
 }
 
 /** snakeTree of a four-field object literal with snake_case keys, without building the literal first. */
