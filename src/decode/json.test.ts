@@ -73,6 +73,12 @@ test('bad JSON: syntax, truncated, not an object, empty, deep nesting, invalid U
   assert.equal(decodeJsonRecords(atLimit).length, 1);
   const overLimit = `${'['.repeat(MAX_JSON_DEPTH)}{}${']'.repeat(MAX_JSON_DEPTH)}`;
   assert.equal(errorCode(decodeJson(overLimit)), 'decode.json.too_deep');
+  // Too deep and also invalid (unclosed, or shorter than any valid text that deep): still too_deep,
+  // not a syntax error, though the depth is now checked after parsing.
+  assert.equal(errorCode(decodeJson('['.repeat(MAX_JSON_DEPTH + 1))), 'decode.json.too_deep');
+  assert.equal(errorCode(decodeJson(`${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1`)), 'decode.json.too_deep');
+  // One under the limit and unclosed: a syntax error.
+  assert.equal(errorCode(decodeJson('['.repeat(MAX_JSON_DEPTH))), 'decode.json.syntax');
   // Many brackets but shallow: more than the limit in count is not depth.
   const wide = `{"a":[${Array.from({ length: MAX_JSON_DEPTH * 2 }, () => '{"b":[1]}').join(',')}]}`;
   assert.equal((ok(decodeJson(wide), 'json').a as unknown[]).length, MAX_JSON_DEPTH * 2);

@@ -2,7 +2,7 @@
  * One JSON object per record, or a JSON array of objects (one result per element). Recognizes Windows
  * `evtx_dump` JSON (`Event.System`, attributes under `#attributes`) as `evtx-json` and Winlogbeat /
  * Elastic Agent documents (`winlog.*`) as `winlogbeat-json`. Nesting deeper than MAX_JSON_DEPTH is
- * refused before parsing so that no later recursive walk can exhaust the stack.
+ * refused before any later recursive walk can see it, so none can exhaust the stack.
  */
 import { decoded, decodeFailure, excerpt } from './result.js';
 import { recordText, skipBlank } from './text.js';
@@ -61,15 +61,25 @@ export function parseJsonText(text: string, scope: string = FORMAT): JsonParse {
   if (first !== 0x7b && first !== 0x5b) {
     return { ok: false, what: 'not_object', message: `record starts with "${excerpt(text, start, 12)}", not { or [` };
   }
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-    return { ok: false, what: 'too_deep', message: `${scope} nests deeper than ${MAX_JSON_DEPTH} levels` };
-  }
+  // JSON.parse itself does not recurse (V8's parser keeps its own stack), so the depth is checked
+  // after it, and only where it can matter: a valid text nested d deep holds d opening and d closing
+  // brackets, so one of at most 2 * MAX_JSON_DEPTH + 1 characters cannot exceed the limit. Most
+  // records are that short and skip the bracket count; the outcome for every text is the same as
+  // checking first (a too-deep text is too_deep whether or not it also fails to parse).
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(start === 0 ? text : text.slice(start)) };
+    value = JSON.parse(start === 0 ? text : text.slice(start));
   } catch (e) {
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return tooDeep(scope);
     const detail = e instanceof Error ? e.message : String(e);
     return { ok: false, what: 'syntax', message: `invalid JSON: ${excerpt(detail, 0, 120)}` };
   }
+  if (text.length - start > 2 * MAX_JSON_DEPTH + 1 && jsonDepthExceeds(text, MAX_JSON_DEPTH)) return tooDeep(scope);
+  return { ok: true, value };
+}
+
+function tooDeep(scope: string): JsonParse {
+  return { ok: false, what: 'too_deep', message: `${scope} nests deeper than ${MAX_JSON_DEPTH} levels` };
 }
 
 function isObject(v: unknown): v is RawRecord {

@@ -11,7 +11,7 @@ const SOURCE = 'cloudtrail';
 
 interface Kind { category: string[]; type: string[] }
 const AUTH: Kind = { category: ['authentication'], type: ['info'] };
-const KINDS: Readonly<Record<string, Kind>> = {
+const KIND_TABLE: Readonly<Record<string, Kind>> = {
   ConsoleLogin: AUTH, AssumeRole: AUTH, AssumeRoleWithSAML: AUTH, AssumeRoleWithWebIdentity: AUTH,
   GetSessionToken: AUTH, GetFederationToken: AUTH, CheckMfa: AUTH, SwitchRole: AUTH, ExitRole: AUTH, RenewRole: AUTH,
   CreateUser: { category: ['iam'], type: ['user', 'creation'] },
@@ -45,6 +45,8 @@ const KINDS: Readonly<Record<string, Kind>> = {
   DeletePolicy: { category: ['iam'], type: ['deletion'] },
   CreatePolicyVersion: { category: ['iam'], type: ['change'] },
 };
+/** A Map, not the object: looking a record's (fresh, uninternalized) eventName up in it is cheaper, and names like `toString` find nothing. */
+const KINDS: ReadonlyMap<string, Kind> = new Map(Object.entries(KIND_TABLE));
 
 /**
  * Split a CloudTrail file (`{"Records": [...]}`, as delivered to S3) into its records.
@@ -64,12 +66,6 @@ export function cloudtrailRecords(doc: unknown): Rec[] | { error: string } {
 }
 
 const DIGITS = /^\d+$/;
-
-/** `out[key] = str(v)` when that is defined. */
-function putStr(out: Rec, key: string, v: unknown): void {
-  const s = str(v);
-  if (s !== undefined) out[key] = s;
-}
 
 function hasKeys(o: Rec): boolean {
   for (const _ in o) return true;
@@ -113,7 +109,7 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const root: Rec = { '@timestamp': ts, event };
   const eventId = str(f.eventID);
   if (eventId !== undefined) event.id = eventId;
-  const kind = KINDS[eventName];
+  const kind = KINDS.get(eventName);
   if (kind?.category !== undefined) event.category = kind.category;
   event.type = kind?.type ?? ['info'];
 
@@ -190,46 +186,64 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
 
   // aws.cloudtrail: what compact() of the nested vendor literal used to produce, built directly so
   // the request/response subtrees are walked once, not once per enclosing compact().
+  // Named writes, not a helper taking the key: a store through a variable key is a slow generic one.
   const identity: Rec = {};
-  putStr(identity, 'type', ui.type);
-  putStr(identity, 'arn', ui.arn);
-  putStr(identity, 'access_key_id', ui.accessKeyId);
-  putStr(identity, 'invoked_by', ui.invokedBy);
+  const idType = str(ui.type);
+  if (idType !== undefined) identity.type = idType;
+  const idArn = str(ui.arn);
+  if (idArn !== undefined) identity.arn = idArn;
+  const accessKeyId = str(ui.accessKeyId);
+  if (accessKeyId !== undefined) identity.access_key_id = accessKeyId;
+  const invokedBy = str(ui.invokedBy);
+  if (invokedBy !== undefined) identity.invoked_by = invokedBy;
   if (hasKeys(sc)) {
     const context: Rec = {};
-    putStr(context, 'mfa_authenticated', attrs.mfaAuthenticated);
+    const mfa = str(attrs.mfaAuthenticated);
+    if (mfa !== undefined) context.mfa_authenticated = mfa;
     const creation = str(attrs.creationDate);
     const created = creation !== undefined ? fromIsoWithZone(creation) : undefined;
     if (created !== undefined) context.creation_date = created;
     if (hasKeys(issuer)) {
       const si: Rec = {};
-      putStr(si, 'type', issuer.type);
-      putStr(si, 'principal_id', issuer.principalId);
-      putStr(si, 'arn', issuer.arn);
-      putStr(si, 'account_id', issuer.accountId);
+      const siType = str(issuer.type);
+      if (siType !== undefined) si.type = siType;
+      const siPrincipal = str(issuer.principalId);
+      if (siPrincipal !== undefined) si.principal_id = siPrincipal;
+      const siArn = str(issuer.arn);
+      if (siArn !== undefined) si.arn = siArn;
+      const siAccount = str(issuer.accountId);
+      if (siAccount !== undefined) si.account_id = siAccount;
       context.session_issuer = si;
     }
     identity.session_context = context;
   }
   const ct: Rec = {};
-  putStr(ct, 'event_version', f.eventVersion);
-  putStr(ct, 'event_type', f.eventType);
-  putStr(ct, 'event_category', f.eventCategory);
-  putStr(ct, 'request_id', f.requestID);
-  putStr(ct, 'recipient_account_id', f.recipientAccountId);
+  const eventVersion = str(f.eventVersion);
+  if (eventVersion !== undefined) ct.event_version = eventVersion;
+  const eventType = str(f.eventType);
+  if (eventType !== undefined) ct.event_type = eventType;
+  const eventCategory = str(f.eventCategory);
+  if (eventCategory !== undefined) ct.event_category = eventCategory;
+  const requestId = str(f.requestID);
+  if (requestId !== undefined) ct.request_id = requestId;
+  const recipient = str(f.recipientAccountId);
+  if (recipient !== undefined) ct.recipient_account_id = recipient;
   if (typeof f.readOnly === 'boolean') ct.read_only = f.readOnly;
   if (errorCode !== undefined) ct.error_code = errorCode;
-  putStr(ct, 'error_message', f.errorMessage);
+  const errorMessage = str(f.errorMessage);
+  if (errorMessage !== undefined) ct.error_message = errorMessage;
   ct.user_identity = identity;
   if (Array.isArray(f.resources)) {
     const resources: Rec[] = [];
     for (const r of f.resources) {
       if (!isRecord(r)) continue;
       const res: Rec = {};
-      putStr(res, 'account_id', r.accountId);
+      const account = str(r.accountId);
+      if (account !== undefined) res.account_id = account;
       const arn = str(r.ARN) ?? str(r.arn);
       if (arn !== undefined) res.arn = arn;
-      putStr(res, 'type', r.type);
+      const type = str(r.type);
+      if (type !== undefined) res.type = type;
       resources.push(res);
     }
     if (resources.length > 0) ct.resources = resources;

@@ -118,7 +118,8 @@ export function compact(v: unknown): unknown {
   for (const k in v) {
     const x = v[k];
     const drop = x === null || x === undefined;
-    const c = drop ? undefined : compact(x);
+    // Scalars (most values) come back as they are: no call for them.
+    const c = drop ? undefined : typeof x === 'object' ? compact(x) : x;
     if ((drop || c !== x) && out === undefined) {
       out = {};
       for (const j in v) {

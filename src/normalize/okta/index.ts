@@ -11,7 +11,7 @@ const SOURCE = 'okta';
 
 interface Kind { category?: string[]; type?: string[] }
 
-const EXACT: Readonly<Record<string, Kind>> = {
+const EXACT_TABLE: Readonly<Record<string, Kind>> = {
   'user.session.start': { category: ['authentication', 'session'], type: ['start', 'info'] },
   'user.session.end': { category: ['authentication', 'session'], type: ['end', 'info'] },
   'user.session.clear': { category: ['authentication', 'session'], type: ['end', 'info'] },
@@ -30,6 +30,8 @@ const EXACT: Readonly<Record<string, Kind>> = {
   'group.lifecycle.create': { category: ['iam'], type: ['group', 'creation'] },
   'group.lifecycle.delete': { category: ['iam'], type: ['group', 'deletion'] },
 };
+/** A Map, not the object: a record's eventType is a fresh string, and names like `toString` find nothing. */
+const EXACT: ReadonlyMap<string, Kind> = new Map(Object.entries(EXACT_TABLE));
 
 /** Prefix rules for families Okta keeps growing (user.authentication.*, user.account.*, ...). */
 const PREFIX: readonly (readonly [string, Kind])[] = [
@@ -42,7 +44,7 @@ const PREFIX: readonly (readonly [string, Kind])[] = [
 ];
 
 function kindOf(eventType: string): Kind | undefined {
-  const exact = EXACT[eventType];
+  const exact = EXACT.get(eventType);
   if (exact !== undefined) return exact;
   for (const [p, k] of PREFIX) if (eventType.startsWith(p)) return k;
   return undefined;
@@ -71,7 +73,8 @@ function snakeTree(v: unknown): unknown {
     const x = v[k];
     const drop = x === null || x === undefined;
     const key = snake(k);
-    const c = drop ? undefined : snakeTree(x);
+    // Scalars (most values) come back as they are: no call for them.
+    const c = drop ? undefined : typeof x === 'object' ? snakeTree(x) : x;
     // '__proto__' is always rebuilt: assigning it (as a copy does) sets the prototype, not a key.
     if ((drop || key !== k || c !== x || k === '__proto__') && out === undefined) {
       out = {};
@@ -122,7 +125,7 @@ function debugData(raw: unknown): Rec | undefined {
     const positive = Object.keys(behaviors).filter((k) => behaviors[k] === 'POSITIVE');
     if (positive.length > 0) out.risk_behaviors = positive;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return hasKeys(out) ? out : undefined;
 }
 
 function detect(d: Decoded): boolean {
@@ -169,9 +172,9 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   const domain = str(security.domain);
 
   // client.* and source.* carry the same actor fields; client also the AS and geo.
-  const clientOut: Rec = {};
   const who = whoFields(actorFull, actorId, actorName, clientIp, domain);
-  if (who !== undefined) Object.assign(clientOut, who);
+  // whoFields builds a fresh object: it can be client's own (source gets another one below).
+  const clientOut: Rec = who ?? {};
   const asOrg = str(security.asOrg);
   const asNumber = int(security.asNumber, 0);
   if (asOrg !== undefined || asNumber !== undefined) {
@@ -265,12 +268,20 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
   if (dd !== undefined) okta.debug_context = { debug_data: dd };
   const chain = isRecord(f.request) && Array.isArray(f.request.ipChain) ? f.request.ipChain.filter(isRecord) : [];
   if (chain.length > 0) okta.request = { ip_chain: snakeTree(chain) };
-  const sc = snakeTree({
-    as: security.asNumber !== null || security.asOrg !== null ? compact({ number: security.asNumber, organization: security.asOrg !== null && security.asOrg !== undefined ? { name: security.asOrg } : undefined }) : undefined,
-    domain: security.domain, is_proxy: bool(security.isProxy), isp: security.isp,
-  });
-  if (isRecord(sc) && Object.keys(sc).length > 0) okta.security_context = sc;
-  if (targets.length > 0) okta.target = targets.map((t) => snakeFields4('alternate_id', t.alternateId, 'display_name', t.displayName, 'id', t.id, 'type', t.type));
+  // What snakeTree of the literal {as, domain, is_proxy, isp} gives, without building the literal.
+  const sc: Rec = {};
+  if (security.asNumber !== null || security.asOrg !== null) {
+    sc.as = snakeTree(compact({ number: security.asNumber, organization: security.asOrg !== null && security.asOrg !== undefined ? { name: security.asOrg } : undefined }));
+  }
+  putTree(sc, 'domain', security.domain);
+  putTree(sc, 'is_proxy', bool(security.isProxy));
+  putTree(sc, 'isp', security.isp);
+  if (hasKeys(sc)) okta.security_context = sc;
+  if (targets.length > 0) {
+    const out: Rec[] = [];
+    for (const t of targets) out.push(snakeFields4('alternate_id', t.alternateId, 'display_name', t.displayName, 'id', t.id, 'type', t.type));
+    okta.target = out;
+  }
   root.okta = okta;
 
   if (clientIp !== undefined || relatedUser.length > 0) {
@@ -298,13 +309,18 @@ function whoFields(full: string | undefined, id: string | undefined, name: strin
   return out;
 }
 
+function hasKeys(o: Rec): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 function addRelated(list: string[], v: string | undefined): void {
   if (v !== undefined && v.length > 0 && !list.includes(v)) list.push(v);
 }
 
 /** `out[key] = snakeTree(v)` unless v is null or undefined (what snakeTree of an object literal drops). */
 function putTree(out: Rec, key: string, v: unknown): void {
-  if (v !== null && v !== undefined) out[key] = snakeTree(v);
+  if (v !== null && v !== undefined) out[key] = typeof v === 'object' ? snakeTree(v) : v;
 }
 
 /** snakeTree of a four-field object literal with snake_case keys, without building the literal first. */

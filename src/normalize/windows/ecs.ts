@@ -3,7 +3,7 @@
  * `host.name`, the full `winlog.*` with every EventData field), then the channel's own mapping.
  */
 import type { EcsFields } from '../../event/model.js';
-import { EcsOut } from './out.js';
+import { EcsOut, put1, put2 } from './out.js';
 import { POWERSHELL_CHANNELS, mapPowerShell, mapPowerShellClassic, mapSystem } from './other-channels.js';
 import type { WinRecord } from './record.js';
 import { isSecurity, mapSecurity } from './security.js';
@@ -35,7 +35,7 @@ export function windowsToEcs(rec: WinRecord, original: string, overrides: Header
     mapSysmon(rec, out);
     // Sysmon's UtcTime is when the activity happened; TimeCreated is when it was logged.
     const utc = toIsoUtc(rec.eventData['UtcTime']);
-    if (utc !== undefined) out.set('@timestamp', utc);
+    if (utc !== undefined) put1(out.doc, '@timestamp', utc);
   } else if (isSecurity(rec)) {
     mapSecurity(rec, out);
   } else if (rec.channel === 'System') {
@@ -45,13 +45,13 @@ export function windowsToEcs(rec: WinRecord, original: string, overrides: Header
   } else if (rec.channel === 'Windows PowerShell') {
     mapPowerShellClassic(rec, out);
   }
-  if (rec.outcome !== undefined && !isSecurity(rec)) out.set('event.outcome', rec.outcome);
+  if (rec.outcome !== undefined && !isSecurity(rec)) put2(out.doc, 'event', 'outcome', rec.outcome);
   // Events with no account of their own (Sysmon, PowerShell) still carry the writer's SID.
   const doc = out.doc as { user?: { id?: unknown; name?: unknown } };
-  if (doc.user?.id === undefined && rec.userSid !== undefined) out.set('user.id', rec.userSid);
+  if (doc.user?.id === undefined && rec.userSid !== undefined) put2(out.doc, 'user', 'id', rec.userSid);
   if (doc.user?.name === undefined && rec.userName !== undefined) {
-    out.set('user.name', rec.userName);
-    out.set('user.domain', rec.userDomain);
+    put2(out.doc, 'user', 'name', rec.userName);
+    put2(out.doc, 'user', 'domain', rec.userDomain);
     out.user(rec.userName);
   }
   return out.finish() as EcsFields;

@@ -2,7 +2,7 @@
  * System (Service Control Manager 7045), PowerShell Operational (4103/4104/4105/4106) and
  * Windows PowerShell classic (400/403/600/800). Anything else stays a generic Windows event.
  */
-import type { EcsOut } from './out.js';
+import { PROCESS, put2, put3, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { parseId, present } from './values.js';
 
@@ -14,16 +14,16 @@ export const POWERSHELL_CHANNELS: ReadonlySet<string> = new Set([
 export function mapSystem(rec: WinRecord, out: EcsOut): void {
   const d = rec.eventData;
   if (rec.eventId === 7045 && rec.providerName?.startsWith('Service Control Manager') !== false) {
-    out.set('event.category', ['iam', 'configuration']);
-    out.set('event.type', ['admin', 'change']);
-    out.set('event.action', 'service-installed');
-    out.set('service.name', present(d['ServiceName']));
-    out.set('service.type', present(d['ServiceType']));
+    put2(out.doc, 'event', 'category', ['iam', 'configuration']);
+    put2(out.doc, 'event', 'type', ['admin', 'change']);
+    put2(out.doc, 'event', 'action', 'service-installed');
+    put2(out.doc, 'service', 'name', present(d['ServiceName']));
+    put2(out.doc, 'service', 'type', present(d['ServiceType']));
     const image = present(d['ImagePath']);
-    if (image !== undefined) out.set('file.path', image);
+    if (image !== undefined) put2(out.doc, 'file', 'path', image);
     const account = present(d['AccountName']);
     if (account !== undefined) {
-      out.set('user.name', account);
+      put2(out.doc, 'user', 'name', account);
       out.user(account);
     }
   }
@@ -45,40 +45,40 @@ export function mapPowerShell(rec: WinRecord, out: EcsOut): void {
   const d = rec.eventData;
   switch (rec.eventId) {
     case 4104: {
-      out.set('event.category', ['process']);
-      out.set('event.type', ['info']);
-      out.set('event.action', 'execute-remote-command');
-      out.set('powershell.file.script_block_text', present(d['ScriptBlockText']));
-      out.set('powershell.file.script_block_id', present(d['ScriptBlockId']));
-      out.set('powershell.sequence', parseId(d['MessageNumber']));
-      out.set('powershell.total', parseId(d['MessageTotal']));
+      put2(out.doc, 'event', 'category', ['process']);
+      put2(out.doc, 'event', 'type', ['info']);
+      put2(out.doc, 'event', 'action', 'execute-remote-command');
+      put3(out.doc, 'powershell', 'file', 'script_block_text', present(d['ScriptBlockText']));
+      put3(out.doc, 'powershell', 'file', 'script_block_id', present(d['ScriptBlockId']));
+      put2(out.doc, 'powershell', 'sequence', parseId(d['MessageNumber']));
+      put2(out.doc, 'powershell', 'total', parseId(d['MessageTotal']));
       out.filePath(d['Path']);
       break;
     }
     case 4105:
     case 4106:
-      out.set('event.category', ['process']);
-      out.set('event.type', [rec.eventId === 4105 ? 'start' : 'end']);
-      out.set('event.action', rec.eventId === 4105 ? 'started-script-block' : 'completed-script-block');
-      out.set('powershell.file.script_block_id', present(d['ScriptBlockId']));
-      out.set('powershell.runspace_id', present(d['RunspaceId']));
+      put2(out.doc, 'event', 'category', ['process']);
+      put2(out.doc, 'event', 'type', [rec.eventId === 4105 ? 'start' : 'end']);
+      put2(out.doc, 'event', 'action', rec.eventId === 4105 ? 'started-script-block' : 'completed-script-block');
+      put3(out.doc, 'powershell', 'file', 'script_block_id', present(d['ScriptBlockId']));
+      put2(out.doc, 'powershell', 'runspace_id', present(d['RunspaceId']));
       break;
     case 4103: {
-      out.set('event.category', ['process']);
-      out.set('event.type', ['info']);
-      out.set('event.action', 'executing-pipeline');
+      put2(out.doc, 'event', 'category', ['process']);
+      put2(out.doc, 'event', 'type', ['info']);
+      put2(out.doc, 'event', 'action', 'executing-pipeline');
       const ctx = d['ContextInfo'];
       const hostApp = contextValue(ctx, 'Host Application');
-      if (hostApp !== undefined) out.commandLine('process', hostApp);
-      out.set('powershell.command.name', contextValue(ctx, 'Command Name'));
-      out.set('powershell.command.type', contextValue(ctx, 'Command Type'));
+      if (hostApp !== undefined) out.commandLine(PROCESS, hostApp);
+      put3(out.doc, 'powershell', 'command', 'name', contextValue(ctx, 'Command Name'));
+      put3(out.doc, 'powershell', 'command', 'type', contextValue(ctx, 'Command Type'));
       out.filePath(contextValue(ctx, 'Script Name'));
       const user = contextValue(ctx, 'User');
       if (user !== undefined) {
         const slash = user.indexOf('\\');
         const name = slash >= 0 ? user.slice(slash + 1) : user;
-        out.set('user.name', name);
-        if (slash > 0) out.set('user.domain', user.slice(0, slash));
+        put2(out.doc, 'user', 'name', name);
+        if (slash > 0) put2(out.doc, 'user', 'domain', user.slice(0, slash));
         out.user(name);
       }
       break;
@@ -99,9 +99,9 @@ export function mapPowerShellClassic(rec: WinRecord, out: EcsOut): void {
   const details = d['param3'] ?? d['Data'];
   const k = CLASSIC_KINDS.get(rec.eventId);
   if (k === undefined) return;
-  out.set('event.category', ['process']);
-  out.set('event.type', [k[0]]);
-  out.set('event.action', k[1]);
+  put2(out.doc, 'event', 'category', ['process']);
+  put2(out.doc, 'event', 'type', [k[0]]);
+  put2(out.doc, 'event', 'action', k[1]);
   const hostApp = contextValue(details?.replaceAll('\t', '\n'), 'HostApplication');
-  if (hostApp !== undefined) out.commandLine('process', hostApp);
+  if (hostApp !== undefined) out.commandLine(PROCESS, hostApp);
 }

@@ -1,112 +1,146 @@
 /** The ECS document a Windows mapper is building, with `related.*` collected on the side. */
 import { setField } from '../../event/field-path.js';
-import { addUnique, baseName, dirName, extension, parseHashes, present, splitArgs, type Rec } from './values.js';
+import { addUnique, argsOf, baseName, dirName, extension, hashesOf, present, type Rec } from './values.js';
 
 /**
- * The dotted paths the helpers below write under a prefix (`process`, `process.parent`, `file`, ...),
- * built once per prefix: the same string objects every event, so the path-split cache finds them
- * by their stored hash instead of hashing a freshly concatenated string each time.
+ * `parent[key]` as an object, attached now (so at this point in key order) if it is not one yet:
+ * what setting a dotted path through `key` does, without splitting a path string.
  */
-interface PrefixPaths {
-  executable: string; name: string; command_line: string; args: string; args_count: string;
-  path: string; directory: string; extension: string;
-  hash_md5: string; hash_sha1: string; hash_sha256: string; hash_sha512: string; pe_imphash: string;
+export function section(parent: Rec, key: string): Rec {
+  const cur = parent[key];
+  if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) return cur as Rec;
+  const created: Rec = {};
+  parent[key] = created;
+  return created;
 }
-const HASH_PATH = { md5: 'hash_md5', sha1: 'hash_sha1', sha256: 'hash_sha256', sha512: 'hash_sha512' } as const;
-const prefixPaths = new Map<string, PrefixPaths>();
 
-function pathsUnder(prefix: string): PrefixPaths {
-  let p = prefixPaths.get(prefix);
-  if (p === undefined) {
-    p = {
-      executable: `${prefix}.executable`, name: `${prefix}.name`, command_line: `${prefix}.command_line`, args: `${prefix}.args`,
-      args_count: `${prefix}.args_count`, path: `${prefix}.path`, directory: `${prefix}.directory`, extension: `${prefix}.extension`,
-      hash_md5: `${prefix}.hash.md5`, hash_sha1: `${prefix}.hash.sha1`, hash_sha256: `${prefix}.hash.sha256`, hash_sha512: `${prefix}.hash.sha512`,
-      pe_imphash: `${prefix}.pe.imphash`,
-    };
-    // Prefixes are literals in the mappers; the bound only guards against a future caller passing data.
-    if (prefixPaths.size >= 64) prefixPaths.clear();
-    prefixPaths.set(prefix, p);
-  }
-  return p;
+/** Where the helpers below write: the section keys from the root (`['process', 'parent']`). */
+export type SectionPath = readonly string[];
+export const PROCESS: SectionPath = ['process'];
+export const PARENT: SectionPath = ['process', 'parent'];
+export const FILE: SectionPath = ['file'];
+
+function sectionAt(doc: Rec, path: SectionPath): Rec {
+  let cur = doc;
+  for (let i = 0; i < path.length; i++) cur = section(cur, path[i] as string);
+  return cur;
 }
+
+/*
+ * `doc.a.b... = v` with sections attached on first use and undefined setting nothing: what setting
+ * the dotted path "a.b..." does, with the keys given one by one (no path to split per field).
+ */
+export function put1(doc: Rec, a: string, v: unknown): void {
+  if (v !== undefined) doc[a] = v;
+}
+export function put2(doc: Rec, a: string, b: string, v: unknown): void {
+  if (v !== undefined) section(doc, a)[b] = v;
+}
+export function put3(doc: Rec, a: string, b: string, c: string, v: unknown): void {
+  if (v !== undefined) section(section(doc, a), b)[c] = v;
+}
+export function put4(doc: Rec, a: string, b: string, c: string, e: string, v: unknown): void {
+  if (v !== undefined) section(section(section(doc, a), b), c)[e] = v;
+}
+
+const HASH_ALGOS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 
 export class EcsOut {
   /** `doc`: the event so far, when the caller built its fixed part as literals (see ecs.ts header). */
   constructor(readonly doc: Rec = {}) {}
 
-  readonly relatedUser: string[] = [];
-  readonly relatedIp: string[] = [];
-  readonly relatedHosts: string[] = [];
-  readonly relatedHash: string[] = [];
+  // Created on first use: most events fill one or two of them.
+  private relatedUser: string[] | undefined;
+  private relatedIp: string[] | undefined;
+  private relatedHosts: string[] | undefined;
+  private relatedHash: string[] | undefined;
 
-  /** Set a dotted path; `undefined` leaves the field out. */
+  /** Set a dotted path; `undefined` leaves the field out. Mappers write hot fields by name instead. */
   set(path: string, value: unknown): void {
     if (value === undefined) return;
     setField(this.doc, path, value);
   }
 
-  /** `<prefix>.executable`, `.name` from a path; a "-" placeholder sets nothing. */
-  executable(prefix: string, path: string | undefined): void {
+  /** `<at>.executable`, `.name` from a path; a "-" placeholder sets nothing. */
+  executable(at: SectionPath, path: string | undefined): void {
     const p = present(path);
     if (p === undefined) return;
-    const at = pathsUnder(prefix);
-    this.set(at.executable, p);
-    this.set(at.name, baseName(p));
+    const s = sectionAt(this.doc, at);
+    s.executable = p;
+    s.name = baseName(p);
   }
 
-  commandLine(prefix: string, cmd: string | undefined): void {
+  commandLine(at: SectionPath, cmd: string | undefined): void {
     const c = present(cmd);
     if (c === undefined) return;
-    const at = pathsUnder(prefix);
-    this.set(at.command_line, c);
-    const args = splitArgs(c);
-    if (args.length > 0) {
-      this.set(at.args, args);
-      this.set(at.args_count, args.length);
-    }
+    commandLineInto(sectionAt(this.doc, at), c);
   }
 
-  /** `file.path`, `.name`, `.directory`, `.extension` under `prefix` (default `file`). */
-  filePath(path: string | undefined, prefix = 'file'): void {
+  /** `file.path`, `.name`, `.directory`, `.extension` under `at` (default `file`). */
+  filePath(path: string | undefined, at: SectionPath = FILE): void {
     const p = present(path);
     if (p === undefined) return;
-    const at = pathsUnder(prefix);
-    this.set(at.path, p);
-    this.set(at.name, baseName(p));
-    this.set(at.directory, dirName(p));
-    this.set(at.extension, extension(p));
+    const s = sectionAt(this.doc, at);
+    s.path = p;
+    s.name = baseName(p);
+    const dir = dirName(p);
+    if (dir !== undefined) s.directory = dir;
+    const ext = extension(p);
+    if (ext !== undefined) s.extension = ext;
   }
 
-  /** Sysmon `Hashes` into `<prefix>.hash.*` and `<prefix>.pe.imphash`, and into related.hash. */
-  hashes(prefix: string, value: string | undefined): void {
-    const h = parseHashes(value);
+  /** Sysmon `Hashes` into `<at>.hash.*` and `<at>.pe.imphash`, and into related.hash. */
+  hashes(at: SectionPath, value: string | undefined): void {
+    const h = hashesOf(value);
     if (h === undefined) return;
-    for (const algo of ['md5', 'sha1', 'sha256', 'sha512'] as const) {
+    let hash: Rec | undefined;
+    for (const algo of HASH_ALGOS) {
       const v = h[algo];
       if (v === undefined) continue;
-      this.set(pathsUnder(prefix)[HASH_PATH[algo]], v);
-      addUnique(this.relatedHash, v);
+      (hash ??= section(sectionAt(this.doc, at), 'hash'))[algo] = v;
+      this.hash(v);
     }
     if (h.imphash !== undefined) {
-      this.set(pathsUnder(prefix).pe_imphash, h.imphash);
-      addUnique(this.relatedHash, h.imphash);
+      section(sectionAt(this.doc, at), 'pe').imphash = h.imphash;
+      this.hash(h.imphash);
     }
   }
 
   user(name: string | undefined): void {
-    addUnique(this.relatedUser, present(name));
+    const v = present(name);
+    if (v !== undefined && v !== '') addUnique(this.relatedUser ??= [], v);
   }
 
   ip(ip: string | undefined): void {
-    addUnique(this.relatedIp, ip);
+    if (ip !== undefined && ip !== '') addUnique(this.relatedIp ??= [], ip);
+  }
+
+  host(name: string | undefined): void {
+    if (name !== undefined && name !== '') addUnique(this.relatedHosts ??= [], name);
+  }
+
+  hash(value: string | undefined): void {
+    if (value !== undefined && value !== '') addUnique(this.relatedHash ??= [], value);
   }
 
   finish(): Rec {
-    if (this.relatedUser.length > 0) this.set('related.user', this.relatedUser);
-    if (this.relatedIp.length > 0) this.set('related.ip', this.relatedIp);
-    if (this.relatedHosts.length > 0) this.set('related.hosts', this.relatedHosts);
-    if (this.relatedHash.length > 0) this.set('related.hash', this.relatedHash);
+    if (this.relatedUser !== undefined || this.relatedIp !== undefined || this.relatedHosts !== undefined || this.relatedHash !== undefined) {
+      const related = section(this.doc, 'related');
+      if (this.relatedUser !== undefined) related.user = this.relatedUser;
+      if (this.relatedIp !== undefined) related.ip = this.relatedIp;
+      if (this.relatedHosts !== undefined) related.hosts = this.relatedHosts;
+      if (this.relatedHash !== undefined) related.hash = this.relatedHash;
+    }
     return this.doc;
+  }
+}
+
+/** `.command_line`, `.args`, `.args_count` of a present command line. */
+export function commandLineInto(target: Rec, cmd: string): void {
+  target.command_line = cmd;
+  const args = argsOf(cmd);
+  if (args.length > 0) {
+    target.args = args;
+    target.args_count = args.length;
   }
 }

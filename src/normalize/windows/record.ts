@@ -3,7 +3,7 @@
  * JSON), reduced to the System header and string-valued EventData. The ECS mapping
  * (`ecs.ts`) works on this record only, so both input shapes normalize identically.
  */
-import { isRecord, putOwn, toIsoUtc, type Rec } from './values.js';
+import { StringMemo, isRecord, putOwn, toIsoUtc, type Rec } from './values.js';
 
 export interface WinRecord {
   eventId: number;
@@ -78,17 +78,22 @@ function elementText(v: unknown): string | undefined {
 }
 
 function attr(node: unknown, name: string): unknown {
-  if (!isRecord(node)) return undefined;
-  const a = node['#attributes'];
-  return isRecord(a) ? a[name] : undefined;
+  return attrsOf(node)?.[name];
 }
 
-function textOrAttr(node: unknown, name: string): string | undefined {
-  const a = attr(node, name);
-  if (a !== undefined) return scalarText(a);
-  if (isRecord(node)) return undefined;
-  return scalarText(node);
+/** An element's `#attributes` object, read once for all the attributes wanted from it. */
+function attrsOf(node: unknown): Rec | undefined {
+  if (!isRecord(node)) return undefined;
+  const a = node['#attributes'];
+  return isRecord(a) ? a : undefined;
 }
+
+/** `{Name}` as Windows prints GUIDs, lower-cased. */
+function bracedGuid(guid: string): string {
+  return guid.startsWith('{') ? guid.toLowerCase() : `{${guid.toLowerCase()}}`;
+}
+/** Provider GUIDs: a channel has a handful, repeated on every event. */
+const providerGuids = new StringMemo(bracedGuid, 256);
 
 /**
  * EventData shapes seen from evtx_dump: a map of Name -> value (the usual case), or `Data` that is
@@ -225,7 +230,11 @@ export function recordFromEvtx(doc: Rec): RecordResult {
   }
   const channel = elementText(sys['Channel']);
   if (channel === undefined || channel.trim() === '') return fail('missing_channel', 'System.Channel is missing or empty');
-  const systemTime = textOrAttr(sys['TimeCreated'], 'SystemTime');
+  const created = sys['TimeCreated'];
+  const createdAttrs = attrsOf(created);
+  const createdAttr = createdAttrs?.['SystemTime'];
+  // The SystemTime attribute, or the element's own text when it has no such attribute.
+  const systemTime = createdAttr !== undefined ? scalarText(createdAttr) : isRecord(created) ? undefined : scalarText(created);
   const timeCreated = toIsoUtc(systemTime);
   if (timeCreated === undefined) {
     return fail('bad_timestamp', `System.TimeCreated.SystemTime is missing or not a timestamp: ${JSON.stringify(systemTime) ?? 'undefined'}`);
@@ -268,11 +277,11 @@ export function recordFromEvtx(doc: Rec): RecordResult {
     eventData,
     timeCreated,
   };
-  const provider = sys['Provider'];
-  const providerName = scalarText(attr(provider, 'Name'));
+  const provider = attrsOf(sys['Provider']);
+  const providerName = scalarText(provider?.['Name']);
   if (providerName) rec.providerName = providerName;
-  const guid = scalarText(attr(provider, 'Guid'));
-  if (guid) rec.providerGuid = guid.startsWith('{') ? guid.toLowerCase() : `{${guid.toLowerCase()}}`;
+  const guid = scalarText(provider?.['Guid']);
+  if (guid) rec.providerGuid = providerGuids.get(guid);
   const computer = elementText(sys['Computer']);
   if (computer) rec.computerName = computer;
   const recordId = elementText(sys['EventRecordID']);
@@ -285,16 +294,18 @@ export function recordFromEvtx(doc: Rec): RecordResult {
   if (level !== undefined) rec.level = LEVELS[level] ?? String(level);
   const version = numberOf(sys['Version']);
   if (version !== undefined) rec.version = version;
-  const sid = scalarText(attr(sys['Security'], 'UserID'));
+  const sid = scalarText(attrsOf(sys['Security'])?.['UserID']);
   if (sid) rec.userSid = sid;
-  const pid = numberOf(attr(sys['Execution'], 'ProcessID'));
+  const execution = attrsOf(sys['Execution']);
+  const pid = numberOf(execution?.['ProcessID']);
   if (pid !== undefined) rec.pid = pid;
-  const tid = numberOf(attr(sys['Execution'], 'ThreadID'));
+  const tid = numberOf(execution?.['ThreadID']);
   if (tid !== undefined) rec.threadId = tid;
-  const activity = scalarText(attr(sys['Correlation'], 'ActivityID'));
-  if (activity) rec.activityId = activity.startsWith('{') ? activity.toLowerCase() : `{${activity.toLowerCase()}}`;
-  const related = scalarText(attr(sys['Correlation'], 'RelatedActivityID'));
-  if (related) rec.relatedActivityId = related.startsWith('{') ? related.toLowerCase() : `{${related.toLowerCase()}}`;
+  const correlation = attrsOf(sys['Correlation']);
+  const activity = scalarText(correlation?.['ActivityID']);
+  if (activity) rec.activityId = bracedGuid(activity);
+  const related = scalarText(correlation?.['RelatedActivityID']);
+  if (related) rec.relatedActivityId = bracedGuid(related);
   if (userData) rec.userData = userData;
   if (userDataName) rec.userDataName = userDataName;
   return { ok: true, record: rec };

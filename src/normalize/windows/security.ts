@@ -2,7 +2,7 @@
  * Windows Security channel (Microsoft-Windows-Security-Auditing) to ECS, following the
  * categorization of Elastic's `system.security` / `windows.forwarded` ingest pipelines.
  */
-import type { EcsOut } from './out.js';
+import { PARENT, PROCESS, put2, put3, put4, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { parseId, parseIp, parsePort, present } from './values.js';
 
@@ -123,11 +123,11 @@ export function mapSecurity(rec: WinRecord, out: EcsOut): void {
   const data = Object.keys(rec.eventData).length > 0 ? rec.eventData : d;
   const cat = SECURITY_EVENTS.get(rec.eventId);
   const outcome = outcomeOf(rec, data);
-  out.set('event.outcome', outcome);
+  put2(out.doc, 'event', 'outcome', outcome);
   if (cat !== undefined) {
-    out.set('event.category', cat.category);
-    out.set('event.type', cat.type);
-    out.set('event.action', cat.action);
+    put2(out.doc, 'event', 'category', cat.category);
+    put2(out.doc, 'event', 'type', cat.type);
+    put2(out.doc, 'event', 'action', cat.action);
   }
 
   const subjectName = present(data['SubjectUserName']);
@@ -139,84 +139,84 @@ export function mapSecurity(rec: WinRecord, out: EcsOut): void {
 
   if (cat?.user === 'target' && targetName !== undefined) {
     const name = rec.eventId >= 4768 && rec.eventId <= 4771 ? splitUpn(targetName) : targetName;
-    out.set('user.name', name);
-    out.set('user.domain', targetDomain);
-    out.set('user.id', targetSid);
+    put2(out.doc, 'user', 'name', name);
+    put2(out.doc, 'user', 'domain', targetDomain);
+    put2(out.doc, 'user', 'id', targetSid);
     out.user(name);
     out.user(subjectName);
   } else if (subjectName !== undefined || subjectSid !== undefined) {
-    out.set('user.name', subjectName);
-    out.set('user.domain', subjectDomain);
-    out.set('user.id', subjectSid);
+    put2(out.doc, 'user', 'name', subjectName);
+    put2(out.doc, 'user', 'domain', subjectDomain);
+    put2(out.doc, 'user', 'id', subjectSid);
     out.user(subjectName);
     if (cat?.target === 'user') {
-      out.set('user.target.name', targetName);
-      out.set('user.target.domain', targetDomain);
-      out.set('user.target.id', targetSid);
+      put3(out.doc, 'user', 'target', 'name', targetName);
+      put3(out.doc, 'user', 'target', 'domain', targetDomain);
+      put3(out.doc, 'user', 'target', 'id', targetSid);
       out.user(targetName);
     } else if (cat?.target === 'group') {
-      out.set('group.name', targetName);
-      out.set('group.domain', targetDomain);
-      out.set('group.id', targetSid);
-      out.set('user.target.group.name', targetName);
-      out.set('user.target.group.domain', targetDomain);
-      out.set('user.target.group.id', targetSid);
+      put2(out.doc, 'group', 'name', targetName);
+      put2(out.doc, 'group', 'domain', targetDomain);
+      put2(out.doc, 'group', 'id', targetSid);
+      put4(out.doc, 'user', 'target', 'group', 'name', targetName);
+      put4(out.doc, 'user', 'target', 'group', 'domain', targetDomain);
+      put4(out.doc, 'user', 'target', 'group', 'id', targetSid);
       const member = present(data['MemberName']);
-      out.set('user.target.id', present(data['MemberSid']));
+      put3(out.doc, 'user', 'target', 'id', present(data['MemberSid']));
       if (member !== undefined) {
         // MemberName is a distinguished name ("CN=alice,OU=..."); the account is its first RDN.
         const cn = member.startsWith('CN=') ? member.slice(3, member.indexOf(',') > 0 ? member.indexOf(',') : undefined) : member;
-        out.set('user.target.name', cn);
+        put3(out.doc, 'user', 'target', 'name', cn);
         out.user(cn);
       }
     } else if (rec.eventId === 4648) {
       // Explicit-credential logon: the credentials used belong to TargetUserName.
-      out.set('user.effective.name', targetName);
-      out.set('user.effective.domain', targetDomain);
+      put3(out.doc, 'user', 'effective', 'name', targetName);
+      put3(out.doc, 'user', 'effective', 'domain', targetDomain);
       out.user(targetName);
     } else if (rec.eventId === 4688 && targetSid !== undefined) {
-      out.set('user.effective.id', targetSid);
-      out.set('user.effective.name', targetName);
-      out.set('user.effective.domain', targetDomain);
+      put3(out.doc, 'user', 'effective', 'id', targetSid);
+      put3(out.doc, 'user', 'effective', 'name', targetName);
+      put3(out.doc, 'user', 'effective', 'domain', targetDomain);
       out.user(targetName);
     }
   }
 
   const logonType = present(data['LogonType']);
-  if (logonType !== undefined) out.set('winlog.logon.type', LOGON_TYPES[logonType] ?? logonType);
+  if (logonType !== undefined) put3(out.doc, 'winlog', 'logon', 'type', LOGON_TYPES[logonType] ?? logonType);
   const logonId = present(data['TargetLogonId']) ?? present(data['SubjectLogonId']);
-  out.set('winlog.logon.id', logonId);
+  put3(out.doc, 'winlog', 'logon', 'id', logonId);
 
   if (rec.eventId === 4688) {
-    out.executable('process', data['NewProcessName']);
-    out.set('process.pid', parseId(data['NewProcessId']));
-    out.commandLine('process', data['CommandLine']);
-    out.executable('process.parent', data['ParentProcessName']);
-    out.set('process.parent.pid', parseId(data['ProcessId']));
+    out.executable(PROCESS, data['NewProcessName']);
+    put2(out.doc, 'process', 'pid', parseId(data['NewProcessId']));
+    out.commandLine(PROCESS, data['CommandLine']);
+    out.executable(PARENT, data['ParentProcessName']);
+    put3(out.doc, 'process', 'parent', 'pid', parseId(data['ProcessId']));
   } else if (rec.eventId === 4689) {
-    out.executable('process', data['ProcessName']);
-    out.set('process.pid', parseId(data['ProcessId']));
+    out.executable(PROCESS, data['ProcessName']);
+    put2(out.doc, 'process', 'pid', parseId(data['ProcessId']));
   } else {
-    out.executable('process', data['ProcessName']);
-    out.set('process.pid', parseId(data['ProcessId']));
+    out.executable(PROCESS, data['ProcessName']);
+    put2(out.doc, 'process', 'pid', parseId(data['ProcessId']));
   }
 
   // Network logons and share access name the remote side as IpAddress/IpPort (or the long forms).
   const ip = parseIp(data['IpAddress']) ?? parseIp(data['SourceAddress']);
   if (ip !== undefined) {
-    out.set('source.ip', ip);
-    out.set('source.port', parsePort(data['IpPort']) ?? parsePort(data['SourcePort']));
+    put2(out.doc, 'source', 'ip', ip);
+    put2(out.doc, 'source', 'port', parsePort(data['IpPort']) ?? parsePort(data['SourcePort']));
     out.ip(ip);
   }
   const workstation = present(data['WorkstationName']) ?? present(data['Workstation']);
   if (workstation !== undefined && (ip !== undefined || rec.eventId === 4624 || rec.eventId === 4625 || rec.eventId === 4776)) {
-    out.set('source.domain', workstation);
+    put2(out.doc, 'source', 'domain', workstation);
   }
 
   switch (rec.eventId) {
     case 4697: {
-      out.set('service.name', present(data['ServiceName']));
-      out.set('service.type', present(data['ServiceType']));
+      put2(out.doc, 'service', 'name', present(data['ServiceName']));
+      put2(out.doc, 'service', 'type', present(data['ServiceType']));
       out.filePath(data['ServiceFileName']);
       break;
     }
@@ -225,10 +225,10 @@ export function mapSecurity(rec: WinRecord, out: EcsOut): void {
     case 4700:
     case 4701:
     case 4702:
-      out.set('winlog.scheduled_task.name', present(data['TaskName']));
+      put3(out.doc, 'winlog', 'scheduled_task', 'name', present(data['TaskName']));
       break;
     case 4769:
-      out.set('service.name', present(data['ServiceName']));
+      put2(out.doc, 'service', 'name', present(data['ServiceName']));
       break;
     case 5140:
     case 5145: {

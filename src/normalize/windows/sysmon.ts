@@ -3,9 +3,9 @@
  * `windows.sysmon_operational` ingest pipeline. `@timestamp` is Sysmon's own UtcTime (the moment
  * of the activity); the channel write time goes to `event.created`, as Elastic does.
  */
-import type { EcsOut } from './out.js';
+import { FILE, PARENT, PROCESS, commandLineInto, put2, put3, section, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
-import { addUnique, baseName, parseHashes, parseId, parseIp, parsePort, present, splitArgs, type Rec } from './values.js';
+import { baseName, hashesOf, parseId, parseIp, parsePort, present, type Rec } from './values.js';
 
 interface SysmonKind {
   category: string[];
@@ -77,29 +77,29 @@ function registryData(details: string): { type: string; value: string } {
 function mapRegistry(rec: WinRecord, d: Record<string, string>, out: EcsOut): void {
   const target = present(d['TargetObject']);
   if (target === undefined) return;
-  out.set('registry.path', target);
+  put2(out.doc, 'registry', 'path', target);
   const first = target.indexOf('\\');
   const hiveName = first > 0 ? target.slice(0, first) : target;
   const hive = HIVES[hiveName.toUpperCase()];
   const rest = first > 0 ? target.slice(first + 1) : '';
-  if (hive !== undefined) out.set('registry.hive', hive);
+  if (hive !== undefined) put2(out.doc, 'registry', 'hive', hive);
   const eventType = present(d['EventType']);
   const isValue = rec.eventId === 13 || eventType === 'SetValue' || eventType === 'DeleteValue';
   if (isValue && rest !== '') {
     const last = rest.lastIndexOf('\\');
-    out.set('registry.key', last > 0 ? rest.slice(0, last) : '');
-    out.set('registry.value', last >= 0 ? rest.slice(last + 1) : rest);
+    put2(out.doc, 'registry', 'key', last > 0 ? rest.slice(0, last) : '');
+    put2(out.doc, 'registry', 'value', last >= 0 ? rest.slice(last + 1) : rest);
   } else if (rest !== '') {
-    out.set('registry.key', rest);
+    put2(out.doc, 'registry', 'key', rest);
   }
   const details = present(d['Details']);
   if (details !== undefined) {
     const data = registryData(details);
-    out.set('registry.data.type', data.type);
-    out.set('registry.data.strings', [data.value]);
+    put3(out.doc, 'registry', 'data', 'type', data.type);
+    put3(out.doc, 'registry', 'data', 'strings', [data.value]);
   }
-  if (eventType === 'CreateKey') out.set('event.type', ['creation']);
-  else if (eventType === 'DeleteKey' || eventType === 'DeleteValue') out.set('event.type', ['deletion']);
+  if (eventType === 'CreateKey') put2(out.doc, 'event', 'type', ['creation']);
+  else if (eventType === 'DeleteKey' || eventType === 'DeleteValue') put2(out.doc, 'event', 'type', ['deletion']);
 }
 
 /**
@@ -108,10 +108,10 @@ function mapRegistry(rec: WinRecord, d: Record<string, string>, out: EcsOut): vo
  */
 function mapDns(d: Record<string, string>, out: EcsOut): void {
   const name = present(d['QueryName']);
-  out.set('dns.question.name', name);
-  out.set('network.protocol', 'dns');
+  put3(out.doc, 'dns', 'question', 'name', name);
+  put2(out.doc, 'network', 'protocol', 'dns');
   const status = present(d['QueryStatus']);
-  if (status !== undefined) out.set('dns.response_code', status === '0' ? 'NOERROR' : status);
+  if (status !== undefined) put2(out.doc, 'dns', 'response_code', status === '0' ? 'NOERROR' : status);
   const results = present(d['QueryResults']);
   const answers: { data: string; type: string }[] = [];
   const ips: string[] = [];
@@ -126,7 +126,7 @@ function mapDns(d: Record<string, string>, out: EcsOut): void {
         const code = rest.slice(0, sp);
         const data = rest.slice(sp + 1).trim();
         answers.push({ data, type: code === '5' ? 'CNAME' : code });
-        addUnique(out.relatedHosts, data);
+        out.host(data);
         continue;
       }
       const ip = parseIp(entry);
@@ -136,9 +136,9 @@ function mapDns(d: Record<string, string>, out: EcsOut): void {
       out.ip(ip);
     }
   }
-  if (answers.length > 0) out.set('dns.answers', answers);
-  if (ips.length > 0) out.set('dns.resolved_ip', ips);
-  addUnique(out.relatedHosts, name);
+  if (answers.length > 0) put2(out.doc, 'dns', 'answers', answers);
+  if (ips.length > 0) put2(out.doc, 'dns', 'resolved_ip', ips);
+  out.host(name);
 }
 
 function mapSysmonUser(rec: WinRecord, user: string | undefined, out: EcsOut): void {
@@ -146,11 +146,11 @@ function mapSysmonUser(rec: WinRecord, user: string | undefined, out: EcsOut): v
   if (u !== undefined) {
     const slash = u.indexOf('\\');
     const name = slash >= 0 ? u.slice(slash + 1) : u;
-    out.set('user.name', name);
-    if (slash > 0) out.set('user.domain', u.slice(0, slash));
+    put2(out.doc, 'user', 'name', name);
+    if (slash > 0) put2(out.doc, 'user', 'domain', u.slice(0, slash));
     out.user(name);
   }
-  out.set('user.id', rec.userSid);
+  put2(out.doc, 'user', 'id', rec.userSid);
 }
 
 export function mapSysmon(rec: WinRecord, out: EcsOut): void {
@@ -161,36 +161,36 @@ export function mapSysmon(rec: WinRecord, out: EcsOut): void {
   const d = rec.eventData;
   const kind = SYSMON_EVENTS.get(rec.eventId);
   if (kind !== undefined) {
-    out.set('event.category', kind.category);
-    out.set('event.type', kind.type);
-    out.set('event.action', kind.action);
+    put2(out.doc, 'event', 'category', kind.category);
+    put2(out.doc, 'event', 'type', kind.type);
+    put2(out.doc, 'event', 'action', kind.action);
   }
-  out.set('event.created', rec.timeCreated);
-  out.set('rule.name', present(d['RuleName']));
+  put2(out.doc, 'event', 'created', rec.timeCreated);
+  put2(out.doc, 'rule', 'name', present(d['RuleName']));
 
   // The acting process: Image/ProcessId/ProcessGuid, or SourceImage/... for 8 and 10.
   const source = rec.eventId === 8 || rec.eventId === 10;
-  out.executable('process', source ? d['SourceImage'] : d['Image']);
-  out.set('process.pid', parseId(source ? d['SourceProcessId'] : d['ProcessId']));
-  out.set('process.entity_id', present(source ? (d['SourceProcessGuid'] ?? d['SourceProcessGUID']) : d['ProcessGuid']));
-  out.set('process.thread.id', source ? parseId(d['SourceThreadId']) : undefined);
+  out.executable(PROCESS, source ? d['SourceImage'] : d['Image']);
+  put2(out.doc, 'process', 'pid', parseId(source ? d['SourceProcessId'] : d['ProcessId']));
+  put2(out.doc, 'process', 'entity_id', present(source ? (d['SourceProcessGuid'] ?? d['SourceProcessGUID']) : d['ProcessGuid']));
+  put3(out.doc, 'process', 'thread', 'id', source ? parseId(d['SourceThreadId']) : undefined);
   mapSysmonUser(rec, source ? (d['SourceUser'] ?? d['User']) : d['User'], out);
 
   switch (rec.eventId) {
     case 1: {
-      out.commandLine('process', d['CommandLine']);
-      out.set('process.working_directory', present(d['CurrentDirectory']));
-      out.set('process.pe.original_file_name', present(d['OriginalFileName']));
-      out.set('process.pe.company', present(d['Company']));
-      out.set('process.pe.description', present(d['Description']));
-      out.set('process.pe.product', present(d['Product']));
-      out.set('process.pe.file_version', present(d['FileVersion']));
-      out.hashes('process', d['Hashes']);
-      out.executable('process.parent', d['ParentImage']);
-      out.set('process.parent.pid', parseId(d['ParentProcessId']));
-      out.set('process.parent.entity_id', present(d['ParentProcessGuid']));
-      out.commandLine('process.parent', d['ParentCommandLine']);
-      out.set('winlog.logon.id', present(d['LogonId']));
+      out.commandLine(PROCESS, d['CommandLine']);
+      put2(out.doc, 'process', 'working_directory', present(d['CurrentDirectory']));
+      put3(out.doc, 'process', 'pe', 'original_file_name', present(d['OriginalFileName']));
+      put3(out.doc, 'process', 'pe', 'company', present(d['Company']));
+      put3(out.doc, 'process', 'pe', 'description', present(d['Description']));
+      put3(out.doc, 'process', 'pe', 'product', present(d['Product']));
+      put3(out.doc, 'process', 'pe', 'file_version', present(d['FileVersion']));
+      out.hashes(PROCESS, d['Hashes']);
+      out.executable(PARENT, d['ParentImage']);
+      put3(out.doc, 'process', 'parent', 'pid', parseId(d['ParentProcessId']));
+      put3(out.doc, 'process', 'parent', 'entity_id', present(d['ParentProcessGuid']));
+      out.commandLine(PARENT, d['ParentCommandLine']);
+      put3(out.doc, 'winlog', 'logon', 'id', present(d['LogonId']));
       out.user(present(d['ParentUser'])?.split('\\').pop());
       break;
     }
@@ -203,49 +203,49 @@ export function mapSysmon(rec: WinRecord, out: EcsOut): void {
     case 28:
     case 29: {
       out.filePath(d['TargetFilename']);
-      if (rec.eventId === 15) out.hashes('file', d['Hash'] ?? d['Hashes']);
-      else out.hashes('process', d['Hashes']);
+      if (rec.eventId === 15) out.hashes(FILE, d['Hash'] ?? d['Hashes']);
+      else out.hashes(PROCESS, d['Hashes']);
       break;
     }
     case 3: {
       const srcIp = parseIp(d['SourceIp']);
       const dstIp = parseIp(d['DestinationIp']);
-      out.set('source.ip', srcIp);
-      out.set('source.port', parsePort(d['SourcePort']));
-      out.set('source.domain', present(d['SourceHostname']));
-      out.set('destination.ip', dstIp);
-      out.set('destination.port', parsePort(d['DestinationPort']));
-      out.set('destination.domain', present(d['DestinationHostname']));
+      put2(out.doc, 'source', 'ip', srcIp);
+      put2(out.doc, 'source', 'port', parsePort(d['SourcePort']));
+      put2(out.doc, 'source', 'domain', present(d['SourceHostname']));
+      put2(out.doc, 'destination', 'ip', dstIp);
+      put2(out.doc, 'destination', 'port', parsePort(d['DestinationPort']));
+      put2(out.doc, 'destination', 'domain', present(d['DestinationHostname']));
       out.ip(srcIp);
       out.ip(dstIp);
-      addUnique(out.relatedHosts, present(d['SourceHostname']));
-      addUnique(out.relatedHosts, present(d['DestinationHostname']));
+      out.host(present(d['SourceHostname']));
+      out.host(present(d['DestinationHostname']));
       const proto = present(d['Protocol']);
-      if (proto !== undefined) out.set('network.transport', proto.toLowerCase());
+      if (proto !== undefined) put2(out.doc, 'network', 'transport', proto.toLowerCase());
       const v6 = present(d['SourceIsIpv6']);
-      if (v6 !== undefined) out.set('network.type', v6 === 'true' ? 'ipv6' : 'ipv4');
+      if (v6 !== undefined) put2(out.doc, 'network', 'type', v6 === 'true' ? 'ipv6' : 'ipv4');
       const initiated = present(d['Initiated']);
-      if (initiated !== undefined) out.set('network.direction', initiated === 'true' ? 'egress' : 'ingress');
-      out.set('destination.port_name', present(d['DestinationPortName']));
+      if (initiated !== undefined) put2(out.doc, 'network', 'direction', initiated === 'true' ? 'egress' : 'ingress');
+      put2(out.doc, 'destination', 'port_name', present(d['DestinationPortName']));
       break;
     }
     case 6:
     case 7: {
       out.filePath(d['ImageLoaded']);
-      out.hashes('file', d['Hashes']);
+      out.hashes(FILE, d['Hashes']);
       const signed = present(d['Signed']);
-      if (signed !== undefined) out.set('file.code_signature.signed', signed === 'true');
+      if (signed !== undefined) put3(out.doc, 'file', 'code_signature', 'signed', signed === 'true');
       const status = present(d['SignatureStatus']);
       if (status !== undefined) {
-        out.set('file.code_signature.status', status);
-        out.set('file.code_signature.valid', status === 'Valid');
+        put3(out.doc, 'file', 'code_signature', 'status', status);
+        put3(out.doc, 'file', 'code_signature', 'valid', status === 'Valid');
       }
-      out.set('file.code_signature.subject_name', present(d['Signature']));
-      out.set('file.pe.original_file_name', present(d['OriginalFileName']));
-      out.set('file.pe.company', present(d['Company']));
-      out.set('file.pe.description', present(d['Description']));
-      out.set('file.pe.product', present(d['Product']));
-      out.set('file.pe.file_version', present(d['FileVersion']));
+      put3(out.doc, 'file', 'code_signature', 'subject_name', present(d['Signature']));
+      put3(out.doc, 'file', 'pe', 'original_file_name', present(d['OriginalFileName']));
+      put3(out.doc, 'file', 'pe', 'company', present(d['Company']));
+      put3(out.doc, 'file', 'pe', 'description', present(d['Description']));
+      put3(out.doc, 'file', 'pe', 'product', present(d['Product']));
+      put3(out.doc, 'file', 'pe', 'file_version', present(d['FileVersion']));
       break;
     }
     case 12:
@@ -255,30 +255,11 @@ export function mapSysmon(rec: WinRecord, out: EcsOut): void {
       break;
     case 17:
     case 18:
-      out.set('file.name', present(d['PipeName']));
+      put2(out.doc, 'file', 'name', present(d['PipeName']));
       break;
     case 22:
       mapDns(d, out);
       break;
-  }
-}
-
-/** `parent[key]` as an object, attached now (so at this point in key order) if it is not one yet. */
-function section(parent: Rec, key: string): Rec {
-  const cur = parent[key];
-  if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) return cur as Rec;
-  const created: Rec = {};
-  parent[key] = created;
-  return created;
-}
-
-/** `.command_line`, `.args`, `.args_count` as EcsOut.commandLine sets them. */
-function commandLineInto(target: Rec, cmd: string): void {
-  target.command_line = cmd;
-  const args = splitArgs(cmd);
-  if (args.length > 0) {
-    target.args = args;
-    target.args_count = args.length;
   }
 }
 
@@ -338,18 +319,18 @@ function mapProcessCreate(rec: WinRecord, out: EcsOut): void {
   if (product !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).product = product;
   const version = present(d['FileVersion']);
   if (version !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).file_version = version;
-  const h = parseHashes(d['Hashes']);
+  const h = hashesOf(d['Hashes']);
   if (h !== undefined) {
     let hash: Rec | undefined;
     for (const algo of HASH_ALGOS) {
       const v = h[algo];
       if (v === undefined) continue;
       (hash ??= section(proc ??= section(doc, 'process'), 'hash'))[algo] = v;
-      addUnique(out.relatedHash, v);
+      out.hash(v);
     }
     if (h.imphash !== undefined) {
       (pe ?? section(proc ??= section(doc, 'process'), 'pe')).imphash = h.imphash;
-      addUnique(out.relatedHash, h.imphash);
+      out.hash(h.imphash);
     }
   }
 

@@ -15,6 +15,12 @@ export function isRecord(v: unknown): v is Rec {
 /** A meaningful string: not empty, not Windows' "-" placeholder. */
 export function present(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
+  const n = v.length;
+  if (n === 0) return undefined;
+  // Printable ASCII at both ends (nearly every value) means trim() would change nothing: no call.
+  const a = v.charCodeAt(0);
+  const b = v.charCodeAt(n - 1);
+  if (a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f) return n === 1 && a === 0x2d ? undefined : v;
   const t = v.trim();
   return t === '' || t === '-' ? undefined : v;
 }
@@ -193,4 +199,41 @@ export function putOwn(target: Rec, key: string, value: unknown): void {
 /** Append to a de-duplicated list kept in insertion order. */
 export function addUnique(list: string[], v: string | undefined): void {
   if (v !== undefined && v !== '' && !list.includes(v)) list.push(v);
+}
+
+/**
+ * Results of a pure string function, kept for values seen again. Windows logs repeat the same
+ * command lines and Sysmon `Hashes` values over and over (every run of a binary), and parsing them
+ * costs far more than one Map lookup. Bounded in entries and in key length; cleared when full.
+ */
+export class StringMemo<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly compute: (s: string) => T, private readonly maxEntries = 4096, private readonly maxKeyLength = 2048) {}
+
+  get(s: string): T {
+    if (s.length > this.maxKeyLength) return this.compute(s);
+    let v = this.map.get(s);
+    if (v === undefined) {
+      v = this.compute(s);
+      if (this.map.size >= this.maxEntries) this.map.clear();
+      this.map.set(s, v);
+    }
+    return v;
+  }
+}
+
+const argsMemo = new StringMemo(splitArgs);
+const hashesMemo = new StringMemo((s: string) => parseHashes(s) ?? NO_HASHES);
+const NO_HASHES: ParsedHashes = Object.freeze({});
+
+/** splitArgs, remembered per command line; each call gets its own array (it goes into the event). */
+export function argsOf(commandLine: string): string[] {
+  return argsMemo.get(commandLine).slice();
+}
+
+/** parseHashes, remembered per value. The result is shared: read it, never change it. */
+export function hashesOf(v: string | undefined): Readonly<ParsedHashes> | undefined {
+  if (v === undefined) return undefined;
+  const h = hashesMemo.get(v);
+  return h === NO_HASHES ? undefined : h;
 }
