@@ -23,7 +23,7 @@ import { keptEvent, runHunt } from '../src/cli/commands/hunt.js';
 import { parseConfig } from '../src/config/load.js';
 import { CorrelationStage } from '../src/hunt/correlate-stage.js';
 import { EventSpill } from '../src/hunt/event-spill.js';
-import { readOutcomes } from '../src/ingest/file-source.js';
+import { FILE_READ_CHUNK, readOutcomes } from '../src/ingest/file-source.js';
 import { RecordPipeline } from '../src/ingest/record-pipeline.js';
 import { buildRuleSet } from '../src/rules/engine/index.js';
 import { bundledPipelineFiles } from '../src/rules/pipeline/index.js';
@@ -127,16 +127,13 @@ function cpuSeconds(from?: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** The read size of `weft hunt`'s file stream (src/ingest/file-source.ts). */
-const READ_CHUNK = 256 * 1024;
-
 /**
  * The input in the chunks a file read delivers. One chunk of the whole block would frame it as one
  * batch of 50,000 events held at once, which measures the garbage collector promoting them rather
  * than the hunt path.
  */
 function* fileChunks(bytes: Buffer): Generator<Buffer> {
-  for (let i = 0; i < bytes.length; i += READ_CHUNK) yield bytes.subarray(i, i + READ_CHUNK);
+  for (let i = 0; i < bytes.length; i += FILE_READ_CHUNK) yield bytes.subarray(i, i + FILE_READ_CHUNK);
 }
 
 function timeJsonParse(lines: string[]): number {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { writeUtf8 } from './utf8-write.js';
 
 /*
  * The record's UTF-8 bytes are written into one reused buffer after the source id and a NUL, and
@@ -17,14 +18,6 @@ const SCRATCH_MAX = 4 * 1024 * 1024;
  */
 let views: (Buffer | undefined)[] = [];
 const VIEW_MAX = 16 * 1024;
-
-/**
- * Buffer's own UTF-8 writer, without `write`'s argument and encoding dispatch (a measurable share of
- * the id on kilobyte records). Every Node release has it; `write` stays the fallback.
- */
-type Utf8Writer = (this: Buffer, s: string, offset: number) => number;
-const utf8Write: Utf8Writer = (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write
-  ?? function (this: Buffer, s: string, offset: number): number { return this.write(s, offset, 'utf8'); };
 
 function viewOf(end: number): Buffer {
   if (end > VIEW_MAX) return scratch.subarray(0, end);
@@ -61,7 +54,7 @@ export function eventId(sourceId: string, raw: string | Uint8Array): string {
   }
   withPrefix(sourceId, need);
   const end = typeof raw === 'string'
-    ? scratchPrefix + utf8Write.call(scratch, raw, scratchPrefix)
+    ? scratchPrefix + writeUtf8(scratch, raw, scratchPrefix)
     : (scratch.set(raw, scratchPrefix), scratchPrefix + raw.length);
   return hash('sha256', viewOf(end), 'hex').slice(0, 32);
 }

@@ -7,6 +7,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeUtf8 } from '../event/utf8-write.js';
 
 /** Where one text was written: byte offset and length in the spill file. */
 export interface SpillRef {
@@ -16,14 +17,6 @@ export interface SpillRef {
 
 /** Pending text is written out once this buffer is full (one write call per batch, not per text). */
 const FLUSH_BYTES = 1 << 20;
-
-/**
- * Buffer's own UTF-8 writer: encodes into the pending buffer and returns the byte count, so a text is
- * encoded once (no byteLength pass, no joined string, no Buffer per batch). `write` is the fallback.
- */
-type Utf8Writer = (this: Buffer, s: string, offset: number) => number;
-const utf8Write: Utf8Writer = (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write
-  ?? function (this: Buffer, s: string, offset: number): number { return this.write(s, offset, 'utf8'); };
 
 export class EventSpill {
   private readonly dir: string;
@@ -56,7 +49,8 @@ export class EventSpill {
         return ref;
       }
     }
-    const length = utf8Write.call(this.pending, text, this.pendingBytes);
+    // Encoded once, straight into the pending buffer: no byteLength pass, no joined string per flush.
+    const length = writeUtf8(this.pending, text, this.pendingBytes);
     const ref = { offset: this.written + this.pendingBytes, length };
     this.pendingBytes += length;
     return ref;

@@ -60,6 +60,9 @@ async function walk(dir: string): Promise<string[]> {
   return files;
 }
 
+/** Bytes per read of an input file: the pieces framing and decoding work on. */
+export const FILE_READ_CHUNK = 256 * 1024;
+
 export interface ReadOptions {
   format?: DeclaredFormat;
   sourceType?: string;
@@ -99,7 +102,7 @@ export async function* readOutcomes(files: string[], opts: ReadOptions = {}): As
       ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
       ...(isStdin ? {} : { filePath: file }),
     });
-    const stream = isStdin ? (opts.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: 256 * 1024 });
+    const stream = isStdin ? (opts.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: FILE_READ_CHUNK });
     const framing = opts.framing ?? framingFor(opts.format);
     let bytesRead = 0;
     for await (const batch of frameRecordBatches(stream, { mode: framing, ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}) })) {
