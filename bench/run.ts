@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark module present, one after the other, each in its own process
- * (`--section NAME` runs one: decode, hunt, ingest, live, correlate, http).
+ * (`--section NAME` runs one: decode, hunt, ingest, live, correlate, http, store).
  *   npm run bench             full runs (hunt: 1M events, 100k through the whole command; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events and 20k through the whole command, decode: 20k per format, HTTP ingest: 5 s)
  */
@@ -12,6 +12,7 @@ import { printIngestBench, runIngestBench } from './ingest.js';
 import { runCorrelateBench } from './correlate.js';
 import { printLiveBench, runLiveBench } from './live.js';
 import { printHttpIngestBench, runHttpIngestBench } from './http-ingest.js';
+import { printStoreGrowthBench, runStoreGrowthBench } from './store-growth.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -35,6 +36,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     }
   },
   http: async () => printHttpIngestBench(await runHttpIngestBench({ seconds: quick ? 5 : 20 })),
+  store: async () => printStoreGrowthBench(await runStoreGrowthBench(quick ? { rows: 40_000, segment: 20_000 } : { rows: 500_000, segment: 100_000 })),
 };
 
 const only = process.argv.indexOf('--section');
