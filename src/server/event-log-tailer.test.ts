@@ -53,3 +53,47 @@ test('a consumer sees every committed event once, in order, and resumes from its
   assert.deepEqual(c2.seqs, Array.from({ length: 20 }, (_, i) => 301 + i));
   await store.close();
 });
+
+test('events committed while a batch is being handled are read at once, not at the next idle poll', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  await store.appendEvents(Array.from({ length: 10 }, (_, i) => makeEvent(i)));
+  let release: () => void = () => {};
+  const handling = new Promise<void>((resolve) => { release = resolve; });
+  let entered: () => void = () => {};
+  const inFirst = new Promise<void>((resolve) => { entered = resolve; });
+  const seen: number[] = [];
+  let secondBatchAt = 0;
+  const consumer: EventLogConsumer = {
+    name: 'slow',
+    restore: () => {},
+    async handle(batch) {
+      if (seen.length === 0) {
+        entered();
+        await handling;
+      } else {
+        secondBatchAt = Date.now();
+      }
+      for (const b of batch) seen.push(b.seq);
+    },
+    snapshot: () => new Uint8Array(0),
+  };
+  // An idle poll far longer than the test may take: only the wake can explain a prompt second read.
+  const tailer = new EventLogTailer({ store, consumer, logger: silentLogger, batchSize: 100, idleMs: 60_000 });
+  await tailer.start();
+  try {
+    await inFirst;
+    await store.appendEvents(Array.from({ length: 5 }, (_, i) => makeEvent(100 + i)));
+    tailer.wake(); // as the ingest writer's onCommit does, while the first batch is still in hand
+    const woke = Date.now();
+    release();
+    for (let i = 0; i < 200 && seen.length < 15; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(secondBatchAt > 0, 'the events committed during the first batch were not read within 2 s');
+    assert.ok(secondBatchAt - woke < 1000, `second batch read ${secondBatchAt - woke} ms after the wake`);
+    assert.deepEqual(seen, Array.from({ length: 15 }, (_, i) => i + 1));
+  } finally {
+    release();
+    await tailer.stop();
+    await store.close();
+  }
+});

@@ -43,6 +43,8 @@ export class EventLogTailer {
   private running = false;
   private stopping = false;
   private wakeUp: (() => void) | undefined;
+  /** A wake() that came while the loop was reading or handling: the next wait is skipped. */
+  private woken = false;
   private loop: Promise<void> | undefined;
   private failure: Error | undefined;
 
@@ -79,7 +81,10 @@ export class EventLogTailer {
   wake(): void {
     const w = this.wakeUp;
     this.wakeUp = undefined;
-    w?.();
+    // Remembered when nothing waits yet: a commit that lands while a batch is being handled would
+    // otherwise wait out the idle poll (a second by default) before its events are read.
+    if (w === undefined) this.woken = true;
+    else w();
   }
 
   private async run(): Promise<void> {
@@ -100,7 +105,10 @@ export class EventLogTailer {
         this.opts.logger.error({ err, consumer: this.name, position: this.position }, 'event-log consumer failed; retrying');
         batch = [];
       }
-      if (batch.length < batchSize && !this.stopping) {
+      if (batch.length < batchSize && !this.stopping && !this.failure && this.woken) {
+        this.woken = false;
+      } else if (batch.length < batchSize && !this.stopping) {
+        this.woken = false;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.failure ? 5000 : (this.opts.idleMs ?? 1000));
           this.wakeUp = () => { clearTimeout(t); resolve(); };
