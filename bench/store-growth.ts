@@ -91,8 +91,8 @@ export async function runStoreGrowthBench(opts: { rows?: number; segment?: numbe
   return out;
 }
 
-export function printStoreGrowthBench(segments: StoreGrowthSegment[]): void {
-  console.log('store growth (SQLite, synchronous=FULL, appendEvents in batches of 1,000, scenario events with new ids), per segment:');
+export function printStoreGrowthBench(segments: StoreGrowthSegment[], batch = 1_000): void {
+  console.log(`store growth (SQLite, synchronous=FULL, appendEvents in batches of ${batch.toLocaleString('en-US')}, scenario events with new ids), per segment:`);
   for (const s of segments) {
     console.log(`  up to ${s.rows.toLocaleString('en-US').padStart(9)} rows: ${s.cpuMicrosPerRow.toFixed(1).padStart(6)} µs CPU/row, ${s.wallMicrosPerRow.toFixed(1).padStart(6)} µs wall/row, ${Math.round(1e6 / s.wallMicrosPerRow).toLocaleString('en-US').padStart(7)} rows/s`);
   }
@@ -103,7 +103,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(name);
     return i >= 0 ? Number(process.argv[i + 1]) : dflt;
   };
-  printStoreGrowthBench(await runStoreGrowthBench({ rows: arg('--rows', 500_000), segment: arg('--segment', 100_000), batch: arg('--batch', 1_000) }));
+  const batch = arg('--batch', 1_000);
+  printStoreGrowthBench(await runStoreGrowthBench({ rows: arg('--rows', 500_000), segment: arg('--segment', 100_000), batch }), batch);
   const m = process.memoryUsage();
   console.log(`memory: rss ${(m.rss / 1e6).toFixed(0)} MB, heap ${(m.heapUsed / 1e6).toFixed(0)} MB`);
 }
