@@ -1,5 +1,4 @@
 /** The ECS document a Windows mapper is building, with `related.*` collected on the side. */
-import { setField } from '../../event/field-path.js';
 import { addUnique, argsOf, baseName, dirName, extension, hashesOf, present, type Rec } from './values.js';
 
 /**
@@ -54,12 +53,6 @@ export class EcsOut {
   private relatedIp: string[] | undefined;
   private relatedHosts: string[] | undefined;
   private relatedHash: string[] | undefined;
-
-  /** Set a dotted path; `undefined` leaves the field out. Mappers write hot fields by name instead. */
-  set(path: string, value: unknown): void {
-    if (value === undefined) return;
-    setField(this.doc, path, value);
-  }
 
   /** `<at>.executable`, `.name` from a path; a "-" placeholder sets nothing. */
   executable(at: SectionPath, path: string | undefined): void {

@@ -3,7 +3,7 @@
  * `windows.sysmon_operational` ingest pipeline. `@timestamp` is Sysmon's own UtcTime (the moment
  * of the activity); the channel write time goes to `event.created`, as Elastic does.
  */
-import { FILE, PARENT, PROCESS, commandLineInto, put2, put3, section, type EcsOut } from './out.js';
+import { FILE, PROCESS, commandLineInto, put2, put3, section, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { baseName, hashesOf, parseId, parseIp, parsePort, present, type Rec } from './values.js';
 
@@ -177,23 +177,6 @@ export function mapSysmon(rec: WinRecord, out: EcsOut): void {
   mapSysmonUser(rec, source ? (d['SourceUser'] ?? d['User']) : d['User'], out);
 
   switch (rec.eventId) {
-    case 1: {
-      out.commandLine(PROCESS, d['CommandLine']);
-      put2(out.doc, 'process', 'working_directory', present(d['CurrentDirectory']));
-      put3(out.doc, 'process', 'pe', 'original_file_name', present(d['OriginalFileName']));
-      put3(out.doc, 'process', 'pe', 'company', present(d['Company']));
-      put3(out.doc, 'process', 'pe', 'description', present(d['Description']));
-      put3(out.doc, 'process', 'pe', 'product', present(d['Product']));
-      put3(out.doc, 'process', 'pe', 'file_version', present(d['FileVersion']));
-      out.hashes(PROCESS, d['Hashes']);
-      out.executable(PARENT, d['ParentImage']);
-      put3(out.doc, 'process', 'parent', 'pid', parseId(d['ParentProcessId']));
-      put3(out.doc, 'process', 'parent', 'entity_id', present(d['ParentProcessGuid']));
-      out.commandLine(PARENT, d['ParentCommandLine']);
-      put3(out.doc, 'winlog', 'logon', 'id', present(d['LogonId']));
-      out.user(present(d['ParentUser'])?.split('\\').pop());
-      break;
-    }
     case 2:
     case 11:
     case 15:
@@ -264,10 +247,10 @@ export function mapSysmon(rec: WinRecord, out: EcsOut): void {
 }
 
 /**
- * Sysmon 1 (process creation), half of a typical Windows event volume: the same fields as the
- * general path (mapSysmon's common part, then its `case 1`), written as named fields into sections
- * attached on their first field instead of one dotted-path set each. Key order and omissions are
- * those of the general path.
+ * Sysmon 1 (process creation), half of a typical Windows event volume: mapSysmon's common part
+ * (event kind and created time, rule name, process, user) and then the process-creation fields,
+ * written as named fields into sections attached on their first field. Key order and omissions
+ * follow the common part's, as for every other Sysmon event.
  */
 function mapProcessCreate(rec: WinRecord, out: EcsOut): void {
   const d = rec.eventData;
