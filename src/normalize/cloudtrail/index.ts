@@ -3,7 +3,7 @@ import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
-import { bool, compact, ip, isRecord, str, type Rec } from '../common/values.js';
+import { bool, compact, hasKeys, ip, isRecord, str, type Rec } from '../common/values.js';
 
 /** AWS CloudTrail records (management and data events), mapped as Elastic's aws.cloudtrail data stream does. */
 
@@ -67,10 +67,6 @@ export function cloudtrailRecords(doc: unknown): Rec[] | { error: string } {
 
 const DIGITS = /^\d+$/;
 
-function hasKeys(o: Rec): boolean {
-  for (const _ in o) return true;
-  return false;
-}
 /** `TLSv1.2` -> `1.2` (what /^TLSv(\d(?:\.\d)?)$/ captures), without a match array per record. */
 function tlsVersion(s: string | undefined): string | undefined {
   if (s === undefined || !s.startsWith('TLSv')) return undefined;

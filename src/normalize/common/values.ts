@@ -7,6 +7,12 @@ export function isRecord(v: unknown): v is Rec {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Does `o` have any enumerable key? Without building the array `Object.keys` would. */
+export function hasKeys(o: Rec): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** A non-empty string, or undefined. Vendors write "-", "" or null for "no value". */
 export function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v.length > 0 && v !== '-' ? v : undefined;

@@ -3,7 +3,7 @@ import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
-import { bool, compact, int, ip, isRecord, mapShared, num, snake, str, type Rec } from '../common/values.js';
+import { bool, compact, hasKeys, int, ip, isRecord, mapShared, num, snake, str, type Rec } from '../common/values.js';
 
 /** Okta System Log events (the /api/v1/logs JSON objects), mapped as Elastic's okta integration does. */
 
@@ -307,11 +307,6 @@ function whoFields(full: string | undefined, id: string | undefined, name: strin
   if (clientIp !== undefined) out.ip = clientIp;
   if (domain !== undefined) out.domain = domain;
   return out;
-}
-
-function hasKeys(o: Rec): boolean {
-  for (const _ in o) return true;
-  return false;
 }
 
 function addRelated(list: string[], v: string | undefined): void {
