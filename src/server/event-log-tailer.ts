@@ -105,11 +105,12 @@ export class EventLogTailer {
         this.opts.logger.error({ err, consumer: this.name, position: this.position }, 'event-log consumer failed; retrying');
         batch = [];
       }
-      if (batch.length < batchSize && !this.stopping && !this.failure && this.woken) {
+      if (batch.length < batchSize && !this.stopping) {
+        // Woken while reading or handling: events were committed meanwhile, so read again now
+        // (after a failure the back-off still applies).
+        const again = this.woken && this.failure === undefined;
         this.woken = false;
-      } else if (batch.length < batchSize && !this.stopping) {
-        this.woken = false;
-        await new Promise<void>((resolve) => {
+        if (!again) await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.failure ? 5000 : (this.opts.idleMs ?? 1000));
           this.wakeUp = () => { clearTimeout(t); resolve(); };
         });
