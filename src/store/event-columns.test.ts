@@ -62,3 +62,16 @@ test('packed rows are stored as the same text as unpacked ones', async () => {
   await plain.close();
   await packed.close();
 });
+
+test('eventColumns stores the document without event.original and leaves the event as it was', () => {
+  const e = makeEvent(5, { event: { kind: 'event', original: '<13>raw line', action: 'logon' } });
+  const before = JSON.stringify(e);
+  const c = eventColumns(e, 0);
+  assert.equal(JSON.stringify(e), before, 'original is back, in its place');
+  const { original: _o, ...rest } = e.event as Record<string, unknown>;
+  assert.equal(c.doc, JSON.stringify({ ...e, event: rest }));
+  assert.equal(c.raw, '<13>raw line');
+  // A frozen event cannot have original hidden for a moment: it is copied instead, with the same text.
+  const frozen = makeEvent(5, { event: Object.freeze({ kind: 'event', original: '<13>raw line', action: 'logon' }) });
+  assert.deepEqual(eventColumns(frozen, 0), c);
+});

@@ -104,11 +104,21 @@ export function eventColumns(e: WeftEvent, index: number): EventColumns {
   const event = obj(e.event);
   const original = event?.original;
   let doc: string;
-  if (event && original !== undefined) {
+  if (event === undefined || original === undefined) {
+    doc = JSON.stringify(e);
+  } else if (!Object.isFrozen(event)) {
+    // JSON.stringify leaves out members whose value is undefined, so hiding `original` for the call
+    // gives the text of a copy without `original` without copying the event; the value is back
+    // before anything else runs.
+    event.original = undefined;
+    try {
+      doc = JSON.stringify(e);
+    } finally {
+      event.original = original;
+    }
+  } else {
     const { original: _omit, ...rest } = event;
     doc = JSON.stringify({ ...e, event: rest });
-  } else {
-    doc = JSON.stringify(e);
   }
   return {
     id: weft.id,
