@@ -11,6 +11,12 @@ import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
 import { ruleFiles } from '../rules/sigma/index.js';
 import type { RuleRejection } from '../rules/types.js';
 
+/** A rule text and the file (or store record) it came from, for rejections and rule metadata. */
+export interface RuleText {
+  text: string;
+  file: string;
+}
+
 export interface CorrelationStageOptions {
   allowedLatenessMs: number;
   maxStateEntries: number;
@@ -38,10 +44,18 @@ export class CorrelationStage {
 
   /** The stage for these rule paths, or undefined when they hold no correlation rule. Rejections are returned, not thrown. */
   static build(rulePaths: string[], built: BuildRuleSetResult, o: CorrelationStageOptions): { stage?: CorrelationStage; rejections: RuleRejection[] } {
+    // One file read at a time: a rule repository's texts are not held together.
+    function* texts(): Generator<RuleText> {
+      for (const file of ruleFiles(rulePaths).files) yield { file, text: readFileSync(file, 'utf8') };
+    }
+    return CorrelationStage.fromTexts(texts(), built, o);
+  }
+
+  /** The stage for rule texts already read (a rule file, or a stored rule document), or undefined when they hold no correlation rule. */
+  static fromTexts(texts: Iterable<RuleText>, built: BuildRuleSetResult, o: CorrelationStageOptions): { stage?: CorrelationStage; rejections: RuleRejection[] } {
     const defs: CorrelationDef[] = [];
     const rejections: RuleRejection[] = [];
-    for (const file of ruleFiles(rulePaths).files) {
-      const text = readFileSync(file, 'utf8');
+    for (const { text, file } of texts) {
       if (!/^correlation\s*:/m.test(text)) continue;
       const r = parseCorrelationText(text, file);
       defs.push(...r.correlations);

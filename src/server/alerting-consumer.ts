@@ -19,9 +19,8 @@ import { ruleMatches } from './shared-event-log.js';
 export interface AlertingConsumerOptions {
   store: Store;
   config: WeftConfig;
+  /** The active rules: detection rules and the enabled correlation documents, rebuilt after every rule change. */
   catalog: RuleCatalog;
-  /** Rule files and directories: the correlation rules among them are loaded once, at start. */
-  rulePaths: string[];
   logger: Logger;
   metrics?: ServerMetrics;
 }
@@ -29,6 +28,8 @@ export interface AlertingConsumerOptions {
 export class AlertingConsumer implements EventLogConsumer {
   readonly name = 'alerting';
   private correlate: CorrelationStage | undefined;
+  /** The catalog version the correlation stage was built for. */
+  private stageVersion = -1;
   private readonly hash: string;
   private evictionsSeen = 0;
   alertsWritten = 0;
@@ -38,27 +39,41 @@ export class AlertingConsumer implements EventLogConsumer {
   }
 
   restore(state: Uint8Array | undefined): void {
-    const built = this.o.catalog.active;
+    this.buildStage(state);
+  }
+
+  /**
+   * Build the correlation stage from the catalog's enabled correlation documents and resume `state`.
+   * A state taken with other correlation rules cannot be resumed (the engine refuses it): the engine
+   * then starts empty, and says so, rather than refuse to alert at all. After a change to detection
+   * rules only, the correlation rules are the same and their open windows carry over.
+   */
+  private buildStage(state: Uint8Array | undefined): void {
+    const { catalog, config, logger } = this.o;
+    const built = catalog.active;
     if (built === undefined) return;
-    const c = CorrelationStage.build(this.o.rulePaths, built, {
-      allowedLatenessMs: this.o.config.correlation.allowed_lateness,
-      maxStateEntries: this.o.config.correlation.max_state_entries,
+    this.stageVersion = catalog.version;
+    const c = CorrelationStage.fromTexts(catalog.correlationTexts, built, {
+      allowedLatenessMs: config.correlation.allowed_lateness,
+      maxStateEntries: config.correlation.max_state_entries,
     });
-    for (const r of c.rejections) this.o.logger.warn({ file: r.file, line: r.line, reason: r.reason }, 'correlation rule rejected');
+    for (const r of c.rejections) logger.warn({ file: r.file, line: r.line, reason: r.reason }, 'correlation rule rejected');
     this.correlate = c.stage;
+    this.evictionsSeen = 0;
     if (state === undefined || state.byteLength === 0 || this.correlate === undefined) return;
     try {
       this.correlate.engine.restore(state);
+      this.evictionsSeen = this.correlate.engine.stats().evictions;
     } catch (err) {
-      // A checkpoint of other correlation rules (they changed since) cannot be resumed: start clean,
-      // and say so, rather than refuse to alert at all.
-      this.o.logger.warn({ err }, 'correlation checkpoint does not fit the current rules; correlation state starts empty');
+      logger.warn({ err }, 'correlation state does not fit the current correlation rules; it starts empty');
     }
   }
 
   async handle(batch: LoggedEvent[]): Promise<void> {
     const built = this.o.catalog.active;
     if (built === undefined) return;
+    // A rule was uploaded, enabled or disabled since the stage was built.
+    if (this.o.catalog.version !== this.stageVersion) this.buildStage(this.correlate?.engine.snapshot());
     const { store, config } = this.o;
     const stage = alertStageFor({
       config, correlations: this.correlate?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),

@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parseCorrelationText } from '../correlate/index.js';
+import type { RuleText } from '../hunt/correlate-stage.js';
 import type { Logger } from '../log/logger.js';
 import { buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
 import { parseRuleText, ruleFiles } from '../rules/sigma/index.js';
@@ -60,6 +62,8 @@ export function splitDocuments(text: string): Array<{ text: string; line: number
   return out;
 }
 
+const CORRELATION_DOC = /^correlation\s*:/m;
+
 function version(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
@@ -67,6 +71,7 @@ function version(text: string): string {
 export class RuleCatalog {
   readonly hits = new RuleHits();
   private built: BuildRuleSetResult | undefined;
+  private correlations: RuleText[] = [];
   private generation = 0;
   private readonly listeners: Array<(built: BuildRuleSetResult) => void> = [];
 
@@ -103,7 +108,22 @@ export class RuleCatalog {
       const loaded = parseRuleText(doc.text, file);
       const shift = (r: RuleRejection): RuleRejection => ({ ...r, line: r.line + doc.line - 1 });
       if (loaded.rejections.length > 0) {
-        rejections.push(...loaded.rejections.map(shift));
+        // Weft's own correlation types (sequence, session, ...) are not Sigma: the correlation loader
+        // reads them, and for any other correlation document it gives the same rejections.
+        const link = CORRELATION_DOC.test(doc.text) ? parseCorrelationText(doc.text, file) : undefined;
+        const def = link?.rejections.length === 0 ? link.correlations[0] : undefined;
+        if (def === undefined) {
+          rejections.push(...(link ?? loaded).rejections.map(shift));
+          continue;
+        }
+        const m = def.meta;
+        documents.push({
+          loaded,
+          record: {
+            id: m.id ?? m.name ?? `title:${m.title}`, version: version(doc.text), kind: 'link', title: m.title, enabled: true, content: doc.text, loadedAt,
+            ...(m.level !== undefined ? { level: m.level } : {}), ...(sourceFile !== undefined ? { sourceFile } : {}),
+          },
+        });
         continue;
       }
       const built = this.build(loaded);
@@ -155,10 +175,22 @@ export class RuleCatalog {
     return { stored: records.length, rejections };
   }
 
+  /**
+   * The enabled correlation documents (Sigma correlations and Weft link rules) as of the last reload,
+   * each with the file it was synced from: live correlation builds its engine from these, so an
+   * upload or a disable takes effect as it does for detection rules.
+   */
+  get correlationTexts(): readonly RuleText[] {
+    return this.correlations;
+  }
+
   /** Compile the enabled rules from the store into the active rule set. */
   async reload(): Promise<BuildRuleSetResult> {
     const enabled = await this.opts.store.listRules({ enabledOnly: true });
-    const text = enabled.map((r) => r.content.trimEnd()).join('\n---\n');
+    this.correlations = enabled.filter((r) => r.kind === 'correlation' || r.kind === 'link')
+      .map((r) => ({ text: r.content, file: r.sourceFile ?? `rule ${r.id}` }));
+    // Link rules are not Sigma: the Sigma loader would reject them as unknown correlation types.
+    const text = enabled.filter((r) => r.kind !== 'link').map((r) => r.content.trimEnd()).join('\n---\n');
     const built = this.build(text.trim() === '' ? { rules: [], correlations: [], filters: [], rejections: [] } : parseRuleText(text, 'store'));
     if (built.rejections.length > 0) this.opts.logger.warn({ rejections: built.rejections.slice(0, 10) }, 'stored rules that no longer compile are left out');
     this.built = built;

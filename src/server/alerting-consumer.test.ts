@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../config/load.js';
+import { RecordPipeline } from '../ingest/record-pipeline.js';
+import { silentLogger } from '../log/logger.js';
+import { bundledPipelineFiles } from '../rules/pipeline/index.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { AlertingConsumer } from './alerting-consumer.js';
+import { RuleCatalog } from './rule-catalog.js';
+
+const START = '7d1f3a52-6c0e-4f4b-8d83-0000000000a1';
+const END = '7d1f3a52-6c0e-4f4b-8d83-0000000000a2';
+const COUNT = '7d1f3a52-6c0e-4f4b-8d83-0000000000c1';
+const SEQ = '7d1f3a52-6c0e-4f4b-8d83-0000000000c2';
+
+const rule = (id: string, eventType: string): string => `title: Okta ${eventType}
+id: ${id}
+status: test
+level: medium
+logsource:
+  product: okta
+detection:
+  selection:
+    okta.event_type: ${eventType}
+  condition: selection
+`;
+
+const EVENT_COUNT = `title: Three Okta sessions from one address
+id: ${COUNT}
+correlation:
+  type: event_count
+  rules:
+    - ${START}
+  group-by:
+    - source.ip
+  timespan: 10m
+  condition:
+    gte: 3
+level: high
+`;
+
+// Weft's own correlation type: the Sigma loader alone refuses it.
+const SEQUENCE = `title: Okta session started and ended from one address
+id: ${SEQ}
+correlation:
+  type: sequence
+  rules:
+    - ${START}
+    - ${END}
+  group-by:
+    - source.ip
+  maxspan: 10m
+level: medium
+`;
+
+let n = 0;
+/** An Okta System Log record (the fields the Okta mapper reads), one second after the previous one. */
+function okta(eventType: string, ip: string): string {
+  n++;
+  return JSON.stringify({
+    uuid: `ac-${n}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, n)).toISOString(), eventType,
+    actor: { id: '00u1', type: 'User', alternateId: 'ana@corp.example' }, client: { ipAddress: ip }, outcome: { result: 'SUCCESS' },
+  });
+}
+
+test('live correlation follows the rule catalog: an upload, a disable and a Weft link rule take effect without a restart', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+  const put = async (text: string): Promise<string[]> => {
+    const parsed = catalog.parse(text);
+    assert.deepEqual(parsed.rejections, []);
+    await store.putRules(parsed.documents.map((d) => d.record));
+    await catalog.reload();
+    return parsed.documents.map((d) => d.record.kind);
+  };
+  assert.deepEqual(await put(`${rule(START, 'user.session.start')}---\n${rule(END, 'user.session.end')}---\n${EVENT_COUNT}`), ['sigma', 'sigma', 'correlation']);
+  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger: silentLogger });
+  consumer.restore(undefined);
+
+  const pipeline = new RecordPipeline({ sourceId: 'okta-test' });
+  let seq = 0;
+  const feed = async (records: string[]): Promise<void> => {
+    const events = records.flatMap((r) => pipeline.process(r, new Date()).flatMap((o) => (o.kind === 'event' ? [o.event] : [])));
+    assert.equal(events.length, records.length);
+    await store.appendEvents(events);
+    const batch = await store.readEventLog(seq, 1000);
+    seq = batch.at(-1)?.seq ?? seq;
+    await consumer.handle(batch);
+  };
+  const alerts = async (ruleId: string): Promise<number> => (await store.listAlerts({ ruleId })).total;
+
+  // Correlation time moves with the events its rules match, and an event is counted once a later one
+  // has arrived: each batch ends with a matching event from another address.
+  await feed([...[1, 2, 3].map(() => okta('user.session.start', '198.51.100.1')), okta('user.session.start', '198.51.100.9')]);
+  assert.equal(await alerts(COUNT), 1, 'the correlation uploaded with its rules fires');
+  assert.equal(await alerts(START), 0, 'a rule a correlation uses does not alert by itself (generate defaults to false)');
+
+  assert.equal(await store.setRuleEnabled(COUNT, false), true);
+  await catalog.reload();
+  await feed([...[1, 2, 3].map(() => okta('user.session.start', '198.51.100.2')), okta('user.session.start', '198.51.100.9')]);
+  assert.equal(await alerts(COUNT), 1, 'a disabled correlation no longer fires');
+  const starts = (await store.listAlerts({ ruleId: START })).items.map((a) => [a.dedupKey.split('|')[1], a.count]).sort();
+  assert.deepEqual(starts, [['source.ip=198.51.100.2', 3], ['source.ip=198.51.100.9', 1]], 'the rule it used alerts by itself again, one alert per address');
+
+  assert.deepEqual(await put(SEQUENCE), ['link']);
+  await feed([okta('user.session.start', '198.51.100.3'), okta('user.session.end', '198.51.100.3'), okta('user.session.end', '198.51.100.9')]);
+  assert.equal(await alerts(SEQ), 1, 'the uploaded link rule fires');
+  await store.close();
+});
+
+test('a Weft link rule that does not load is refused with the correlation loader\'s reason', () => {
+  const catalog = new RuleCatalog({ store: new SqliteStore({ path: ':memory:' }), pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+  const parsed = catalog.parse(SEQUENCE.replace('  maxspan: 10m\n', ''));
+  assert.equal(parsed.documents.length, 0);
+  assert.equal(parsed.rejections.length, 1);
+  assert.match(parsed.rejections[0]?.reason ?? '', /maxspan/);
+  assert.doesNotMatch(parsed.rejections[0]?.reason ?? '', /is not one of/);
+});
