@@ -4,6 +4,7 @@
  * expression condition), validated into one `CorrelationDef` shape.
  */
 import { parseDuration } from '../config/duration.js';
+import { WEFT_CORRELATION_TYPES } from '../rules/sigma/parse.js';
 import type { SigmaCorrelation } from '../rules/sigma/types.js';
 import type { SigmaLevel } from '../rules/types.js';
 import { ExpressionError, numericCondition, parseRuleExpression } from './condition.js';
@@ -13,7 +14,7 @@ import type { AfterFire, CorrelationDef, CorrelationMeta, NumericCondition } fro
 export const SIGMA_TYPES: ReadonlySet<string> = new Set([
   'event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile',
 ]);
-export const WEFT_TYPES: ReadonlySet<string> = new Set(['sequence', 'session', 'lateral_movement', 'process_lineage']);
+export const WEFT_TYPES: ReadonlySet<string> = WEFT_CORRELATION_TYPES;
 const LEVELS: ReadonlySet<string> = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 
 type Rec = Record<string, unknown>;

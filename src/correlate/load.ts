@@ -34,15 +34,22 @@ export function parseCorrelationText(text: string, file: string): CorrelationLoa
     });
     docs.forEach((doc, i) => {
       if (doc.errors.length > 0 || doc.contents === null) return; // the Sigma loader reports these
+      const line = starts[i] as number;
+      const end = i + 1 < starts.length ? (starts[i + 1] as number) : Infinity;
       let raw: unknown;
       try {
         raw = doc.toJS({ maxAliasCount: 100 });
-      } catch {
-        return; // alias bombs and the like: the Sigma loader rejects the document with a reason
+      } catch (e) {
+        // Alias bombs and the like. The Sigma loader reads its documents without expanding aliases and
+        // leaves Weft's types out, so a correlation it neither loaded nor rejected is rejected here.
+        const sigmaSaw = sigma.correlations.some((c) => c.line >= line && c.line < end) || sigma.rejections.some((r) => r.line >= line && r.line < end);
+        if (doc.has('correlation') && !sigmaSaw) {
+          handled.push([line, end]);
+          out.rejections.push({ file, line, reason: `document cannot be read: ${(e as Error).message}` });
+        }
+        return;
       }
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('correlation' in raw)) return;
-      const line = starts[i] as number;
-      const end = i + 1 < starts.length ? (starts[i + 1] as number) : Infinity;
       if (!isWeftDocument(raw as Rec)) {
         rawByLine.set(line, raw as Rec);
         return;

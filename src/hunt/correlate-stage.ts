@@ -4,7 +4,7 @@
  * ordinal in the hunt, so a checkpoint could resume it.
  */
 import { readFileSync } from 'node:fs';
-import { CorrelationEngine, parseCorrelationText } from '../correlate/index.js';
+import { CorrelationEngine, CorrelationRuleError, parseCorrelationText } from '../correlate/index.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import type { WeftEvent } from '../event/model.js';
 import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
@@ -61,18 +61,31 @@ export class CorrelationStage {
       defs.push(...r.correlations);
       rejections.push(...r.rejections);
     }
-    if (defs.length === 0) return { rejections };
-    const known = new Set<string>(built.resolvers.keys());
-    for (const d of defs) {
-      if (d.meta.id !== undefined) known.add(d.meta.id);
-      if (d.meta.name !== undefined) known.add(d.meta.name);
+    let engine: CorrelationEngine | undefined;
+    // The engine refuses a rule set with a correlation it cannot run (an unknown reference, an id used
+    // twice, a cycle): that correlation is rejected, the way the loaders reject a document, and the
+    // others run. Each pass drops one, so this ends.
+    while (engine === undefined && defs.length > 0) {
+      const known = new Set<string>(built.resolvers.keys());
+      for (const d of defs) {
+        if (d.meta.id !== undefined) known.add(d.meta.id);
+        if (d.meta.name !== undefined) known.add(d.meta.name);
+      }
+      try {
+        engine = new CorrelationEngine(defs, {
+          allowedLatenessMs: o.allowedLatenessMs,
+          maxStateEntries: o.maxStateEntries,
+          resolverFor: (ref) => built.resolvers.get(ref),
+          knownRules: known,
+        });
+      } catch (e) {
+        const at = e instanceof CorrelationRuleError ? defs.findLastIndex((d) => d.meta.title === e.rule) : -1;
+        if (at < 0) throw e;
+        const { meta } = defs.splice(at, 1)[0] as CorrelationDef;
+        rejections.push({ file: meta.file ?? '', line: meta.line ?? 0, reason: (e as Error).message, ...(meta.id !== undefined ? { ruleId: meta.id } : {}) });
+      }
     }
-    const engine = new CorrelationEngine(defs, {
-      allowedLatenessMs: o.allowedLatenessMs,
-      maxStateEntries: o.maxStateEntries,
-      resolverFor: (ref) => built.resolvers.get(ref),
-      knownRules: known,
-    });
+    if (engine === undefined) return { rejections };
     const used = new Set<string>();
     for (const d of defs) for (const r of d.rules) used.add(r);
     for (const d of defs) if (d.type === 'sequence') for (const r of d.until) used.add(r);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseCorrelationText } from '../correlate/index.js';
+import { parseCorrelationText, type CorrelationDef } from '../correlate/index.js';
 import type { RuleText } from '../hunt/correlate-stage.js';
 import type { Logger } from '../log/logger.js';
 import { buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
@@ -29,6 +29,8 @@ export interface RuleCatalogOptions {
 export interface RuleDocument {
   record: RuleRecord;
   loaded: LoadResult;
+  /** A correlation document's definition, and its line in the upload. */
+  correlation?: { def: CorrelationDef; line: number };
 }
 
 export interface ParsedUpload {
@@ -72,6 +74,8 @@ export class RuleCatalog {
   readonly hits = new RuleHits();
   private built: BuildRuleSetResult | undefined;
   private correlations: RuleText[] = [];
+  /** Ids and names of the enabled correlations, which other correlations may reference. */
+  private correlationNames = new Set<string>();
   private generation = 0;
   private readonly listeners: Array<(built: BuildRuleSetResult) => void> = [];
 
@@ -108,22 +112,7 @@ export class RuleCatalog {
       const loaded = parseRuleText(doc.text, file);
       const shift = (r: RuleRejection): RuleRejection => ({ ...r, line: r.line + doc.line - 1 });
       if (loaded.rejections.length > 0) {
-        // Weft's own correlation types (sequence, session, ...) are not Sigma: the correlation loader
-        // reads them, and for any other correlation document it gives the same rejections.
-        const link = CORRELATION_DOC.test(doc.text) ? parseCorrelationText(doc.text, file) : undefined;
-        const def = link?.rejections.length === 0 ? link.correlations[0] : undefined;
-        if (def === undefined) {
-          rejections.push(...(link ?? loaded).rejections.map(shift));
-          continue;
-        }
-        const m = def.meta;
-        documents.push({
-          loaded,
-          record: {
-            id: m.id ?? m.name ?? `title:${m.title}`, version: version(doc.text), kind: 'link', title: m.title, enabled: true, content: doc.text, loadedAt,
-            ...(m.level !== undefined ? { level: m.level } : {}), ...(sourceFile !== undefined ? { sourceFile } : {}),
-          },
-        });
+        rejections.push(...loaded.rejections.map(shift));
         continue;
       }
       const built = this.build(loaded);
@@ -135,10 +124,33 @@ export class RuleCatalog {
       const corr = loaded.correlations[0];
       const filter = loaded.filters[0];
       const base = rule ?? corr ?? filter;
+      let correlation: RuleDocument['correlation'];
+      if (CORRELATION_DOC.test(doc.text)) {
+        // A correlation is checked by the loader live correlation runs it with. Weft's own types
+        // (sequence, session, ...) are that loader's alone: the Sigma loader leaves them out.
+        const c = parseCorrelationText(doc.text, file);
+        if (c.rejections.length > 0) {
+          rejections.push(...c.rejections.map(shift));
+          continue;
+        }
+        const def = c.correlations[0];
+        const m = def?.meta;
+        if (base === undefined && def !== undefined && m !== undefined) {
+          documents.push({
+            loaded, correlation: { def, line: (m.line ?? 1) + doc.line - 1 },
+            record: {
+              id: m.id ?? m.name ?? `title:${m.title}`, version: version(doc.text), kind: 'link', title: m.title, enabled: true, content: doc.text, loadedAt,
+              ...(m.level !== undefined ? { level: m.level } : {}), ...(sourceFile !== undefined ? { sourceFile } : {}),
+            },
+          });
+          continue;
+        }
+        if (def !== undefined) correlation = { def, line: (def.meta.line ?? 1) + doc.line - 1 };
+      }
       if (base === undefined) continue;
       const id = base.id ?? base.name ?? `title:${base.title}`;
       documents.push({
-        loaded,
+        loaded, ...(correlation !== undefined ? { correlation } : {}),
         record: {
           id, version: version(doc.text), kind: rule ? 'sigma' : corr ? 'correlation' : 'filter', title: base.title, enabled: true, content: doc.text, loadedAt,
           ...(base.level !== undefined ? { level: base.level } : {}), ...(base.status !== undefined ? { status: base.status } : {}),
@@ -184,11 +196,39 @@ export class RuleCatalog {
     return this.correlations;
   }
 
+  /**
+   * For an upload: the correlations among these documents that reference a rule that is neither
+   * active nor in the upload. File sync does not check this per file, since a correlation's rules may
+   * sit in other files; live correlation would leave such a correlation out with a warning.
+   */
+  unknownReferences(docs: readonly RuleDocument[]): RuleRejection[] {
+    const known = new Set<string>([...(this.built?.resolvers.keys() ?? []), ...this.correlationNames]);
+    const add = (x: { id?: string; name?: string } | undefined): void => {
+      if (x?.id !== undefined) known.add(x.id);
+      if (x?.name !== undefined) known.add(x.name);
+    };
+    for (const d of docs) {
+      for (const r of d.loaded.rules) add(r);
+      add(d.correlation?.def.meta);
+    }
+    const out: RuleRejection[] = [];
+    for (const d of docs) {
+      if (d.correlation === undefined) continue;
+      const { def, line } = d.correlation;
+      for (const ref of def.type === 'sequence' ? [...def.rules, ...def.until] : def.rules) {
+        if (!known.has(ref)) out.push({ file: 'upload', line, reason: `correlation '${def.meta.title}' references unknown rule '${ref}'`, ...(def.meta.id !== undefined ? { ruleId: def.meta.id } : {}) });
+      }
+    }
+    return out;
+  }
+
   /** Compile the enabled rules from the store into the active rule set. */
   async reload(): Promise<BuildRuleSetResult> {
     const enabled = await this.opts.store.listRules({ enabledOnly: true });
     this.correlations = enabled.filter((r) => r.kind === 'correlation' || r.kind === 'link')
       .map((r) => ({ text: r.content, file: r.sourceFile ?? `rule ${r.id}` }));
+    this.correlationNames = new Set(this.correlations.flatMap((t) => parseCorrelationText(t.text, t.file).correlations
+      .flatMap((c) => [c.meta.id, c.meta.name].filter((x): x is string => x !== undefined))));
     // Link rules are not Sigma: the Sigma loader would reject them as unknown correlation types.
     const text = enabled.filter((r) => r.kind !== 'link').map((r) => r.content.trimEnd()).join('\n---\n');
     const built = this.build(text.trim() === '' ? { rules: [], correlations: [], filters: [], rejections: [] } : parseRuleText(text, 'store'));

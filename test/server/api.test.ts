@@ -256,6 +256,28 @@ detection:
     const snap = JSON.parse(Buffer.from(detect.snapshot()).toString('utf8')) as { hits: Record<string, number> };
     assert.equal(snap.hits['7d1f3a52-6c0e-4f4b-8d83-000000000001'], 16, 'hit counts travel in the checkpoint');
   });
+
+  test('a correlation upload is checked against the active rules: an unknown reference is refused', async () => {
+    const corr = (ref: string): string => `title: Many Okta sessions from one address
+id: 7d1f3a52-6c0e-4f4b-8d83-0000000000c9
+correlation:
+  type: event_count
+  rules:
+    - ${ref}
+  group-by:
+    - source.ip
+  timespan: 10m
+  condition:
+    gte: 3
+level: high
+`;
+    const typo = await send('POST', '/api/v1/rules', { content: corr('7d1f3a52-6c0e-4f4b-8d83-00000000000x') }, s.tokens.analyst);
+    assert.equal(typo.statusCode, 422);
+    assert.equal(json<ErrorBody>(typo).error.message, "line 1: correlation 'Many Okta sessions from one address' references unknown rule '7d1f3a52-6c0e-4f4b-8d83-00000000000x'");
+    const ok = await send('POST', '/api/v1/rules', { content: corr('7d1f3a52-6c0e-4f4b-8d83-000000000001') }, s.tokens.analyst);
+    assert.equal(ok.statusCode, 201, ok.body);
+    assert.deepEqual(json<Page<{ kind: string }>>(ok).items.map((r) => r.kind), ['correlation']);
+  });
 });
 
 test('the OpenAPI document lists every route with its method', async () => {

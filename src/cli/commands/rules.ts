@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { WeftEvent } from '../../event/model.js';
+import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../rules/engine/index.js';
@@ -27,13 +28,13 @@ function outputOf(v: string | undefined): Output {
   return v;
 }
 
-function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRuleSetResult {
+function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRuleSetResult & { rulePaths: string[] } {
   const { rulePaths, pipelinePaths } = ruleSourcePaths({ rules: paths, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}) }, config);
   const built = buildRuleSet({ rulePaths, pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled });
   if (built.pipelineErrors.length > 0) {
     throw new UsageError(`pipeline errors:\n${built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`);
   }
-  return built;
+  return { ...built, rulePaths };
 }
 
 export function registerRules(program: Command): void {
@@ -83,12 +84,19 @@ export function registerRules(program: Command): void {
       const ctx = await commandContext(cmd);
       const output = outputOf(flags.output);
       const built = build(paths, flags, ctx.config);
-      const rejected = built.rejections.map((r) => ({ file: r.file, line: r.line, reason: r.reason }));
+      // Correlations are checked by the loader and engine that run them, as weft hunt does: their
+      // references, and Weft's own types, which the Sigma loader leaves out.
+      const corr = CorrelationStage.build(built.rulePaths, built, {
+        allowedLatenessMs: ctx.config.correlation.allowed_lateness, maxStateEntries: ctx.config.correlation.max_state_entries,
+      });
+      const rejections = [...built.rejections, ...corr.rejections];
+      const loaded = built.loaded + (corr.stage?.definitions.length ?? 0);
+      const rejected = rejections.map((r) => ({ file: r.file, line: r.line, reason: r.reason }));
       if (output === 'json') {
-        process.stdout.write(`${JSON.stringify({ loaded: built.loaded, rejected })}\n`);
+        process.stdout.write(`${JSON.stringify({ loaded, rejected })}\n`);
       } else {
-        const lines = [`loaded    ${built.loaded}`, `rejected  ${rejected.length}`];
-        for (const [reason, n] of rejectionReasons(built.rejections)) lines.push(`  ${String(n).padStart(5)} x ${reason}`);
+        const lines = [`loaded    ${loaded}`, `rejected  ${rejected.length}`];
+        for (const [reason, n] of rejectionReasons(rejections)) lines.push(`  ${String(n).padStart(5)} x ${reason}`);
         for (const r of rejected) lines.push(`${r.file}:${r.line}: ${r.reason}`);
         process.stdout.write(`${lines.join('\n')}\n`);
       }

@@ -267,6 +267,13 @@ detection:
     });
   }
 
+  it("leaves Weft's own correlation types to the correlation loader: neither loaded nor rejected here", () => {
+    for (const c of ['type: sequence\nrules: [a, b]\nmaxspan: 5m\ngroup-by: [x]', 'type: temporal\nrules: [a, b]\ntimespan: 5m\ncondition: a and not b']) {
+      const r = parseRuleText(`${base(c)}---\ntitle: r\nlogsource:\n    product: linux\ndetection:\n    s:\n        a: 1\n    condition: s\n`, 'x.yml');
+      assert.deepEqual([r.rules.length, r.correlations.length, r.rejections], [1, 0, []]);
+    }
+  });
+
   it('parses every correlation example of the spec test suite', (t) => {
     const dir = requireSharedData('sigma-spec', 'tests', 'schema', 'correlation');
     if (dir === undefined) return t.skip('shared data missing');

@@ -39,6 +39,8 @@ const RELATED: ReadonlySet<string> = new Set(['derived', 'obsolete', 'merged', '
 const CORRELATION_TYPES: ReadonlySet<string> = new Set([
   'event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile',
 ]);
+/** Weft's own correlation types: src/correlate reads these documents, the Sigma loader leaves them out. */
+export const WEFT_CORRELATION_TYPES: ReadonlySet<string> = new Set(['sequence', 'session', 'lateral_movement', 'process_lineage']);
 const TIMESPAN_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 function str(m: YMap, key: string, opts: { required?: boolean; max?: number; pattern?: RegExp; what?: string } = {}): string | undefined {
@@ -324,6 +326,7 @@ export function parseRuleText(text: string, file: string): LoadResult {
       tree = mergeMaps(globals, tree);
     }
     previous = tree;
+    if (isWeftCorrelation(tree)) continue;
     const idEntry = entry(tree, 'id');
     const ruleId = idEntry?.value.k === 'scalar' && typeof idEntry.value.value === 'string' ? idEntry.value.value : undefined;
     try {
@@ -338,6 +341,21 @@ export function parseRuleText(text: string, file: string): LoadResult {
   }
   if (nonEmpty === 0) reject(1, 'file contains no YAML document');
   return out;
+}
+
+/**
+ * A correlation of one of Weft's types, or a temporal one with a boolean condition over its rules:
+ * not Sigma, so not this loader's to accept or reject. Every caller that loads correlations also runs
+ * the correlation loader, which reads these and reports their errors.
+ */
+function isWeftCorrelation(tree: YMap): boolean {
+  const c = entry(tree, 'correlation')?.value;
+  if (c?.k !== 'map') return false;
+  const t = entry(c, 'type')?.value;
+  const type = t?.k === 'scalar' ? t.value : undefined;
+  if (typeof type === 'string' && WEFT_CORRELATION_TYPES.has(type)) return true;
+  const cond = entry(c, 'condition')?.value;
+  return (type === 'temporal' || type === 'temporal_ordered') && cond?.k === 'scalar' && typeof cond.value === 'string';
 }
 
 /** Deep merge of two maps: `over` wins, except that maps under the same key merge recursively. */

@@ -66,11 +66,12 @@ export function ruleRoutes(t: RouteTable, ctx: ServerContext, catalog: RuleCatal
       const text = typeof body === 'string' ? body : body.content;
       const enabled = typeof body === 'string' ? true : body.enabled;
       const parsed = catalog.parse(text);
-      if (parsed.rejections.length > 0 || parsed.documents.length === 0) {
-        audit.details = { rejected: parsed.rejections.length };
-        const first = parsed.rejections[0];
+      const refused = parsed.rejections.length > 0 ? parsed.rejections : catalog.unknownReferences(parsed.documents);
+      if (refused.length > 0 || parsed.documents.length === 0) {
+        audit.details = { rejected: refused.length };
+        const first = refused[0];
         throw new ApiError(422, 'unprocessable', first ? `line ${first.line}: ${first.reason}` : 'the upload holds no rule',
-          { rejections: parsed.rejections.map((r) => ({ line: r.line, reason: r.reason, rule_id: r.ruleId ?? null })) });
+          { rejections: refused.map((r) => ({ line: r.line, reason: r.reason, rule_id: r.ruleId ?? null })) });
       }
       const records = parsed.documents.map((d) => ({ ...d.record, enabled }));
       await ctx.store.putRules(records);

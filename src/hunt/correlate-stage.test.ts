@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildRuleSetFromLoaded } from '../rules/engine/index.js';
+import { parseRuleText } from '../rules/sigma/index.js';
+import { CorrelationStage } from './correlate-stage.js';
+
+const RULES = `title: ssh failed
+name: ssh_failed
+logsource:
+    product: linux
+detection:
+    s:
+        event.outcome: failure
+    condition: s
+---
+title: ssh ok
+name: ssh_ok
+logsource:
+    product: linux
+detection:
+    s:
+        event.outcome: success
+    condition: s
+`;
+
+const correlation = (title: string, id: string, rules: string[]): string => `title: ${title}
+id: ${id}
+correlation:
+    type: sequence
+    rules: [${rules.join(', ')}]
+    group-by: [source.ip]
+    maxspan: 5m
+`;
+
+test('a correlation the engine cannot run is rejected with its reason; the others run', () => {
+  const built = buildRuleSetFromLoaded(parseRuleText(RULES, 'rules.yml'), { pipelinePaths: [] });
+  const texts = [
+    { file: 'good.yml', text: correlation('Brute force then success', 'c-1', ['ssh_failed', 'ssh_ok']) },
+    { file: 'typo.yml', text: correlation('Typo', 'c-2', ['ssh_failed', 'ssh_okk']) },
+    { file: 'twice.yml', text: correlation('Same id again', 'c-1', ['ssh_failed', 'ssh_ok']) },
+  ];
+  const r = CorrelationStage.fromTexts(texts, built, { allowedLatenessMs: 0, maxStateEntries: 1000 });
+  assert.deepEqual(r.stage?.definitions.map((d) => d.meta.title), ['Brute force then success']);
+  assert.deepEqual(r.rejections.map((x) => [x.file, x.reason]).sort(), [
+    ['twice.yml', "correlation 'Same id again': id or name 'c-1' is used by two correlations"],
+    ['typo.yml', "correlation 'Typo': references unknown rule 'ssh_okk'"],
+  ]);
+  const none = CorrelationStage.fromTexts([texts[1] as { file: string; text: string }], built, { allowedLatenessMs: 0, maxStateEntries: 1000 });
+  assert.equal(none.stage, undefined);
+  assert.equal(none.rejections.length, 1);
+});
