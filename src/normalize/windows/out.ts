@@ -13,6 +13,15 @@ export function section(parent: Rec, key: string): Rec {
   return created;
 }
 
+/**
+ * `parent[key]` if it is an object already, else undefined: for a writer that fills a section of
+ * its own and attaches it only once it has a field, yet must write into one that is already there.
+ */
+export function sectionIfAny(parent: Rec, key: string): Rec | undefined {
+  const cur = parent[key];
+  return cur !== null && typeof cur === 'object' && !Array.isArray(cur) ? cur as Rec : undefined;
+}
+
 /** Where the helpers below write: the section keys from the root (`['process', 'parent']`). */
 export type SectionPath = readonly string[];
 export const PROCESS: SectionPath = ['process'];

@@ -3,7 +3,7 @@
  * `windows.sysmon_operational` ingest pipeline. `@timestamp` is Sysmon's own UtcTime (the moment
  * of the activity); the channel write time goes to `event.created`, as Elastic does.
  */
-import { FILE, PROCESS, commandLineInto, put2, put3, section, type EcsOut } from './out.js';
+import { FILE, PROCESS, commandLineInto, put2, put3, section, sectionIfAny, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { baseName, hashesOf, parseId, parseIp, parsePort, present, type Rec } from './values.js';
 
@@ -248,9 +248,10 @@ export function mapSysmon(rec: WinRecord, out: EcsOut): void {
 
 /**
  * Sysmon 1 (process creation), half of a typical Windows event volume: mapSysmon's common part
- * (event kind and created time, rule name, process, user) and then the process-creation fields,
- * written as named fields into sections attached on their first field. Key order and omissions
- * follow the common part's, as for every other Sysmon event.
+ * (event kind and created time, rule name, process, user) and then the process-creation fields.
+ * Each section is filled as a local and attached once, only if it got a field, at the point where
+ * its first field would have attached it: key order and omissions are those of the common part's,
+ * as for every other Sysmon event.
  */
 function mapProcessCreate(rec: WinRecord, out: EcsOut): void {
   const d = rec.eventData;
@@ -264,75 +265,151 @@ function mapProcessCreate(rec: WinRecord, out: EcsOut): void {
   const rule = present(d['RuleName']);
   if (rule !== undefined) section(doc, 'rule').name = rule;
 
-  let proc: Rec | undefined;
+  const proc: Rec = sectionIfAny(doc, 'process') ?? {};
+  let hasProc = false;
   const image = present(d['Image']);
   if (image !== undefined) {
-    proc = section(doc, 'process');
     proc.executable = image;
     proc.name = baseName(image);
+    hasProc = true;
   }
   const pid = parseId(d['ProcessId']);
-  if (pid !== undefined) (proc ??= section(doc, 'process')).pid = pid;
+  if (pid !== undefined) {
+    proc.pid = pid;
+    hasProc = true;
+  }
   const guid = present(d['ProcessGuid']);
-  if (guid !== undefined) (proc ??= section(doc, 'process')).entity_id = guid;
+  if (guid !== undefined) {
+    proc.entity_id = guid;
+    hasProc = true;
+  }
+  // With none of these, `process` comes after `user` in the document, where its first field puts it.
+  if (hasProc) doc.process = proc;
 
   const account = present(d['User']);
-  if (account !== undefined) {
-    const slash = account.indexOf('\\');
-    const name = slash >= 0 ? account.slice(slash + 1) : account;
-    const user = section(doc, 'user');
-    user.name = name;
-    if (slash > 0) user.domain = account.slice(0, slash);
-    out.user(name);
+  if (account !== undefined || rec.userSid !== undefined) {
+    const user: Rec = sectionIfAny(doc, 'user') ?? {};
+    if (account !== undefined) {
+      const slash = account.indexOf('\\');
+      const name = slash >= 0 ? account.slice(slash + 1) : account;
+      user.name = name;
+      if (slash > 0) user.domain = account.slice(0, slash);
+      out.user(name);
+    }
+    if (rec.userSid !== undefined) user.id = rec.userSid;
+    doc.user = user;
   }
-  if (rec.userSid !== undefined) section(doc, 'user').id = rec.userSid;
 
+  const procAttached = hasProc;
   const cmd = present(d['CommandLine']);
-  if (cmd !== undefined) commandLineInto(proc ??= section(doc, 'process'), cmd);
+  if (cmd !== undefined) {
+    commandLineInto(proc, cmd);
+    hasProc = true;
+  }
   const cwd = present(d['CurrentDirectory']);
-  if (cwd !== undefined) (proc ??= section(doc, 'process')).working_directory = cwd;
-  let pe: Rec | undefined;
+  if (cwd !== undefined) {
+    proc.working_directory = cwd;
+    hasProc = true;
+  }
+
+  const pe: Rec = sectionIfAny(proc, 'pe') ?? {};
+  let hasPe = false;
   const originalName = present(d['OriginalFileName']);
-  if (originalName !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).original_file_name = originalName;
+  if (originalName !== undefined) {
+    pe.original_file_name = originalName;
+    hasPe = true;
+  }
   const company = present(d['Company']);
-  if (company !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).company = company;
+  if (company !== undefined) {
+    pe.company = company;
+    hasPe = true;
+  }
   const description = present(d['Description']);
-  if (description !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).description = description;
+  if (description !== undefined) {
+    pe.description = description;
+    hasPe = true;
+  }
   const product = present(d['Product']);
-  if (product !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).product = product;
+  if (product !== undefined) {
+    pe.product = product;
+    hasPe = true;
+  }
   const version = present(d['FileVersion']);
-  if (version !== undefined) (pe ??= section(proc ??= section(doc, 'process'), 'pe')).file_version = version;
+  if (version !== undefined) {
+    pe.file_version = version;
+    hasPe = true;
+  }
+  if (hasPe) {
+    proc.pe = pe;
+    hasProc = true;
+  }
+
   const h = hashesOf(d['Hashes']);
   if (h !== undefined) {
-    let hash: Rec | undefined;
-    for (const algo of HASH_ALGOS) {
-      const v = h[algo];
-      if (v === undefined) continue;
-      (hash ??= section(proc ??= section(doc, 'process'), 'hash'))[algo] = v;
-      out.hash(v);
+    const hash: Rec = sectionIfAny(proc, 'hash') ?? {};
+    let hasHash = false;
+    if (h.md5 !== undefined) {
+      hash.md5 = h.md5;
+      out.hash(h.md5);
+      hasHash = true;
     }
+    if (h.sha1 !== undefined) {
+      hash.sha1 = h.sha1;
+      out.hash(h.sha1);
+      hasHash = true;
+    }
+    if (h.sha256 !== undefined) {
+      hash.sha256 = h.sha256;
+      out.hash(h.sha256);
+      hasHash = true;
+    }
+    if (h.sha512 !== undefined) {
+      hash.sha512 = h.sha512;
+      out.hash(h.sha512);
+      hasHash = true;
+    }
+    if (hasHash) proc.hash = hash;
     if (h.imphash !== undefined) {
-      (pe ?? section(proc ??= section(doc, 'process'), 'pe')).imphash = h.imphash;
+      // Without another pe field, `pe` is attached here, after `hash`.
+      pe.imphash = h.imphash;
+      if (!hasPe) proc.pe = pe;
       out.hash(h.imphash);
+      hasPe = true;
     }
+    if (hasHash || hasPe) hasProc = true;
   }
 
-  let parent: Rec | undefined;
+  const parent: Rec = sectionIfAny(proc, 'parent') ?? {};
+  let hasParent = false;
   const parentImage = present(d['ParentImage']);
   if (parentImage !== undefined) {
-    parent = section(proc ??= section(doc, 'process'), 'parent');
     parent.executable = parentImage;
     parent.name = baseName(parentImage);
+    hasParent = true;
   }
   const ppid = parseId(d['ParentProcessId']);
-  if (ppid !== undefined) (parent ??= section(proc ??= section(doc, 'process'), 'parent')).pid = ppid;
+  if (ppid !== undefined) {
+    parent.pid = ppid;
+    hasParent = true;
+  }
   const pguid = present(d['ParentProcessGuid']);
-  if (pguid !== undefined) (parent ??= section(proc ??= section(doc, 'process'), 'parent')).entity_id = pguid;
+  if (pguid !== undefined) {
+    parent.entity_id = pguid;
+    hasParent = true;
+  }
   const pcmd = present(d['ParentCommandLine']);
-  if (pcmd !== undefined) commandLineInto(parent ?? section(proc ?? section(doc, 'process'), 'parent'), pcmd);
+  if (pcmd !== undefined) {
+    commandLineInto(parent, pcmd);
+    hasParent = true;
+  }
+  if (hasParent) {
+    proc.parent = parent;
+    hasProc = true;
+  }
+  if (hasProc && !procAttached) doc.process = proc;
+
   const logonId = present(d['LogonId']);
   if (logonId !== undefined) section(section(doc, 'winlog'), 'logon').id = logonId;
-  out.user(present(d['ParentUser'])?.split('\\').pop());
+  const parentUser = present(d['ParentUser']);
+  if (parentUser !== undefined) out.user(parentUser.slice(parentUser.lastIndexOf('\\') + 1));
 }
-
-const HASH_ALGOS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
