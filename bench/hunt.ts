@@ -261,7 +261,7 @@ async function timeCommand(built: ReturnType<typeof buildRuleSet>, tpls: Rec[], 
     const t0 = process.cpuUsage();
     const summary = await runHunt([file], built.ruleSet, {
       output: 'jsonl', timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, alerting, spill,
-      write: (s) => { written += Buffer.from(s, 'utf8').length; return undefined; },
+      write: (s) => { written += typeof s === 'string' ? Buffer.from(s, 'utf8').length : s.length; return undefined; },
       ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
     });
     const seconds = cpuSeconds(t0);
