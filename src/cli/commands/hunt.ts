@@ -352,7 +352,11 @@ function alertJsonLine(out: BytePieces, a: Alert, rule: MatchedRule | undefined,
     return;
   }
   const { match, ...head } = line;
-  out.text(`${JSON.stringify(head).slice(0, -1)},"event":${spill.read(event.json)},"match":${JSON.stringify(match)}}\n`);
+  const ref = event.json;
+  out.text(`${JSON.stringify(head).slice(0, -1)},"event":`);
+  // The event's JSON is UTF-8 in the spill already: copied as bytes, not decoded and encoded again.
+  out.bytes(ref.length, (target, at) => spill.readInto(ref, target, at));
+  out.text(`,"match":${JSON.stringify(match)}}\n`);
 }
 
 /**
