@@ -240,7 +240,8 @@ export async function runHuntBench(options: HuntBenchOptions = {}): Promise<Hunt
 
 /**
  * The whole `weft hunt` command after the rules are built, as runHunt runs it: read a file, detect,
- * correlate, decide alerts in event time, group incidents, write jsonl (to a sink that discards it).
+ * correlate, decide alerts in event time, group incidents, write jsonl (to a sink that encodes text
+ * to UTF-8, as a stream does before it writes, then discards it).
  * On this corpus every event matches (1.5 alerts per event), so the alert stage works far harder
  * than on a real day of logs.
  */
@@ -260,7 +261,7 @@ async function timeCommand(built: ReturnType<typeof buildRuleSet>, tpls: Rec[], 
     const t0 = process.cpuUsage();
     const summary = await runHunt([file], built.ruleSet, {
       output: 'jsonl', timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, alerting, spill,
-      write: (s) => { written += s.length; return undefined; },
+      write: (s) => { written += typeof s === 'string' ? Buffer.from(s, 'utf8').length : s.length; return undefined; },
       ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
     });
     const seconds = cpuSeconds(t0);

@@ -146,6 +146,20 @@ describe('deduplication', () => {
     assert.equal(audited.decisions.length, 5);
   });
 
+  it('alerts of one rule share one frozen ATT&CK block; the same rule id with other tags gets its own', () => {
+    const e = engine();
+    const retagged = match(facts('e3', T0 + 2 * MIN, { user: 'carol', host: 'ws-3' }));
+    retagged.rule = { ...retagged.rule, tags: ['attack.execution'] };
+    e.run([match(facts('e1', T0, { user: 'alice', host: 'ws-1' })), match(facts('e2', T0 + MIN, { user: 'bob', host: 'ws-2' })), retagged]);
+    const [a, b, c] = e.results();
+    assert.equal(a!.threat, b!.threat);
+    assert.ok(Object.isFrozen(a!.threat) && Object.isFrozen(a!.threat.tactic!.id));
+    assert.deepEqual(a!.threat.tactic?.id, ['TA0006']);
+    assert.deepEqual(a!.threat.technique?.subtechnique?.id, ['T1003.001']);
+    assert.deepEqual(c!.threat.tactic?.id, ['TA0002']);
+    assert.equal(c!.threat.technique, undefined);
+  });
+
   it('a detection already in a seeded alert is not counted twice (re-ingest)', () => {
     const first = engine();
     first.run([match(facts('e1', T0, { user: 'alice' }))]);

@@ -7,10 +7,10 @@
 import { hash } from 'node:crypto';
 import type { SigmaLevel } from '../rules/types.js';
 import type { BaselineKey, BaselineRecord, UserRiskRecord } from '../store/types.js';
-import { AttackCatalog, ecsThreat } from './attack/index.js';
+import { AttackCatalog, ecsThreat, type EcsThreat } from './attack/index.js';
 import { AssetInventory } from './assets.js';
 import type { EventFacts } from './facts.js';
-import { scoreAlert } from './scoring.js';
+import { scoreAlert, type ScoreContext } from './scoring.js';
 import { severityOf } from './severity.js';
 import { SuppressionSet, type FieldSource, type SuppressionEntry } from './suppression.js';
 import { MAX_ALERT_EVENTS, type Alert, type AlertKind } from './types.js';
@@ -88,29 +88,68 @@ export interface AlertEngineOptions {
 const isoOf = (ms: number): string => new Date(ms).toISOString();
 
 /**
- * The distinct values `pick` adds over the events, sorted. A match has one event with one value per
- * field, so the common case needs no Set and no sort (this runs for every detection of a hunt).
+ * Distinct values, sorted when there are several. A match has one event with one value per field,
+ * so the common case needs no Set and no sort (this runs for every detection of a hunt).
  */
-function distinctSorted(events: readonly EventFacts[], pick: (e: EventFacts, add: (v: string | undefined) => void) => void): string[] {
-  const out: string[] = [];
-  let seen: Set<string> | undefined;
-  const add = (v: string | undefined): void => {
+class Distinct {
+  private readonly out: string[] = [];
+  private seen: Set<string> | undefined;
+
+  add(v: string | undefined): void {
     if (v === undefined) return;
-    if (seen === undefined) {
+    const out = this.out;
+    if (this.seen === undefined) {
       if (out.length === 0) {
         out.push(v);
         return;
       }
       if (out.length === 1 && out[0] === v) return;
-      seen = new Set(out);
+      this.seen = new Set(out);
     }
-    if (!seen.has(v)) {
-      seen.add(v);
+    if (!this.seen.has(v)) {
+      this.seen.add(v);
       out.push(v);
     }
-  };
-  for (const e of events) pick(e, add);
-  return out.length > 1 ? out.sort() : out;
+  }
+
+  sorted(): string[] {
+    return this.out.length > 1 ? this.out.sort() : this.out;
+  }
+}
+
+/** The alert's entity lists, each distinct and sorted, from one pass over its events. */
+function entityLists(events: readonly EventFacts[]): { users: string[]; hosts: string[]; ips: string[]; keys: string[]; sources: string[]; sourceIds: string[] } {
+  const users = new Distinct();
+  const hosts = new Distinct();
+  const ips = new Distinct();
+  const keys = new Distinct();
+  const sources = new Distinct();
+  const sourceIds = new Distinct();
+  for (const e of events) {
+    users.add(e.user);
+    hosts.add(e.host);
+    ips.add(e.sourceIp);
+    ips.add(e.destinationIp);
+    for (const k of e.keys) keys.add(k);
+    sources.add(e.sourceType);
+    sourceIds.add(e.sourceId);
+  }
+  return { users: users.sorted(), hosts: hosts.sorted(), ips: ips.sorted(), keys: keys.sorted(), sources: sources.sorted(), sourceIds: sourceIds.sorted() };
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
 }
 
 function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
@@ -150,6 +189,10 @@ export class AlertEngine {
   private readonly assets: AssetInventory;
   private readonly suppressions: SuppressionSet;
   private readonly attack: AttackCatalog;
+  /** What scoring reads of the engine: the same for every alert. */
+  private readonly scoring: ScoreContext;
+  /** By rule id, with the tags it was mapped from (a rule id seen with other tags is mapped again). */
+  private readonly threats = new Map<string, { tags: readonly string[]; threat: EcsThreat }>();
   readonly suppressedByEntry = new Map<string, number>();
   /** Detections already recorded in a seeded alert, skipped. */
   repeated = 0;
@@ -160,6 +203,25 @@ export class AlertEngine {
     this.assets = o.assets ?? new AssetInventory();
     this.suppressions = o.suppressions ?? new SuppressionSet();
     this.attack = o.attack ?? new AttackCatalog();
+    this.scoring = {
+      assets: this.assets,
+      zoneWeights: o.zoneWeights ?? {},
+      userRisk: (u, ts) => this.userRisk(u, ts),
+      baseline: o.baseline ?? (() => undefined),
+      confirmingSources: (k, ts) => this.confirming(k, ts),
+    };
+  }
+
+  /**
+   * The rule's ATT&CK block, mapped once per rule rather than per alert. Alerts of one rule share
+   * it, so it is frozen: a change to one alert's threat would otherwise show in all of them.
+   */
+  private threatOf(rule: CandidateRule): EcsThreat {
+    const known = this.threats.get(rule.id);
+    if (known !== undefined && sameTags(known.tags, rule.tags)) return known.threat;
+    const threat = deepFreeze(ecsThreat(this.attack.map(rule.tags), this.attack));
+    this.threats.set(rule.id, { tags: rule.tags, threat });
+    return threat;
   }
 
   /** Alerts recorded earlier (a previous ingest): deduplication continues them. */
@@ -220,17 +282,7 @@ export class AlertEngine {
     const sup: SuppressionEntry | undefined = c.suppressedBy !== undefined ? (c.suppressedBy ?? undefined)
       : this.suppressions.size > 0 && c.fields !== undefined ? this.suppressions.find(c.rule, c.ts, c.fields) : undefined;
     const key = this.openKey(dedupKey, sup);
-    const users = distinctSorted(c.events, (e, add) => add(e.user));
-    const hosts = distinctSorted(c.events, (e, add) => add(e.host));
-    const ips = distinctSorted(c.events, (e, add) => {
-      add(e.sourceIp);
-      add(e.destinationIp);
-    });
-    const keys = distinctSorted(c.events, (e, add) => {
-      for (const k of e.keys) add(k);
-    });
-    const sources = distinctSorted(c.events, (e, add) => add(e.sourceType));
-    const sourceIds = distinctSorted(c.events, (e, add) => add(e.sourceId));
+    const { users, hosts, ips, keys, sources, sourceIds } = entityLists(c.events);
     const base = { ruleId: c.rule.id, ruleVersion: c.rule.version };
 
     const existing = this.open.get(key);
@@ -278,15 +330,8 @@ export class AlertEngine {
     }
 
     const { score, contributions } = scoreAlert(
-      { kind: c.kind, ...(c.rule.level !== undefined ? { level: c.rule.level } : {}), events: c.events, ts: c.ts, users, hosts, ips, sources },
-      {
-        assets: this.assets,
-        zoneWeights: this.o.zoneWeights ?? {},
-        userRisk: (u, ts) => this.userRisk(u, ts),
-        baseline: this.o.baseline ?? (() => undefined),
-        confirmingSources: (k, ts) => this.confirming(k, ts),
-        entityKeys: keys,
-      },
+      { kind: c.kind, ...(c.rule.level !== undefined ? { level: c.rule.level } : {}), events: c.events, ts: c.ts, users, hosts, ips, sources, keys },
+      this.scoring,
     );
     const eventIds = c.eventIds.slice(0, MAX_ALERT_EVENTS);
     const firstEvent = c.eventIds[0] ?? '';
@@ -298,7 +343,7 @@ export class AlertEngine {
       events: eventIds, ...(c.eventIds.length > eventIds.length ? { omitted_events: c.eventIds.length - eventIds.length } : {}),
       sources, source_ids: sourceIds, count: 1,
       first_time: isoOf(c.firstTs), last_time: isoOf(c.lastTs), '@timestamp': c.timestamp,
-      score, severity: severityOf(score), threat: ecsThreat(this.attack.map(c.rule.tags), this.attack),
+      score, severity: severityOf(score), threat: this.threatOf(c.rule),
       explanation: {
         ...(c.selections !== undefined ? { selections: [...c.selections] } : {}),
         ...(c.correlation !== undefined ? { correlation: { ...c.correlation } } : {}),

@@ -34,6 +34,8 @@ export interface ScoreInput {
   hosts: readonly string[];
   ips: readonly string[];
   sources: readonly string[];
+  /** Entity keys of the alert, for multi-source confirmation. */
+  keys: readonly string[];
 }
 
 export interface ScoreContext {
@@ -44,7 +46,6 @@ export interface ScoreContext {
   baseline: (key: BaselineKey) => BaselineRecord | undefined;
   /** Source types that reported alerts on any of these entity keys in the confirmation window before ts. */
   confirmingSources: (keys: readonly string[], ts: number) => string[];
-  entityKeys: readonly string[];
 }
 
 const BASELINE_WORDS: Record<string, string> = {
@@ -99,7 +100,7 @@ export function scoreAlert(input: ScoreInput, ctx: ScoreContext): { score: numbe
   }
 
   const confirming = new Set(input.sources);
-  for (const s of ctx.confirmingSources(ctx.entityKeys, input.ts)) confirming.add(s);
+  for (const s of ctx.confirmingSources(input.keys, input.ts)) confirming.add(s);
   if (confirming.size > 1) {
     const pts = Math.min(CONFIRMATION_MAX, CONFIRMATION_POINTS * (confirming.size - 1));
     c.push({ factor: 'multi_source', points: pts, reason: `seen by ${confirming.size} source types: ${[...confirming].sort().join(', ')}` });

@@ -16,6 +16,7 @@ import type { WeftEvent } from '../event/model.js';
 import { groupIncidents, type GroupOptions } from '../incident/group.js';
 import type { Incident } from '../incident/types.js';
 import type { Match } from '../rules/engine/index.js';
+import type { MatchedRule } from '../rules/engine/types.js';
 import type { BaselineKey, BaselineRecord } from '../store/types.js';
 import type { SpillRef } from './event-spill.js';
 
@@ -108,6 +109,8 @@ export class AlertStage {
   private readonly candidates: AlertCandidate[] = [];
   /** By event id. */
   private readonly matchEvents = new Map<string, KeptEvent>();
+  /** By the rule set's own rule object; weak, so rules a reload replaced are not held. */
+  private readonly matchRules = new WeakMap<MatchedRule, CandidateRule>();
   private seq = 0;
   private priorBaseline = new Map<string, BaselineRecord>();
   private readonly suppressions: SuppressionSet;
@@ -141,13 +144,23 @@ export class AlertStage {
     this.facts.set(event.weft.id, eventFacts(event));
   }
 
+  /** A rule's candidate form, one per rule: a hunt's alerts of one rule all share it (nothing writes to it). */
+  private candidateRule(r: MatchedRule): CandidateRule {
+    let rule = this.matchRules.get(r);
+    if (rule === undefined) {
+      rule = {
+        id: r.id, title: r.title, version: this.versions.ofFile(r.file), tags: r.tags,
+        ...(r.name !== undefined ? { name: r.name } : {}), ...(r.level !== undefined ? { level: r.level } : {}),
+      };
+      this.matchRules.set(r, rule);
+    }
+    return rule;
+  }
+
   /** `position`: the event's event-log position, on the live path (see Alert.log_position). */
   addMatch(m: Match<WeftEvent>, position?: number): void {
     const f = this.facts.get(m.event.weft.id) ?? eventFacts(m.event);
-    const rule: CandidateRule = {
-      id: m.rule.id, title: m.rule.title, version: this.versions.ofFile(m.rule.file), tags: m.rule.tags,
-      ...(m.rule.name !== undefined ? { name: m.rule.name } : {}), ...(m.rule.level !== undefined ? { level: m.rule.level } : {}),
-    };
+    const rule = this.candidateRule(m.rule);
     const seq = this.seq++;
     if (this.keepEvent !== undefined && !this.matchEvents.has(m.event.weft.id)) {
       if (this.matchEvents.size < (this.o.maxFacts ?? 1_000_000)) this.matchEvents.set(m.event.weft.id, this.keepEvent(m.event));

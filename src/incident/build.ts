@@ -69,7 +69,7 @@ export function buildIncident(members: Alert[], facts: ReadonlyMap<string, Event
   // kill-chain order, so the progression does not depend on the order alerts were processed.
   kill.sort((x, y) => t(x.first_seen) - t(y.first_seen) || (tacticOf(x.tactic_id)?.order ?? 99) - (tacticOf(y.tactic_id)?.order ?? 99));
   const score = clampScore(maxScore + TACTIC_BREADTH_POINTS * Math.max(0, kill.length - 1));
-  const top = [...members].sort((a, b) => b.score - a.score || t(a.first_time) - t(b.first_time))[0] as Alert;
+  const top = members.length === 1 ? first : [...members].sort((a, b) => b.score - a.score || t(a.first_time) - t(b.first_time))[0] as Alert;
   const rules = new Set(members.map((a) => a.rule.title));
   const who = [...users].slice(0, 2).map((u) => `user ${u}`).concat([...hosts].slice(0, 2).map((h) => `host ${h}`));
   const title = `${top.rule.title}${rules.size > 1 ? ` and ${rules.size - 1} more` : ''}${who.length > 0 ? ` (${who.join(', ')})` : ''}`;

@@ -20,6 +20,8 @@ export const kindOf = (key: string): string => {
   return i < 0 ? '' : key.slice(0, i);
 };
 
+const NO_TARGETS: ReadonlySet<string> = new Set();
+
 /**
  * For each alert (by index in `alerts`), the keys that are targets of a fan-out: some other key of the
  * alert has more than `maxFanOut` distinct keys of that key's kind beside it under the alert's rule,
@@ -65,8 +67,10 @@ export function fanOutTargets(alerts: readonly Alert[], facts: ReadonlyMap<strin
   }
   return alerts.map((a) => {
     // Kinds some key of this alert fans out over; a key of such a kind that does not fan out itself is a target.
-    const hubKinds = new Set<string>();
-    for (const h of a.entities.keys) for (const [kind, s] of degree.get(a.rule.id)?.get(h) ?? []) if (s.size > maxFanOut) hubKinds.add(kind);
+    let hubKinds: Set<string> | undefined;
+    for (const h of a.entities.keys) for (const [kind, s] of degree.get(a.rule.id)?.get(h) ?? []) if (s.size > maxFanOut) (hubKinds ??= new Set()).add(kind);
+    // Most alerts have no targets: they share one set rather than each getting an empty one.
+    if (hubKinds === undefined) return NO_TARGETS;
     const out = new Set<string>();
     for (const k of a.entities.keys) {
       const kind = kindOf(k);

@@ -126,43 +126,45 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
       const sightings = seen.get(k);
       if (sightings === undefined) continue;
       // Sightings are kept per incident; incidents merged since are folded together here, so an
-      // entity holds one entry per incident it is in, not one per alert.
-      for (const [idx, p] of [...sightings]) {
+      // entity holds one entry per incident it is in, not one per alert. Folding in place is safe:
+      // an entry moves only onto a root, and roots are left as they are.
+      for (const [idx, p] of sightings) {
         const r = uf.find(idx);
         if (r === idx) continue;
         sightings.delete(idx);
         const q = sightings.get(r);
         sightings.set(r, q === undefined ? p : { strong: Math.max(p.strong, q.strong), target: Math.max(p.target, q.target) });
       }
-      const per = new Map<number, Sighting>();
-      for (const [r, p] of sightings) {
-        if (start - Math.max(p.strong, p.target) > o.windowMs) {
+      const target = mine.has(k);
+      for (const [r, s] of sightings) {
+        if (start - Math.max(s.strong, s.target) > o.windowMs) {
           sightings.delete(r);
           continue;
         }
         // A target on either side makes the link weak.
-        per.set(r, mine.has(k) ? { strong: -Infinity, target: Math.max(p.strong, p.target) } : p);
-      }
-      for (const [r, p] of per) {
-        const l = links.get(r) ?? { strong: 0, close: false, weakClose: false, lastTs: -Infinity };
+        const p = target ? { strong: -Infinity, target: Math.max(s.strong, s.target) } : s;
+        let l = links.get(r);
+        if (l === undefined) links.set(r, (l = { strong: 0, close: false, weakClose: false, lastTs: -Infinity }));
         if (p.strong > -Infinity) {
           l.strong++;
           if (start - p.strong <= gap) l.close = true;
         }
         if (p.target > -Infinity && start - p.target <= gap) l.weakClose = true;
         l.lastTs = Math.max(l.lastTs, p.strong, p.target);
-        links.set(r, l);
       }
     }
-    const strong = [...links].filter(([, l]) => l.close || l.strong >= 2);
     const weak = isWeakAlert(a);
-    if (!weak && strong.length > 0) {
-      for (const [r] of strong) uf.union(i, r);
+    let bridges = false;
+    if (!weak) for (const l of links.values()) if (l.close || l.strong >= 2) bridges = true;
+    if (bridges) {
+      for (const [r, l] of links) if (l.close || l.strong >= 2) uf.union(i, r);
     } else {
       // No bridging: join the one incident this alert shares the most with, the most recent on a tie.
-      const candidates = weak ? [...links].filter(([, l]) => l.close || l.strong >= 2 || l.weakClose) : [...links].filter(([, l]) => l.weakClose);
-      candidates.sort(([ra, la], [rb, lb]) => lb.strong - la.strong || lb.lastTs - la.lastTs || ra - rb);
-      const best = candidates[0];
+      let best: [number, Link] | undefined;
+      for (const [r, l] of links) {
+        if (!(weak ? l.close || l.strong >= 2 || l.weakClose : l.weakClose)) continue;
+        if (best === undefined || (best[1].strong - l.strong || best[1].lastTs - l.lastTs || r - best[0]) < 0) best = [r, l];
+      }
       if (best !== undefined) uf.union(i, best[0]);
     }
     const last = t(a.last_time);

@@ -16,6 +16,7 @@ import type { Incident } from '../../incident/types.js';
 import type { MatchedRule } from '../../rules/engine/types.js';
 import { alertLine, ecsAlert, incidentLine, ocsfDetectionFinding } from '../../alert/output/records.js';
 import { alertStageFor, inventoryFrom } from '../alerting.js';
+import { BytePieces } from '../byte-pieces.js';
 import { commandContext, UsageError } from '../context.js';
 import { entityResolver } from './ingest.js';
 import type { EntityResolver } from '../../enrich/entity-resolver.js';
@@ -134,8 +135,8 @@ export function registerHunt(program: Command): void {
     });
 }
 
-function writeOut(stream: NodeJS.WritableStream, s: string): Promise<void> | undefined {
-  if (s === '' || stream.write(s)) return undefined;
+function writeOut(stream: NodeJS.WritableStream, s: string | Buffer): Promise<void> | undefined {
+  if (s.length === 0 || stream.write(s)) return undefined;
   return new Promise((resolve) => stream.once('drain', () => resolve()));
 }
 
@@ -147,7 +148,8 @@ export interface RunHuntOptions {
   timezone: string;
   maxRecordBytes: number;
   resolver?: EntityResolver;
-  write: (s: string) => Promise<void> | undefined;
+  /** Output as text, or as UTF-8 bytes (the run's alerts and incidents). */
+  write: (s: string | Buffer) => Promise<void> | undefined;
   correlate?: CorrelationStage;
   alerting: AlertStage;
   /** Where the alert stage's keepEvent spilled matched events (jsonl output). */
@@ -343,44 +345,42 @@ export function keptEvent(ev: WeftEvent, spill: EventSpill | undefined): KeptEve
 }
 
 /** One jsonl alert line; a match's event goes in as the JSON spilled at match time, in alertLine's key order. */
-function alertJsonLine(a: Alert, rule: MatchedRule | undefined, event: KeptEvent | undefined, spill: EventSpill | undefined): string {
+function alertJsonLine(out: BytePieces, a: Alert, rule: MatchedRule | undefined, event: KeptEvent | undefined, spill: EventSpill | undefined): void {
   const line = alertLine(a, rule !== undefined ? { rule } : {});
-  if (event?.json === undefined || spill === undefined || a.kind !== 'match') return JSON.stringify(line);
+  if (event?.json === undefined || spill === undefined || a.kind !== 'match') {
+    out.text(`${JSON.stringify(line)}\n`);
+    return;
+  }
   const { match, ...head } = line;
-  return `${JSON.stringify(head).slice(0, -1)},"event":${spill.read(event.json)},"match":${JSON.stringify(match)}}`;
+  const ref = event.json;
+  out.text(`${JSON.stringify(head).slice(0, -1)},"event":`);
+  // The event's JSON is UTF-8 in the spill already: copied as bytes, not decoded and encoded again.
+  out.bytes(ref.length, (target, at) => spill.readInto(ref, target, at));
+  out.text(`,"match":${JSON.stringify(match)}}\n`);
 }
-
-/** Output is written in pieces of about this many characters, not built whole first. */
-const OUTPUT_PIECE = 1 << 20;
 
 /**
- * The run's output, in pieces. jsonl: one line per alert (time order, suppressed ones included with
- * their status), then one `kind: incident` line per incident, ranked. ecs / ocsf: one document per
- * alert. csv: one row per alert that is not suppressed. table: incidents ranked by score, each with
- * its kill chain and timeline.
+ * The run's output as UTF-8, in pieces of about a megabyte (not built whole first). jsonl: one line
+ * per alert (time order, suppressed ones included with their status), then one `kind: incident`
+ * line per incident, ranked. ecs / ocsf: one document per alert. csv: one row per alert that is not
+ * suppressed. table: incidents ranked by score, each with its kill chain and timeline.
  */
-export function* formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill?: EventSpill): Generator<string> {
-  let s = '';
-  for (const part of outputParts(run, output, rules, spill)) {
-    s += part;
-    if (s.length >= OUTPUT_PIECE) {
-      yield s;
-      s = '';
-    }
-  }
-  if (s !== '') yield s;
+export function* formatRun(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill?: EventSpill): Generator<Buffer> {
+  const out = new BytePieces();
+  for (const _ of outputParts(out, run, output, rules, spill)) if (out.readyCount > 0) yield* out.take();
+  yield* out.end();
 }
 
-/** The output one alert line, csv row or incident block at a time. */
-function* outputParts(run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill: EventSpill | undefined): Generator<string> {
+/** The output into `out`, one alert line, csv row or incident block per step. */
+function* outputParts(out: BytePieces, run: AlertRun, output: Output, rules: ReadonlyMap<string, MatchedRule>, spill: EventSpill | undefined): Generator<void> {
   const ranked = rankIncidents(run.incidents);
   if (output === 'jsonl') {
-    for (const a of run.alerts) yield `${alertJsonLine(a, rules.get(a.rule.id), run.firstEvents.get(a.id), spill)}\n`;
-    for (const i of ranked) yield `${JSON.stringify(incidentLine(i))}\n`;
+    for (const a of run.alerts) yield alertJsonLine(out, a, rules.get(a.rule.id), run.firstEvents.get(a.id), spill);
+    for (const i of ranked) yield out.text(`${JSON.stringify(incidentLine(i))}\n`);
     return;
   }
   if (output === 'ecs' || output === 'ocsf') {
-    for (const a of run.alerts) yield `${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`;
+    for (const a of run.alerts) yield out.text(`${JSON.stringify(output === 'ecs' ? ecsAlert(a) : ocsfDetectionFinding(a, WEFT_VERSION))}\n`);
     return;
   }
   if (output === 'csv') {
@@ -389,12 +389,12 @@ function* outputParts(run: AlertRun, output: Output, rules: ReadonlyMap<string, 
       const ev = run.firstEvents.get(a.id);
       const host = ev ? ev.host : (a.group['host.name'] ?? a.group.Computer ?? a.entities.host[0] ?? '');
       const user = ev ? ev.user : (a.group['user.name'] ?? a.group.TargetUserName ?? a.entities.user[0] ?? '');
-      yield `${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? ev.file : ''].map(csvCell).join(',')}\n`;
+      yield out.text(`${[a['@timestamp'], a.rule.level ?? '', a.rule.id, a.rule.title, host, user, ev ? ev.file : ''].map(csvCell).join(',')}\n`);
     }
     return;
   }
   const byId = new Map(run.alerts.map((a) => [a.id, a]));
-  yield `\nincidents    ${ranked.length}, ranked by score\n`;
+  yield out.text(`\nincidents    ${ranked.length}, ranked by score\n`);
   for (const [n, inc] of ranked.entries()) {
     let s = `\n#${n + 1}  ${inc.severity.toUpperCase().padEnd(8)} score ${String(inc.score).padStart(3)}  ${oneLine(inc.title)}\n`;
     s += `    id ${inc.id}  ${inc.status}  ${inc.first_time} .. ${inc.last_time}  (${inc.alerts.length} alert${inc.alerts.length === 1 ? '' : 's'}, ${inc.events} events from ${inc.sources.join(', ') || '-'})\n`;
@@ -415,7 +415,7 @@ function* outputParts(run: AlertRun, output: Output, rules: ReadonlyMap<string, 
       }
     }
     if (eventsHidden + (inc.omitted_timeline ?? 0) > 0) s += `        ... ${eventsHidden + (inc.omitted_timeline ?? 0)} more events\n`;
-    yield s;
+    yield out.text(s);
   }
 }
 
