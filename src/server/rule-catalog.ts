@@ -134,10 +134,11 @@ export class RuleCatalog {
           continue;
         }
         const def = c.correlations[0];
-        const m = def?.meta;
-        if (base === undefined && def !== undefined && m !== undefined) {
+        if (def !== undefined) correlation = { def, line: (def.meta.line ?? 1) + doc.line - 1 };
+        if (base === undefined && def !== undefined) {
+          const m = def.meta;
           documents.push({
-            loaded, correlation: { def, line: (m.line ?? 1) + doc.line - 1 },
+            loaded, correlation,
             record: {
               id: m.id ?? m.name ?? `title:${m.title}`, version: version(doc.text), kind: 'link', title: m.title, enabled: true, content: doc.text, loadedAt,
               ...(m.level !== undefined ? { level: m.level } : {}), ...(sourceFile !== undefined ? { sourceFile } : {}),
@@ -145,7 +146,6 @@ export class RuleCatalog {
           });
           continue;
         }
-        if (def !== undefined) correlation = { def, line: (def.meta.line ?? 1) + doc.line - 1 };
       }
       if (base === undefined) continue;
       const id = base.id ?? base.name ?? `title:${base.title}`;
@@ -229,8 +229,8 @@ export class RuleCatalog {
       .map((r) => ({ text: r.content, file: r.sourceFile ?? `rule ${r.id}` }));
     this.correlationNames = new Set(this.correlations.flatMap((t) => parseCorrelationText(t.text, t.file).correlations
       .flatMap((c) => [c.meta.id, c.meta.name].filter((x): x is string => x !== undefined))));
-    // Link rules are not Sigma: the Sigma loader would reject them as unknown correlation types.
-    const text = enabled.filter((r) => r.kind !== 'link').map((r) => r.content.trimEnd()).join('\n---\n');
+    // Link rules are in the text too: the Sigma loader leaves them out.
+    const text = enabled.map((r) => r.content.trimEnd()).join('\n---\n');
     const built = this.build(text.trim() === '' ? { rules: [], correlations: [], filters: [], rejections: [] } : parseRuleText(text, 'store'));
     if (built.rejections.length > 0) this.opts.logger.warn({ rejections: built.rejections.slice(0, 10) }, 'stored rules that no longer compile are left out');
     this.built = built;
