@@ -9,7 +9,8 @@ import { decisionAudit, alertToRecord, incidentToRecord, recordToAlert } from '.
 import type { Alert } from '../alert/types.js';
 import type { WeftEvent } from '../event/model.js';
 import type { RuleSet } from '../rules/engine/index.js';
-import { loadRules } from '../rules/sigma/index.js';
+import { parseCorrelationText } from '../correlate/index.js';
+import { loadRules, ruleFiles } from '../rules/sigma/index.js';
 import type { AlertRecord, IncidentRecord, RuleRecord, Store } from '../store/types.js';
 import type { AlertRun, AlertStage } from './alert-stage.js';
 import type { CorrelationStage } from './correlate-stage.js';
@@ -52,13 +53,29 @@ export async function storeRuleVersions(store: Store, rulePaths: string[], versi
     ...loaded.correlations.map((r) => ({ d: r, kind: 'correlation' as const })),
     ...loaded.filters.map((r) => ({ d: r, kind: 'filter' as const })),
   ];
+  const contentOf = (file: string): string => {
+    let content = text.get(file);
+    if (content === undefined) text.set(file, (content = readFileSync(file, 'utf8')));
+    return content;
+  };
   for (const { d, kind } of docs) {
-    let content = text.get(d.file);
-    if (content === undefined) text.set(d.file, (content = readFileSync(d.file, 'utf8')));
     records.push({
-      id: d.id ?? d.name ?? d.title, version: versionOf(d.file), kind, title: d.title, enabled: true, content, sourceFile: d.file, loadedAt: now,
+      id: d.id ?? d.name ?? d.title, version: versionOf(d.file), kind, title: d.title, enabled: true, content: contentOf(d.file), sourceFile: d.file, loadedAt: now,
       ...(d.level !== undefined ? { level: d.level } : {}), ...(d.status !== undefined ? { status: d.status } : {}),
     });
+  }
+  // Weft's own correlation types, which the Sigma loader leaves out: stored too, so replay has their files.
+  const sigmaAt = new Set(loaded.correlations.map((c) => `${c.file}:${c.line}`));
+  for (const file of ruleFiles(rulePaths).files) {
+    const content = contentOf(file);
+    if (!/^correlation\s*:/m.test(content)) continue;
+    for (const { meta: m } of parseCorrelationText(content, file).correlations) {
+      if (sigmaAt.has(`${file}:${m.line ?? 0}`)) continue;
+      records.push({
+        id: m.id ?? m.name ?? m.title, version: versionOf(file), kind: 'link', title: m.title, enabled: true, content, sourceFile: file, loadedAt: now,
+        ...(m.level !== undefined ? { level: m.level } : {}),
+      });
+    }
   }
   await store.putRules(records);
   return records.length;

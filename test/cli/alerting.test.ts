@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenarioCommand } from '../../src/scenario/cli-entry.js';
@@ -101,5 +101,30 @@ describe('weft ingest, alerts, incidents, replay, rules tune, assets, attack', (
     assert.equal(w(['ingest', join(dir, 'scenario', 'cloudtrail')]).code, 0);
     assert.match(w(['incidents', 'list']).stdout, /investigating\s+\S+\s+.*\[bob\]/);
     assert.match(w(['audit', 'verify']).stdout, /audit log intact/);
+  });
+
+  it("a Weft link rule's alerts are stored with its rule version, and replay re-derives them", () => {
+    const rules = join(dir, 'link-rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'link.yml'), `title: Invalid password then MFA for the same user
+id: 5b0c7f1e-8a51-4d0e-9d55-3a1d1c2b7e01
+correlation:
+    type: sequence
+    rules:
+        - okta_sign_in_invalid_credentials
+        - okta_mfa_authentication
+    group-by:
+        - user.name
+    maxspan: 24h
+level: medium
+`);
+    const linkData = join(dir, 'link-data');
+    const r = weft(['ingest', '--rules', join(repoRoot, 'rules'), '--rules', rules, '--data-dir', linkData, okta]);
+    assert.equal(r.code, 0, r.stderr);
+    const listed = weft(['alerts', 'list', '--output', 'jsonl', '--limit', '500', '--data-dir', linkData]).stdout.trim().split('\n');
+    assert.equal(listed.filter((l) => l.includes('5b0c7f1e-8a51-4d0e-9d55-3a1d1c2b7e01')).length, 36);
+    const rep = weft(['replay', '--from', '2026-03-10T00:00:00Z', '--to', '2026-03-11T00:00:00Z', '--data-dir', linkData]);
+    assert.equal(rep.code, 0, rep.stdout + rep.stderr);
+    assert.match(rep.stdout, /alerts\s+74 recorded, 74 re-derived, 0 differ/);
   });
 });
