@@ -20,6 +20,14 @@ export interface CorrelationLoadResult {
 
 type Rec = Record<string, unknown>;
 
+/**
+ * Whether a rule text may hold a correlation document (a top-level `correlation:` key): the cheap
+ * test that spares parsing every detection rule file a second time.
+ */
+export function mayHoldCorrelation(text: string): boolean {
+  return /^correlation\s*:/m.test(text);
+}
+
 export function parseCorrelationText(text: string, file: string): CorrelationLoadResult {
   const sigma = parseRuleText(text, file);
   const out: CorrelationLoadResult = { rules: sigma.rules, correlations: [], rejections: [] };

@@ -4,7 +4,7 @@
  * ordinal in the hunt, so a checkpoint could resume it.
  */
 import { readFileSync } from 'node:fs';
-import { CorrelationEngine, CorrelationRuleError, parseCorrelationText } from '../correlate/index.js';
+import { CorrelationEngine, CorrelationRuleError, mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import type { WeftEvent } from '../event/model.js';
 import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
@@ -56,7 +56,7 @@ export class CorrelationStage {
     const defs: CorrelationDef[] = [];
     const rejections: RuleRejection[] = [];
     for (const { text, file } of texts) {
-      if (!/^correlation\s*:/m.test(text)) continue;
+      if (!mayHoldCorrelation(text)) continue;
       const r = parseCorrelationText(text, file);
       defs.push(...r.correlations);
       rejections.push(...r.rejections);

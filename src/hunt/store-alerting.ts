@@ -9,7 +9,7 @@ import { decisionAudit, alertToRecord, incidentToRecord, recordToAlert } from '.
 import type { Alert } from '../alert/types.js';
 import type { WeftEvent } from '../event/model.js';
 import type { RuleSet } from '../rules/engine/index.js';
-import { parseCorrelationText } from '../correlate/index.js';
+import { mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import { loadRules, ruleFiles } from '../rules/sigma/index.js';
 import type { AlertRecord, IncidentRecord, RuleRecord, Store } from '../store/types.js';
 import type { AlertRun, AlertStage } from './alert-stage.js';
@@ -68,7 +68,7 @@ export async function storeRuleVersions(store: Store, rulePaths: string[], versi
   const sigmaAt = new Set(loaded.correlations.map((c) => `${c.file}:${c.line}`));
   for (const file of ruleFiles(rulePaths).files) {
     const content = contentOf(file);
-    if (!/^correlation\s*:/m.test(content)) continue;
+    if (!mayHoldCorrelation(content)) continue;
     for (const { meta: m } of parseCorrelationText(content, file).correlations) {
       if (sigmaAt.has(`${file}:${m.line ?? 0}`)) continue;
       records.push({

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseCorrelationText, type CorrelationDef } from '../correlate/index.js';
+import { mayHoldCorrelation, parseCorrelationText, type CorrelationDef } from '../correlate/index.js';
 import type { RuleText } from '../hunt/correlate-stage.js';
 import type { Logger } from '../log/logger.js';
 import { buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
@@ -63,8 +63,6 @@ export function splitDocuments(text: string): Array<{ text: string; line: number
   flush();
   return out;
 }
-
-const CORRELATION_DOC = /^correlation\s*:/m;
 
 function version(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -125,7 +123,7 @@ export class RuleCatalog {
       const filter = loaded.filters[0];
       const base = rule ?? corr ?? filter;
       let correlation: RuleDocument['correlation'];
-      if (CORRELATION_DOC.test(doc.text)) {
+      if (mayHoldCorrelation(doc.text)) {
         // A correlation is checked by the loader live correlation runs it with. Weft's own types
         // (sequence, session, ...) are that loader's alone: the Sigma loader leaves them out.
         const c = parseCorrelationText(doc.text, file);
