@@ -13,6 +13,12 @@ const NUM_TAG = '\u0000num';
 export interface CheckpointBody {
   /** Digest of the rule definitions the state belongs to. */
   rules: string;
+  /**
+   * Each correlation's own digest and title, in engine order (state keys start with that order's
+   * index), so state can be carried over to a rule set that kept some of them. Absent in snapshots
+   * written before it existed: those restore only into the identical rule set.
+   */
+  defs?: Array<[string, string]>;
   position: number | null;
   maxSeen: number;
   flushed: boolean;
@@ -57,7 +63,8 @@ export function encodeCheckpoint(body: CheckpointBody, buffered: unknown[]): Uin
   return out;
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string): { body: CheckpointBody; buffered: unknown[] } {
+/** Decode and check a snapshot's framing and shape; whether its rules fit is the engine's decision. */
+export function decodeCheckpoint(bytes: Uint8Array): { body: CheckpointBody; buffered: unknown[] } {
   if (!(bytes instanceof Uint8Array)) throw new CheckpointError('snapshot is not a byte array');
   const head = MAGIC.length + 2 + 4;
   if (bytes.length < head || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
@@ -81,7 +88,6 @@ export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string): { body
   }
   if (!isBody(body)) throw new CheckpointError('snapshot state part does not have the expected fields');
   if (!Array.isArray(buffered)) throw new CheckpointError('snapshot event part is not a list');
-  if (body.rules !== fingerprint) throw new CheckpointError('snapshot was taken with a different rule set');
   return { body, buffered };
 }
 
@@ -99,6 +105,7 @@ function isBody(v: unknown): v is CheckpointBody {
     Array.isArray(b['missingValue']) &&
     Array.isArray(b['states']) &&
     (b['states'] as unknown[]).every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object') &&
+    (b['defs'] === undefined || (Array.isArray(b['defs']) && (b['defs'] as unknown[]).every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string'))) &&
     Array.isArray(b['timers']) &&
     (b['timers'] as unknown[]).every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'number' && typeof e[1] === 'string')
   );

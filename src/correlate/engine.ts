@@ -10,11 +10,11 @@ import { fieldAccessor, type FieldAccessor } from '../event/field-path.js';
 import type { WeftEvent } from '../event/model.js';
 import type { FieldResolver } from '../rules/types.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointBody } from './checkpoint.js';
-import { CorrelationRuleError } from './errors.js';
+import { CheckpointError, CorrelationRuleError } from './errors.js';
 import { MinHeap } from './heap.js';
 import { operatorFor, type Operator } from './operators.js';
 import type { Arrival, FirePayload, Item, OpContext, StateBase } from './state.js';
-import type { CorrelationAlert, CorrelationDef, EngineInput, EngineOptions, EngineOutput, EngineStats } from './types.js';
+import type { CorrelationAlert, CorrelationDef, EngineInput, EngineOptions, EngineOutput, EngineStats, RestoreOptions, RestoreReport } from './types.js';
 
 const DEFAULT_LATENESS_MS = 5 * 60_000;
 const DEFAULT_MAX_STATES = 1_000_000;
@@ -93,6 +93,8 @@ export class CorrelationEngine {
   /** alias -> (ref -> field), per correlation. */
   private readonly aliasMaps: Array<Map<string, Map<string, string>>>;
   private readonly fingerprint: string;
+  /** Each definition's own digest: the state of an unchanged correlation can outlive a rule change. */
+  private readonly defDigests: string[];
 
   private buffer = new MinHeap<Buffered>(lessBuffered);
   private timers = new MinHeap<Timer>(lessTimer);
@@ -178,6 +180,8 @@ export class CorrelationEngine {
     this.hiddenRuleRefs = new Set([...referrers].filter(([r, gen]) => !gen && !byRef.has(r)).map(([r]) => r));
 
     this.fingerprint = createHash('sha256').update(JSON.stringify(defs)).digest('hex');
+    // Where a definition sits (file, line) is not what it means: moving it keeps its state.
+    this.defDigests = defs.map((d) => createHash('sha256').update(JSON.stringify({ ...d, meta: { ...d.meta, file: undefined, line: undefined } })).digest('hex'));
     this.ctx = this.makeContext();
   }
 
@@ -516,6 +520,7 @@ export class CorrelationEngine {
   snapshot(): Uint8Array {
     const body: CheckpointBody = {
       rules: this.fingerprint,
+      defs: this.defs.map((d, i) => [this.defDigests[i] as string, d.meta.title]),
       position: this.pos ?? null,
       maxSeen: this.maxSeen,
       flushed: this.flushed,
@@ -530,22 +535,81 @@ export class CorrelationEngine {
     return encodeCheckpoint(body, buffered);
   }
 
-  /** Replace this engine's state with a snapshot taken by an engine with the same rules. */
-  restore(bytes: Uint8Array): void {
-    const { body, buffered } = decodeCheckpoint(bytes, this.fingerprint);
+  /**
+   * Replace this engine's state with a snapshot. By default the snapshot must come from an engine
+   * with the same rules. With `carryOver`, a snapshot taken under other rules is accepted too: the
+   * open windows of every correlation defined identically in both carry over, those of changed or
+   * removed correlations are dropped, new correlations start empty, and buffered (not yet applied)
+   * events are kept, so they reach every current correlation. Nothing changes if it throws.
+   */
+  restore(bytes: Uint8Array, opts: RestoreOptions = {}): RestoreReport {
+    const { body, buffered } = decodeCheckpoint(bytes);
+    let remap: Int32Array | undefined;
+    const dropped: string[] = [];
+    if (body.rules !== this.fingerprint) {
+      if (opts.carryOver !== true) throw new CheckpointError('snapshot was taken with a different rule set');
+      if (body.defs === undefined) throw new CheckpointError('snapshot was taken with a different rule set and lists no correlations to carry over');
+      remap = this.remapFrom(body.defs, dropped);
+    }
+    const states = new Map<string, StateBase>();
+    for (const [key, s] of body.states) {
+      const k = remap === undefined ? key : remapKey(key, remap);
+      if (k !== undefined) states.set(k, s as StateBase);
+    }
+    const timers = new MinHeap<Timer>(lessTimer);
+    for (const [t, key] of body.timers) {
+      const k = remap === undefined ? key : remapKey(key, remap);
+      if (k !== undefined) timers.push({ t, key: k });
+    }
+    const perDef = (old: number[]): number[] => {
+      if (remap === undefined) return [...old];
+      const out = this.defs.map(() => 0);
+      remap.forEach((to, from) => {
+        if (to >= 0) out[to] = old[from] ?? 0;
+      });
+      return out;
+    };
     this.pos = body.position ?? undefined;
     this.maxSeen = body.maxSeen;
     this.flushed = body.flushed;
     this.seq = body.seq;
     this.counters = { ...body.counters };
-    this.missingGroupBy = [...body.missingGroupBy];
-    this.missingValue = [...body.missingValue];
-    this.states = new Map(body.states as Array<[string, StateBase]>);
-    this.timers = new MinHeap<Timer>(lessTimer);
-    for (const [t, key] of body.timers) this.timers.push({ t, key });
+    this.missingGroupBy = perDef(body.missingGroupBy);
+    this.missingValue = perDef(body.missingValue);
+    this.states = states;
+    this.timers = timers;
     this.buffer = new MinHeap<Buffered>(lessBuffered);
     for (const b of buffered) this.buffer.push(b as Buffered);
+    const carried = remap === undefined ? this.defs.length : [...remap].filter((to) => to >= 0).length;
+    return { exact: remap === undefined, carried, dropped, started: this.defs.length - carried };
   }
+
+  /** Old correlation index -> new index (-1: changed or removed, its titles go to `dropped`). */
+  private remapFrom(old: Array<[string, string]>, dropped: string[]): Int32Array {
+    const free = new Map<string, number[]>();
+    this.defDigests.forEach((d, i) => {
+      const l = free.get(d);
+      if (l) l.push(i);
+      else free.set(d, [i]);
+    });
+    const remap = new Int32Array(old.length).fill(-1);
+    old.forEach(([digest, title], from) => {
+      const to = free.get(digest)?.shift();
+      if (to === undefined) dropped.push(title);
+      else remap[from] = to;
+    });
+    return remap;
+  }
+}
+
+/** A state key with its leading correlation index mapped, or undefined when that correlation is gone. */
+function remapKey(key: string, remap: Int32Array): string | undefined {
+  let end = 0;
+  while (end < key.length && key.charCodeAt(end) >= 48 && key.charCodeAt(end) <= 57) end++;
+  const from = Number(key.slice(0, end));
+  if (end === 0 || !(from < remap.length)) return undefined;
+  const to = remap[from] as number;
+  return to < 0 ? undefined : String(to) + key.slice(end);
 }
 
 export type { Item };

@@ -195,6 +195,25 @@ export interface EngineOptions {
   knownRules?: Iterable<string>;
 }
 
+export interface RestoreOptions {
+  /**
+   * Accept a snapshot taken under other correlation rules: keep the state of the correlations both
+   * define identically (same definition, title included), drop the rest. Default: refuse it.
+   */
+  carryOver?: boolean;
+}
+
+export interface RestoreReport {
+  /** The snapshot was taken under exactly these rules. */
+  exact: boolean;
+  /** Current correlations whose state came from the snapshot. */
+  carried: number;
+  /** Titles of the snapshot's correlations that are gone or changed: their open windows were dropped. */
+  dropped: string[];
+  /** Current correlations that start empty (new or changed). */
+  started: number;
+}
+
 export interface EngineStats {
   processed: number;
   late: number;

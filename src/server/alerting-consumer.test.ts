@@ -109,6 +109,46 @@ test('live correlation follows the rule catalog: an upload, a disable and a Weft
   await store.close();
 });
 
+test('an open correlation window survives the upload of another correlation; a changed correlation starts empty', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+  const put = async (text: string): Promise<void> => {
+    const parsed = catalog.parse(text);
+    assert.deepEqual(parsed.rejections, []);
+    await store.putRules(parsed.documents.map((d) => d.record));
+    await catalog.reload();
+  };
+  await put(`${rule(START, 'user.session.start')}---\n${rule(END, 'user.session.end')}---\n${EVENT_COUNT}`);
+  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger: silentLogger });
+  consumer.restore(undefined);
+  const pipeline = new RecordPipeline({ sourceId: 'okta-carry' });
+  let seq = 0;
+  const feed = async (records: string[]): Promise<void> => {
+    await store.appendEvents(records.flatMap((r) => pipeline.process(r, new Date()).flatMap((o) => (o.kind === 'event' ? [o.event] : []))));
+    const batch = await store.readEventLog(seq, 1000);
+    seq = batch.at(-1)?.seq ?? seq;
+    await consumer.handle(batch);
+  };
+  const alerts = async (ruleId: string): Promise<number> => (await store.listAlerts({ ruleId })).total;
+
+  // Two of three sessions from .5, then a link rule is uploaded: the third still completes the window.
+  await feed([okta('user.session.start', '198.51.100.5'), okta('user.session.start', '198.51.100.5')]);
+  await put(SEQUENCE);
+  await feed([okta('user.session.start', '198.51.100.5'), okta('user.session.start', '198.51.100.9')]);
+  assert.equal(await alerts(COUNT), 1, 'the window opened before the upload fired after it');
+
+  // Two of three from .6 (applied: a later event follows), then the correlation itself changes
+  // (gte 3 -> gte 4): its window starts over.
+  await feed([okta('user.session.start', '198.51.100.6'), okta('user.session.start', '198.51.100.6'), okta('user.session.start', '198.51.100.9')]);
+  await put(EVENT_COUNT.replace('gte: 3', 'gte: 4'));
+  await feed([...[1, 2, 3].map(() => okta('user.session.start', '198.51.100.6')), okta('user.session.start', '198.51.100.9')]);
+  assert.equal(await alerts(COUNT), 1, 'three events after the change are not four: the old window was dropped');
+  await feed([okta('user.session.start', '198.51.100.6'), okta('user.session.start', '198.51.100.9')]);
+  assert.equal(await alerts(COUNT), 2, 'the fourth event after the change fires');
+  await store.close();
+});
+
 test('a Weft link rule that does not load is refused with the correlation loader\'s reason', () => {
   const catalog = new RuleCatalog({ store: new SqliteStore({ path: ':memory:' }), pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
   const parsed = catalog.parse(SEQUENCE.replace('  maxspan: 10m\n', ''));

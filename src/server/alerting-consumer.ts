@@ -44,9 +44,10 @@ export class AlertingConsumer implements EventLogConsumer {
 
   /**
    * Build the correlation stage from the catalog's enabled correlation documents and resume `state`.
-   * A state taken with other correlation rules cannot be resumed (the engine refuses it): the engine
-   * then starts empty, and says so, rather than refuse to alert at all. After a change to detection
-   * rules only, the correlation rules are the same and their open windows carry over.
+   * The open windows of every correlation that is still defined the same way carry over (a rule
+   * upload, disable or edit elsewhere loses nothing); those of a changed or removed correlation are
+   * dropped, and a new one starts empty. A state that cannot be read at all is dropped with a warning
+   * rather than stop alerting.
    */
   private buildStage(state: Uint8Array | undefined): void {
     const { catalog, config, logger } = this.o;
@@ -62,10 +63,13 @@ export class AlertingConsumer implements EventLogConsumer {
     this.evictionsSeen = 0;
     if (state === undefined || state.byteLength === 0 || this.correlate === undefined) return;
     try {
-      this.correlate.engine.restore(state);
+      const report = this.correlate.engine.restore(state, { carryOver: true });
+      if (!report.exact) {
+        logger.info({ carried: report.carried, started: report.started, dropped: report.dropped }, 'correlation rules changed: open windows of unchanged correlations carried over');
+      }
       this.evictionsSeen = this.correlate.engine.stats().evictions;
     } catch (err) {
-      logger.warn({ err }, 'correlation state does not fit the current correlation rules; it starts empty');
+      logger.warn({ err }, 'correlation state could not be resumed; it starts empty');
     }
   }
 
