@@ -42,6 +42,9 @@ const SOURCE_ACTIVITY_UPSERT = `INSERT INTO sources (id, type, format, first_see
   ON CONFLICT (id) DO UPDATE SET type = COALESCE(excluded.type, type), format = COALESCE(excluded.format, format),
     last_seen = MAX(last_seen, excluded.last_seen), events = events + excluded.events, quarantined = quarantined + excluded.quarantined`;
 
+/** The connection's page cache, KiB (see the constructor). */
+const SQLITE_CACHE_KIB = 64 * 1024;
+
 /**
  * The embedded store: one SQLite file in WAL mode. Every batch method runs in one transaction, so a
  * batch is stored whole or not at all, also when the process is killed in the middle of it.
@@ -66,6 +69,12 @@ export class SqliteStore implements Store {
       this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
+      // SQLite's default page cache is 2 MiB (128 of these pages). An ingest transaction of 1,000 rows
+      // dirties a leaf page of each random-key index (the id above all) per row, so the default cache
+      // spilled dirty pages to the WAL mid-transaction and re-read evicted ones: 25.7 KiB written and
+      // 30.9 KiB read per appended row at 200k rows, against 16.0 and 6.8 with 64 MiB (bench/store-growth,
+      // /proc/self/io). The cache only grows as pages are used.
+      this.db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     } catch (err) {
       throw new StoreError('backend', `cannot open SQLite database at ${opts.path}: ${(err as Error).message}`, { cause: err });
     }
