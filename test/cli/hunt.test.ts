@@ -202,6 +202,27 @@ describe('weft rules', () => {
     assert.equal(weft(['rules', 'validate', join(rules, 'missing.yml')]).code, 2);
   });
 
+  it('validate --with loads the rules a correlation references without validating or counting them', () => {
+    const corr = tmp();
+    const other = tmp();
+    writeFileSync(join(other, 'logon.yml'), RULE_LOGON);
+    writeFileSync(join(other, 'broken.yml'), 'title: Broken elsewhere\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image|nosuchmod: x\n    condition: sel\n');
+    writeFileSync(join(corr, 'burst.yml'), 'title: Logon burst\nid: 0a1b2c3d-0000-4000-8000-0000000000c1\ncorrelation:\n    type: event_count\n    rules: [0a1b2c3d-0000-4000-8000-000000000002]\n    group-by: [user.name]\n    timespan: 5m\n    condition: {gte: 3}\nlevel: high\n');
+    const alone = weft(['rules', 'validate', corr]);
+    assert.equal(alone.code, 1);
+    assert.match(alone.stdout, /burst\.yml:1: correlation 'Logon burst': references unknown rule '0a1b2c3d-0000-4000-8000-000000000002'/);
+    assert.match(alone.stdout, /hint: rules outside the validated paths can be named with --with DIR/);
+    // The referenced rule is found; the other folder's broken rule is not this validation's business.
+    const withRules = weft(['rules', 'validate', '--output', 'json', corr, '--with', other]);
+    assert.equal(withRules.code, 0, withRules.stdout + withRules.stderr);
+    assert.deepEqual(JSON.parse(withRules.stdout), { loaded: 1, rejected: [] });
+    // A --with folder that holds the validated files too does not load them twice.
+    writeFileSync(join(other, 'burst.yml'), readFileSync(join(corr, 'burst.yml'), 'utf8'));
+    const overlap = weft(['rules', 'validate', '--output', 'json', join(other, 'burst.yml'), '--with', other]);
+    assert.deepEqual(JSON.parse(overlap.stdout), { loaded: 1, rejected: [] });
+    assert.equal(weft(['rules', 'validate', corr, '--with', join(other, 'nope')]).code, 2);
+  });
+
   it('list prints id, level, title and logsource; --output json', () => {
     const j = weft(['rules', 'list', '--output', 'json', join(rules, 'proc.yml'), join(rules, 'logon.yml')]);
     assert.equal(j.code, 0);

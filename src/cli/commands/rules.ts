@@ -7,6 +7,7 @@ import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../rules/engine/index.js';
 import { loadRules } from '../../rules/sigma/index.js';
+import { ruleFiles } from '../../rules/sigma/load.js';
 import { readRuleTestFile, RuleTestFileError, type RuleTestFile, type RuleTestRecord } from '../../rules/pack/index.js';
 import type { RuleRejection } from '../../rules/types.js';
 import type { WeftConfig } from '../../config/schema.js';
@@ -20,6 +21,7 @@ type Output = 'text' | 'json';
 interface RulesFlags {
   output?: string;
   pipeline?: string[];
+  with?: string[];
 }
 
 function outputOf(v: string | undefined): Output {
@@ -35,6 +37,29 @@ function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRul
     throw new UsageError(`pipeline errors:\n${built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`);
   }
   return { ...built, rulePaths };
+}
+
+/**
+ * Correlations are checked by the loader and engine that run them, as weft hunt does: their
+ * references, and Weft's own types, which the Sigma loader leaves out. A reference may point at a
+ * rule in a `--with` path: those rules are loaded for the check, and their own files are neither
+ * counted nor reported.
+ */
+function validateCorrelations(built: BuildRuleSetResult & { rulePaths: string[] }, flags: RulesFlags, config: WeftConfig): { loaded: number; rejections: RuleRejection[] } {
+  const opts = { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries };
+  if (flags.with === undefined || flags.with.length === 0) {
+    const c = CorrelationStage.build(built.rulePaths, built, opts);
+    return { loaded: c.stage?.definitions.length ?? 0, rejections: c.rejections };
+  }
+  const own = new Set(ruleFiles(built.rulePaths).files);
+  // File by file, so a --with folder that holds the validated files does not load them twice.
+  const others = ruleFiles(ruleSourcePaths({ rules: flags.with }, config).rulePaths).files.filter((f) => !own.has(f));
+  const context = build([...own, ...new Set(others)], flags, config);
+  const c = CorrelationStage.build(context.rulePaths, context, opts);
+  return {
+    loaded: (c.stage?.definitions ?? []).filter((d) => own.has(d.meta.file ?? '')).length,
+    rejections: c.rejections.filter((r) => own.has(r.file)),
+  };
 }
 
 export function registerRules(program: Command): void {
@@ -80,17 +105,14 @@ export function registerRules(program: Command): void {
     .argument('<paths...>', 'rule files or directories')
     .option('--output <kind>', 'text or json')
     .option('--pipeline <file>', 'extra processing pipeline file, repeatable', collect)
+    .option('--with <path>', 'rules the validated correlations may reference (loaded, not validated), repeatable', collect)
     .action(async (paths: string[], flags: RulesFlags, cmd: Command) => {
       const ctx = await commandContext(cmd);
       const output = outputOf(flags.output);
       const built = build(paths, flags, ctx.config);
-      // Correlations are checked by the loader and engine that run them, as weft hunt does: their
-      // references, and Weft's own types, which the Sigma loader leaves out.
-      const corr = CorrelationStage.build(built.rulePaths, built, {
-        allowedLatenessMs: ctx.config.correlation.allowed_lateness, maxStateEntries: ctx.config.correlation.max_state_entries,
-      });
+      const corr = validateCorrelations(built, flags, ctx.config);
       const rejections = [...built.rejections, ...corr.rejections];
-      const loaded = built.loaded + (corr.stage?.definitions.length ?? 0);
+      const loaded = built.loaded + corr.loaded;
       const rejected = rejections.map((r) => ({ file: r.file, line: r.line, reason: r.reason }));
       if (output === 'json') {
         process.stdout.write(`${JSON.stringify({ loaded, rejected })}\n`);
@@ -98,6 +120,9 @@ export function registerRules(program: Command): void {
         const lines = [`loaded    ${loaded}`, `rejected  ${rejected.length}`];
         for (const [reason, n] of rejectionReasons(rejections)) lines.push(`  ${String(n).padStart(5)} x ${reason}`);
         for (const r of rejected) lines.push(`${r.file}:${r.line}: ${r.reason}`);
+        if (flags.with === undefined && rejected.some((r) => r.reason.includes('references unknown rule'))) {
+          lines.push('hint: rules outside the validated paths can be named with --with DIR');
+        }
         process.stdout.write(`${lines.join('\n')}\n`);
       }
       if (rejected.length > 0) process.exitCode = EXIT.runtime;
