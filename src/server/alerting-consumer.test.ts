@@ -63,7 +63,14 @@ function okta(eventType: string, ip: string): string {
   });
 }
 
-test('live correlation follows the rule catalog: an upload, a disable and a Weft link rule take effect without a restart', async () => {
+/** A store, a rule catalog and an alerting consumer, with helpers to upload rules and feed records. */
+async function harness(sourceId: string): Promise<{
+  store: SqliteStore;
+  catalog: RuleCatalog;
+  put: (text: string) => Promise<string[]>;
+  feed: (records: string[]) => Promise<void>;
+  alerts: (ruleId: string) => Promise<number>;
+}> {
   const store = new SqliteStore({ path: ':memory:' });
   await store.migrate();
   const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
@@ -74,13 +81,15 @@ test('live correlation follows the rule catalog: an upload, a disable and a Weft
     await catalog.reload();
     return parsed.documents.map((d) => d.record.kind);
   };
-  assert.deepEqual(await put(`${rule(START, 'user.session.start')}---\n${rule(END, 'user.session.end')}---\n${EVENT_COUNT}`), ['sigma', 'sigma', 'correlation']);
   const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger: silentLogger });
-  consumer.restore(undefined);
-
-  const pipeline = new RecordPipeline({ sourceId: 'okta-test' });
+  const pipeline = new RecordPipeline({ sourceId });
   let seq = 0;
+  let started = false;
   const feed = async (records: string[]): Promise<void> => {
+    if (!started) {
+      consumer.restore(undefined);
+      started = true;
+    }
     const events = records.flatMap((r) => pipeline.process(r, new Date()).flatMap((o) => (o.kind === 'event' ? [o.event] : [])));
     assert.equal(events.length, records.length);
     await store.appendEvents(events);
@@ -89,6 +98,12 @@ test('live correlation follows the rule catalog: an upload, a disable and a Weft
     await consumer.handle(batch);
   };
   const alerts = async (ruleId: string): Promise<number> => (await store.listAlerts({ ruleId })).total;
+  return { store, catalog, put, feed, alerts };
+}
+
+test('live correlation follows the rule catalog: an upload, a disable and a Weft link rule take effect without a restart', async () => {
+  const { store, catalog, put, feed, alerts } = await harness('okta-test');
+  assert.deepEqual(await put(`${rule(START, 'user.session.start')}---\n${rule(END, 'user.session.end')}---\n${EVENT_COUNT}`), ['sigma', 'sigma', 'correlation']);
 
   // Correlation time moves with the events its rules match, and an event is counted once a later one
   // has arrived: each batch ends with a matching event from another address.
@@ -110,31 +125,12 @@ test('live correlation follows the rule catalog: an upload, a disable and a Weft
 });
 
 test('an open correlation window survives the upload of another correlation; a changed correlation starts empty', async () => {
-  const store = new SqliteStore({ path: ':memory:' });
-  await store.migrate();
-  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
-  const put = async (text: string): Promise<void> => {
-    const parsed = catalog.parse(text);
-    assert.deepEqual(parsed.rejections, []);
-    await store.putRules(parsed.documents.map((d) => d.record));
-    await catalog.reload();
-  };
+  const { store, put, feed, alerts } = await harness('okta-carry');
   await put(`${rule(START, 'user.session.start')}---\n${rule(END, 'user.session.end')}---\n${EVENT_COUNT}`);
-  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger: silentLogger });
-  consumer.restore(undefined);
-  const pipeline = new RecordPipeline({ sourceId: 'okta-carry' });
-  let seq = 0;
-  const feed = async (records: string[]): Promise<void> => {
-    await store.appendEvents(records.flatMap((r) => pipeline.process(r, new Date()).flatMap((o) => (o.kind === 'event' ? [o.event] : []))));
-    const batch = await store.readEventLog(seq, 1000);
-    seq = batch.at(-1)?.seq ?? seq;
-    await consumer.handle(batch);
-  };
-  const alerts = async (ruleId: string): Promise<number> => (await store.listAlerts({ ruleId })).total;
 
   // Two of three sessions from .5, then a link rule is uploaded: the third still completes the window.
   await feed([okta('user.session.start', '198.51.100.5'), okta('user.session.start', '198.51.100.5')]);
-  await put(SEQUENCE);
+  assert.deepEqual(await put(SEQUENCE), ['link']);
   await feed([okta('user.session.start', '198.51.100.5'), okta('user.session.start', '198.51.100.9')]);
   assert.equal(await alerts(COUNT), 1, 'the window opened before the upload fired after it');
 
