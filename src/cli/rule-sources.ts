@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WeftConfig } from '../config/schema.js';
-import { buildRuleSet, type BuildRuleSetResult } from '../rules/engine/index.js';
+import { buildRuleSet, buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
+import type { LoadResult } from '../rules/sigma/types.js';
 import { hasRuleFiles, rulePackSources } from '../rules/pack/index.js';
 import { bundledPipelineDir, bundledPipelineFiles } from '../rules/pipeline/index.js';
 import { UsageError } from './context.js';
@@ -30,9 +31,11 @@ export function ruleSourcePaths(flags: RuleSourceFlags, config: WeftConfig): { r
 }
 
 /** Build the rule set; a pipeline file with errors is a bad argument (exit 2), listed in full. */
-export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig): BuildRuleSetResult {
+export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig, loaded?: LoadResult): BuildRuleSetResult {
   const { rulePaths, pipelinePaths } = ruleSourcePaths(flags, config);
-  const built = buildRuleSet({ rulePaths, pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled });
+  const opts = { pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled };
+  // Rules already read (`weft hunt` reads them once for itself and its workers) are only compiled.
+  const built = loaded !== undefined ? buildRuleSetFromLoaded(loaded, opts) : buildRuleSet({ rulePaths, ...opts });
   if (built.pipelineErrors.length > 0) {
     const lines = built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`);
     throw new UsageError(`pipeline errors:\n${lines.join('\n')}`);

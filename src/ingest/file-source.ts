@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { DeclaredFormat } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
-import { frameRecordBatches, type FramingMode } from './framing.js';
+import { frameRecordBatches, type FramedRecord, type FramingMode } from './framing.js';
 import { RecordPipeline, type RecordOutcome } from './record-pipeline.js';
 
 export class InputError extends Error {
@@ -88,32 +88,69 @@ export interface OutcomeBatch {
   records: number;
 }
 
-/** Read every input and yield its outcomes, file by file, in input order. */
-export async function* readOutcomes(files: string[], opts: ReadOptions = {}): AsyncGenerator<OutcomeBatch> {
+/** One framed batch of one input file, before decoding: what a RecordPipeline for `sourceId` takes. */
+export interface FramedBatch {
+  file: string;
+  sourceId: string;
+  /** The file's path for `log.file.path`; absent for stdin. */
+  filePath?: string;
+  records: FramedRecord[];
+  /** Bytes of the file consumed so far (for progress). */
+  bytesRead: number;
+  /** Receive time stamped on this batch's events (ms since epoch). */
+  receivedAt: number;
+}
+
+/** The source id of an input, as readOutcomes gives it. */
+function sourceIdOf(file: string, opts: ReadOptions): string {
+  return opts.sourceId ?? opts.sourceIdFor?.(file) ?? (file === '-' ? 'stdin' : file);
+}
+
+/** Read and frame every input, file by file, in input order (one batch per chunk read). */
+export async function* readFramed(files: string[], opts: ReadOptions = {}): AsyncGenerator<FramedBatch> {
   const now = opts.receivedAt ?? (() => new Date());
   for (const file of files) {
     const isStdin = file === '-';
-    const pipeline = new RecordPipeline({
-      sourceId: opts.sourceId ?? opts.sourceIdFor?.(file) ?? (isStdin ? 'stdin' : file),
-      ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
-      ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
-      ...(opts.format !== undefined ? { format: opts.format } : {}),
-      ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
-      ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
-      ...(isStdin ? {} : { filePath: file }),
-    });
+    const sourceId = sourceIdOf(file, opts);
     const stream = isStdin ? (opts.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: FILE_READ_CHUNK });
     const framing = opts.framing ?? framingFor(opts.format);
     let bytesRead = 0;
-    for await (const batch of frameRecordBatches(stream, { mode: framing, ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}) })) {
-      const at = now();
-      const outcomes: RecordOutcome[] = [];
-      for (const rec of batch) {
-        for (const o of pipeline.process(rec, at)) outcomes.push(o);
-        bytesRead = rec.offset + rec.byteLength;
-      }
-      yield { file, outcomes, bytesRead, records: batch.length };
+    for await (const records of frameRecordBatches(stream, { mode: framing, ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}) })) {
+      const last = records[records.length - 1];
+      if (last !== undefined) bytesRead = last.offset + last.byteLength;
+      yield { file, sourceId, ...(isStdin ? {} : { filePath: file }), records, bytesRead, receivedAt: now().getTime() };
     }
+  }
+}
+
+/** The RecordPipeline every record of one input goes through. */
+export function pipelineFor(b: Pick<FramedBatch, 'sourceId' | 'filePath'>, opts: Pick<ReadOptions, 'resolver' | 'sourceType' | 'format' | 'timezone' | 'maxRecordBytes'>): RecordPipeline {
+  return new RecordPipeline({
+    sourceId: b.sourceId,
+    ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
+    ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
+    ...(opts.format !== undefined ? { format: opts.format } : {}),
+    ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+    ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
+    ...(b.filePath !== undefined ? { filePath: b.filePath } : {}),
+  });
+}
+
+/** Read every input and yield its outcomes, file by file, in input order. */
+export async function* readOutcomes(files: string[], opts: ReadOptions = {}): AsyncGenerator<OutcomeBatch> {
+  // A declared source type no mapper has is a bad argument even when there is nothing to read.
+  if (opts.sourceType !== undefined) pipelineFor({ sourceId: 'check' }, opts);
+  let pipeline: RecordPipeline | undefined;
+  let pipelineFile: string | undefined;
+  for await (const b of readFramed(files, opts)) {
+    if (pipeline === undefined || pipelineFile !== b.file) {
+      pipeline = pipelineFor(b, opts);
+      pipelineFile = b.file;
+    }
+    const at = new Date(b.receivedAt);
+    const outcomes: RecordOutcome[] = [];
+    for (const rec of b.records) for (const o of pipeline.process(rec, at)) outcomes.push(o);
+    yield { file: b.file, outcomes, bytesRead: b.bytesRead, records: b.records.length };
   }
 }
 

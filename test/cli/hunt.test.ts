@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { csvCell } from '../../src/cli/commands/hunt.js';
+import { csvCell, huntThreads } from '../../src/cli/commands/hunt.js';
 import { weft } from '../support/cli.js';
 import { repoRoot } from '../support/shared-data.js';
 
@@ -170,6 +170,37 @@ describe('weft hunt', () => {
     const r = weft(['hunt', '--rules', rules, '--pipeline', p, data]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /prodcut/);
+  });
+
+  it('--threads 2 prints exactly what one thread prints; a bad count is a usage error', () => {
+    const mixed = join(dir, 'threads.ndjson');
+    writeFileSync(mixed, `${readFileSync(data, 'utf8')}{"truncated": \n`);
+    const strip = (s: string): string => s.replace(/"ingest_time":"[^"]*"/g, '');
+    const one = weft(['hunt', '--threads', '1', '--rules', rules, '--output', 'jsonl', mixed]);
+    const two = weft(['hunt', '--threads', '2', '--rules', rules, '--output', 'jsonl', mixed]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    assert.ok(one.stdout.split('\n').length > 3);
+    assert.equal(strip(two.stdout), strip(one.stdout));
+    assert.equal(two.stderr, one.stderr);
+    for (const bad of ['0', 'many', '1.5', '65']) {
+      const r = weft(['hunt', '--threads', bad, '--rules', rules, data]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.stderr, /--threads must be auto or a whole number from 1 to 64/);
+    }
+  });
+
+  it('auto threads: none on two cores, on stdin or for small input; one per core but one, at most 4, for large input', () => {
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, '');
+    truncateSync(big, 128 * 1024 * 1024); // sparse: the size is all that counts
+    assert.equal(huntThreads(undefined, [big], 2), 0);
+    assert.equal(huntThreads('auto', [big], 3), 2);
+    assert.equal(huntThreads('auto', [big], 16), 4);
+    assert.equal(huntThreads('auto', [data], 16), 0);
+    assert.equal(huntThreads('auto', ['-'], 16), 0);
+    assert.equal(huntThreads('1', [big], 16), 0);
+    assert.equal(huntThreads('3', [data], 2), 3);
   });
 
   it('quarantines malformed records, counts them and still hunts the rest', () => {

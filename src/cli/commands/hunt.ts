@@ -2,10 +2,16 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeclaredFormat } from '../../decode/types.js';
 import type { WeftEvent } from '../../event/model.js';
-import { huntFiles, LEVELS, type HuntBatch } from '../../hunt/hunt-stream.js';
+import { availableParallelism } from 'node:os';
+import { serialize } from 'node:v8';
+import { loadRules } from '../../rules/sigma/index.js';
+import type { LoadResult } from '../../rules/sigma/types.js';
+import { huntFiles, huntFilesParallel, LEVELS, type HuntBatch } from '../../hunt/hunt-stream.js';
+import { HuntPool } from '../../hunt/hunt-pool.js';
 import { expandInputs } from '../../ingest/file-source.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
-import type { Match, RuleSet } from '../../rules/engine/index.js';
+import type { BuildRuleSetResult, EngineStats, Match, RuleSet } from '../../rules/engine/index.js';
+import type { WeftConfig } from '../../config/schema.js';
 import type { SigmaLevel } from '../../rules/types.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
 import { CorrelationStage } from '../../hunt/correlate-stage.js';
@@ -40,6 +46,45 @@ interface HuntFlags {
   identities?: string;
   assets?: string;
   suppressions?: string;
+  threads?: string;
+}
+
+/**
+ * `auto` threads: a worker's own rule build costs seconds of CPU with the SigmaHQ set (about 4 s
+ * here) before it evaluates anything, and this thread keeps framing, alerting and output, so
+ * workers pay off only on large input and with a core to spare for this thread.
+ */
+const AUTO_THREADS_MIN_BYTES = 128 * 1024 * 1024;
+/** `auto` uses at most this many workers: each holds its own rule set (~300 MB for the SigmaHQ set). */
+const AUTO_THREADS_MAX = 4;
+const THREADS_MAX = 64;
+
+/**
+ * Worker threads for a hunt: 0 means this thread does everything. `--threads N` asks for N (1: none);
+ * `auto` (the default) uses one per core but one, up to AUTO_THREADS_MAX, for 128 MiB of regular files or more.
+ */
+export function huntThreads(flag: string | undefined, files: string[], cores = availableParallelism()): number {
+  if (flag === undefined || flag === 'auto') {
+    if (cores < 3 || files.includes('-')) return 0;
+    const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    return bytes < AUTO_THREADS_MIN_BYTES ? 0 : Math.min(cores - 1, AUTO_THREADS_MAX);
+  }
+  const n = /^\d+$/.test(flag) ? Number(flag) : NaN;
+  if (!(n >= 1 && n <= THREADS_MAX)) throw new UsageError(`--threads must be auto or a whole number from 1 to ${THREADS_MAX}, not '${flag}'`);
+  return n === 1 ? 0 : n;
+}
+
+/** Worker threads for `weft hunt`, started on the same rules and reading options as this thread's. */
+function startPool(threads: number, flags: HuntFlags, config: WeftConfig, o: { format: DeclaredFormat | undefined; timezone: string; resolver: EntityResolver; loaded: LoadResult }): Promise<HuntPool> {
+  const { pipelinePaths } = ruleSourcePaths(flags, config);
+  return HuntPool.start(threads, {
+    rules: { loaded: serialize(o.loaded), pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled },
+    ...(o.format !== undefined ? { format: o.format } : {}),
+    ...(flags.sourceType !== undefined ? { sourceType: flags.sourceType } : {}),
+    timezone: o.timezone,
+    maxRecordBytes: config.ingest.max_record_bytes,
+    ...(o.resolver.directory !== undefined ? { identities: o.resolver.directory } : {}),
+  });
 }
 
 export interface HuntSummary {
@@ -83,6 +128,7 @@ export function registerHunt(program: Command): void {
     .option('--identities <file>', 'identity directory (YAML) for entity resolution, so entity.* group-bys link one person across sources (default: enrich.identities in the config)')
     .option('--assets <file>', 'asset inventory, CSV or YAML, for scoring (default: alert.assets in the config)')
     .option('--suppressions <file>', 'suppression rules and allowlist, YAML (default: alert.suppressions in the config)')
+    .option('--threads <n>', 'worker threads that decode, normalize and evaluate: a number (1: this thread only) or auto (default: one per core but one, up to 4, for 128 MiB of input or more)')
     .action(async (paths: string[], flags: HuntFlags, cmd: Command) => {
       const ctx = await commandContext(cmd);
       const format = parseFormat(flags.format);
@@ -92,7 +138,20 @@ export function registerHunt(program: Command): void {
         throw new UsageError(`unknown level '${flags.minLevel}'; expected one of: ${LEVELS.join(', ')}`);
       }
       const files = await expandInputs(paths);
-      const built = ruleSetFor(flags, ctx.config);
+      const resolver = entityResolver(flags.identities ?? ctx.config.enrich.identities);
+      const threads = huntThreads(flags.threads, files);
+      const timezone = flags.timezone ?? ctx.config.ingest.timezone;
+      // The rule files are read once; workers compile their copies while this thread compiles its own.
+      const loaded = loadRules(ruleSourcePaths(flags, ctx.config).rulePaths);
+      const starting = threads > 0 ? startPool(threads, flags, ctx.config, { format, timezone, resolver, loaded }) : undefined;
+      starting?.catch(() => undefined);
+      let built: BuildRuleSetResult;
+      try {
+        built = ruleSetFor(flags, ctx.config, loaded);
+      } catch (err) {
+        await (await starting?.catch(() => undefined))?.close();
+        throw err;
+      }
       const corr = CorrelationStage.build(ruleSourcePaths(flags, ctx.config).rulePaths, built, {
         allowedLatenessMs: ctx.config.correlation.allowed_lateness,
         maxStateEntries: ctx.config.correlation.max_state_entries,
@@ -107,23 +166,28 @@ export function registerHunt(program: Command): void {
         recordDecisions: false,
       });
       const out = process.stdout;
+      let pool: HuntPool | undefined;
       let summary: HuntSummary;
       try {
+        pool = await starting;
+        pool?.bind(built.ruleSet);
         summary = await runHunt(files, built.ruleSet, {
           output,
           ...(format !== undefined ? { format } : {}),
           ...(flags.sourceType !== undefined ? { sourceType: flags.sourceType } : {}),
           ...(flags.minLevel !== undefined ? { minLevel: flags.minLevel as SigmaLevel } : {}),
-          timezone: flags.timezone ?? ctx.config.ingest.timezone,
+          timezone,
           maxRecordBytes: ctx.config.ingest.max_record_bytes,
-          resolver: entityResolver(flags.identities ?? ctx.config.enrich.identities),
+          resolver,
           write: (s) => writeOut(out, s),
           ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
           alerting,
           ...(spill !== undefined ? { spill } : {}),
+          ...(pool !== undefined ? { pool } : {}),
         });
       } finally {
         spill?.close();
+        await pool?.close();
       }
       summary.rulesLoaded = built.loaded + (corr.stage?.definitions.length ?? 0);
       summary.rulesRejected = rejections.length;
@@ -154,6 +218,8 @@ export interface RunHuntOptions {
   alerting: AlertStage;
   /** Where the alert stage's keepEvent spilled matched events (jsonl output). */
   spill?: EventSpill;
+  /** Worker threads that decode, normalize and evaluate (built from the same rules as `ruleSet`). */
+  pool?: HuntPool;
 }
 
 /** The hunt loop behind the command: detections into the alert stage, then alerts and incidents printed; returns the counts. */
@@ -165,7 +231,8 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
   };
   const totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
   const progress = createProgress(totalBytes, 'hunt');
-  const before = ruleSet.stats();
+  const engineStats = (): EngineStats => o.pool?.stats() ?? ruleSet.stats();
+  const before = engineStats();
   if (o.output === 'csv') await o.write(`${CSV_HEADER}\n`);
   let doneBytes = 0;
   let lastFile = '';
@@ -173,7 +240,7 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
   const stage = o.alerting;
   let run: AlertRun;
   try {
-    for await (const batch of huntFiles(files, ruleSet, {
+    const huntOpts = {
       ...(o.format !== undefined ? { format: o.format } : {}),
       ...(o.sourceType !== undefined ? { sourceType: o.sourceType } : {}),
       ...(o.minLevel !== undefined ? { minLevel: o.minLevel } : {}),
@@ -181,8 +248,9 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
       maxRecordBytes: o.maxRecordBytes,
       ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
       ...(o.correlate !== undefined ? { correlate: o.correlate } : {}),
-      onEvent: (ev, ms) => stage.observe(ev, ms),
-    })) {
+      onEvent: (ev: WeftEvent, ms: readonly Match<WeftEvent>[]) => stage.observe(ev, ms),
+    };
+    for await (const batch of o.pool !== undefined ? huntFilesParallel(files, o.pool, huntOpts) : huntFiles(files, ruleSet, huntOpts)) {
       if (batch.file !== lastFile) {
         if (lastFile !== '' && lastFile !== '-') doneBytes += statSync(lastFile).size;
         lastFile = batch.file;
@@ -204,7 +272,7 @@ export async function runHunt(files: string[], ruleSet: RuleSet, o: RunHuntOptio
   }
   countAlerts(summary, run);
   for (const text of formatRun(run, o.output, rules, o.spill)) await o.write(text);
-  const after = ruleSet.stats();
+  const after = engineStats();
   const events = after.events - before.events;
   const cands = after.logsourceCandidates - before.logsourceCandidates;
   summary.rulesEvaluatedPerEvent = events === 0 ? 0 : (after.ruleEvaluations - before.ruleEvaluations) / events;

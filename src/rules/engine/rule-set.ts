@@ -344,6 +344,14 @@ export class RuleSet {
     return this.entries.map((e) => e.compiled);
   }
 
+  /**
+   * What matches say of each rule, in evaluation order: the objects `evaluate` puts in `Match.rule`.
+   * Two rule sets built from the same rules list them in the same order (hunt workers rely on it).
+   */
+  get ruleInfos(): readonly MatchedRule[] {
+    return this.entries.map((e) => e.info);
+  }
+
   /** Index shape, for `weft rules` and the benchmark. */
   describe(): {
     rules: number; conditions: number; dispatchPath: string | undefined; literals: number; anchorLiterals: number; scannerGrams: number;
