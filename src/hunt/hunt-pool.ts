@@ -5,7 +5,7 @@
  * Each worker builds the same rule set from the same files, so a match travels as a rule index.
  * Nothing is retried: a worker that fails ends the hunt with HuntWorkerError, naming the cause.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DeclaredFormat } from '../decode/types.js';
 import type { IdentityDirectory } from '../enrich/identity-directory.js';
 import type { WeftEvent } from '../event/model.js';
@@ -13,6 +13,7 @@ import type { FramedBatch } from '../ingest/file-source.js';
 import type { RecordOutcome } from '../ingest/record-pipeline.js';
 import type { BuildRuleSetOptions, EngineStats, Match, MatchedRule, RuleSet } from '../rules/engine/index.js';
 import type { EvaluatedBatch } from './hunt-stream.js';
+import { startWorkerThread } from '../ingest/worker-thread.js';
 
 /**
  * Rules a worker compiles: files to read, or rules the caller has read already, as `v8.serialize`d
@@ -55,14 +56,8 @@ export class HuntWorkerError extends Error {
   }
 }
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './hunt-worker.ts' : './hunt-worker.js', import.meta.url);
-
 function startWorker(data: HuntWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: data });
-  // From TypeScript sources (tsx, tests, benches) the loader hooks do not reach a worker's entry module.
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startWorkerThread(import.meta.url, 'hunt-worker', data);
 }
 
 interface Slot {

@@ -5,12 +5,13 @@
  * workers' message ports. A worker that dies fails only the batches it held (IngestWorkerError) and
  * is replaced.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { IdentityDirectory } from '../enrich/identity-directory.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { UnknownSourceTypeError } from '../normalize/registry.js';
 import type { IngestMeta } from './ingest-writer.js';
 import type { IngestRecord, PreparedBatch } from './prepare.js';
+import { startWorkerThread } from './worker-thread.js';
 
 /** What every worker is started with: the same settings the inline pipeline cache gets. */
 export interface PrepareWorkerData {
@@ -57,15 +58,8 @@ interface Slot {
   answered: boolean;
 }
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './prepare-worker.ts' : './prepare-worker.js', import.meta.url);
-
 function startWorker(data: PrepareWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: data });
-  // Run from TypeScript sources (tsx, tests, benches): the loader hooks of `--import tsx` do not reach
-  // a worker's entry module, so the worker registers them itself before importing the .ts entry.
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startWorkerThread(import.meta.url, 'prepare-worker', data);
 }
 
 export class PreparePool {
