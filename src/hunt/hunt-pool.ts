@@ -112,10 +112,12 @@ export class HuntPool {
           }
         });
         worker.once('error', (err) => reject(new HuntWorkerError(`hunt worker could not start: ${err.message}`, { cause: err })));
+        // Settled already if it became ready: then this does nothing.
+        worker.once('exit', (code) => reject(new HuntWorkerError(`hunt worker exited (code ${code}) before it was ready`)));
       }));
-      worker.on('error', (err) => pool.fail(slot, new HuntWorkerError(`hunt worker failed: ${err.message}`, { cause: err })));
+      worker.on('error', (err) => pool.fail(new HuntWorkerError(`hunt worker failed: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
-        if (!pool.closed) pool.fail(slot, new HuntWorkerError(`hunt worker exited (code ${code}) while the hunt was running`));
+        if (!pool.closed) pool.fail(new HuntWorkerError(`hunt worker exited (code ${code}) while the hunt was running`));
       });
     }
     try {
@@ -184,14 +186,14 @@ export class HuntPool {
     slot.pending.delete(r.id);
     if (slot.pending.size === 0) slot.worker.unref();
     if (r.kind === 'result') p.resolve(r);
-    else this.fail(slot, new HuntWorkerError(`hunt worker failed on a batch: ${r.message}`), p.reject);
+    else this.fail(new HuntWorkerError(`hunt worker failed on a batch: ${r.message}`), p.reject);
   }
 
   /** The first failure ends the hunt: every batch in flight is rejected with it. */
-  private fail(slot: Slot, err: HuntWorkerError, rejectOne?: (e: unknown) => void): void {
+  private fail(err: HuntWorkerError, rejectOne?: (e: unknown) => void): void {
     this.failure ??= err;
     rejectOne?.(this.failure);
-    for (const s of [slot, ...this.slots]) {
+    for (const s of this.slots) {
       for (const p of s.pending.values()) p.reject(this.failure);
       s.pending.clear();
     }
