@@ -14,12 +14,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { WeftEvent } from '../src/event/model.js';
 import { alertStageFor } from '../src/cli/alerting.js';
-import { keptEvent, runHunt } from '../src/cli/commands/hunt.js';
+import { keptEvent, runHunt, type HuntSummary } from '../src/cli/commands/hunt.js';
+import type { HuntPool } from '../src/hunt/hunt-pool.js';
 import { parseConfig } from '../src/config/load.js';
 import { CorrelationStage } from '../src/hunt/correlate-stage.js';
 import { EventSpill } from '../src/hunt/event-spill.js';
@@ -148,12 +149,8 @@ function timeJsonParse(lines: string[]): number {
 export async function runHuntBench(options: HuntBenchOptions = {}): Promise<HuntBenchResult> {
   const total = options.events ?? 1_000_000;
   const blockSize = Math.min(options.block ?? 50_000, total);
-  const root = sharedData('sigma');
   const t0 = performance.now();
-  const built = buildRuleSet({
-    rulePaths: ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => `${root}/${d}`),
-    pipelinePaths: bundledPipelineFiles(),
-  });
+  const built = buildRuleSet({ rulePaths: sigmaHqRulePaths(), pipelinePaths: bundledPipelineFiles() });
   const buildSeconds = (performance.now() - t0) / 1000;
   const ruleSet = built.ruleSet;
   const tpls = huntTemplates();
@@ -238,34 +235,46 @@ export async function runHuntBench(options: HuntBenchOptions = {}): Promise<Hunt
   };
 }
 
+/** The three SigmaHQ rule folders of ../shared/data. */
+export function sigmaHqRulePaths(): string[] {
+  const root = sharedData('sigma');
+  return ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => `${root}/${d}`);
+}
+
 /**
- * The whole `weft hunt` command after the rules are built, as runHunt runs it: read a file, detect,
- * correlate, decide alerts in event time, group incidents, write jsonl (to a sink that encodes text
- * to UTF-8, as a stream does before it writes, then discards it).
- * On this corpus every event matches (1.5 alerts per event), so the alert stage works far harder
- * than on a real day of logs.
+ * The whole `weft hunt` command after the rules are built, as runHunt runs it: read a file, detect
+ * (here, or on the pool's workers), correlate, decide alerts in event time, group incidents, write
+ * jsonl (to a sink that encodes text to UTF-8, as a stream does before it writes, then discards it).
  */
+export async function runHuntCommand(file: string, built: ReturnType<typeof buildRuleSet>, pool?: HuntPool): Promise<{ summary: HuntSummary; written: number }> {
+  const config = parseConfig({});
+  const corr = CorrelationStage.build(sigmaHqRulePaths(), built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
+  const spill = new EventSpill(dirname(file));
+  const alerting = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: [], keepEvent: (ev) => keptEvent(ev, spill), recordDecisions: false });
+  let written = 0;
+  try {
+    const summary = await runHunt([file], built.ruleSet, {
+      output: 'jsonl', timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, alerting, spill,
+      write: (s) => { written += typeof s === 'string' ? Buffer.from(s, 'utf8').length : s.length; return undefined; },
+      ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
+      ...(pool !== undefined ? { pool } : {}),
+    });
+    return { summary, written };
+  } finally {
+    spill.close();
+  }
+}
+
+/** The command on the bench corpus. Every event matches (1.5 alerts per event), so the alert stage works far harder than on a real day of logs. */
 async function timeCommand(built: ReturnType<typeof buildRuleSet>, tpls: Rec[], n: number): Promise<HuntBenchResult['command']> {
   const dir = mkdtempSync(join(tmpdir(), 'weft-bench-hunt-'));
   try {
     const file = join(dir, 'events.ndjson');
     const lines = huntBlock(tpls, 2_000_000_000, n);
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const root = sharedData('sigma');
-    const rulePaths = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => `${root}/${d}`);
-    const config = parseConfig({});
-    const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
-    const spill = new EventSpill(dir);
-    const alerting = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: [], keepEvent: (ev) => keptEvent(ev, spill), recordDecisions: false });
-    let written = 0;
     const t0 = process.cpuUsage();
-    const summary = await runHunt([file], built.ruleSet, {
-      output: 'jsonl', timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, alerting, spill,
-      write: (s) => { written += typeof s === 'string' ? Buffer.from(s, 'utf8').length : s.length; return undefined; },
-      ...(corr.stage !== undefined ? { correlate: corr.stage } : {}),
-    });
+    const { summary, written } = await runHuntCommand(file, built);
     const seconds = cpuSeconds(t0);
-    spill.close();
     if (summary.events !== n || written === 0) throw new Error(`hunt command saw ${summary.events} of ${n} events`);
     const parse = timeJsonParse(lines);
     return { events: n, eventsPerSecond: n / seconds, ratioToJsonParse: parse / seconds, alerts: summary.alerts, incidents: summary.incidents };

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark module present, one after the other, each in its own process
- * (`--section NAME` runs one: decode, hunt, ingest, live, correlate, http, store).
+ * (`--section NAME` runs one: decode, hunt, hunt-threads, ingest, live, correlate, http, store).
  *   npm run bench             full runs (hunt: 1M events, 100k through the whole command; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events and 20k through the whole command, decode: 20k per format, HTTP ingest: 5 s)
  */
@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runDecodeBench, type DecodeBenchResult } from './decode.js';
 import { printHuntBench, runHuntBench } from './hunt.js';
+import { printHuntThreadsBench, runHuntThreadsBench } from './hunt-threads.js';
 import { printIngestBench, runIngestBench } from './ingest.js';
 import { runCorrelateBench } from './correlate.js';
 import { printLiveBench, runLiveBench } from './live.js';
@@ -27,6 +28,7 @@ function printDecode(results: DecodeBenchResult[]): void {
 const SECTIONS: Record<string, () => Promise<void>> = {
   decode: async () => printDecode(await runDecodeBench({ events: quick ? 20_000 : 200_000 })),
   hunt: async () => printHuntBench(await runHuntBench({ events: quick ? 50_000 : 1_000_000, commandEvents: quick ? 20_000 : 100_000 })),
+  'hunt-threads': async () => printHuntThreadsBench(await runHuntThreadsBench({ events: quick ? 30_000 : 150_000 })),
   ingest: async () => printIngestBench(await runIngestBench({ records: quick ? 20_000 : 100_000 })),
   live: async () => printLiveBench(await runLiveBench({ records: quick ? 20_000 : 200_000 })),
   correlate: async () => {
