@@ -30,8 +30,11 @@ export function ruleSourcePaths(flags: RuleSourceFlags, config: WeftConfig): { r
   return { rulePaths: rulePaths.map((p) => resolve(p)), pipelinePaths: [...bundledPipelineFiles(), ...extra.map((p) => resolve(p))] };
 }
 
-/** Build the rule set; a pipeline file with errors is a bad argument (exit 2), listed in full. */
-export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig, loaded?: LoadResult): BuildRuleSetResult {
+/**
+ * Build the rule set; a pipeline file with errors is a bad argument (exit 2), listed in full. The
+ * rule paths it read come with it (correlation stages and rule-version stores read them again).
+ */
+export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig, loaded?: LoadResult): BuildRuleSetResult & { rulePaths: string[] } {
   const { rulePaths, pipelinePaths } = ruleSourcePaths(flags, config);
   const opts = { pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled };
   // Rules already read (`weft hunt` reads them once for itself and its workers) are only compiled.
@@ -40,7 +43,7 @@ export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig, loaded?: 
     const lines = built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`);
     throw new UsageError(`pipeline errors:\n${lines.join('\n')}`);
   }
-  return built;
+  return { ...built, rulePaths };
 }
 
 /** Repeatable option collector for commander. */

@@ -4,7 +4,7 @@
  * it; a correlation stage or `weft ingest` can consume it the same way.
  */
 import type { WeftEvent } from '../event/model.js';
-import { pipelineFor, readFramed, readOutcomes, type OutcomeBatch, type ReadOptions } from '../ingest/file-source.js';
+import { readFramed, readOutcomes, type OutcomeBatch, type ReadOptions } from '../ingest/file-source.js';
 import type { HuntPool } from './hunt-pool.js';
 import type { Match, RuleSet } from '../rules/engine/index.js';
 import type { SigmaLevel } from '../rules/types.js';
@@ -112,8 +112,6 @@ export function huntFilesParallel(files: string[], pool: HuntPool, opts: HuntOpt
 
 /** Framed batches to the pool, a few per worker in flight, results in input order. */
 async function* evaluateOnPool(files: string[], pool: HuntPool, opts: ReadOptions): AsyncGenerator<EvaluatedBatch> {
-  // The same bad-argument error as the single-threaded path, before any worker sees a record.
-  if (opts.sourceType !== undefined) pipelineFor({ sourceId: 'check' }, opts);
   const inFlight: Promise<EvaluatedBatch>[] = [];
   const depth = pool.size * 2;
   for await (const b of readFramed(files, opts)) {

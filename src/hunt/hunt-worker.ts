@@ -6,8 +6,8 @@ import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { baselineView } from '../alert/facts.js';
 import { EntityResolver } from '../enrich/entity-resolver.js';
-import { pipelineFor } from '../ingest/file-source.js';
-import type { RecordOutcome, RecordPipeline } from '../ingest/record-pipeline.js';
+import { pipelineCacheFor, pipelineKey } from '../ingest/file-source.js';
+import type { RecordOutcome } from '../ingest/record-pipeline.js';
 import { buildRuleSet, buildRuleSetFromLoaded, type EngineStats, type MatchedRule, type RuleSet } from '../rules/engine/index.js';
 import type { LoadResult } from '../rules/sigma/types.js';
 import type { HuntWorkerData, HuntWorkerReply, HuntWorkerRequest, WorkerMatches } from './hunt-pool.js';
@@ -31,37 +31,27 @@ try {
   reply({ kind: 'failed', message: (err as Error).message });
 }
 
-const resolver = new EntityResolver(data.identities);
 const readOpts = {
-  resolver,
+  resolver: new EntityResolver(data.identities),
   ...(data.format !== undefined ? { format: data.format } : {}),
   ...(data.sourceType !== undefined ? { sourceType: data.sourceType } : {}),
   ...(data.timezone !== undefined ? { timezone: data.timezone } : {}),
   ...(data.maxRecordBytes !== undefined ? { maxRecordBytes: data.maxRecordBytes } : {}),
 };
-/** One pipeline per input file, as the single-threaded hunt has (the last few kept). */
-const pipelines = new Map<string, RecordPipeline>();
-const MAX_PIPELINES = 16;
+/** One pipeline per input file, as the single-threaded hunt has. */
+const pipelines = pipelineCacheFor(readOpts);
 
 function delta(a: EngineStats, b: EngineStats): EngineStats {
-  return {
-    events: b.events - a.events, exhaustiveEvents: b.exhaustiveEvents - a.exhaustiveEvents, conditionEvaluations: b.conditionEvaluations - a.conditionEvaluations,
-    ruleEvaluations: b.ruleEvaluations - a.ruleEvaluations, logsourceCandidates: b.logsourceCandidates - a.logsourceCandidates,
-    prefilterPassed: b.prefilterPassed - a.prefilterPassed, matches: b.matches - a.matches,
-  };
+  const out = { ...b };
+  for (const k of Object.keys(out) as (keyof EngineStats)[]) out[k] -= a[k];
+  return out;
 }
 
 port.on('message', (m: HuntWorkerRequest) => {
   if (ruleSet === undefined) return;
   try {
     const b = m.batch;
-    const key = `${b.sourceId}\u0000${b.filePath ?? ''}`;
-    let pipeline = pipelines.get(key);
-    if (pipeline === undefined) {
-      if (pipelines.size >= MAX_PIPELINES) pipelines.delete(pipelines.keys().next().value as string);
-      pipeline = pipelineFor(b, readOpts);
-      pipelines.set(key, pipeline);
-    }
+    const pipeline = pipelines.get(pipelineKey(b, readOpts));
     const at = new Date(b.receivedAt);
     const outcomes: RecordOutcome[] = [];
     for (const rec of b.records) for (const o of pipeline.process(rec, at)) outcomes.push(o);

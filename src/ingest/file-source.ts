@@ -11,7 +11,9 @@ import { glob } from 'tinyglobby';
 import type { DeclaredFormat } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { frameRecordBatches, type FramedRecord, type FramingMode } from './framing.js';
-import { RecordPipeline, type RecordOutcome } from './record-pipeline.js';
+import { mapperFor } from '../normalize/registry.js';
+import { PipelineCache, type PipelineKey } from './pipeline-cache.js';
+import type { RecordOutcome } from './record-pipeline.js';
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -108,6 +110,8 @@ function sourceIdOf(file: string, opts: ReadOptions): string {
 
 /** Read and frame every input, file by file, in input order (one batch per chunk read). */
 export async function* readFramed(files: string[], opts: ReadOptions = {}): AsyncGenerator<FramedBatch> {
+  // A declared source type no mapper has is a bad argument even when there is nothing to read.
+  if (opts.sourceType !== undefined) mapperFor(opts.sourceType);
   const now = opts.receivedAt ?? (() => new Date());
   for (const file of files) {
     const isStdin = file === '-';
@@ -123,35 +127,36 @@ export async function* readFramed(files: string[], opts: ReadOptions = {}): Asyn
   }
 }
 
-/** The RecordPipeline every record of one input goes through. */
-export function pipelineFor(b: Pick<FramedBatch, 'sourceId' | 'filePath'>, opts: Pick<ReadOptions, 'resolver' | 'sourceType' | 'format' | 'timezone' | 'maxRecordBytes'>): RecordPipeline {
-  return new RecordPipeline({
-    sourceId: b.sourceId,
-    ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
-    ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
-    ...(opts.format !== undefined ? { format: opts.format } : {}),
-    ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
-    ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
-    ...(b.filePath !== undefined ? { filePath: b.filePath } : {}),
-  });
-}
-
 /** Read every input and yield its outcomes, file by file, in input order. */
 export async function* readOutcomes(files: string[], opts: ReadOptions = {}): AsyncGenerator<OutcomeBatch> {
-  // A declared source type no mapper has is a bad argument even when there is nothing to read.
-  if (opts.sourceType !== undefined) pipelineFor({ sourceId: 'check' }, opts);
-  let pipeline: RecordPipeline | undefined;
-  let pipelineFile: string | undefined;
+  const pipelines = pipelineCacheFor(opts);
   for await (const b of readFramed(files, opts)) {
-    if (pipeline === undefined || pipelineFile !== b.file) {
-      pipeline = pipelineFor(b, opts);
-      pipelineFile = b.file;
-    }
+    const pipeline = pipelines.get(pipelineKey(b, opts));
     const at = new Date(b.receivedAt);
     const outcomes: RecordOutcome[] = [];
     for (const rec of b.records) for (const o of pipeline.process(rec, at)) outcomes.push(o);
     yield { file: b.file, outcomes, bytesRead: b.bytesRead, records: b.records.length };
   }
+}
+
+/** The pipelines for reading with these options: one per input (a few kept, for hunt workers). */
+export function pipelineCacheFor(opts: Pick<ReadOptions, 'resolver' | 'timezone' | 'maxRecordBytes'>): PipelineCache {
+  return new PipelineCache({
+    max: 16,
+    ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
+    ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+    ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
+  });
+}
+
+/** Which pipeline a framed batch goes through. */
+export function pipelineKey(b: FramedBatch, opts: Pick<ReadOptions, 'sourceType' | 'format'>): PipelineKey {
+  return {
+    sourceId: b.sourceId,
+    ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
+    ...(opts.format !== undefined ? { format: opts.format } : {}),
+    ...(b.filePath !== undefined ? { filePath: b.filePath } : {}),
+  };
 }
 
 function framingFor(format: DeclaredFormat | undefined): FramingMode {

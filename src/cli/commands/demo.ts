@@ -16,7 +16,7 @@ import type { AlertRun } from '../../hunt/alert-stage.js';
 import { alertStageFor, inventoryFrom } from '../alerting.js';
 import type { GroundTruth } from '../../scenario/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
-import { ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
+import { ruleSetFor } from '../rule-sources.js';
 import { detectionFor, ingestFiles, printSummary } from './ingest.js';
 import { rankIncidents } from './hunt.js';
 import type { Incident } from '../../incident/types.js';
@@ -86,8 +86,7 @@ export async function detectScenario(dir: string, config: WeftConfig): Promise<S
   const truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
   const files = (await expandInputs([dir])).filter((f) => !f.endsWith('ground-truth.json'));
   const built = ruleSetFor({}, config);
-  const { rulePaths } = ruleSourcePaths({}, config);
-  const corr = CorrelationStage.build(rulePaths, built, {
+  const corr = CorrelationStage.build(built.rulePaths, built, {
     allowedLatenessMs: config.correlation.allowed_lateness,
     maxStateEntries: config.correlation.max_state_entries,
   });

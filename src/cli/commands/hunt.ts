@@ -10,7 +10,7 @@ import { huntFiles, huntFilesParallel, LEVELS, type HuntBatch } from '../../hunt
 import { HuntPool } from '../../hunt/hunt-pool.js';
 import { expandInputs } from '../../ingest/file-source.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
-import type { BuildRuleSetResult, EngineStats, Match, RuleSet } from '../../rules/engine/index.js';
+import type { EngineStats, Match, RuleSet } from '../../rules/engine/index.js';
 import type { WeftConfig } from '../../config/schema.js';
 import type { SigmaLevel } from '../../rules/types.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
@@ -75,10 +75,9 @@ export function huntThreads(flag: string | undefined, files: string[], cores = a
 }
 
 /** Worker threads for `weft hunt`, started on the same rules and reading options as this thread's. */
-function startPool(threads: number, flags: HuntFlags, config: WeftConfig, o: { format: DeclaredFormat | undefined; timezone: string; resolver: EntityResolver; loaded: LoadResult }): Promise<HuntPool> {
-  const { pipelinePaths } = ruleSourcePaths(flags, config);
+function startPool(threads: number, flags: HuntFlags, config: WeftConfig, o: { format: DeclaredFormat | undefined; timezone: string; resolver: EntityResolver; loaded: LoadResult; pipelinePaths: string[] }): Promise<HuntPool> {
   return HuntPool.start(threads, {
-    rules: { loaded: serialize(o.loaded), pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled },
+    rules: { loaded: serialize(o.loaded), pipelinePaths: o.pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled },
     ...(o.format !== undefined ? { format: o.format } : {}),
     ...(flags.sourceType !== undefined ? { sourceType: flags.sourceType } : {}),
     timezone: o.timezone,
@@ -142,17 +141,18 @@ export function registerHunt(program: Command): void {
       const threads = huntThreads(flags.threads, files);
       const timezone = flags.timezone ?? ctx.config.ingest.timezone;
       // The rule files are read once; workers compile their copies while this thread compiles its own.
-      const loaded = loadRules(ruleSourcePaths(flags, ctx.config).rulePaths);
-      const starting = threads > 0 ? startPool(threads, flags, ctx.config, { format, timezone, resolver, loaded }) : undefined;
+      const sources = ruleSourcePaths(flags, ctx.config);
+      const loaded = loadRules(sources.rulePaths);
+      const starting = threads > 0 ? startPool(threads, flags, ctx.config, { format, timezone, resolver, loaded, pipelinePaths: sources.pipelinePaths }) : undefined;
       starting?.catch(() => undefined);
-      let built: BuildRuleSetResult;
+      let built: ReturnType<typeof ruleSetFor>;
       try {
         built = ruleSetFor(flags, ctx.config, loaded);
       } catch (err) {
         await (await starting?.catch(() => undefined))?.close();
         throw err;
       }
-      const corr = CorrelationStage.build(ruleSourcePaths(flags, ctx.config).rulePaths, built, {
+      const corr = CorrelationStage.build(built.rulePaths, built, {
         allowedLatenessMs: ctx.config.correlation.allowed_lateness,
         maxStateEntries: ctx.config.correlation.max_state_entries,
       });

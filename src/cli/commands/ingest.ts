@@ -18,7 +18,7 @@ import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
 import { alertStageFor, configHash } from '../alerting.js';
 import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
-import { collect, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
+import { collect, ruleSetFor } from '../rule-sources.js';
 
 interface IngestOptions {
   sourceType?: string;
@@ -170,7 +170,7 @@ export interface IngestDetection {
 export async function detectionFor(store: Store, config: WeftConfig, flags: { rules?: string[]; suppressions?: string }): Promise<IngestDetection> {
   checkOutputs(config);
   const built = ruleSetFor(flags, config);
-  const { rulePaths } = ruleSourcePaths(flags, config);
+  const { rulePaths } = built;
   const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
   const stage = alertStageFor({
     config, correlations: corr.stage?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),

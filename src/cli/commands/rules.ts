@@ -14,7 +14,7 @@ import type { WeftConfig } from '../../config/schema.js';
 import { commandContext, DATA_DIR_OPTION, EXIT, openStore, UsageError } from '../context.js';
 import { tuneRules } from '../../alert/tune.js';
 import type { AlertRecord } from '../../store/types.js';
-import { collect, rejectionReasons, ruleSourcePaths } from '../rule-sources.js';
+import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 
 type Output = 'text' | 'json';
 
@@ -31,12 +31,7 @@ function outputOf(v: string | undefined): Output {
 }
 
 function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRuleSetResult & { rulePaths: string[] } {
-  const { rulePaths, pipelinePaths } = ruleSourcePaths({ rules: paths, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}) }, config);
-  const built = buildRuleSet({ rulePaths, pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled });
-  if (built.pipelineErrors.length > 0) {
-    throw new UsageError(`pipeline errors:\n${built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`);
-  }
-  return { ...built, rulePaths };
+  return ruleSetFor({ rules: paths, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}) }, config);
 }
 
 /**
