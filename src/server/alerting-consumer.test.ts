@@ -7,37 +7,16 @@ import { bundledPipelineFiles } from '../rules/pipeline/index.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { AlertingConsumer } from './alerting-consumer.js';
 import { RuleCatalog } from './rule-catalog.js';
+import { oktaEventRule, oktaThreeFromOneAddress } from '../../test/support/okta-rules.js';
 
 const START = '7d1f3a52-6c0e-4f4b-8d83-0000000000a1';
 const END = '7d1f3a52-6c0e-4f4b-8d83-0000000000a2';
 const COUNT = '7d1f3a52-6c0e-4f4b-8d83-0000000000c1';
 const SEQ = '7d1f3a52-6c0e-4f4b-8d83-0000000000c2';
 
-const rule = (id: string, eventType: string): string => `title: Okta ${eventType}
-id: ${id}
-status: test
-level: medium
-logsource:
-  product: okta
-detection:
-  selection:
-    okta.event_type: ${eventType}
-  condition: selection
-`;
+const rule = (id: string, eventType: string): string => oktaEventRule(id, eventType);
 
-const EVENT_COUNT = `title: Three Okta sessions from one address
-id: ${COUNT}
-correlation:
-  type: event_count
-  rules:
-    - ${START}
-  group-by:
-    - source.ip
-  timespan: 10m
-  condition:
-    gte: 3
-level: high
-`;
+const EVENT_COUNT = oktaThreeFromOneAddress(COUNT, START, 'Three Okta sessions from one address');
 
 // Weft's own correlation type: the Sigma loader alone refuses it.
 const SEQUENCE = `title: Okta session started and ended from one address

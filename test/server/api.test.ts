@@ -7,6 +7,7 @@ import { DetectConsumer } from '../../src/server/detect-consumer.js';
 import { encodeLogsRequest } from '../support/otlp-encode.js';
 import { repoRoot } from '../support/shared-data.js';
 import { bearer, json, testServer, type TestServer } from '../support/server.js';
+import { oktaEventRule, oktaThreeFromOneAddress } from '../support/okta-rules.js';
 
 type ErrorBody = { error: { code: string; message: string; details: Record<string, unknown> } };
 type Page<T = Record<string, unknown>> = { items: T[]; total: number; next?: string };
@@ -205,17 +206,8 @@ describe('alerts and incidents', () => {
 });
 
 describe('rules', () => {
-  const RULE = (title: string, eventType: string): string => `title: ${title}
-id: 7d1f3a52-6c0e-4f4b-8d83-${title === 'Okta session start' ? '000000000001' : '000000000002'}
-status: test
-level: medium
-logsource:
-  product: okta
-detection:
-  selection:
-    okta.event_type: ${eventType}
-  condition: selection
-`;
+  const RULE = (title: string, eventType: string): string =>
+    oktaEventRule(`7d1f3a52-6c0e-4f4b-8d83-${title === 'Okta session start' ? '000000000001' : '000000000002'}`, eventType, title);
 
   test('upload validates with the compiler and refuses a bad rule with its reason', async () => {
     const bad = await s.app.inject({
@@ -258,19 +250,7 @@ detection:
   });
 
   test('a correlation upload is checked against the active rules: an unknown reference is refused', async () => {
-    const corr = (ref: string): string => `title: Many Okta sessions from one address
-id: 7d1f3a52-6c0e-4f4b-8d83-0000000000c9
-correlation:
-  type: event_count
-  rules:
-    - ${ref}
-  group-by:
-    - source.ip
-  timespan: 10m
-  condition:
-    gte: 3
-level: high
-`;
+    const corr = (ref: string): string => oktaThreeFromOneAddress('7d1f3a52-6c0e-4f4b-8d83-0000000000c9', ref, 'Many Okta sessions from one address');
     const typo = await send('POST', '/api/v1/rules', { content: corr('7d1f3a52-6c0e-4f4b-8d83-00000000000x') }, s.tokens.analyst);
     assert.equal(typo.statusCode, 422);
     assert.equal(json<ErrorBody>(typo).error.message, "line 1: correlation 'Many Okta sessions from one address' references unknown rule '7d1f3a52-6c0e-4f4b-8d83-00000000000x'");
