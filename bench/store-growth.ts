@@ -3,15 +3,17 @@
  * (every source, normalized by the real RecordPipeline) appended again and again in batches of
  * 1,000 through SqliteStore.appendEvents, with the CPU and wall time per row printed per segment.
  *
- * Each pass over the corpus gives every event a new id (the record plus the pass number, hashed
- * like any record), so each row is new: the ids are as random as real ones, and the users, hosts
- * and addresses keep the day's distribution. The growth comes from the indexes with random keys
- * (the id's UNIQUE index, source/destination ip, user, host): a batch dirties one leaf page of each
- * per row once the index is larger than the batch, and every dirtied page goes to the WAL whole.
+ * Each pass over the corpus is the next day: every event gets a new id (the record plus the pass
+ * number, hashed like any record) and its time moves by a day per pass, so each row is new, the ids
+ * are as random as real ones, time goes forward as in a live feed, and the users, hosts and
+ * addresses keep the day's distribution. The growth comes from indexes with random keys: a batch
+ * dirties one leaf page of such an index per row once the index is larger than the batch, and every
+ * dirtied page goes to the WAL whole (16 KiB) and again to the database at checkpoint. Bytes written
+ * per row are read from /proc/self/io where there is one.
  *
  *   node --import tsx bench/store-growth.ts [--rows N] [--segment N] [--batch N]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,6 +48,15 @@ export interface StoreGrowthSegment {
   rows: number;
   cpuMicrosPerRow: number;
   wallMicrosPerRow: number;
+  /** Bytes this process wrote to storage per appended row (Linux only). */
+  writtenKiBPerRow?: number;
+}
+
+/** Bytes this process has caused to be written to storage, where the kernel says (Linux). */
+function writtenBytes(): number | undefined {
+  if (!existsSync('/proc/self/io')) return undefined;
+  const m = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+  return m ? Number(m[1]) : undefined;
 }
 
 export async function runStoreGrowthBench(opts: { rows?: number; segment?: number; batch?: number } = {}): Promise<StoreGrowthSegment[]> {
@@ -63,13 +74,15 @@ export async function runStoreGrowthBench(opts: { rows?: number; segment?: numbe
     let inSegment = 0;
     let cpu0 = process.cpuUsage();
     let wall0 = performance.now();
+    let io0 = writtenBytes();
     while (done < rows) {
       const batch: WeftEvent[] = [];
       for (let i = 0; i < batchSize && done + i < rows; i++, k++) {
         const ev = corpus[k % corpus.length] as WeftEvent;
         const pass = Math.floor(k / corpus.length);
         const weft = ev.weft;
-        batch.push({ ...ev, weft: { ...weft, id: eventId(weft.source_id, `${pass}\n${String(ev.event?.original ?? k)}`) } } as WeftEvent);
+        const ts = new Date(Date.parse(ev['@timestamp']) + pass * 86_400_000).toISOString();
+        batch.push({ ...ev, '@timestamp': ts, weft: { ...weft, id: eventId(weft.source_id, `${pass}\n${String(ev.event?.original ?? k)}`) } } as WeftEvent);
       }
       const r = await store.appendEvents(batch);
       if (r.inserted !== batch.length) throw new Error(`expected ${batch.length} new rows, ${r.inserted} inserted`);
@@ -78,7 +91,12 @@ export async function runStoreGrowthBench(opts: { rows?: number; segment?: numbe
       if (inSegment >= segment || done === rows) {
         const c = process.cpuUsage(cpu0);
         const wall = performance.now() - wall0;
-        out.push({ rows: done, cpuMicrosPerRow: (c.user + c.system) / inSegment, wallMicrosPerRow: (wall * 1000) / inSegment });
+        const io = writtenBytes();
+        out.push({
+          rows: done, cpuMicrosPerRow: (c.user + c.system) / inSegment, wallMicrosPerRow: (wall * 1000) / inSegment,
+          ...(io !== undefined && io0 !== undefined ? { writtenKiBPerRow: (io - io0) / 1024 / inSegment } : {}),
+        });
+        io0 = io;
         inSegment = 0;
         cpu0 = process.cpuUsage();
         wall0 = performance.now();
@@ -94,7 +112,8 @@ export async function runStoreGrowthBench(opts: { rows?: number; segment?: numbe
 export function printStoreGrowthBench(segments: StoreGrowthSegment[], batch = 1_000): void {
   console.log(`store growth (SQLite, synchronous=FULL, appendEvents in batches of ${batch.toLocaleString('en-US')}, scenario events with new ids), per segment:`);
   for (const s of segments) {
-    console.log(`  up to ${s.rows.toLocaleString('en-US').padStart(9)} rows: ${s.cpuMicrosPerRow.toFixed(1).padStart(6)} µs CPU/row, ${s.wallMicrosPerRow.toFixed(1).padStart(6)} µs wall/row, ${Math.round(1e6 / s.wallMicrosPerRow).toLocaleString('en-US').padStart(7)} rows/s`);
+    const io = s.writtenKiBPerRow !== undefined ? `, ${s.writtenKiBPerRow.toFixed(1).padStart(5)} KiB written/row` : '';
+    console.log(`  up to ${s.rows.toLocaleString('en-US').padStart(9)} rows: ${s.cpuMicrosPerRow.toFixed(1).padStart(6)} µs CPU/row, ${s.wallMicrosPerRow.toFixed(1).padStart(6)} µs wall/row, ${Math.round(1e6 / s.wallMicrosPerRow).toLocaleString('en-US').padStart(7)} rows/s${io}`);
   }
 }
 

@@ -284,4 +284,52 @@ CREATE TABLE comments (
 CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
 `,
   },
+  {
+    version: 4,
+    name: 'event ids in two levels instead of a UNIQUE index on events',
+    sql: `
+-- Event ids are SHA-256 hex: random. As a UNIQUE index on events, a batch of N rows dirtied about N
+-- of its leaf pages once the index outgrew the batch, and SQLite writes every dirtied page whole
+-- (16 KiB) to the WAL and again at checkpoint: past 300k rows the id index alone cost more writes
+-- than the rows. New ids now go to a small level (event_ids_recent) that a batch dirties few pages
+-- of, and move to the large level (event_ids) in sorted runs, which touch each of its pages at most
+-- once per run (SqliteStore.insertRows).
+CREATE TABLE _events_seq AS SELECT seq FROM sqlite_sequence WHERE name = 'events';
+CREATE TABLE events_v4 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  ingest_ts INTEGER NOT NULL,
+  source_id TEXT NOT NULL,
+  source_type TEXT,
+  category TEXT,
+  action TEXT,
+  code TEXT,
+  source_ip TEXT,
+  destination_ip TEXT,
+  user_name TEXT,
+  host_name TEXT,
+  entity_ids TEXT,
+  doc TEXT NOT NULL,
+  raw TEXT
+);
+INSERT INTO events_v4 (seq, id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw)
+  SELECT seq, id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw FROM events ORDER BY seq;
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+-- The counter never goes back, so a seq is never reused.
+DELETE FROM sqlite_sequence WHERE name IN ('events', 'events_v4');
+INSERT INTO sqlite_sequence (name, seq) SELECT 'events', MAX(COALESCE((SELECT MAX(seq) FROM _events_seq), 0), COALESCE((SELECT MAX(seq) FROM events), 0));
+DROP TABLE _events_seq;
+CREATE INDEX events_ts ON events (ts, seq);
+CREATE INDEX events_source_ip ON events (source_ip) WHERE source_ip IS NOT NULL;
+CREATE INDEX events_destination_ip ON events (destination_ip) WHERE destination_ip IS NOT NULL;
+CREATE INDEX events_user ON events (user_name) WHERE user_name IS NOT NULL;
+CREATE INDEX events_host ON events (host_name) WHERE host_name IS NOT NULL;
+CREATE INDEX events_source ON events (source_id, ts);
+CREATE TABLE event_ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE event_ids_recent (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO event_ids (id, seq) SELECT id, seq FROM events ORDER BY id;
+`,
+  },
 ];

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { storeContract } from '../store.contract.js';
+import { makeEvent } from '../testdata/events.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -104,4 +106,72 @@ test('sqlite: audit tampering is detected (edit, delete, swap)', async () => {
     assert.ok(v.firstBadSeq !== undefined && v.firstBadSeq <= 4, `${attack}: first bad entry ${v.firstBadSeq}`);
     assert.ok(v.reason && v.reason.length > 0);
   }
+});
+
+test('sqlite: event ids are deduplicated across both id levels, and found in either', async () => {
+  const path = tempDb();
+  // Three ids fit the small level: most of these batches move it into the large one.
+  const s = new SqliteStore({ path, recentEventIds: 3 });
+  await s.migrate();
+  const events = Array.from({ length: 11 }, (_, i) => makeEvent(i));
+  const seen: number[] = [];
+  for (let i = 0; i < events.length; i += 2) {
+    const r = await s.appendEvents(events.slice(i, i + 2));
+    seen.push(r.inserted);
+  }
+  assert.deepEqual(seen, [2, 2, 2, 2, 2, 1]);
+  // Everything again, with one new event and one repeated inside the batch.
+  const again = await s.appendEvents([...events, makeEvent(11), makeEvent(11)]);
+  assert.deepEqual({ inserted: again.inserted, duplicates: again.duplicates, lastSeq: again.lastSeq }, { inserted: 1, duplicates: 12, lastSeq: 12 });
+  assert.equal(await s.countEvents(), 12);
+  const db = new Database(path, { readonly: true });
+  const levels = db.prepare('SELECT (SELECT COUNT(*) FROM event_ids) AS big, (SELECT COUNT(*) FROM event_ids_recent) AS small').get();
+  const joined = db.prepare('SELECT COUNT(*) AS n FROM events e JOIN (SELECT id, seq FROM event_ids UNION ALL SELECT id, seq FROM event_ids_recent) l ON l.id = e.id AND l.seq = e.seq').get();
+  db.close();
+  // The small level reached 3 after the 2nd, 4th and 6th batch (11 ids moved); the new one waits.
+  assert.deepEqual(levels, { big: 11, small: 1 });
+  assert.deepEqual(joined, { n: 12 });
+  for (const i of [0, 5, 11]) {
+    const got = await s.getEvent(events[i]?.weft.id ?? makeEvent(11).weft.id);
+    assert.equal(got?.weft.id, (events[i] ?? makeEvent(11)).weft.id);
+  }
+  assert.equal(await s.getEvent('0'.repeat(32)), undefined);
+  // rewriteEvents finds rows through the levels too.
+  const changed = { ...makeEvent(4), host: { name: 'renamed' } };
+  assert.equal(await s.rewriteEvents([changed]), 1);
+  assert.equal((await s.getEvent(changed.weft.id))?.host?.name, 'renamed');
+  await s.close();
+});
+
+test('sqlite: migration 4 keeps the events, their seqs and ids, and the sequence counter', async () => {
+  const path = tempDb();
+  const db = new Database(path);
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  for (const m of SQLITE_MIGRATIONS.filter((x) => x.version <= 3)) {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2026-01-01T00:00:00.000Z');
+  }
+  const ins = db.prepare('INSERT INTO events (seq, id, ts, ingest_ts, source_id, doc, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const old = [makeEvent(1), makeEvent(2), makeEvent(3)];
+  old.forEach((e, k) => {
+    const { original, ...rest } = e.event ?? {};
+    ins.run([1, 2, 7][k], e.weft.id, Date.parse(e['@timestamp']), Date.parse(e['@timestamp']), 'test-source', JSON.stringify({ ...e, event: rest }), original);
+  });
+  // Rows 8 and 9 were written once and rolled back: the counter is past them, and stays so.
+  db.prepare(`UPDATE sqlite_sequence SET seq = 9 WHERE name = 'events'`).run();
+  db.close();
+  const s = new SqliteStore({ path });
+  assert.equal(await s.migrate(), Math.max(...SQLITE_MIGRATIONS.map((m) => m.version)));
+  const r = await s.appendEvents([makeEvent(2), makeEvent(4)]);
+  assert.deepEqual({ inserted: r.inserted, duplicates: r.duplicates, lastSeq: r.lastSeq }, { inserted: 1, duplicates: 1, lastSeq: 10 });
+  assert.equal((await s.getEvent(old[2]!.weft.id))?.event?.original, old[2]!.event?.original);
+  await s.close();
+  const check = new Database(path, { readonly: true });
+  assert.deepEqual(check.prepare('SELECT seq, id FROM events ORDER BY seq').all(), [
+    { seq: 1, id: old[0]!.weft.id }, { seq: 2, id: old[1]!.weft.id }, { seq: 7, id: old[2]!.weft.id }, { seq: 10, id: makeEvent(4).weft.id },
+  ]);
+  assert.deepEqual(check.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'events' AND type = 'index' ORDER BY name`).all().map((x) => (x as { name: string }).name),
+    ['events_destination_ip', 'events_host', 'events_source', 'events_source_ip', 'events_ts', 'events_user']);
+  assert.deepEqual(check.prepare(`SELECT name, seq FROM sqlite_sequence WHERE name LIKE 'events%'`).all(), [{ name: 'events', seq: 10 }]);
+  check.close();
 });
