@@ -179,8 +179,11 @@ export const configSchema = z.strictObject({
     field_key_file: z.string().min(1).optional(),
     /** Records admitted to ingest and not yet committed, at most: past it HTTP ingest answers 429. */
     ingest_queue_records: z.number().int().min(1).max(10_000_000).default(50_000),
-    /** Worker threads that decode and normalize ingested records; 0 does it on the main thread. */
-    ingest_workers: z.number().int().min(0).max(64).default(1),
+    /**
+     * Worker threads that decode and normalize ingested records; 0 does it on the main thread; `auto`
+     * (ingestWorkersFor) one per core, 1 to 4.
+     */
+    ingest_workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
   }).prefault({}),
   bus: z.strictObject({
     driver: z.enum(['embedded', 'nats']).default('embedded'),

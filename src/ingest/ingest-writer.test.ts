@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { UnknownSourceTypeError } from '../normalize/registry.js';
-import { IngestClosedError, IngestWriter, type GroupCommit } from './ingest-writer.js';
+import { IngestClosedError, IngestWriter, ingestWorkersFor, type GroupCommit } from './ingest-writer.js';
 
 const okta = (i: number): string => JSON.stringify({
   uuid: `u-${i}`, published: '2026-03-10T08:00:00.000Z', eventType: 'user.session.start', displayMessage: 'User login to Okta',
@@ -223,4 +223,9 @@ test('with a worker thread, batches packed into recycled text buffers are stored
     await inline.close();
     await threaded.close();
   }
+});
+
+test('server.ingest_workers: a number is kept, auto is one worker per core from 1 to 4', () => {
+  assert.deepEqual([0, 1, 7].map((n) => ingestWorkersFor(n, 2)), [0, 1, 7]);
+  assert.deepEqual([1, 2, 3, 4, 16].map((cores) => ingestWorkersFor('auto', cores)), [1, 2, 3, 4, 4]);
 });

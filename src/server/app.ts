@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { WeftConfig } from '../config/schema.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
-import { IngestWriter, type GroupCommit } from '../ingest/ingest-writer.js';
+import { IngestWriter, ingestWorkersFor, type GroupCommit } from '../ingest/ingest-writer.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Store } from '../store/types.js';
 import { AccessAuditor } from './access-audit.js';
@@ -107,7 +107,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     maxCommitEvents: Math.max(config.ingest.batch_size, 10_000),
     timezone: config.ingest.timezone,
     maxRecordBytes: config.ingest.max_record_bytes,
-    prepareWorkers: config.server.ingest_workers,
+    prepareWorkers: ingestWorkersFor(config.server.ingest_workers),
     logger,
     ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
     // Sensitive fields are encrypted before the events reach the store.
