@@ -23,7 +23,7 @@ export async function openStore(config: WeftConfig, logger: Logger = silentLogge
   try {
     store = config.store.driver === 'postgres'
       ? new PostgresStore({ url: config.store.postgres.url, poolSize: config.store.postgres.pool_size, logger })
-      : new SqliteStore({ path: sqlitePath(config), synchronous: config.store.sqlite.synchronous });
+      : new SqliteStore({ path: sqlitePath(config), synchronous: config.store.sqlite.synchronous, logger });
   } catch (err) {
     // SqliteStore creates the file's directory before opening it; that can fail untyped (EEXIST, EACCES).
     if (err instanceof StoreError) throw err;

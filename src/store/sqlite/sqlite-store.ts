@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { WeftEvent } from '../../event/model.js';
+import { silentLogger, type Logger } from '../../log/logger.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow, type EventColumns } from '../event-columns.js';
@@ -22,6 +23,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Ids the small level holds before they move to the large one (RECENT_EVENT_IDS; tests set a few). */
   recentEventIds?: number;
+  /** Schema migrations are logged: one that rebuilds a table can take minutes on a large database. */
+  logger?: Logger;
 }
 
 type Row = Record<string, unknown>;
@@ -69,9 +72,11 @@ export class SqliteStore implements Store {
   /** Statements the hot paths run per batch, compiled once. */
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly recentEventIds: number;
+  private readonly logger: Logger;
 
   constructor(opts: SqliteStoreOptions) {
     this.recentEventIds = opts.recentEventIds ?? RECENT_EVENT_IDS;
+    this.logger = opts.logger ?? silentLogger;
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     try {
       this.db = new Database(opts.path);
@@ -116,11 +121,14 @@ export class SqliteStore implements Store {
     const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => num(r.version)));
     for (const m of SQLITE_MIGRATIONS) {
       if (applied.has(m.version)) continue;
+      const t0 = performance.now();
+      this.logger.info({ version: m.version, name: m.name }, 'applying schema migration');
       try {
         db.transaction(() => {
           db.exec(m.sql);
           db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
         })();
+        this.logger.info({ version: m.version, ms: Math.round(performance.now() - t0) }, 'schema migration applied');
       } catch (err) {
         throw new StoreError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
       }
