@@ -14,7 +14,7 @@ export function registerMigrate(program: Command): void {
     .option(...DATA_DIR_OPTION)
     .action(async (opts: { dataDir?: string }, cmd: Command) => {
       const ctx = await commandContext(cmd, opts);
-      const store = await openStore(ctx.config);
+      const store = await openStore(ctx.config, ctx.logger);
       try {
         process.stdout.write(`schema version ${await store.schemaVersion()} (${store.driver})\n`);
       } finally {
@@ -36,7 +36,7 @@ export function registerAudit(program: Command): void {
     .option(...DATA_DIR_OPTION)
     .action(async (opts: { anchor?: AuditAnchor; dataDir?: string }, cmd: Command) => {
       const ctx = await commandContext(cmd, opts);
-      const store = await openStore(ctx.config);
+      const store = await openStore(ctx.config, ctx.logger);
       try {
         const v = await verifyStoreAudit(store, opts.anchor);
         if (v.ok) {
@@ -62,7 +62,7 @@ export function registerQuarantine(program: Command): void {
     .option(...DATA_DIR_OPTION)
     .action(async (opts: { reason?: string; limit: number; output: string; dataDir?: string }, cmd: Command) => {
       const ctx = await commandContext(cmd, opts);
-      const store = await openStore(ctx.config);
+      const store = await openStore(ctx.config, ctx.logger);
       try {
         const counts = await store.quarantineCountsByReason();
         const page = await store.listQuarantine({ limit: opts.limit, ...(opts.reason !== undefined ? { reason: opts.reason } : {}) });
@@ -86,7 +86,7 @@ export function registerQuarantine(program: Command): void {
     .option(...DATA_DIR_OPTION)
     .action(async (opts: { reason?: string; dataDir?: string }, cmd: Command) => {
       const ctx = await commandContext(cmd, opts);
-      const store = await openStore(ctx.config);
+      const store = await openStore(ctx.config, ctx.logger);
       try {
         let cursor: string | undefined;
         let fixed = 0;

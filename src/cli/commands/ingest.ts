@@ -78,7 +78,7 @@ export function registerIngest(program: Command): void {
       if (opts.live) {
         if (paths.length > 0 || opts.follow || opts.dryRun) throw new UsageError('--live takes its sources from the configuration: no paths, --follow or --dry-run with it');
         const ctx = await commandContext(cmd, opts);
-        const store = await openStore(ctx.config);
+        const store = await openStore(ctx.config, ctx.logger);
         try {
           const totals = await runLiveSources(ctx.config, store, ctx.logger, { resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities) });
           printSummary({ files: 0, records: totals.records, events: totals.events, stored: totals.stored, duplicates: totals.duplicates, quarantined: totals.quarantined, quarantinedByReason: totals.quarantinedByReason }, { files: false });
@@ -103,7 +103,7 @@ export function registerIngest(program: Command): void {
         if (opts.dryRun) throw new UsageError('--follow stores what it reads; it cannot be combined with --dry-run');
         const pollIntervalMs = opts.pollInterval === undefined ? 1000 : parseDuration(opts.pollInterval);
         if (pollIntervalMs === undefined || pollIntervalMs < 10) throw new UsageError(`--poll-interval: expected a duration of at least 10ms such as 500ms or 2s, got '${opts.pollInterval}'`);
-        const store = await openStore(ctx.config);
+        const store = await openStore(ctx.config, ctx.logger);
         try {
           const totals = await followFiles(paths, store, {
             ...reading,
@@ -119,7 +119,7 @@ export function registerIngest(program: Command): void {
         return;
       }
       const files = await expandInputs(paths);
-      const store = opts.dryRun ? undefined : await openStore(ctx.config);
+      const store = opts.dryRun ? undefined : await openStore(ctx.config, ctx.logger);
       try {
         const detect = store !== undefined && opts.alerts !== false ? await detectionFor(store, ctx.config, opts) : undefined;
         const summary = await ingestFiles(files, store, {

@@ -60,7 +60,7 @@ type Action = (store: Store) => Promise<void>;
 
 async function withStore(cmd: Command, opts: { dataDir?: string }, run: Action): Promise<void> {
   const ctx = await commandContext(cmd, opts);
-  const store = await openStore(ctx.config);
+  const store = await openStore(ctx.config, ctx.logger);
   try {
     await run(store);
   } finally {

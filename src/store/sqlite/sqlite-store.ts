@@ -122,13 +122,15 @@ export class SqliteStore implements Store {
     for (const m of SQLITE_MIGRATIONS) {
       if (applied.has(m.version)) continue;
       const t0 = performance.now();
-      this.logger.info({ version: m.version, name: m.name }, 'applying schema migration');
+      // Building a new database is routine; upgrading one can rebuild a large table: say so.
+      const log = applied.size > 0 ? this.logger.info.bind(this.logger) : this.logger.debug.bind(this.logger);
+      log({ version: m.version, name: m.name }, 'applying schema migration');
       try {
         db.transaction(() => {
           db.exec(m.sql);
           db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
         })();
-        this.logger.info({ version: m.version, ms: Math.round(performance.now() - t0) }, 'schema migration applied');
+        log({ version: m.version, ms: Math.round(performance.now() - t0) }, 'schema migration applied');
       } catch (err) {
         throw new StoreError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
       }
