@@ -175,3 +175,36 @@ test('sqlite: migration 4 keeps the events, their seqs and ids, and the sequence
   assert.deepEqual(check.prepare(`SELECT name, seq FROM sqlite_sequence WHERE name LIKE 'events%'`).all(), [{ name: 'events', seq: 10 }]);
   check.close();
 });
+
+test('sqlite: two processes appending to one database both commit every batch', async () => {
+  const path = tempDb();
+  const s = new SqliteStore({ path });
+  await s.migrate();
+  // The child appends batches of 500 (its own events) until killed; this process appends others meanwhile.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testdata', 'append-forever.ts'), path, '500'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
+  });
+  let childCommits = 0;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => { childCommits += chunk.split('\n').filter((l) => l === 'committed').length; });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  try {
+    while (childCommits < 1) await new Promise((r) => setTimeout(r, 10));
+    let mine = 0;
+    for (let b = 0; b < 40; b++) {
+      // Ids the child never writes (it counts up from 0).
+      const r = await s.appendEvents(Array.from({ length: 200 }, (_, i) => makeEvent(10_000_000 + b * 200 + i)));
+      mine += r.inserted;
+      await new Promise((r2) => setImmediate(r2));
+    }
+    assert.equal(mine, 8000);
+    assert.ok(childCommits >= 2, `the child committed ${childCommits} batches meanwhile`);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  const total = await s.countEvents();
+  await s.close();
+  assert.equal((total - 8000) % 500, 0, `${total} events: a partial batch of the child's`);
+});
