@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ingestWorkersFor } from '../src/ingest/ingest-writer.js';
 import { RecordPipeline } from '../src/ingest/record-pipeline.js';
 
 export interface HttpIngestBenchOptions {
@@ -202,7 +203,9 @@ async function serverCpu(url: string): Promise<number> {
 
 export function printHttpIngestBench(r: HttpIngestBenchResult): void {
   const f = (x: number): string => Math.round(x).toLocaleString('en-US');
-  console.log('http ingest (weft serve child process, loopback, NDJSON batches of 1,000, SQLite synchronous=full):');
+  // The child reads WEFT_CONFIG like any weft command; without one it runs the default worker count.
+  const workers = process.env.WEFT_CONFIG !== undefined ? `as ${process.env.WEFT_CONFIG} sets` : `${ingestWorkersFor('auto')} (server.ingest_workers auto)`;
+  console.log(`http ingest (weft serve child process, loopback, NDJSON batches of 1,000, SQLite synchronous=full, prepare workers ${workers}):`);
   console.log(`  ${f(r.eventsPerSecond)} events/s acknowledged over ${r.seconds.toFixed(1)} s (${f(r.events)} events, ${r.requests} requests, ${r.refused} refused with 429)`);
   console.log(`  ack latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms`);
   if (r.serverCpuSecondsCaughtUp !== undefined) {
