@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark module present, one after the other, each in its own process
- * (`--section NAME` runs one: decode, hunt, hunt-threads, ingest, live, correlate, http, store).
+ * (`--section NAME` runs one: decode, hunt, hunt-threads, ingest, prepare, live, correlate, http, store).
  *   npm run bench             full runs (hunt: 1M events, 100k through the whole command; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events and 20k through the whole command, decode: 20k per format, HTTP ingest: 5 s)
  */
@@ -14,6 +14,7 @@ import { runCorrelateBench } from './correlate.js';
 import { printLiveBench, runLiveBench } from './live.js';
 import { printHttpIngestBench, runHttpIngestBench } from './http-ingest.js';
 import { printStoreGrowthBench, runStoreGrowthBench } from './store-growth.js';
+import { printPrepareBench, runPrepareBench } from './prepare.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   hunt: async () => printHuntBench(await runHuntBench({ events: quick ? 50_000 : 1_000_000, commandEvents: quick ? 20_000 : 100_000 })),
   'hunt-threads': async () => printHuntThreadsBench(await runHuntThreadsBench({ events: quick ? 30_000 : 150_000 })),
   ingest: async () => printIngestBench(await runIngestBench({ records: quick ? 20_000 : 100_000 })),
+  prepare: async () => printPrepareBench(runPrepareBench({ batches: quick ? 30 : 200 })),
   live: async () => printLiveBench(await runLiveBench({ records: quick ? 20_000 : 200_000 })),
   correlate: async () => {
     console.log('correlate (one core):');

@@ -256,7 +256,7 @@ export class IngestWriter {
       try {
         job = this.pool !== undefined
           ? await this.pool.run(records, { ...meta, receivedAt: meta.receivedAt ?? new Date() }, this.withRows)
-          : prepareBatch(this.pipelines, records, meta, false);
+          : prepareBatch(this.pipelines, records, meta, this.withRows);
       } finally {
         this.preparing--;
       }
