@@ -24,14 +24,15 @@ export interface IngestBenchResult {
   eventIdPerSecond?: number;
 }
 
-interface Corpus {
+export interface Corpus {
   source: string;
   format: string;
   lines: string[];
   json: boolean;
 }
 
-function corpora(): Corpus[] {
+/** The example day's sources and the vendor samples, one record per line; `json` marks the JSON ones. */
+export function corpora(): Corpus[] {
   const { files } = generateScenario({ seed: 'bench', start: '2026-03-10T00:00:00Z' });
   const text = (prefix: string): string => files.filter((f) => f.path.startsWith(prefix)).map((f) => f.content).join('\n');
   const lines = (t: string): string[] => t.split('\n').filter((l) => l.trim() !== '');

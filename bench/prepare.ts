@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { EntityResolver } from '../src/enrich/entity-resolver.js';
 import { PipelineCache } from '../src/ingest/pipeline-cache.js';
 import { prepareBatch } from '../src/ingest/prepare.js';
-import { generateScenario } from '../src/scenario/index.js';
 import { eventColumns, packText, type EventColumns } from '../src/store/event-columns.js';
+import { corpora } from './ingest.js';
 
 export interface PrepareBenchResult {
   source: string;
@@ -32,24 +32,11 @@ export interface PrepareBenchResult {
 const BATCH = 1000;
 const ROUNDS = 4;
 
-function corpora(): { source: string; lines: string[] }[] {
-  const { files } = generateScenario({ seed: 'bench', start: '2026-03-10T00:00:00Z' });
-  const of = (prefix: string): string[] => files.filter((f) => f.path.startsWith(prefix)).map((f) => f.content).join('\n').split('\n').filter((l) => l.trim() !== '');
-  const windows = files.filter((f) => f.path.startsWith('windows/')).map((f) => f.content).join('\n')
-    .split(/\n(?=\{\n)/).filter((d) => d.trim() !== '').map((d) => JSON.stringify(JSON.parse(d)));
-  const cloudtrail = files.filter((f) => f.path.startsWith('cloudtrail/')).flatMap((f) => (JSON.parse(f.content) as { Records: unknown[] }).Records.map((r) => JSON.stringify(r)));
-  return [
-    { source: 'okta (JSON)', lines: of('okta/') },
-    { source: 'windows (evtx_dump JSON)', lines: windows },
-    { source: 'cloudtrail (JSON)', lines: cloudtrail },
-    { source: 'zeek (JSON)', lines: of('zeek/') },
-  ];
-}
-
 export function runPrepareBench(opts: { batches?: number; only?: string } = {}): PrepareBenchResult[] {
   const batches = opts.batches ?? 200;
   const out: PrepareBenchResult[] = [];
-  for (const c of corpora()) {
+  // The JSON sources of the ingest bench: the ones HTTP ingest receives as NDJSON.
+  for (const c of corpora().filter((k) => k.json)) {
     if (opts.only !== undefined && !c.source.includes(opts.only)) continue;
     // Distinct strings per record, as a worker gets them from its message port.
     const recordsOf = (b: number): string[] => Array.from({ length: BATCH }, (_, i) => (c.lines[(b * BATCH + i) % c.lines.length] as string).slice(0));
