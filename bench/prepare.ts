@@ -5,9 +5,10 @@
  * helper threads included), per event.
  *
  * Two ways are timed round by round on the same batches:
- * - `as normalized`: what prepareBatch does, each event laid out as soon as the pipeline returns it;
- * - `after the batch`: every event of the batch kept until the last is normalized, then laid out
- *   (how prepareBatch worked before): the batch's event objects outlive a scavenge and are promoted.
+ * - `as normalized`: what a worker's prepareBatch does, each event laid out and its text packed as
+ *   soon as the pipeline returns it;
+ * - `after the batch`: every event of the batch kept until the last is normalized, then laid out and
+ *   packed (how prepareBatch worked before): the batch's objects outlive a scavenge and are promoted.
  *
  *   node --import tsx bench/prepare.ts [batches-per-round] [source-filter]
  */
@@ -15,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { EntityResolver } from '../src/enrich/entity-resolver.js';
 import { PipelineCache } from '../src/ingest/pipeline-cache.js';
 import { prepareBatch } from '../src/ingest/prepare.js';
-import { eventColumns, packText, type EventColumns } from '../src/store/event-columns.js';
+import { eventColumns, packText, TextPacker, type EventColumns } from '../src/store/event-columns.js';
 import { corpora } from './ingest.js';
 
 export interface PrepareBenchResult {
@@ -45,6 +46,7 @@ export function runPrepareBench(opts: { batches?: number; only?: string } = {}):
       const b = spare.pop();
       return b !== undefined && b.byteLength >= n ? b : Buffer.allocUnsafeSlow(Math.max(n, 8 << 20)).buffer as ArrayBuffer;
     };
+    let last = 0;
     const round = (afterBatch: boolean): { eps: number; cpu: number } => {
       const pipelines = new PipelineCache({ resolver: new EntityResolver() });
       let events = 0;
@@ -52,15 +54,18 @@ export function runPrepareBench(opts: { batches?: number; only?: string } = {}):
       const t0 = performance.now();
       for (let b = 0; b < batches; b++) {
         const meta = { sourceId: 'http:bench', receivedAt: new Date() };
-        let rows: EventColumns[];
         if (afterBatch) {
           const batch = prepareBatch(pipelines, recordsOf(b), meta, false);
-          rows = batch.events.map((e, i) => eventColumns(e, i));
+          const rows: EventColumns[] = batch.events.map((e, i) => eventColumns(e, i));
+          spare.push(packText(rows, take));
+          events += rows.length;
         } else {
-          rows = prepareBatch(pipelines, recordsOf(b), meta, true).rows ?? [];
+          let packer: TextPacker | undefined;
+          const batch = prepareBatch(pipelines, recordsOf(b), meta, true, () => (packer = new TextPacker(take, (x) => spare.push(x), last)));
+          if (batch.text !== undefined) spare.push(batch.text);
+          last = packer?.bytes ?? 0;
+          events += batch.rows?.length ?? 0;
         }
-        spare.push(packText(rows, take));
-        events += rows.length;
       }
       const cpu = process.cpuUsage(cpu0);
       return { eps: events / ((performance.now() - t0) / 1000), cpu: (cpu.user + cpu.system) / events };

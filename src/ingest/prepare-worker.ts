@@ -7,7 +7,7 @@ import { EntityResolver } from '../enrich/entity-resolver.js';
 import { PipelineCache } from './pipeline-cache.js';
 import type { PrepareReply, PrepareRequest, PrepareWorkerData, RecycleRequest } from './prepare-pool.js';
 import { prepareBatch } from './prepare.js';
-import { packText } from '../store/event-columns.js';
+import { TextPacker } from '../store/event-columns.js';
 
 const data = workerData as PrepareWorkerData;
 const pipelines = new PipelineCache({
@@ -27,6 +27,20 @@ const spare: ArrayBuffer[] = [];
 const MAX_SPARE = 4;
 const CHUNK = 1 << 20;
 
+/** What the last batch's text needed: a packer starts with a buffer that size, so it rarely grows. */
+let lastBytes = 0;
+
+function give(buffer: ArrayBuffer): void {
+  if (spare.length < MAX_SPARE) spare.push(buffer);
+}
+
+let current: TextPacker | undefined;
+
+function packer(): TextPacker {
+  current = new TextPacker(take, give, lastBytes);
+  return current;
+}
+
 function take(bytes: number): ArrayBuffer {
   let best = -1;
   for (let i = 0; i < spare.length; i++) {
@@ -40,18 +54,16 @@ function take(bytes: number): ArrayBuffer {
 
 port.on('message', (m: PrepareRequest | RecycleRequest) => {
   if ('recycle' in m) {
-    if (spare.length < MAX_SPARE) spare.push(m.recycle);
+    give(m.recycle);
     return;
   }
   let reply: PrepareReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const batch = prepareBatch(pipelines, m.records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows);
-    // The rows' text goes over in one moved buffer, not as copied strings (see packText).
-    if (batch.rows !== undefined) {
-      batch.text = packText(batch.rows, take);
-      transfer.push(batch.text);
-    }
+    const batch = prepareBatch(pipelines, m.records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows, packer);
+    // The rows' text goes over in one moved buffer, not as copied strings (see TextPacker).
+    if (batch.text !== undefined) transfer.push(batch.text);
+    if (current !== undefined) lastBytes = current.bytes;
     reply = { id: m.id, ok: true, batch };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -4,7 +4,7 @@
  * worker threads (prepare-worker.ts), so both produce exactly the same batch.
  */
 import type { WeftEvent } from '../event/model.js';
-import { eventColumns, type EventColumns } from '../store/event-columns.js';
+import { eventColumns, TextPacker, type EventColumns } from '../store/event-columns.js';
 import type { QuarantineInput, SourceActivity } from '../store/types.js';
 import type { FramedRecord } from './framing.js';
 import type { IngestMeta } from './ingest-writer.js';
@@ -31,23 +31,30 @@ type Summary = Omit<PreparedBatch, 'events' | 'rows' | 'text'>;
  * `withRows`: lay the events out as store columns here (JSON of each document included), so the
  * thread that commits only inserts. If any event is not storable the events are returned instead,
  * and the store names the bad one when the batch is committed, as before.
+ * `packer` (with rows): each row's text goes into its buffer as soon as the row is laid out, and the
+ * batch's `text` is that buffer.
  */
-export function prepareBatch(pipelines: PipelineCache, records: ReadonlyArray<IngestRecord>, meta: IngestMeta, withRows: boolean): PreparedBatch {
+export function prepareBatch(pipelines: PipelineCache, records: ReadonlyArray<IngestRecord>, meta: IngestMeta, withRows: boolean, packer?: () => TextPacker): PreparedBatch {
   if (withRows) {
     // Each event is laid out as soon as it is normalized and then dropped, so a batch's event objects
     // die young instead of all living until the last record: kept, a thousand of them outlast a
     // scavenge and are promoted, and the old-generation collections that follow cost more CPU than the
     // JSON itself (bench/prepare.ts).
+    // The same goes for the row's strings, when they are packed at once.
     const rows: EventColumns[] = [];
+    const text = packer?.();
     const laidOut = run(pipelines, records, meta, (e) => {
+      let row: EventColumns;
       try {
-        rows.push(eventColumns(e, rows.length));
-        return true;
+        row = eventColumns(e, rows.length);
       } catch {
         return false;
       }
+      text?.pack(row);
+      rows.push(row);
+      return true;
     });
-    if (laidOut !== undefined) return { events: [], rows, ...laidOut };
+    if (laidOut !== undefined) return { events: [], rows, ...(text !== undefined ? { text: text.finish() } : {}), ...laidOut };
     // An event the store would refuse: prepare again (the pipeline is deterministic) and keep the
     // events, so the commit fails naming it.
   }

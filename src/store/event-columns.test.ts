@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeEvent } from './testdata/events.js';
-import { eventColumns, packText, type EventColumns } from './event-columns.js';
+import { eventColumns, packText, TextPacker, type EventColumns } from './event-columns.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 const text = (b: Uint8Array | null | undefined): string | null | undefined => (b === null || b === undefined ? b : Buffer.from(b).toString('utf8'));
@@ -41,6 +41,46 @@ test('packText takes no buffer when there is nothing to pack', () => {
   assert.equal(packText(rows, (n) => { taken++; assert.ok(n <= given.byteLength); return given; }), given);
   assert.equal(taken, 1);
   assert.equal(rows[0]?.docUtf8?.buffer, given);
+});
+
+test('TextPacker packs row by row into a buffer that grows, giving back the ones it outgrew', () => {
+  const events = Array.from({ length: 40 }, (_, i) => makeEvent(i + 1, { message: i % 3 === 0 ? `réussie ✓ 😀 ${'x'.repeat(i * 50)}` : `line ${i}` }));
+  const expected = events.map((e, i) => eventColumns(e, i));
+  const taken: number[] = [];
+  const given: ArrayBuffer[] = [];
+  // Buffers of exactly the size asked for, starting small: the packer has to grow several times.
+  const packer = new TextPacker((n) => { taken.push(n); return new ArrayBuffer(n); }, (b) => given.push(b), 64);
+  const rows: EventColumns[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const r = eventColumns(events[i] as never, i);
+    packer.pack(r);
+    assert.deepEqual([r.doc, r.raw], ['', null], 'the strings are dropped as soon as the row is packed');
+    rows.push(r);
+  }
+  const total = expected.reduce((n, r) => n + Buffer.byteLength(r.doc) + Buffer.byteLength(r.raw ?? ''), 0);
+  assert.equal(packer.bytes, total);
+  const buf = packer.finish();
+  assert.ok(taken.length > 3, `grew ${taken.length - 1} times`);
+  assert.equal(given.length, taken.length - 1, 'every outgrown buffer is given back');
+  assert.ok(!given.includes(buf));
+  assert.equal(taken[0], Math.max(64, Buffer.byteLength(expected[0]?.doc ?? '')));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as EventColumns;
+    assert.equal(r.docUtf8?.buffer, buf);
+    assert.equal(text(r.docUtf8), expected[i]?.doc, `row ${i} doc`);
+    assert.equal(text(r.rawUtf8), expected[i]?.raw, `row ${i} raw`);
+  }
+});
+
+test('TextPacker takes no buffer when nothing is packable, and leaves such rows as they were', () => {
+  let taken = 0;
+  const packer = new TextPacker((n) => { taken++; return new ArrayBuffer(n); });
+  const lone = eventColumns(makeEvent(1, { event: { kind: 'event', original: 'x \udfff' } }), 0);
+  packer.pack(lone);
+  assert.equal(packer.finish().byteLength, 0);
+  assert.equal(taken, 0);
+  assert.equal(lone.raw, 'x \udfff');
+  assert.equal(lone.docUtf8, undefined);
 });
 
 test('packed rows are stored as the same text as unpacked ones', async () => {

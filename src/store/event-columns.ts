@@ -32,49 +32,112 @@ function wellFormed(s: string): boolean {
   return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
+/** Not packed yet, and both texts well-formed (their UTF-8 is then exactly the string's). */
+function packable(r: EventColumns): boolean {
+  return r.docUtf8 === undefined && wellFormed(r.doc) && (r.raw === null || wellFormed(r.raw));
+}
+
 /** A new buffer, not zeroed and not from Buffer's shared pool (the whole ArrayBuffer is handed over). */
 function newBuffer(bytes: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
 }
 
 /**
- * Move the rows' `doc` and `raw` into one UTF-8 buffer (docUtf8/rawUtf8 are views of it) and return
- * it. An ingest worker transfers that buffer to the committing thread instead of copying thousands of
- * strings into its heap, where they would wait for the commit and be promoted by the GC.
- * Rows whose text is not well-formed UTF-16 (a lone surrogate) keep their strings, so the bytes a
+ * Moves rows' `doc` and `raw` into one UTF-8 buffer, row by row as they are laid out, so each row's
+ * strings die young instead of waiting for the whole batch (see prepare.ts). An ingest worker
+ * transfers that buffer to the committing thread instead of copying thousands of strings into its
+ * heap, where they would wait for the commit and be promoted by the GC.
+ * A row whose text is not well-formed UTF-16 (a lone surrogate) keeps its strings, so the bytes a
  * store writes are exactly those it would write for the string.
- * `take` supplies a buffer of at least the given size (a recycled one: see PreparePool.recycle).
+ * `take` supplies a buffer of at least the given size (a recycled one: see PreparePool.recycle);
+ * `give` gets back one the packer outgrew.
  */
+export class TextPacker {
+  private buf: Buffer | undefined;
+  private at = 0;
+  private readonly packed: EventColumns[] = [];
+  /** Per packed row: doc start, doc length, raw start, raw length (-1: no raw). */
+  private readonly spans: number[] = [];
+
+  constructor(
+    private readonly take: (bytes: number) => ArrayBuffer = newBuffer,
+    private readonly give?: (buffer: ArrayBuffer) => void,
+    /** Bytes to ask for first (e.g. what the previous batch needed), so the buffer rarely grows. */
+    private readonly expected = 0,
+  ) {}
+
+  /** Bytes packed so far. */
+  get bytes(): number {
+    return this.at;
+  }
+
+  pack(r: EventColumns): void {
+    if (!packable(r)) return;
+    const docAt = this.write(r.doc);
+    const docLen = this.at - docAt;
+    let rawAt = 0;
+    let rawLen = -1;
+    if (r.raw !== null) {
+      rawAt = this.write(r.raw);
+      rawLen = this.at - rawAt;
+    }
+    this.packed.push(r);
+    this.spans.push(docAt, docLen, rawAt, rawLen);
+    r.doc = '';
+    r.raw = null;
+  }
+
+  /** Point every packed row at its bytes and return the buffer (an empty one if nothing was packed: none was taken). */
+  finish(): ArrayBuffer {
+    const buf = this.buf;
+    if (buf === undefined) return new ArrayBuffer(0);
+    const spans = this.spans;
+    for (let i = 0; i < this.packed.length; i++) {
+      const r = this.packed[i] as EventColumns;
+      const k = i * 4;
+      r.docUtf8 = new Uint8Array(buf.buffer, buf.byteOffset + (spans[k] as number), spans[k + 1] as number);
+      const rawLen = spans[k + 3] as number;
+      r.rawUtf8 = rawLen < 0 ? null : new Uint8Array(buf.buffer, buf.byteOffset + (spans[k + 2] as number), rawLen);
+    }
+    return buf.buffer as ArrayBuffer;
+  }
+
+  /** Append `s` as UTF-8; returns where it starts. */
+  private write(s: string): number {
+    const start = this.at;
+    // UTF-16 to UTF-8 is at most 3 bytes per code unit: only a string that might not fit is measured.
+    const room = this.buf === undefined ? 0 : this.buf.length - start;
+    if (room < s.length * 3) {
+      const need = Buffer.byteLength(s, 'utf8');
+      if (room < need) this.grow(start + need);
+    }
+    this.at = start + (this.buf as Buffer).write(s, start, 'utf8');
+    return start;
+  }
+
+  private grow(min: number): void {
+    const old = this.buf;
+    const next = Buffer.from(this.take(old === undefined ? Math.max(min, this.expected) : Math.max(min, old.length * 2)));
+    if (old !== undefined) {
+      old.copy(next, 0, 0, this.at);
+      this.give?.(old.buffer as ArrayBuffer);
+    }
+    this.buf = next;
+  }
+}
+
+/** Pack rows laid out already (see TextPacker), into one buffer of exactly the size they need. */
 export function packText(rows: EventColumns[], take: (bytes: number) => ArrayBuffer = newBuffer): ArrayBuffer {
   let total = 0;
-  const packs = new Uint8Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as EventColumns;
-    if (r.docUtf8 !== undefined || !wellFormed(r.doc) || (r.raw !== null && !wellFormed(r.raw))) continue;
-    packs[i] = 1;
+  for (const r of rows) {
+    if (!packable(r)) continue;
     total += Buffer.byteLength(r.doc, 'utf8') + (r.raw === null ? 0 : Buffer.byteLength(r.raw, 'utf8'));
   }
   // Nothing to pack (no events, or none well-formed): no buffer to take and give back.
   if (total === 0) return new ArrayBuffer(0);
-  const buf = Buffer.from(take(total));
-  let at = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if (packs[i] === 0) continue;
-    const r = rows[i] as EventColumns;
-    const docLen = buf.write(r.doc, at, 'utf8');
-    r.docUtf8 = new Uint8Array(buf.buffer, buf.byteOffset + at, docLen);
-    at += docLen;
-    if (r.raw === null) {
-      r.rawUtf8 = null;
-    } else {
-      const rawLen = buf.write(r.raw, at, 'utf8');
-      r.rawUtf8 = new Uint8Array(buf.buffer, buf.byteOffset + at, rawLen);
-      at += rawLen;
-    }
-    r.doc = '';
-    r.raw = null;
-  }
-  return buf.buffer;
+  const packer = new TextPacker(take, undefined, total);
+  for (const r of rows) packer.pack(r);
+  return packer.finish();
 }
 
 function first(v: unknown): string | null {
