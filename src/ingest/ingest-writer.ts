@@ -248,15 +248,27 @@ export class IngestWriter {
    * tryAcquire/acquire the batch is already admitted; without one this waits for admission.
    * Rejects with the store's error if the commit fails: nothing of the batch is acknowledged then.
    */
-  async submit(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta, permit?: IngestPermit): Promise<CommitResult> {
-    const p = permit ?? (await this.acquire(records.length));
+  submit(records: ReadonlyArray<string | FramedRecord | Uint8Array>, meta: IngestMeta, permit?: IngestPermit): Promise<CommitResult> {
+    if (permit === undefined) return this.acquire(records.length).then((p) => this.submit(records, meta, p));
+    // Not an async function: one keeps its arguments until it returns, and a batch's records held
+    // while it waits for its commit outlive scavenges and are promoted. They are handed on here.
+    let prepared: Promise<PreparedBatch>;
+    this.preparing++;
+    try {
+      prepared = this.pool !== undefined
+        ? this.pool.run(records, { ...meta, receivedAt: meta.receivedAt ?? new Date() }, this.withRows)
+        : Promise.resolve(prepareBatch(this.pipelines, records, meta, this.withRows));
+    } catch (err) {
+      prepared = Promise.reject(err);
+    }
+    return this.commitPrepared(prepared, permit);
+  }
+
+  private async commitPrepared(prepared: Promise<PreparedBatch>, p: IngestPermit): Promise<CommitResult> {
     try {
       let job: PreparedBatch;
-      this.preparing++;
       try {
-        job = this.pool !== undefined
-          ? await this.pool.run(records, { ...meta, receivedAt: meta.receivedAt ?? new Date() }, this.withRows)
-          : prepareBatch(this.pipelines, records, meta, this.withRows);
+        job = await prepared;
       } finally {
         this.preparing--;
       }

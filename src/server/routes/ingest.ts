@@ -11,6 +11,7 @@ import type { DeclaredFormat } from '../../decode/types.js';
 import { frameRecordBatches, type FramedRecord, type FramingMode } from '../../ingest/framing.js';
 import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { ServerContext } from '../context.js';
+import type { CommitResult, IngestMeta } from '../../ingest/ingest-writer.js';
 import { ApiError, badRequest, tooMany } from '../errors.js';
 import type { RouteTable } from '../route.js';
 
@@ -36,6 +37,19 @@ async function frame(body: Buffer, mode: FramingMode, maxRecordBytes: number): P
   const one = (async function* () { yield body; })();
   for await (const batch of frameRecordBatches(one, { mode, maxRecordBytes })) for (const r of batch) out.push(r);
   return out;
+}
+
+/** Admit and hand the framed records of one request to the writer. */
+function submitFramed(ctx: ServerContext, records: FramedRecord[], meta: IngestMeta): { count: number; submitted: Promise<CommitResult> } {
+  const count = records.length;
+  if (count === 0) throw badRequest('body holds no records (only blank lines)');
+  const permit = ctx.writer.tryAcquire(count);
+  if (!permit) {
+    ctx.metrics.ingestRejected.inc({ reason: 'busy' });
+    throw tooMany(`ingest queue is full (${ctx.writer.pendingRecords} records pending); retry after the given seconds`, 1);
+  }
+  ctx.metrics.events.inc({ source: ctx.metrics.sourceLabel(meta.sourceId), stage: 'received' }, count);
+  return { count, submitted: ctx.writer.submit(records, meta, permit) };
 }
 
 /** Content types whose bodies ingest takes as bytes; framing follows the type. */
@@ -79,19 +93,13 @@ export function ingestScope(app: FastifyInstance, tableFor: (scope: FastifyInsta
           if (err instanceof UnknownSourceTypeError) throw new ApiError(400, 'invalid_request', `source type: ${err.message}`, { fields: [{ field: 'query.source_type', message: err.message }] });
           throw err;
         }
-        const records = await frame(body, framingFor(req.headers['content-type']), ctx.config.ingest.max_record_bytes);
-        if (records.length === 0) throw badRequest('body holds no records (only blank lines)');
-        const permit = ctx.writer.tryAcquire(records.length);
-        if (!permit) {
-          ctx.metrics.ingestRejected.inc({ reason: 'busy' });
-          throw tooMany(`ingest queue is full (${ctx.writer.pendingRecords} records pending); retry after the given seconds`, 1);
-        }
-        const label = ctx.metrics.sourceLabel(source);
-        ctx.metrics.events.inc({ source: label, stage: 'received' }, records.length);
-        const r = await ctx.writer.submit(records, meta, permit);
+        // The records go straight from framing to the writer, held by no variable of this async
+        // handler while the batch waits for its commit (see IngestWriter.submit).
+        const { count, submitted } = submitFramed(ctx, await frame(body, framingFor(req.headers['content-type']), ctx.config.ingest.max_record_bytes), meta);
+        const r = await submitted;
         ctx.rates.record(source, r.events);
         audit.target = source;
-        audit.records = records.length;
+        audit.records = count;
         audit.details = { events: r.events, quarantined: r.quarantined };
         return { accepted: r.records, events: r.events, quarantined: r.quarantined, last_seq: r.lastSeq };
       },
