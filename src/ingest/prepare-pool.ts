@@ -12,6 +12,7 @@ import { UnknownSourceTypeError } from '../normalize/registry.js';
 import type { IngestMeta } from './ingest-writer.js';
 import type { IngestRecord, PreparedBatch } from './prepare.js';
 import { startWorkerThread } from './worker-thread.js';
+import { framedToColumns, rowsFromColumns, type FramedColumns, type RowColumns } from './worker-wire.js';
 
 /** What every worker is started with: the same settings the inline pipeline cache gets. */
 export interface PrepareWorkerData {
@@ -23,7 +24,8 @@ export interface PrepareWorkerData {
 
 export interface PrepareRequest {
   id: number;
-  records: ReadonlyArray<IngestRecord>;
+  /** The records, as columns when they allow it (see worker-wire.ts). */
+  records: ReadonlyArray<IngestRecord> | FramedColumns;
   meta: Omit<IngestMeta, 'receivedAt'> & { receivedAt: number };
   withRows: boolean;
 }
@@ -33,8 +35,11 @@ export interface RecycleRequest {
   recycle: ArrayBuffer;
 }
 
+/** A prepared batch as a worker sends it: its rows, if any, as columns. */
+export type WireBatch = Omit<PreparedBatch, 'rows'> & { columns?: RowColumns };
+
 export type PrepareReply =
-  | { id: number; ok: true; batch: PreparedBatch }
+  | { id: number; ok: true; batch: WireBatch }
   | { id: number; ok: false; error: { name: string; message: string; sourceType?: string } };
 
 /** A worker failed or exited while it held the batch: nothing of it was committed. */
@@ -84,7 +89,17 @@ export class PreparePool {
       if (p === undefined) return;
       slot.pending.delete(m.id);
       if (slot.pending.size === 0) worker.unref();
-      if (m.ok) p.resolve(m.batch);
+      if (m.ok) {
+        const { columns, ...batch } = m.batch;
+        let rows: PreparedBatch['rows'];
+        try {
+          rows = columns !== undefined ? rowsFromColumns(columns, batch.text) : undefined;
+        } catch (err) {
+          p.reject(new IngestWorkerError(`ingest worker: malformed reply: ${(err as Error).message}`, { cause: err }));
+          return;
+        }
+        p.resolve(rows !== undefined ? { ...batch, rows } : batch);
+      }
       else p.reject(m.error.name === 'UnknownSourceTypeError' && m.error.sourceType !== undefined ? new UnknownSourceTypeError(m.error.sourceType) : new IngestWorkerError(`ingest worker: ${m.error.name}: ${m.error.message}`));
     });
     const fail = (err: IngestWorkerError): void => {
@@ -116,12 +131,13 @@ export class PreparePool {
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
     const { receivedAt, ...rest } = meta;
-    const req: PrepareRequest = { id, records, meta: { ...rest, receivedAt: (receivedAt ?? new Date()).getTime() }, withRows };
+    const columns = framedToColumns(records);
+    const req: PrepareRequest = { id, records: columns ?? records, meta: { ...rest, receivedAt: (receivedAt ?? new Date()).getTime() }, withRows };
     return new Promise<PreparedBatch>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       try {
-        slot.worker.postMessage(req);
+        slot.worker.postMessage(req, columns !== undefined ? [columns.nums.buffer as ArrayBuffer] : []);
       } catch (err) {
         slot.pending.delete(id);
         if (slot.pending.size === 0) slot.worker.unref();

@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EntityResolver } from '../enrich/entity-resolver.js';
 import { PipelineCache } from './pipeline-cache.js';
-import type { PrepareReply, PrepareRequest, PrepareWorkerData, RecycleRequest } from './prepare-pool.js';
+import type { PrepareReply, PrepareRequest, PrepareWorkerData, RecycleRequest, WireBatch } from './prepare-pool.js';
+import { framedFromColumns, rowsToColumns, type FramedColumns } from './worker-wire.js';
 import { prepareBatch } from './prepare.js';
 import { TextPacker } from '../store/event-columns.js';
 
@@ -60,11 +61,14 @@ port.on('message', (m: PrepareRequest | RecycleRequest) => {
   let reply: PrepareReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const batch = prepareBatch(pipelines, m.records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows, packer);
-    // The rows' text goes over in one moved buffer, not as copied strings (see TextPacker).
-    if (batch.text !== undefined) transfer.push(batch.text);
+    const records = Array.isArray(m.records) ? m.records : framedFromColumns(m.records as FramedColumns);
+    const { rows, ...batch } = prepareBatch(pipelines, records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows, packer);
     if (current !== undefined) lastBytes = current.bytes;
-    reply = { id: m.id, ok: true, batch };
+    // The rows go as columns, their text in one moved buffer, not as copied strings (see TextPacker).
+    const wire: WireBatch = rows !== undefined ? { ...batch, columns: rowsToColumns(rows, batch.text) } : batch;
+    if (wire.text !== undefined) transfer.push(wire.text);
+    if (wire.columns !== undefined) transfer.push(wire.columns.nums.buffer as ArrayBuffer);
+    reply = { id: m.id, ok: true, batch: wire };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const sourceType = (e as { sourceType?: unknown }).sourceType;
