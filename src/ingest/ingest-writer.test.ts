@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { UnknownSourceTypeError } from '../normalize/registry.js';
+import { frameRecordBatches, type FramedRecord } from './framing.js';
 import { IngestClosedError, IngestWriter, ingestWorkersFor, type GroupCommit } from './ingest-writer.js';
 
 const okta = (i: number): string => JSON.stringify({
@@ -217,6 +218,33 @@ test('with a worker thread, batches packed into recycled text buffers are stored
     const rows = storedRows(threaded);
     assert.equal(rows.length, 846);
     assert.deepEqual(rows, storedRows(inline));
+  } finally {
+    await a.close();
+    await b.close();
+    await inline.close();
+    await threaded.close();
+  }
+});
+
+test('with a worker thread, framed records (as HTTP bodies give them) are stored exactly as inline', async () => {
+  const body = Buffer.from([okta(1), okta(2).replace('User login to Okta', 'Connexion réussie ✓'), '{"truncated":', okta(3)].join('\n') + '\n');
+  const framed: FramedRecord[] = [];
+  for await (const batch of frameRecordBatches((async function* () { yield body; })(), { mode: 'lines', maxRecordBytes: 1 << 20 })) framed.push(...batch);
+  assert.equal(framed.length, 4);
+  const inline = await memStore();
+  const threaded = await memStore();
+  const a = new IngestWriter({ store: inline });
+  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
+  const at = new Date('2026-03-10T09:00:00.000Z');
+  try {
+    const ra = await a.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at });
+    assert.deepEqual(await b.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at }), ra);
+    assert.deepEqual(storedRows(threaded), storedRows(inline));
+    const q = (await threaded.listQuarantine({})).items;
+    assert.deepEqual(q, (await inline.listQuarantine({})).items);
+    assert.equal(q.length, 1);
+    assert.equal(Buffer.from(q[0]?.raw ?? new Uint8Array()).toString('utf8'), '{"truncated":');
+    assert.equal(q[0]?.reason, 'decode.json.syntax');
   } finally {
     await a.close();
     await b.close();

@@ -89,18 +89,20 @@ export class PreparePool {
       if (p === undefined) return;
       slot.pending.delete(m.id);
       if (slot.pending.size === 0) worker.unref();
-      if (m.ok) {
-        const { columns, ...batch } = m.batch;
-        let rows: PreparedBatch['rows'];
-        try {
-          rows = columns !== undefined ? rowsFromColumns(columns, batch.text) : undefined;
-        } catch (err) {
-          p.reject(new IngestWorkerError(`ingest worker: malformed reply: ${(err as Error).message}`, { cause: err }));
-          return;
-        }
-        p.resolve(rows !== undefined ? { ...batch, rows } : batch);
+      if (!m.ok) {
+        p.reject(m.error.name === 'UnknownSourceTypeError' && m.error.sourceType !== undefined ? new UnknownSourceTypeError(m.error.sourceType) : new IngestWorkerError(`ingest worker: ${m.error.name}: ${m.error.message}`));
+        return;
       }
-      else p.reject(m.error.name === 'UnknownSourceTypeError' && m.error.sourceType !== undefined ? new UnknownSourceTypeError(m.error.sourceType) : new IngestWorkerError(`ingest worker: ${m.error.name}: ${m.error.message}`));
+      const { columns, ...batch } = m.batch;
+      if (columns === undefined) {
+        p.resolve(batch);
+        return;
+      }
+      try {
+        p.resolve({ ...batch, rows: rowsFromColumns(columns, batch.text) });
+      } catch (err) {
+        p.reject(new IngestWorkerError(`ingest worker: malformed reply: ${(err as Error).message}`, { cause: err }));
+      }
     });
     const fail = (err: IngestWorkerError): void => {
       for (const p of slot.pending.values()) p.reject(err);

@@ -64,6 +64,7 @@ port.on('message', (m: PrepareRequest | RecycleRequest) => {
     const records = Array.isArray(m.records) ? m.records : framedFromColumns(m.records as FramedColumns);
     const { rows, ...batch } = prepareBatch(pipelines, records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows, packer);
     if (current !== undefined) lastBytes = current.bytes;
+    current = undefined;
     // The rows go as columns, their text in one moved buffer, not as copied strings (see TextPacker).
     const wire: WireBatch = rows !== undefined ? { ...batch, columns: rowsToColumns(rows, batch.text) } : batch;
     if (wire.text !== undefined) transfer.push(wire.text);
