@@ -167,6 +167,22 @@ function storedRows(s: SqliteStore): unknown[] {
     typeof(doc) AS doc_type, hex(doc) AS doc, typeof(raw) AS raw_type, hex(raw) AS raw FROM events ORDER BY seq`).all();
 }
 
+/** An inline writer and one with a worker thread, each on its own in-memory store; all closed after `run`. */
+async function inlineAndThreaded(run: (w: { a: IngestWriter; b: IngestWriter; inline: SqliteStore; threaded: SqliteStore; at: Date }) => Promise<void>): Promise<void> {
+  const inline = await memStore();
+  const threaded = await memStore();
+  const a = new IngestWriter({ store: inline });
+  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
+  try {
+    await run({ a, b, inline, threaded, at: new Date('2026-03-10T09:00:00.000Z') });
+  } finally {
+    await a.close();
+    await b.close();
+    await inline.close();
+    await threaded.close();
+  }
+}
+
 test('with a worker thread, a batch is stored exactly as when prepared inline', async () => {
   // Non-ASCII text; JSON escapes of surrogates; and a record whose text holds a lone surrogate
   // (kept as a string, not packed, so it is stored as the string would be).
@@ -174,12 +190,7 @@ test('with a worker thread, a batch is stored exactly as when prepared inline', 
   const escaped = okta(4).replace('User login to Okta', 'half \\ud83d pair').replace('Alice', 'Al\\u00efce');
   const lone = `${okta(5).slice(0, -1)},"x":"a\ud800b"}`;
   const records = [okta(1), okta(2), '{"truncated":', accents, escaped, lone];
-  const inline = await memStore();
-  const threaded = await memStore();
-  const a = new IngestWriter({ store: inline });
-  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
-  const at = new Date('2026-03-10T09:00:00.000Z');
-  try {
+  await inlineAndThreaded(async ({ a, b, inline, threaded, at }) => {
     const ra = await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     const rb = await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     assert.deepEqual(rb, ra);
@@ -194,21 +205,11 @@ test('with a worker thread, a batch is stored exactly as when prepared inline', 
     assert.deepEqual((await threaded.listQuarantine({})).items, (await inline.listQuarantine({})).items);
     assert.deepEqual(await threaded.listSources(), await inline.listSources());
     assert.equal(b.pendingRecords, 0);
-  } finally {
-    await a.close();
-    await b.close();
-    await inline.close();
-    await threaded.close();
-  }
+  });
 });
 
 test('with a worker thread, batches packed into recycled text buffers are stored exactly as inline', async () => {
-  const inline = await memStore();
-  const threaded = await memStore();
-  const a = new IngestWriter({ store: inline });
-  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
-  const at = new Date('2026-03-10T09:00:00.000Z');
-  try {
+  await inlineAndThreaded(async ({ a, b, inline, threaded, at }) => {
     // Shrinking then growing batches: a later batch reuses an earlier, larger buffer that still holds its bytes.
     for (const [n, from] of [[300, 0], [40, 1000], [5, 2000], [500, 3000], [1, 4000]] as const) {
       const records = Array.from({ length: n }, (_, i) => okta(from + i).replace('User login to Okta', `login ${'é'.repeat((from + i) % 7)}`));
@@ -218,12 +219,7 @@ test('with a worker thread, batches packed into recycled text buffers are stored
     const rows = storedRows(threaded);
     assert.equal(rows.length, 846);
     assert.deepEqual(rows, storedRows(inline));
-  } finally {
-    await a.close();
-    await b.close();
-    await inline.close();
-    await threaded.close();
-  }
+  });
 });
 
 test('with a worker thread, framed records (as HTTP bodies give them) are stored exactly as inline', async () => {
@@ -231,12 +227,7 @@ test('with a worker thread, framed records (as HTTP bodies give them) are stored
   const framed: FramedRecord[] = [];
   for await (const batch of frameRecordBatches((async function* () { yield body; })(), { mode: 'lines', maxRecordBytes: 1 << 20 })) framed.push(...batch);
   assert.equal(framed.length, 4);
-  const inline = await memStore();
-  const threaded = await memStore();
-  const a = new IngestWriter({ store: inline });
-  const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
-  const at = new Date('2026-03-10T09:00:00.000Z');
-  try {
+  await inlineAndThreaded(async ({ a, b, inline, threaded, at }) => {
     const ra = await a.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at });
     assert.deepEqual(await b.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at }), ra);
     assert.deepEqual(storedRows(threaded), storedRows(inline));
@@ -245,12 +236,7 @@ test('with a worker thread, framed records (as HTTP bodies give them) are stored
     assert.equal(q.length, 1);
     assert.equal(Buffer.from(q[0]?.raw ?? new Uint8Array()).toString('utf8'), '{"truncated":');
     assert.equal(q[0]?.reason, 'decode.json.syntax');
-  } finally {
-    await a.close();
-    await b.close();
-    await inline.close();
-    await threaded.close();
-  }
+  });
 });
 
 test('server.ingest_workers: a number is kept, auto is one worker per core from 1 to 4', () => {
