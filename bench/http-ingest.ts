@@ -8,7 +8,7 @@
  *   node --import tsx bench/http-ingest.ts [--seconds 20] [--concurrency 4] [--batch 1000] [--cpu-prof-dir DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,14 @@ export interface HttpIngestBenchResult {
   serverCpuSecondsCaughtUp?: number;
   /** How long the consumers took to catch up after the load stopped. */
   catchUpSeconds?: number;
+  /**
+   * Server CPU per event by thread during the load (Linux, from /proc): the main thread, the busy
+   * other threads (the prepare workers: each above a tenth of the server's CPU), the rest (GC
+   * helpers, I/O). Undefined where /proc is not there.
+   */
+  threads?: { mainMicros: number; workerMicros: number; workers: number; otherMicros: number };
+  /** This process's CPU per event during the load: the load generator's share of the machine. */
+  generatorMicros: number;
   seconds: number;
 }
 
@@ -69,6 +77,44 @@ function cli(dataDir: string, args: string[], input = ''): string {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir], { cwd: ROOT, input, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`weft ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
+}
+
+/** CPU ticks per thread of a process (utime + stime, from /proc); undefined off Linux or once it is gone. */
+function threadTicks(pid: number | undefined): Map<number, number> | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const out = new Map<number, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the parenthesized name: state is the first, utime and stime the 12th and 13th.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), Number(f[11]) + Number(f[12]));
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+function threadSplit(pid: number, before: Map<number, number>, after: Map<number, number>, cpuSeconds: number, events: number): NonNullable<HttpIngestBenchResult['threads']> {
+  const delta = new Map<number, number>();
+  let total = 0;
+  for (const [tid, t] of after) {
+    const d = t - (before.get(tid) ?? 0);
+    delta.set(tid, d);
+    total += d;
+  }
+  const micros = (ticks: number): number => (total === 0 || events === 0 ? 0 : ((ticks / total) * cpuSeconds * 1e6) / events);
+  const main = delta.get(pid) ?? 0;
+  let workers = 0;
+  let workerTicks = 0;
+  for (const [tid, d] of delta) {
+    if (tid !== pid && d > total / 10) {
+      workers++;
+      workerTicks += d;
+    }
+  }
+  return { mainMicros: micros(main), workerMicros: micros(workerTicks), workers, otherMicros: micros(total - main - workerTicks) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -141,6 +187,8 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     const payloads = bodies.map((b) => Buffer.from(b, 'utf8'));
     for (let i = 0; i < 5; i++) await (await fetch(ingestUrl, { method: 'POST', headers, body: payloads[i % payloads.length] as Buffer })).arrayBuffer();
     const cpuBefore = await serverCpu(url);
+    const ticksBefore = threadTicks(child.pid);
+    const generatorBefore = process.cpuUsage();
     const mBefore = await (await fetch(`${url}/metrics`)).text();
     const latencies: number[] = [];
     let events = 0;
@@ -189,6 +237,8 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     agent.destroy();
     const mAfter = await (await fetch(`${url}/metrics`)).text();
     const cpuAfter = await serverCpu(url);
+    const ticksAfter = threadTicks(child.pid);
+    const generator = process.cpuUsage(generatorBefore);
     const caught = await catchUp(url);
     latencies.sort((a, b) => a - b);
     const storeSeconds = metric(mAfter, 'weft_store_commit_seconds_sum') - metric(mBefore, 'weft_store_commit_seconds_sum');
@@ -199,6 +249,8 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
       storeShare: httpSeconds > 0 ? storeSeconds / httpSeconds : 0,
       pipelineEventsPerSecond, serverCpuSeconds: cpuAfter - cpuBefore, seconds: elapsed,
       ...(caught !== undefined ? { serverCpuSecondsCaughtUp: caught.cpu - cpuBefore, catchUpSeconds: caught.seconds } : {}),
+      ...(ticksBefore !== undefined && ticksAfter !== undefined && child.pid !== undefined ? { threads: threadSplit(child.pid, ticksBefore, ticksAfter, cpuAfter - cpuBefore, events) } : {}),
+      generatorMicros: events === 0 ? 0 : (generator.user + generator.system) / events,
     };
   } finally {
     child.kill('SIGTERM');
@@ -236,6 +288,10 @@ export function printHttpIngestBench(r: HttpIngestBenchResult): void {
     console.log(`  server CPU until the consumers caught up (${(r.catchUpSeconds ?? 0).toFixed(1)} s after the load): ${((r.serverCpuSecondsCaughtUp / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event`);
   } else {
     console.log('  the event-log consumers did not catch up within 60 s of the load');
+  }
+  if (r.threads !== undefined) {
+    const t = r.threads;
+    console.log(`  server CPU per event by thread: main ${t.mainMicros.toFixed(1)} µs, ${t.workers} busy workers ${t.workerMicros.toFixed(1)} µs, other threads (GC, I/O) ${t.otherMicros.toFixed(1)} µs; load generator ${r.generatorMicros.toFixed(1)} µs`);
   }
   console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores (${((r.serverCpuSeconds / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event); store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
 }
