@@ -35,13 +35,6 @@ function give(buffer: ArrayBuffer): void {
   if (spare.length < MAX_SPARE) spare.push(buffer);
 }
 
-let current: TextPacker | undefined;
-
-function packer(): TextPacker {
-  current = new TextPacker(take, give, lastBytes);
-  return current;
-}
-
 function take(bytes: number): ArrayBuffer {
   let best = -1;
   for (let i = 0; i < spare.length; i++) {
@@ -62,9 +55,9 @@ port.on('message', (m: PrepareRequest | RecycleRequest) => {
   const transfer: ArrayBuffer[] = [];
   try {
     const records = Array.isArray(m.records) ? m.records : framedFromColumns(m.records as FramedColumns);
-    const { rows, ...batch } = prepareBatch(pipelines, records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows, packer);
-    if (current !== undefined) lastBytes = current.bytes;
-    current = undefined;
+    let packer: TextPacker | undefined;
+    const { rows, ...batch } = prepareBatch(pipelines, records, { ...m.meta, receivedAt: new Date(m.meta.receivedAt) }, m.withRows, () => (packer = new TextPacker(take, give, lastBytes)));
+    if (packer !== undefined) lastBytes = packer.bytes;
     // The rows go as columns, their text in one moved buffer, not as copied strings (see TextPacker).
     const wire: WireBatch = rows !== undefined ? { ...batch, columns: rowsToColumns(rows, batch.text) } : batch;
     if (wire.text !== undefined) transfer.push(wire.text);

@@ -1,4 +1,5 @@
 import type { WeftEvent } from '../event/model.js';
+import { writeUtf8 } from '../event/utf8-write.js';
 import { StoreError } from './errors.js';
 
 /** The indexed columns both stores extract from an ECS event. */
@@ -111,7 +112,7 @@ export class TextPacker {
       const need = Buffer.byteLength(s, 'utf8');
       if (room < need) this.grow(start + need);
     }
-    this.at = start + (this.buf as Buffer).write(s, start, 'utf8');
+    this.at = start + writeUtf8(this.buf as Buffer, s, start);
     return start;
   }
 
