@@ -59,9 +59,13 @@ export interface HttpIngestBenchResult {
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'src', 'cli', 'main.ts');
 
+/** Digits of the per-request serial in every record's uuid (see uniqueBody). */
+const SERIAL_DIGITS = 12;
+const SERIAL_MARK = 'bench-';
+
 function record(i: number): string {
   return JSON.stringify({
-    uuid: `bench-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8) + i).toISOString(), eventType: i % 3 === 0 ? 'user.session.start' : 'user.authentication.sso',
+    uuid: `${SERIAL_MARK}${'0'.repeat(SERIAL_DIGITS)}`, published: new Date(Date.UTC(2026, 2, 10, 8) + i).toISOString(), eventType: i % 3 === 0 ? 'user.session.start' : 'user.authentication.sso',
     displayMessage: 'User login to Okta', severity: 'INFO', version: '0', legacyEventType: 'core.user_auth.login_success',
     actor: { id: `00u${i % 997}`, type: 'User', alternateId: `user${i % 997}@corp.example`, displayName: `User ${i % 997}` },
     client: { ipAddress: `198.51.${(i >> 8) & 255}.${i & 255}`, userAgent: { rawUserAgent: 'Mozilla/5.0', os: 'Mac OS X', browser: 'CHROME' }, zone: 'null', device: 'Computer' },
@@ -69,6 +73,33 @@ function record(i: number): string {
     securityContext: { asNumber: 64496, asOrg: 'example', isp: 'example', domain: 'example.net', isProxy: false },
     target: [{ id: '0oa1', type: 'AppInstance', alternateId: 'Salesforce', displayName: 'Salesforce' }],
   });
+}
+
+/**
+ * Every request carries records never sent before: the same bytes twice are one event by design
+ * (the id is a hash of the record), so a bench that repeated its bodies would measure the duplicate
+ * check, not the store. Each body is a copy of a template with its records' uuid serials written in
+ * place (the template's bytes are not encoded again).
+ */
+class UniqueBodies {
+  private readonly offsets: number[][];
+  private serial = 0;
+
+  constructor(private readonly templates: Buffer[]) {
+    const mark = Buffer.from(`"uuid":"${SERIAL_MARK}`);
+    this.offsets = templates.map((t) => {
+      const at: number[] = [];
+      for (let i = t.indexOf(mark); i >= 0; i = t.indexOf(mark, i + 1)) at.push(i + mark.length);
+      return at;
+    });
+  }
+
+  next(): Buffer {
+    const k = this.serial % this.templates.length;
+    const body = Buffer.from(this.templates[k] as Buffer);
+    for (const at of this.offsets[k] as number[]) body.write(String(this.serial++).padStart(SERIAL_DIGITS, '0'), at, 'latin1');
+    return body;
+  }
 }
 
 function cli(dataDir: string, args: string[], input = ''): string {
@@ -183,7 +214,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' };
     // Bodies as bytes: a string body is encoded again on every request, CPU the generator takes from
     // the server on a small machine.
-    const payloads = bodies.map((b) => Buffer.from(b, 'utf8'));
+    const payloads = new UniqueBodies(bodies.map((b) => Buffer.from(b, 'utf8')));
     // node:http on keep-alive sockets, not fetch: on a two-core machine the generator's own CPU is
     // taken from the server, and fetch's web streams cost several times more per request.
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -204,7 +235,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
       req.end(body);
     });
     // Warm up the server's JIT (and this client) before measuring.
-    for (let i = 0; i < 5; i++) await post(payloads[i % payloads.length] as Buffer);
+    for (let i = 0; i < 5; i++) await post(payloads.next());
     const cpuBefore = await serverCpu(url);
     const ticksBefore = threadTicks(child.pid);
     const generatorBefore = process.cpuUsage();
@@ -212,12 +243,11 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     const latencies: number[] = [];
     let events = 0;
     let refused = 0;
-    let next = 5;
     const started = performance.now();
     const deadline = started + seconds * 1000;
     const worker = async (): Promise<void> => {
       while (performance.now() < deadline) {
-        const body = payloads[next++ % payloads.length] as Buffer;
+        const body = payloads.next();
         const t = performance.now();
         const r = await post(body);
         const answer = r.answer;
@@ -241,6 +271,9 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     const generator = process.cpuUsage(generatorBefore);
     const caught = await catchUp(url);
     latencies.sort((a, b) => a - b);
+    // Every acknowledged event must be a new row: otherwise the run measured the duplicate check.
+    const stored = metric(mAfter, 'weft_event_log_head') - metric(mBefore, 'weft_event_log_head');
+    if (stored !== events) throw new Error(`${events} events acknowledged but ${stored} new rows stored`);
     const storeSeconds = metric(mAfter, 'weft_store_commit_seconds_sum') - metric(mBefore, 'weft_store_commit_seconds_sum');
     const httpSeconds = sumMetric(mAfter, 'weft_http_request_duration_seconds_sum', '/api/v1/ingest') - sumMetric(mBefore, 'weft_http_request_duration_seconds_sum', '/api/v1/ingest');
     return {
