@@ -324,7 +324,7 @@ export function printHttpIngestBench(r: HttpIngestBenchResult): void {
   }
   if (r.threads !== undefined) {
     const t = r.threads;
-    console.log(`  server CPU per event by thread: main ${t.mainMicros.toFixed(1)} µs, ${t.workers} busy workers ${t.workerMicros.toFixed(1)} µs, other threads (GC, I/O) ${t.otherMicros.toFixed(1)} µs; load generator ${r.generatorMicros.toFixed(1)} µs`);
+    console.log(`  server CPU per event by thread: main ${t.mainMicros.toFixed(1)} µs, ${t.workers} busy worker threads (prepare, commit) ${t.workerMicros.toFixed(1)} µs, other threads (GC, I/O) ${t.otherMicros.toFixed(1)} µs; load generator ${r.generatorMicros.toFixed(1)} µs`);
   }
   console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores (${((r.serverCpuSeconds / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event); store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
 }

@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { UnknownSourceTypeError } from '../normalize/registry.js';
 import { frameRecordBatches, type FramedRecord } from './framing.js';
+import { CommitThread, type CommitThreadData } from './commit-thread.js';
 import { IngestClosedError, IngestWriter, ingestWorkersFor, type GroupCommit } from './ingest-writer.js';
 
 const okta = (i: number): string => JSON.stringify({
@@ -167,19 +171,39 @@ function storedRows(s: SqliteStore): unknown[] {
     typeof(doc) AS doc_type, hex(doc) AS doc, typeof(raw) AS raw_type, hex(raw) AS raw FROM events ORDER BY seq`).all();
 }
 
-/** An inline writer and one with a worker thread, each on its own in-memory store; all closed after `run`. */
-async function inlineAndThreaded(run: (w: { a: IngestWriter; b: IngestWriter; inline: SqliteStore; threaded: SqliteStore; at: Date }) => Promise<void>): Promise<void> {
+interface Variants {
+  /** Prepared and committed on this thread. */
+  a: IngestWriter;
+  inline: SqliteStore;
+  /** Prepared on a worker thread, committed here. */
+  b: IngestWriter;
+  threaded: SqliteStore;
+  /** Prepared on a worker thread, committed on the commit thread (a database file, as weft serve has). */
+  c: IngestWriter;
+  committed: SqliteStore;
+  at: Date;
+}
+
+/** The same batches through each way of preparing and committing; all closed after `run`. */
+async function inlineAndThreaded(run: (w: Variants) => Promise<void>): Promise<void> {
   const inline = await memStore();
   const threaded = await memStore();
+  const dir = mkdtempSync(join(tmpdir(), 'weft-writer-'));
+  const committed = new SqliteStore({ path: join(dir, 'weft.db') });
+  await committed.migrate();
   const a = new IngestWriter({ store: inline });
   const b = new IngestWriter({ store: threaded, prepareWorkers: 1 });
+  const c = new IngestWriter({ store: committed, prepareWorkers: 1, commitThread: new CommitThread(committed.file as CommitThreadData) });
   try {
-    await run({ a, b, inline, threaded, at: new Date('2026-03-10T09:00:00.000Z') });
+    await run({ a, b, c, inline, threaded, committed, at: new Date('2026-03-10T09:00:00.000Z') });
   } finally {
     await a.close();
     await b.close();
+    await c.close();
     await inline.close();
     await threaded.close();
+    await committed.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -190,10 +214,14 @@ test('with a worker thread, a batch is stored exactly as when prepared inline', 
   const escaped = okta(4).replace('User login to Okta', 'half \\ud83d pair').replace('Alice', 'Al\\u00efce');
   const lone = `${okta(5).slice(0, -1)},"x":"a\ud800b"}`;
   const records = [okta(1), okta(2), '{"truncated":', accents, escaped, lone];
-  await inlineAndThreaded(async ({ a, b, inline, threaded, at }) => {
+  await inlineAndThreaded(async ({ a, b, c, inline, threaded, committed, at }) => {
     const ra = await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     const rb = await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     assert.deepEqual(rb, ra);
+    assert.deepEqual(await c.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at }), ra);
+    assert.deepEqual(storedRows(committed), storedRows(inline));
+    assert.deepEqual((await committed.listQuarantine({})).items, (await inline.listQuarantine({})).items);
+    assert.deepEqual(await committed.listSources(), await inline.listSources());
     assert.deepEqual(rb, { records: 6, events: 5, quarantined: 1, lastSeq: 5 });
     assert.deepEqual(await threaded.readEventLog(0, 10), await inline.readEventLog(0, 10));
     const rows = storedRows(threaded);
@@ -209,16 +237,18 @@ test('with a worker thread, a batch is stored exactly as when prepared inline', 
 });
 
 test('with a worker thread, batches packed into recycled text buffers are stored exactly as inline', async () => {
-  await inlineAndThreaded(async ({ a, b, inline, threaded, at }) => {
+  await inlineAndThreaded(async ({ a, b, c, inline, threaded, committed, at }) => {
     // Shrinking then growing batches: a later batch reuses an earlier, larger buffer that still holds its bytes.
     for (const [n, from] of [[300, 0], [40, 1000], [5, 2000], [500, 3000], [1, 4000]] as const) {
       const records = Array.from({ length: n }, (_, i) => okta(from + i).replace('User login to Okta', `login ${'é'.repeat((from + i) % 7)}`));
       await a.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
       await b.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
+      await c.submit(records, { sourceId: 'http:test', format: 'json', receivedAt: at });
     }
     const rows = storedRows(threaded);
     assert.equal(rows.length, 846);
     assert.deepEqual(rows, storedRows(inline));
+    assert.deepEqual(storedRows(committed), rows);
   });
 });
 
@@ -227,10 +257,13 @@ test('with a worker thread, framed records (as HTTP bodies give them) are stored
   const framed: FramedRecord[] = [];
   for await (const batch of frameRecordBatches((async function* () { yield body; })(), { mode: 'lines', maxRecordBytes: 1 << 20 })) framed.push(...batch);
   assert.equal(framed.length, 4);
-  await inlineAndThreaded(async ({ a, b, inline, threaded, at }) => {
+  await inlineAndThreaded(async ({ a, b, c, inline, threaded, committed, at }) => {
     const ra = await a.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at });
     assert.deepEqual(await b.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at }), ra);
+    assert.deepEqual(await c.submit(framed, { sourceId: 'http:test', format: 'json', receivedAt: at }), ra);
     assert.deepEqual(storedRows(threaded), storedRows(inline));
+    assert.deepEqual(storedRows(committed), storedRows(inline));
+    assert.deepEqual((await committed.listQuarantine({})).items, (await inline.listQuarantine({})).items);
     const q = (await threaded.listQuarantine({})).items;
     assert.deepEqual(q, (await inline.listQuarantine({})).items);
     assert.equal(q.length, 1);

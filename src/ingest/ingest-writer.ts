@@ -17,6 +17,7 @@ import { mapperFor } from '../normalize/registry.js';
 import { eventColumns, type EventColumns } from '../store/event-columns.js';
 import type { AppendResult, SourceActivity, Store } from '../store/types.js';
 import type { FramedRecord } from './framing.js';
+import { CommitThreadUnavailableError, type CommitPart, type CommitThread, type ThreadCommit } from './commit-thread.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { PreparePool } from './prepare-pool.js';
 import { prepareBatch, type PreparedBatch } from './prepare.js';
@@ -86,6 +87,11 @@ export interface IngestWriterOptions {
    * already laid out as columns.
    */
   prepareWorkers?: number;
+  /**
+   * Commit on this thread instead of the calling one (the embedded store; see commit-thread.ts).
+   * The writer closes it when it closes.
+   */
+  commitThread?: CommitThread;
   /** Applied to each batch of events just before it is stored (sensitive-field encryption). */
   beforeStore?: (events: WeftEvent[]) => void;
   /** Called after each group commit, with per-source counts: metrics, and waking event-log consumers. */
@@ -144,7 +150,9 @@ export class IngestWriter {
   private readonly queue: Job[] = [];
   private readonly waiters: Waiter[] = [];
   private pending = 0;
-  private committing = false;
+  /** Groups handed to the store and not answered yet. */
+  private committing = 0;
+  private readonly maxCommitsInFlight: number;
   private closed = false;
   private idle: Array<() => void> = [];
 
@@ -152,6 +160,7 @@ export class IngestWriter {
     this.store = opts.store;
     this.maxPending = opts.maxPendingRecords ?? 50_000;
     this.maxCommitEvents = opts.maxCommitEvents ?? 10_000;
+    this.maxCommitsInFlight = opts.commitThread !== undefined ? 2 : 1;
     this.logger = opts.logger ?? silentLogger;
     this.pipelines = new PipelineCache({
       ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
@@ -274,7 +283,7 @@ export class IngestWriter {
       }
       return await new Promise<CommitResult>((resolve, reject) => {
         this.queue.push({ ...job, resolve, reject });
-        void this.commitLoop();
+        this.commitLoop();
       });
     } finally {
       p.release();
@@ -282,32 +291,34 @@ export class IngestWriter {
     }
   }
 
-  /** One commit at a time; whatever queued meanwhile goes into the next transaction together. */
-  private async commitLoop(): Promise<void> {
-    if (this.committing) return;
-    this.committing = true;
-    try {
+  /**
+   * Whatever queued meanwhile goes into the next transaction together. One group at a time, except on
+   * a commit thread: it takes the next group while the last one is being answered here, and commits
+   * them in the order sent.
+   */
+  private commitLoop(): void {
+    while (this.queue.length > 0 && this.committing < this.maxCommitsInFlight) {
+      const group: Job[] = [];
+      let n = 0;
       while (this.queue.length > 0) {
-        const group: Job[] = [];
-        let n = 0;
-        while (this.queue.length > 0) {
-          const next = this.queue[0] as Job;
-          if (group.length > 0 && n + next.result.events > this.maxCommitEvents) break;
-          group.push(next);
-          n += next.result.events;
-          this.queue.shift();
-        }
-        await this.commitGroup(group);
+        const next = this.queue[0] as Job;
+        if (group.length > 0 && n + next.result.events > this.maxCommitEvents) break;
+        group.push(next);
+        n += next.result.events;
+        this.queue.shift();
       }
-    } finally {
-      this.committing = false;
-      this.settle();
+      this.committing++;
+      void this.commitGroup(group).finally(() => {
+        this.committing--;
+        this.commitLoop();
+        this.settle();
+      });
     }
   }
 
   /** Wake drain() callers once nothing is being prepared, queued or committed. */
   private settle(): void {
-    if (this.committing || this.queue.length > 0 || this.preparing > 0 || this.idle.length === 0) return;
+    if (this.committing > 0 || this.queue.length > 0 || this.preparing > 0 || this.idle.length === 0) return;
     const idle = this.idle;
     this.idle = [];
     for (const f of idle) f();
@@ -318,11 +329,35 @@ export class IngestWriter {
     let events = 0;
     for (const j of group) events += j.result.events;
     const started = performance.now();
+    // The rows' text buffers, to give back to the workers once the rows are done with (stored or
+    // failed). A commit on the commit thread moves them there and back.
+    let texts: ArrayBuffer[] = [];
+    for (const j of group) if (j.text !== undefined) texts.push(j.text);
     try {
       const bySource = mergeActivity(group.map((j) => j.activity));
-      const appended = this.store.commitIngest !== undefined
-        ? await this.store.commitIngest({ rows: this.rowsOf(group), quarantine, activity: bySource })
-        : await this.commitSeparately(group.length === 1 ? (group[0] as Job).events : group.flatMap((j) => j.events), quarantine, bySource);
+      let appended: AppendResult;
+      if (this.store.commitIngest !== undefined) {
+        const parts = this.partsOf(group);
+        const thread = this.opts.commitThread;
+        let done: ThreadCommit | undefined;
+        if (thread !== undefined && thread.unavailable === undefined) {
+          try {
+            done = await thread.commit(parts, quarantine, bySource);
+            texts = done.texts;
+          } catch (err) {
+            // Unavailable: nothing was sent, the rows are intact and are committed here instead.
+            if (!(err instanceof CommitThreadUnavailableError)) {
+              texts = (err as { texts?: ArrayBuffer[] }).texts ?? [];
+              throw err;
+            }
+          }
+        }
+        appended = done !== undefined
+          ? done.appended
+          : await this.store.commitIngest({ rows: parts.length === 1 ? (parts[0] as CommitPart).rows : parts.flatMap((p) => p.rows), quarantine, activity: bySource });
+      } else {
+        appended = await this.commitSeparately(group.length === 1 ? (group[0] as Job).events : group.flatMap((j) => j.events), quarantine, bySource);
+      }
       const storeMs = performance.now() - started;
       const quarantineReasons: Record<string, number> = {};
       for (const q of quarantine) quarantineReasons[q.reason] = (quarantineReasons[q.reason] ?? 0) + 1;
@@ -336,22 +371,30 @@ export class IngestWriter {
       this.logger.error({ err, events, quarantined: quarantine.length }, 'ingest commit failed; the batch is not acknowledged');
       for (const j of group) j.reject(err);
     }
-    // The rows are done with (stored or failed): their text buffers go back to the workers.
-    for (const j of group) if (j.text !== undefined) this.pool?.recycle(j.text);
+    for (const t of texts) this.pool?.recycle(t);
   }
 
-  /** The group's events as store columns, in order: laid out while preparing, or here (after beforeStore). */
-  private rowsOf(group: Job[]): EventColumns[] {
+  /**
+   * The group's events as store columns, batch by batch in order: laid out while preparing, or here
+   * (after beforeStore). Indexes in a validation error count from the start of the group, as
+   * appendEvents does.
+   */
+  private partsOf(group: Job[]): CommitPart[] {
     const loose = group.flatMap((j) => (j.rows === undefined ? j.events : []));
     if (loose.length > 0) this.opts.beforeStore?.(loose);
-    if (group.length === 1 && (group[0] as Job).rows !== undefined) return (group[0] as Job).rows as EventColumns[];
-    const rows: EventColumns[] = [];
+    const parts: CommitPart[] = [];
+    let at = 0;
     for (const j of group) {
-      // Indexes in a validation error count from the start of the group, as appendEvents does.
-      if (j.rows !== undefined) for (const r of j.rows) rows.push(r);
-      else for (const e of j.events) rows.push(eventColumns(e, rows.length));
+      if (j.rows !== undefined) {
+        parts.push(j.text !== undefined ? { rows: j.rows, text: j.text } : { rows: j.rows });
+        at += j.rows.length;
+      } else {
+        const rows: EventColumns[] = [];
+        for (const e of j.events) rows.push(eventColumns(e, at++));
+        parts.push({ rows });
+      }
     }
-    return rows;
+    return parts;
   }
 
   /** A store without commitIngest: quarantine first, events second, activity last. */
@@ -367,7 +410,7 @@ export class IngestWriter {
 
   /** Resolves when every admitted batch has been committed (or failed). */
   drain(): Promise<void> {
-    if (!this.committing && this.queue.length === 0 && this.preparing === 0) return Promise.resolve();
+    if (this.committing === 0 && this.queue.length === 0 && this.preparing === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -377,6 +420,7 @@ export class IngestWriter {
     for (const w of this.waiters.splice(0)) w.reject(new IngestClosedError());
     await this.drain();
     await this.pool?.close();
+    await this.opts.commitThread?.close();
   }
 }
 

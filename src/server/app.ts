@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { WeftConfig } from '../config/schema.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
+import { CommitThread } from '../ingest/commit-thread.js';
 import { IngestWriter, ingestWorkersFor, type GroupCommit } from '../ingest/ingest-writer.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Store } from '../store/types.js';
 import { AccessAuditor } from './access-audit.js';
@@ -101,13 +103,17 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     store,
   );
   const cipher = new FieldCipher(config.server.sensitive_fields, opts.fieldKeys ?? []);
+  const prepareWorkers = ingestWorkersFor(config.server.ingest_workers);
   const writer = new IngestWriter({
     store,
+    // With prepare workers the main thread only answers and commits; the embedded store's commits
+    // then go to a thread of their own too (better-sqlite3 blocks the thread it runs on).
+    ...(prepareWorkers > 0 && store instanceof SqliteStore && store.file !== undefined ? { commitThread: new CommitThread(store.file, logger) } : {}),
     maxPendingRecords: config.server.ingest_queue_records,
     maxCommitEvents: Math.max(config.ingest.batch_size, 10_000),
     timezone: config.ingest.timezone,
     maxRecordBytes: config.ingest.max_record_bytes,
-    prepareWorkers: ingestWorkersFor(config.server.ingest_workers),
+    prepareWorkers,
     logger,
     ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
     // Sensitive fields are encrypted before the events reach the store.

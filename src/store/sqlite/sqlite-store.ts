@@ -73,10 +73,13 @@ export class SqliteStore implements Store {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly recentEventIds: number;
   private readonly logger: Logger;
+  /** The file and the settings another connection to it needs (an ingest commit thread); undefined in memory. */
+  readonly file: { path: string; synchronous: 'full' | 'normal'; recentEventIds: number } | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     this.recentEventIds = opts.recentEventIds ?? RECENT_EVENT_IDS;
     this.logger = opts.logger ?? silentLogger;
+    this.file = opts.path === ':memory:' ? undefined : { path: opts.path, synchronous: opts.synchronous ?? 'full', recentEventIds: this.recentEventIds };
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     try {
       this.db = new Database(opts.path);

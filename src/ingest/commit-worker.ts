@@ -1,0 +1,44 @@
+/**
+ * The ingest commit thread (see commit-thread.ts): a second SqliteStore connection on the server's
+ * database file, committing what the writer's group commit hands it, one transaction at a time.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { EventColumns } from '../store/event-columns.js';
+import type { CommitReply, CommitRequest, CommitThreadData } from './commit-thread.js';
+import { rowsFromColumns } from './worker-wire.js';
+
+const port = parentPort;
+if (port === null) throw new Error('commit-worker.ts runs only as a worker thread');
+const data = workerData as CommitThreadData;
+
+let store: SqliteStore;
+try {
+  // The server migrated the file before starting this thread; this connection only writes events.
+  store = new SqliteStore({ path: data.path, synchronous: data.synchronous, ...(data.recentEventIds !== undefined ? { recentEventIds: data.recentEventIds } : {}) });
+  port.postMessage({ ready: true } satisfies CommitReply);
+} catch (err) {
+  port.postMessage({ fatal: (err as Error).message } satisfies CommitReply);
+  process.exit(1);
+}
+
+port.on('message', (m: CommitRequest) => {
+  const texts: ArrayBuffer[] = [];
+  for (const p of m.parts) if (p.text !== undefined) texts.push(p.text);
+  const answer = (reply: CommitReply): void => port.postMessage(reply, texts);
+  let rows: EventColumns[];
+  try {
+    rows = m.parts.length === 1 ? rowsFromColumns((m.parts[0] as CommitRequest['parts'][number]).columns, texts[0]) : m.parts.flatMap((p) => rowsFromColumns(p.columns, p.text));
+  } catch (err) {
+    answer({ id: m.id, ok: false, error: { name: 'StoreError', code: 'invalid_record', message: `malformed commit: ${(err as Error).message}` }, texts });
+    return;
+  }
+  store.commitIngest({ rows, quarantine: m.quarantine, activity: m.activity }).then(
+    (appended) => answer({ id: m.id, ok: true, appended, texts }),
+    (err: unknown) => {
+      const e = err instanceof Error ? err : new Error(String(err));
+      const code = (e as { code?: unknown }).code;
+      answer({ id: m.id, ok: false, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) }, texts });
+    },
+  );
+});
