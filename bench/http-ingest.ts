@@ -53,6 +53,8 @@ export interface HttpIngestBenchResult {
   threads?: { mainMicros: number; workerMicros: number; workers: number; otherMicros: number };
   /** This process's CPU per event during the load: the load generator's share of the machine. */
   generatorMicros: number;
+  /** Bytes the server wrote to storage per acknowledged event (WAL and checkpoints), where Linux tells. */
+  writtenBytesPerEvent?: number;
   seconds: number;
 }
 
@@ -111,6 +113,17 @@ function cli(dataDir: string, args: string[], input = ''): string {
 }
 
 /** CPU ticks per thread of a process (utime + stime, from /proc); undefined off Linux or once it is gone. */
+/** Bytes the process has caused to be written to storage (/proc/<pid>/io), where Linux tells. */
+function writtenBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function threadTicks(pid: number | undefined): Map<number, number> | undefined {
   if (pid === undefined) return undefined;
   try {
@@ -238,6 +251,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     for (let i = 0; i < 5; i++) await post(payloads.next());
     const cpuBefore = await serverCpu(url);
     const ticksBefore = threadTicks(child.pid);
+    const writtenBefore = writtenBytes(child.pid);
     const generatorBefore = process.cpuUsage();
     const mBefore = await (await fetch(`${url}/metrics`)).text();
     const latencies: number[] = [];
@@ -268,6 +282,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
     const mAfter = await (await fetch(`${url}/metrics`)).text();
     const cpuAfter = await serverCpu(url);
     const ticksAfter = threadTicks(child.pid);
+    const writtenAfter = writtenBytes(child.pid);
     const generator = process.cpuUsage(generatorBefore);
     const caught = await catchUp(url);
     latencies.sort((a, b) => a - b);
@@ -284,6 +299,7 @@ export async function runHttpIngestBench(opts: HttpIngestBenchOptions = {}): Pro
       ...(caught !== undefined ? { serverCpuSecondsCaughtUp: caught.cpu - cpuBefore, catchUpSeconds: caught.seconds } : {}),
       ...(ticksBefore !== undefined && ticksAfter !== undefined && child.pid !== undefined ? { threads: threadSplit(child.pid, ticksBefore, ticksAfter, cpuAfter - cpuBefore, events) } : {}),
       generatorMicros: events === 0 ? 0 : (generator.user + generator.system) / events,
+      ...(writtenBefore !== undefined && writtenAfter !== undefined && events > 0 ? { writtenBytesPerEvent: (writtenAfter - writtenBefore) / events } : {}),
     };
   } finally {
     child.kill('SIGTERM');
@@ -325,6 +341,9 @@ export function printHttpIngestBench(r: HttpIngestBenchResult): void {
   if (r.threads !== undefined) {
     const t = r.threads;
     console.log(`  server CPU per event by thread: main ${t.mainMicros.toFixed(1)} µs, ${t.workers} busy worker threads (prepare, commit) ${t.workerMicros.toFixed(1)} µs, other threads (GC, I/O) ${t.otherMicros.toFixed(1)} µs; load generator ${r.generatorMicros.toFixed(1)} µs`);
+  }
+  if (r.writtenBytesPerEvent !== undefined) {
+    console.log(`  written to storage: ${(r.writtenBytesPerEvent / 1024).toFixed(1)} KiB per event, ${((r.writtenBytesPerEvent * r.eventsPerSecond) / 2 ** 20).toFixed(0)} MiB/s`);
   }
   console.log(`  server CPU ${(r.serverCpuSeconds / r.seconds).toFixed(2)} cores (${((r.serverCpuSeconds / Math.max(1, r.events)) * 1e6).toFixed(0)} µs per event); store commit ${(r.storeShare * 100).toFixed(0)}% of request time; decode+normalize alone ${f(r.pipelineEventsPerSecond)} events/s on one core`);
 }
