@@ -103,9 +103,10 @@ export interface IngestWriterOptions {
 const AUTO_INGEST_WORKERS_MAX = 4;
 
 /**
- * Prepare workers for `server.ingest_workers`. `auto` is one per core, 1 to 4: on 2 cores two workers
- * took HTTP ingest from about 23k to 33k events/s against one (bench/http-ingest.ts), since a batch
- * waiting for its commit no longer leaves the only worker idle; three were slower than two.
+ * Prepare workers for `server.ingest_workers`. `auto` is one per core, 1 to 4. On 2 cores, with a
+ * new record in every line (bench/http-ingest.ts), two workers and the commit thread reach ~16.4k
+ * events/s and one worker ~15.3k: the store's commit, not decoding, is the limit there. (An earlier
+ * 23k -> 33k for one -> two workers was measured on repeated records, which the store skips.)
  */
 export function ingestWorkersFor(setting: number | 'auto', cores = availableParallelism()): number {
   if (setting !== 'auto') return setting;
