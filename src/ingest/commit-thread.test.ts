@@ -101,7 +101,7 @@ test('a commit thread that dies fails only what it held and is started again', a
   });
 });
 
-test('a commit thread that cannot open the store is unavailable, and the writer commits on its own thread instead', async () => {
+test('a commit thread that cannot open the store is unavailable (commits and audit appends), and the writer commits on its own thread instead', async () => {
   await withFileStore(async (store, dir) => {
     // A path under a regular file: the directory for the database cannot be made.
     writeFileSync(join(dir, 'not-a-dir'), '');
@@ -110,6 +110,7 @@ test('a commit thread that cannot open the store is unavailable, and the writer 
     assert.ok(err instanceof CommitThreadUnavailableError, String(err));
     assert.match(err.message, /cannot open the store: .*not-a-dir/);
     assert.match(thread.unavailable ?? '', /not-a-dir/);
+    await assert.rejects(thread.appendAudit([{ actor: 'a', action: 'b' }]), CommitThreadUnavailableError);
     const writer = new IngestWriter({ store, prepareWorkers: 1, commitThread: thread });
     try {
       const lines = [0, 1, 2].map((i) => (makeEvent(i).event as { original: string }).original);
@@ -131,5 +132,21 @@ test('commits on the thread and writes on the server connection interleave witho
     assert.deepEqual(done.map((d) => d.appended.lastSeq), [100, 200, 300, 400, 500, 600, 700, 800]);
     assert.equal(await store.countEvents(), 800);
     assert.equal((await store.listQuarantine({})).total, 8);
+  });
+});
+
+test('audit appends on the thread continue the chain the server connection started, between ingest commits', async () => {
+  await withThread(async (thread, store) => {
+    await store.appendAudit([{ actor: 'admin', action: 'users.create', target: 'alice' }]);
+    const commits = [0, 1, 2].map((k) => thread.commit([packedRows(k * 10, k * 10 + 10)], [], []));
+    const appended = await Promise.all([1, 2, 3].map((k) => thread.appendAudit([{ actor: 'ingest-key', action: 'events.ingest', details: { events: k } }, { actor: 'ingest-key', action: 'events.ingest', outcome: 'denied' }])));
+    await Promise.all(commits);
+    assert.deepEqual(appended.flat().map((e) => e.seq), [2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(await store.readAudit(0, 10), [
+      ...(await store.readAudit(0, 1)),
+      ...appended.flat(),
+    ]);
+    assert.equal((await store.verifyAudit()).ok, true);
+    assert.equal(await store.countEvents(), 30);
   });
 });

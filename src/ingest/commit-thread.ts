@@ -14,7 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { EventColumns } from '../store/event-columns.js';
 import { StoreError } from '../store/errors.js';
-import type { AppendResult, QuarantineInput, SourceActivity } from '../store/types.js';
+import type { AppendResult, AuditEntry, AuditInput, QuarantineInput, SourceActivity } from '../store/types.js';
 import { startWorkerThread } from './worker-thread.js';
 import { rowsToColumns, type RowColumns } from './worker-wire.js';
 
@@ -31,17 +31,14 @@ export interface CommitPart {
   text?: ArrayBuffer;
 }
 
-export interface CommitRequest {
-  id: number;
-  parts: Array<{ columns: RowColumns; text?: ArrayBuffer }>;
-  quarantine: QuarantineInput[];
-  activity: SourceActivity[];
-}
+export type CommitRequest =
+  | { id: number; kind: 'ingest'; parts: Array<{ columns: RowColumns; text?: ArrayBuffer }>; quarantine: QuarantineInput[]; activity: SourceActivity[] }
+  | { id: number; kind: 'audit'; entries: AuditInput[] };
 
 export type CommitReply =
   | { ready: true }
   | { fatal: string }
-  | { id: number; ok: true; appended: AppendResult; texts: ArrayBuffer[] }
+  | { id: number; ok: true; appended?: AppendResult; audit?: AuditEntry[]; texts: ArrayBuffer[] }
   | { id: number; ok: false; error: { name: string; message: string; code?: string }; texts: ArrayBuffer[] };
 
 /** What a commit gives back: the store's answer, and the parts' text buffers to recycle. */
@@ -67,7 +64,7 @@ function errorFrom(e: { name: string; message: string; code?: string }): Error {
 }
 
 interface InFlight {
-  resolve: (c: ThreadCommit) => void;
+  resolve: (r: Extract<CommitReply, { ok: true }>) => void;
   reject: (err: unknown) => void;
 }
 
@@ -110,7 +107,7 @@ export class CommitThread {
         if (p === undefined) return;
         this.inFlight.delete(m.id);
         if (this.inFlight.size === 0) worker.unref();
-        if (m.ok) p.resolve({ appended: m.appended, texts: m.texts });
+        if (m.ok) p.resolve(m);
         else p.reject(Object.assign(errorFrom(m.error), { texts: m.texts }));
       });
       const died = (why: string): void => {
@@ -152,27 +149,49 @@ export class CommitThread {
    * cannot commit.
    */
   async commit(parts: CommitPart[], quarantine: QuarantineInput[], activity: SourceActivity[]): Promise<ThreadCommit> {
-    if (this.closed) throw new CommitThreadUnavailableError('the commit thread is closed');
-    await this.ready;
-    const worker = this.worker;
-    if (this.broken !== undefined || worker === undefined) throw new CommitThreadUnavailableError(this.broken ?? 'the commit thread is not running');
+    const worker = await this.running();
     const wire = parts.map((p) => ({ columns: rowsToColumns(p.rows, p.text), ...(p.text !== undefined ? { text: p.text } : {}) }));
     const transfer: ArrayBuffer[] = [];
     for (const p of wire) {
       transfer.push(p.columns.nums.buffer as ArrayBuffer);
       if (p.text !== undefined) transfer.push(p.text);
     }
-    const id = this.nextId++;
-    const req: CommitRequest = { id, parts: wire, quarantine, activity };
-    return new Promise<ThreadCommit>((resolve, reject) => {
+    const r = await this.send(worker, { id: this.nextId++, kind: 'ingest', parts: wire, quarantine, activity }, transfer);
+    if (r.appended === undefined) throw new StoreError('backend', 'commit thread: an ingest commit was answered without its result');
+    return { appended: r.appended, texts: r.texts };
+  }
+
+  /**
+   * Append to the audit log (SqliteStore.appendAudit) on the thread: the server's own connection
+   * then never waits for the write lock an ingest commit holds, which stalled its event loop for
+   * tens of milliseconds per request. Rejects with CommitThreadUnavailableError, before anything is
+   * sent, if the thread cannot write.
+   */
+  async appendAudit(entries: AuditInput[]): Promise<AuditEntry[]> {
+    const worker = await this.running();
+    const r = await this.send(worker, { id: this.nextId++, kind: 'audit', entries }, []);
+    if (r.audit === undefined) throw new StoreError('backend', 'commit thread: an audit append was answered without its entries');
+    return r.audit;
+  }
+
+  private async running(): Promise<Worker> {
+    if (this.closed) throw new CommitThreadUnavailableError('the commit thread is closed');
+    await this.ready;
+    const worker = this.worker;
+    if (this.broken !== undefined || worker === undefined) throw new CommitThreadUnavailableError(this.broken ?? 'the commit thread is not running');
+    return worker;
+  }
+
+  private send(worker: Worker, req: CommitRequest, transfer: ArrayBuffer[]): Promise<Extract<CommitReply, { ok: true }>> {
+    return new Promise((resolve, reject) => {
       if (this.inFlight.size === 0) worker.ref();
-      this.inFlight.set(id, { resolve, reject });
+      this.inFlight.set(req.id, { resolve, reject });
       try {
         worker.postMessage(req, transfer);
       } catch (err) {
-        this.inFlight.delete(id);
+        this.inFlight.delete(req.id);
         if (this.inFlight.size === 0) worker.unref();
-        reject(new StoreError('backend', `cannot hand the commit to the commit thread: ${(err as Error).message}`, { cause: err }));
+        reject(new StoreError('backend', `cannot hand the write to the commit thread: ${(err as Error).message}`, { cause: err }));
       }
     });
   }

@@ -22,23 +22,32 @@ try {
   process.exit(1);
 }
 
+function failure(err: unknown): { name: string; message: string; code?: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  return { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) };
+}
+
 port.on('message', (m: CommitRequest) => {
+  if (m.kind === 'audit') {
+    store.appendAudit(m.entries).then(
+      (audit) => port.postMessage({ id: m.id, ok: true, audit, texts: [] } satisfies CommitReply),
+      (err: unknown) => port.postMessage({ id: m.id, ok: false, error: failure(err), texts: [] } satisfies CommitReply),
+    );
+    return;
+  }
   const texts: ArrayBuffer[] = [];
   for (const p of m.parts) if (p.text !== undefined) texts.push(p.text);
   const answer = (reply: CommitReply): void => port.postMessage(reply, texts);
   let rows: EventColumns[];
   try {
-    rows = m.parts.length === 1 ? rowsFromColumns((m.parts[0] as CommitRequest['parts'][number]).columns, texts[0]) : m.parts.flatMap((p) => rowsFromColumns(p.columns, p.text));
+    rows = m.parts.length === 1 ? rowsFromColumns((m.parts[0] as (typeof m.parts)[number]).columns, texts[0]) : m.parts.flatMap((p) => rowsFromColumns(p.columns, p.text));
   } catch (err) {
     answer({ id: m.id, ok: false, error: { name: 'StoreError', code: 'invalid_record', message: `malformed commit: ${(err as Error).message}` }, texts });
     return;
   }
   store.commitIngest({ rows, quarantine: m.quarantine, activity: m.activity }).then(
     (appended) => answer({ id: m.id, ok: true, appended, texts }),
-    (err: unknown) => {
-      const e = err instanceof Error ? err : new Error(String(err));
-      const code = (e as { code?: unknown }).code;
-      answer({ id: m.id, ok: false, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) }, texts });
-    },
+    (err: unknown) => answer({ id: m.id, ok: false, error: failure(err), texts }),
   );
 });

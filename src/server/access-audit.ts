@@ -17,7 +17,7 @@ export class AccessAuditor {
   private writing = false;
   private written = 0;
 
-  constructor(private readonly store: Store, private readonly logger: Logger, private readonly maxBatch = 1000) {}
+  constructor(private readonly store: Pick<Store, 'appendAudit'>, private readonly logger: Logger, private readonly maxBatch = 1000) {}
 
   /** Entries appended since start. */
   get count(): number {

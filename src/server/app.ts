@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { WeftConfig } from '../config/schema.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
-import { CommitThread } from '../ingest/commit-thread.js';
+import { CommitThread, CommitThreadUnavailableError } from '../ingest/commit-thread.js';
 import { IngestWriter, ingestWorkersFor, type GroupCommit } from '../ingest/ingest-writer.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -104,11 +104,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
   );
   const cipher = new FieldCipher(config.server.sensitive_fields, opts.fieldKeys ?? []);
   const prepareWorkers = ingestWorkersFor(config.server.ingest_workers);
+  // With prepare workers the main thread only answers and commits; the embedded store's ingest
+  // commits and audit appends then go to a thread of their own too (better-sqlite3 blocks the thread
+  // it runs on, and two connections writing wait for each other's lock). The writer closes it.
+  const commitThread = prepareWorkers > 0 && store instanceof SqliteStore && store.file !== undefined ? new CommitThread(store.file, logger) : undefined;
   const writer = new IngestWriter({
     store,
-    // With prepare workers the main thread only answers and commits; the embedded store's commits
-    // then go to a thread of their own too (better-sqlite3 blocks the thread it runs on).
-    ...(prepareWorkers > 0 && store instanceof SqliteStore && store.file !== undefined ? { commitThread: new CommitThread(store.file, logger) } : {}),
+    ...(commitThread !== undefined ? { commitThread } : {}),
     maxPendingRecords: config.server.ingest_queue_records,
     maxCommitEvents: Math.max(config.ingest.batch_size, 10_000),
     timezone: config.ingest.timezone,
@@ -133,7 +135,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     }),
     apiKeys: new ApiKeyService(store, opts.now ? { now: opts.now } : {}),
     throttle: new LoginThrottle({ ...opts.throttle, ...(opts.now ? { now: opts.now } : {}) }),
-    auditor: new AccessAuditor(store, logger),
+    auditor: new AccessAuditor(commitThread !== undefined ? auditOnThread(commitThread, store) : store, logger),
     metrics,
     writer,
     cipher,
@@ -166,4 +168,14 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
   ingestScope(app, (scope) => routes.forScope(scope), ctx);
   await app.ready();
   return { app, ctx, routes };
+}
+
+/** Audit appends on the commit thread; on this thread's connection when the thread cannot write. */
+function auditOnThread(thread: CommitThread, store: Store): Pick<Store, 'appendAudit'> {
+  return {
+    appendAudit: (entries) => thread.appendAudit(entries).catch((err: unknown) => {
+      if (err instanceof CommitThreadUnavailableError) return store.appendAudit(entries);
+      throw err;
+    }),
+  };
 }
