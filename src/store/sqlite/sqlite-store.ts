@@ -93,6 +93,12 @@ export class SqliteStore implements Store {
       this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
+      // The WAL is copied into the database when it holds this many pages: 64 MiB here, not the
+      // default 16 MiB. Pages an ingest transaction dirties again (index leaves, the recent-id level)
+      // are copied once per checkpoint, so fewer checkpoints write less: bench/http-ingest.ts stored
+      // ~4% more events/s (17.6-17.7k against 16.9-17.1k, interleaved) for ~17 KiB written per event
+      // instead of ~18. Recovery after a crash reads at most this much WAL.
+      this.db.pragma('wal_autocheckpoint = 4000');
       // SQLite's default page cache is 2 MiB (128 of these pages). An ingest transaction of 1,000 rows
       // dirties a leaf page of each random-key index (the id above all) per row, so the default cache
       // spilled dirty pages to the WAL mid-transaction and re-read evicted ones: 25.7 KiB written and
