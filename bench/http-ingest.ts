@@ -61,7 +61,7 @@ export interface HttpIngestBenchResult {
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'src', 'cli', 'main.ts');
 
-/** Digits of the per-request serial in every record's uuid (see uniqueBody). */
+/** Digits of the serial in every record's uuid (see UniqueBodies). */
 const SERIAL_DIGITS = 12;
 const SERIAL_MARK = 'bench-';
 
@@ -80,26 +80,34 @@ function record(i: number): string {
 /**
  * Every request carries records never sent before: the same bytes twice are one event by design
  * (the id is a hash of the record), so a bench that repeated its bodies would measure the duplicate
- * check, not the store. Each body is a copy of a template with its records' uuid serials written in
- * place (the template's bytes are not encoded again).
+ * check, not the store. And, as in a live feed, the events are recent: each request's records are
+ * stamped within the second before it is sent, so event time moves forward. Each body is a copy of
+ * a template with the uuid serials and the times written in place (no encoding again).
  */
 class UniqueBodies {
-  private readonly offsets: number[][];
+  private readonly serials: number[][];
+  private readonly times: number[][];
   private serial = 0;
+  private requests = 0;
 
   constructor(private readonly templates: Buffer[]) {
-    const mark = Buffer.from(`"uuid":"${SERIAL_MARK}`);
-    this.offsets = templates.map((t) => {
-      const at: number[] = [];
-      for (let i = t.indexOf(mark); i >= 0; i = t.indexOf(mark, i + 1)) at.push(i + mark.length);
-      return at;
-    });
+    const at = (t: Buffer, mark: Buffer): number[] => {
+      const out: number[] = [];
+      for (let i = t.indexOf(mark); i >= 0; i = t.indexOf(mark, i + 1)) out.push(i + mark.length);
+      return out;
+    };
+    this.serials = templates.map((t) => at(t, Buffer.from(`"uuid":"${SERIAL_MARK}`)));
+    this.times = templates.map((t) => at(t, Buffer.from('"published":"')));
   }
 
   next(): Buffer {
-    const k = this.serial % this.templates.length;
+    const k = this.requests++ % this.templates.length;
     const body = Buffer.from(this.templates[k] as Buffer);
-    for (const at of this.offsets[k] as number[]) body.write(String(this.serial++).padStart(SERIAL_DIGITS, '0'), at, 'latin1');
+    for (const at of this.serials[k] as number[]) body.write(String(this.serial++).padStart(SERIAL_DIGITS, '0'), at, 'latin1');
+    const times = this.times[k] as number[];
+    const from = Date.now() - times.length;
+    // ISO 8601 with milliseconds is 24 characters, as in the template.
+    times.forEach((at, i) => body.write(new Date(from + i).toISOString(), at, 'latin1'));
     return body;
   }
 }
