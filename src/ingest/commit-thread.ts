@@ -14,16 +14,13 @@ import type { Worker } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { EventColumns } from '../store/event-columns.js';
 import { StoreError } from '../store/errors.js';
+import type { SqliteStoreOptions } from '../store/sqlite/sqlite-store.js';
 import type { AppendResult, AuditEntry, AuditInput, QuarantineInput, SourceActivity } from '../store/types.js';
 import { startWorkerThread } from './worker-thread.js';
 import { rowsToColumns, type RowColumns } from './worker-wire.js';
 
-/** What the worker opens: the same file and settings as the server's SqliteStore. */
-export interface CommitThreadData {
-  path: string;
-  synchronous: 'full' | 'normal';
-  recentEventIds?: number;
-}
+/** What the worker opens: the same file and settings as the server's SqliteStore (its `file`). */
+export type CommitThreadData = Pick<SqliteStoreOptions, 'path' | 'synchronous' | 'recentEventIds'>;
 
 /** One prepared batch's rows, and the buffer their text is packed in (if any). */
 export interface CommitPart {

@@ -15,7 +15,7 @@ const data = workerData as CommitThreadData;
 let store: SqliteStore;
 try {
   // The server migrated the file before starting this thread; this connection only writes events.
-  store = new SqliteStore({ path: data.path, synchronous: data.synchronous, ...(data.recentEventIds !== undefined ? { recentEventIds: data.recentEventIds } : {}) });
+  store = new SqliteStore(data);
   port.postMessage({ ready: true } satisfies CommitReply);
 } catch (err) {
   port.postMessage({ fatal: (err as Error).message } satisfies CommitReply);
@@ -41,7 +41,7 @@ port.on('message', (m: CommitRequest) => {
   const answer = (reply: CommitReply): void => port.postMessage(reply, texts);
   let rows: EventColumns[];
   try {
-    rows = m.parts.length === 1 ? rowsFromColumns((m.parts[0] as (typeof m.parts)[number]).columns, texts[0]) : m.parts.flatMap((p) => rowsFromColumns(p.columns, p.text));
+    rows = m.parts.flatMap((p) => rowsFromColumns(p.columns, p.text));
   } catch (err) {
     answer({ id: m.id, ok: false, error: { name: 'StoreError', code: 'invalid_record', message: `malformed commit: ${(err as Error).message}` }, texts });
     return;

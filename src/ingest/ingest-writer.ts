@@ -355,7 +355,7 @@ export class IngestWriter {
         }
         appended = done !== undefined
           ? done.appended
-          : await this.store.commitIngest({ rows: parts.length === 1 ? (parts[0] as CommitPart).rows : parts.flatMap((p) => p.rows), quarantine, activity: bySource });
+          : await this.store.commitIngest({ rows: parts.flatMap((p) => p.rows), quarantine, activity: bySource });
       } else {
         appended = await this.commitSeparately(group.length === 1 ? (group[0] as Job).events : group.flatMap((j) => j.events), quarantine, bySource);
       }

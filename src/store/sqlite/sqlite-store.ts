@@ -80,7 +80,7 @@ export class SqliteStore implements Store {
     this.recentEventIds = opts.recentEventIds ?? RECENT_EVENT_IDS;
     this.logger = opts.logger ?? silentLogger;
     this.file = opts.path === ':memory:' ? undefined : { path: opts.path, synchronous: opts.synchronous ?? 'full', recentEventIds: this.recentEventIds };
-    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    if (this.file !== undefined) mkdirSync(dirname(this.file.path), { recursive: true });
     try {
       this.db = new Database(opts.path);
       // An event row is ~2-3 KB (document + original): on 4 KB pages each row takes a page of its own and
