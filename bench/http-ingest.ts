@@ -120,7 +120,6 @@ function cli(dataDir: string, args: string[], input = ''): string {
   return r.stdout;
 }
 
-/** CPU ticks per thread of a process (utime + stime, from /proc); undefined off Linux or once it is gone. */
 /** Bytes the process has caused to be written to storage (/proc/<pid>/io), where Linux tells. */
 function writtenBytes(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
@@ -132,6 +131,7 @@ function writtenBytes(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU ticks per thread of a process (utime + stime, from /proc); undefined off Linux or once it is gone. */
 function threadTicks(pid: number | undefined): Map<number, number> | undefined {
   if (pid === undefined) return undefined;
   try {
