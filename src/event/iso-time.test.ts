@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isoFromMillis, plainUtcIso } from './iso-time.js';
+import { isCanonicalUtcIso, isoFromMillis, plainUtcIso } from './iso-time.js';
 
 /** Deterministic pseudo-random integers (xorshift), so a failure can be reproduced. */
 function rng(seed: number): (n: number) => number {
@@ -66,4 +66,22 @@ test('plainUtcIso leaves to Date whatever it would roll over or read differently
   ]) {
     assert.equal(plainUtcIso(s), undefined, s);
   }
+});
+
+test('isCanonicalUtcIso: the last string formatted, or one already in toISOString form; nothing else', () => {
+  const formatted = isoFromMillis(Date.UTC(2026, 2, 10, 8, 15, 2, 123));
+  assert.equal(isCanonicalUtcIso(formatted), true);
+  // An equal string that is not the same object is compared by content.
+  assert.equal(isCanonicalUtcIso(`2026-03-10T08:15:02.12${'3'}Z`), true);
+  assert.equal(isCanonicalUtcIso('2026-03-10T08:15:02.124Z'), true);
+  // The last string formatted does not vouch for anything else.
+  for (const s of ['2026-03-10T08:15:02Z', '2026-03-10 08:15:02.123Z', '2026-02-29T00:00:00.000Z', '2026-03-10T08:15:02.123+00:00', '', 'x']) {
+    assert.equal(isCanonicalUtcIso(s), false, s);
+  }
+  // An expanded year is canonical toISOString output, recognized when it was the last one formatted.
+  const far = isoFromMillis(253_402_300_800_000);
+  assert.equal(far, '+010000-01-01T00:00:00.000Z');
+  assert.equal(isCanonicalUtcIso(far), true);
+  isoFromMillis(0);
+  assert.equal(isCanonicalUtcIso(far), false);
 });

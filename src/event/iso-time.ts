@@ -14,6 +14,11 @@ const THREE: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i
 
 let cachedDay = Number.NaN;
 let cachedPrefix = '';
+/**
+ * The last string isoFromMillis or plainUtcIso returned. A mapper's `@timestamp` is nearly always the
+ * last time it formatted, so the pipeline's validation of it is one string comparison, not a re-parse.
+ */
+let lastIso = '';
 
 /** `YYYY-MM-DDT` of a day number since the epoch (days-from-civil inverse, proleptic Gregorian). */
 function datePrefix(day: number): string {
@@ -36,7 +41,7 @@ function datePrefix(day: number): string {
  * exactly as before.
  */
 export function isoFromMillis(ms: number): string {
-  if (!(ms >= 0 && ms < MAX_MS_EXCLUSIVE)) return new Date(ms).toISOString();
+  if (!(ms >= 0 && ms < MAX_MS_EXCLUSIVE)) return (lastIso = new Date(ms).toISOString());
   // Date truncates fractional milliseconds toward zero; for ms >= 0 that is floor.
   const t = Math.floor(ms);
   const day = Math.floor(t / MS_PER_DAY);
@@ -51,7 +56,7 @@ export function isoFromMillis(ms: number): string {
   rest = (rest - sec) / 60;
   const min = rest % 60;
   const hour = (rest - min) / 60;
-  return `${cachedPrefix}${TWO[hour] as string}:${TWO[min] as string}:${TWO[sec] as string}.${THREE[milli] as string}Z`;
+  return (lastIso = `${cachedPrefix}${TWO[hour] as string}:${TWO[min] as string}:${TWO[sec] as string}.${THREE[milli] as string}Z`);
 }
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -101,7 +106,16 @@ export function plainUtcIso(s: string): string | undefined {
   }
   // Already canonical (what toISOString itself wrote): reuse the string. Checked before the
   // fraction is cut out, since nearly every timestamp a mapper writes takes this path.
-  if (n === 24 && sep === 0x54 && i === 24 && s.charCodeAt(23) === 0x5a) return s;
+  if (n === 24 && sep === 0x54 && i === 24 && s.charCodeAt(23) === 0x5a) return (lastIso = s);
   const frac = digits < 0 ? '000' : digits >= 3 ? s.slice(20, 23) : digits === 2 ? `${s.slice(20, 22)}0` : `${s.slice(20, 21)}00`;
-  return sep === 0x54 ? `${s.slice(0, 19)}.${frac}Z` : `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}Z`;
+  return (lastIso = sep === 0x54 ? `${s.slice(0, 19)}.${frac}Z` : `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}Z`);
+}
+
+/**
+ * Whether `s` is a valid instant as `toISOString()` writes it: the last string this module formatted
+ * (canonical by construction), or one plainUtcIso returns unchanged. Expanded years (`+010000-...`)
+ * are recognized only as the last string formatted; otherwise the caller's general parser decides.
+ */
+export function isCanonicalUtcIso(s: string): boolean {
+  return s === lastIso || plainUtcIso(s) === s;
 }

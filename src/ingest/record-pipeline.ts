@@ -7,7 +7,7 @@ import { DEFAULT_MAX_RECORD_BYTES, decodeRecords } from '../decode/detect.js';
 import type { DeclaredFormat, Decoded, DecodeResult } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
 import { eventId } from '../event/event-id.js';
-import { plainUtcIso } from '../event/iso-time.js';
+import { isCanonicalUtcIso } from '../event/iso-time.js';
 import { ECS_VERSION, type WeftEvent } from '../event/model.js';
 import { cloudtrailRecords } from '../normalize/cloudtrail/index.js';
 import { detectMapper, mapperFor } from '../normalize/registry.js';
@@ -119,8 +119,8 @@ export class RecordPipeline {
     if (!mapped.ok) return this.quarantine(original, mapped.reason, mapped.message, receivedAt, decoded.format, mapper.sourceType);
     const ev = mapped.event as Rec;
     const ts = ev['@timestamp'];
-    // Mappers write toISOString's form, which plainUtcIso recognizes (and returns) without Date.
-    if (typeof ts !== 'string' || (plainUtcIso(ts) !== ts && !Number.isFinite(Date.parse(ts)))) {
+    // Mappers write toISOString's form, usually as the last time they formatted: checked without Date.
+    if (typeof ts !== 'string' || (!isCanonicalUtcIso(ts) && !Number.isFinite(Date.parse(ts)))) {
       return this.quarantine(original, 'validate.@timestamp', `@timestamp is missing or not a date: ${String(ts)}`, receivedAt, decoded.format, mapper.sourceType);
     }
     // The mapper's event is fresh per record: stamp it in place (same keys, same order as copying would give).
