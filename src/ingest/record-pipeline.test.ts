@@ -44,6 +44,37 @@ test('a CloudTrail file splits into one event per record', () => {
   assert.equal(ids.size, n);
 });
 
+test('normalizeOnly gives what process gives, minus the weft stamp; quarantines are the same', () => {
+  const lines = [
+    firstLine('okta/system.log'),
+    readFileSync(fixture('cloudtrail/records.json'), 'utf8'),
+    '{"truncated": ',
+    JSON.stringify({ ...(JSON.parse(firstLine('okta/system.log')) as Record<string, unknown>), published: 'last tuesday' }),
+  ];
+  const p = new RecordPipeline({ sourceId: 's' });
+  let events = 0;
+  for (const line of lines) {
+    const full = p.process(line, AT);
+    const only = p.normalizeOnly(line, AT);
+    assert.equal(only.length, full.length);
+    for (let i = 0; i < full.length; i++) {
+      const f = full[i] as RecordOutcome;
+      const o = only[i] as (typeof only)[number];
+      assert.equal(o.kind, f.kind);
+      if (f.kind === 'quarantine' || o.kind === 'quarantine') {
+        assert.deepEqual(o, f);
+        continue;
+      }
+      events++;
+      assert.equal('weft' in o.event, false);
+      const { weft, ...rest } = f.event;
+      assert.equal(weft.source_id, 's');
+      assert.deepEqual(o.event, rest);
+    }
+  }
+  assert.ok(events > 2);
+});
+
 test('bad input is quarantined with a specific reason, never thrown', () => {
   const p = new RecordPipeline({ sourceId: 's' });
   const cases: [string, string][] = [
