@@ -47,10 +47,15 @@ function ipBytes(s: string): Buffer | undefined {
   return buf;
 }
 
+/** The protocol number of a transport name; mappers mostly pass it lower-case already. */
+function protoOf(transport: string): number | undefined {
+  return PROTO[transport] ?? PROTO[transport.toLowerCase()];
+}
+
 export function communityId(
   transport: string, srcIp: string, srcPort: number | undefined, dstIp: string, dstPort: number | undefined,
 ): string | undefined {
-  const proto = PROTO[transport.toLowerCase()];
+  const proto = protoOf(transport);
   if (proto === undefined) return undefined;
   const s4 = ipv4Value(srcIp);
   const d4 = s4 < 0 ? -1 : ipv4Value(dstIp);
@@ -87,6 +92,15 @@ export function communityId(
 const V4_TUPLE = Buffer.alloc(2 + 4 + 4 + 2 + 4);
 
 /**
+ * communityId for two IPv4 addresses the caller has already read as numbers (ipv4Value), so a
+ * mapper that validated them does not parse them again.
+ */
+export function communityIdOfV4(transport: string, srcIp: number, srcPort: number | undefined, dstIp: number, dstPort: number | undefined): string | undefined {
+  const proto = protoOf(transport);
+  return proto === undefined ? undefined : communityIdV4(proto, srcIp, srcPort, dstIp, dstPort);
+}
+
+/**
  * The IPv4 case without a Buffer per address: addresses as 32-bit numbers, whose numeric order is
  * the byte order the spec sorts by. Same ports rules as communityId.
  */
@@ -112,11 +126,12 @@ function communityIdV4(proto: number, sa: number, srcPort: number | undefined, d
     sp = dp;
     dp = t;
   }
+  // Byte stores, not writeUInt32BE/16BE: their range checks cost more than the stores (values are in range).
   const buf = V4_TUPLE;
-  buf.writeUInt32BE(a, 2);
-  buf.writeUInt32BE(b, 6);
+  buf[2] = a >>> 24; buf[3] = a >>> 16; buf[4] = a >>> 8; buf[5] = a;
+  buf[6] = b >>> 24; buf[7] = b >>> 16; buf[8] = b >>> 8; buf[9] = b;
   buf[10] = proto;
-  buf.writeUInt16BE(sp, 12);
-  buf.writeUInt16BE(dp, 14);
+  buf[12] = sp >>> 8; buf[13] = sp;
+  buf[14] = dp >>> 8; buf[15] = dp;
   return `1:${hash('sha1', buf, 'base64')}`;
 }

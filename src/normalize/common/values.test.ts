@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import { communityId } from './community-id.js';
+import { communityId, communityIdOfV4 } from './community-id.js';
 import { domainParts } from './domain.js';
 import { compact, ip, ipv4Value } from './values.js';
 
@@ -64,6 +64,7 @@ test('communityId over IPv4 agrees with the spec computed byte by byte, in both 
     const want = referenceCommunityId(proto, s, sp, d, dp);
     assert.equal(communityId(t, s, sp, d, dp), want);
     assert.equal(communityId(t.toUpperCase(), d, dp, s, sp), want);
+    assert.equal(communityIdOfV4(t, ipv4Value(s), sp, ipv4Value(d), dp), want);
   }
   // ICMP: echo request and reply hash alike; a type without a pair is one-way (ports as given).
   assert.equal(communityId('icmp', '192.168.0.89', 8, '192.168.0.1', 0), communityId('icmp', '192.168.0.1', 0, '192.168.0.89', 8));

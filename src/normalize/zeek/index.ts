@@ -1,11 +1,11 @@
 import type { Decoded } from '../../decode/types.js';
 import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
-import { communityId } from '../common/community-id.js';
+import { communityId, communityIdOfV4 } from '../common/community-id.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { domainParts } from '../common/domain.js';
 import { fromEpochSeconds, fromIsoWithZone } from '../common/time.js';
-import { bool, int, ip, num, port, str, strArray, type Rec } from '../common/values.js';
+import { bool, int, ip, ipv4Value, num, port, str, strArray, type Rec } from '../common/values.js';
 
 /**
  * Zeek JSON logs (conn, dns, http, ssl, files), one record per line with Zeek's own key names
@@ -101,8 +101,13 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
 
   const uid = typeof f.uid === 'string' && f.uid.length > 0 ? f.uid : undefined;
   if (uid === undefined) return fail(SOURCE, 'missing_uid', 'Zeek flow record has no "uid"');
-  const src = ip(f['id.orig_h']);
-  const dst = ip(f['id.resp_h']);
+  // IPv4 read once, as numbers, for both the check and the community id; IPv6 takes ip().
+  const srcText = str(f['id.orig_h']);
+  const dstText = str(f['id.resp_h']);
+  const s4 = srcText === undefined ? -1 : ipv4Value(srcText);
+  const d4 = dstText === undefined ? -1 : ipv4Value(dstText);
+  const src = s4 >= 0 ? srcText : ip(srcText);
+  const dst = d4 >= 0 ? dstText : ip(dstText);
   if (src === undefined || dst === undefined) return fail(SOURCE, 'bad_address', '"id.orig_h" and "id.resp_h" must be IP addresses');
   const transport = str(f.proto)?.toLowerCase() ?? (kind === 'http' || kind === 'ssl' ? 'tcp' : undefined);
   const icmp = transport === 'icmp' || transport === 'icmpv6';
@@ -123,7 +128,7 @@ function map(d: Decoded, _ctx: MapperContext): MapResult {
     root.network = network;
     const a = icmp ? port(f['id.orig_p']) : sport;
     const b = icmp ? port(f['id.resp_p']) : dport;
-    const cid = communityId(transport, src, a, dst, b);
+    const cid = s4 >= 0 && d4 >= 0 ? communityIdOfV4(transport, s4, a, d4, b) : communityId(transport, src, a, dst, b);
     if (cid !== undefined) network.community_id = cid;
   }
   const relatedIp = src === dst ? [src] : [src, dst];
