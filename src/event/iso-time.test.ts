@@ -37,6 +37,8 @@ test('isoFromMillis outside 1970-9999 takes the Date path: same string, same Ran
 test('plainUtcIso: the toISOString form of plain UTC times', () => {
   assert.equal(plainUtcIso('2026-03-10T08:15:02.1234567Z'), '2026-03-10T08:15:02.123Z');
   assert.equal(plainUtcIso('2026-03-10 08:15:02.5'), '2026-03-10T08:15:02.500Z');
+  assert.equal(plainUtcIso('2026-03-10 08:15:02.98765'), '2026-03-10T08:15:02.987Z');
+  assert.equal(plainUtcIso('2026-03-10T08:15:02.987'), '2026-03-10T08:15:02.987Z');
   assert.equal(plainUtcIso('2026-03-10T08:15:02.12z'), '2026-03-10T08:15:02.120Z');
   assert.equal(plainUtcIso('2026-03-10T08:15:02'), '2026-03-10T08:15:02.000Z');
   assert.equal(plainUtcIso('2024-02-29T00:00:00Z'), '2024-02-29T00:00:00.000Z');
