@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argsOf, hashesOf, parseHashes, present, splitArgs } from './values.js';
+import { argsOf, hashesOf, parseHashes, parseId, present, splitArgs } from './values.js';
 
 test('present: "-", blanks and whitespace-only are no value; other values come back unchanged', () => {
   for (const v of [undefined, '', '-', ' ', ' - ', '\t-\n', '\u00a0', '\u3000-\u3000']) assert.equal(present(v), undefined, JSON.stringify(v));
@@ -29,4 +29,15 @@ test('argsOf and hashesOf give what splitArgs and parseHashes give, every time, 
     assert.equal(hashesOf(none), undefined, String(none));
     assert.equal(hashesOf(none), undefined, `${String(none)} (remembered)`);
   }
+});
+
+test('parseId: decimal and 0x ids, the digit-only fast path and the general path agree at their edges', () => {
+  const cases: [string | undefined, number | undefined][] = [
+    ['4556', 4556], ['0', 0], ['00012', 12], ['0x11cc', 0x11cc], ['0X1F', 31], ['0x00ff', 255],
+    ['999999999999999', 999_999_999_999_999], ['9007199254740991', 9_007_199_254_740_991], ['9007199254740993', undefined],
+    ['0xfffffffffffff', 0xf_ffff_ffff_ffff], ['0x1fffffffffffff', 0x1f_ffff_ffff_ffff], ['0x20000000000000', undefined],
+    [' 12 ', 12], ['1e3', 1000], ['1.0', 1], ['+5', 5], ['-1', undefined], ['0x', undefined], ['0x-1', undefined], ['0xg1', undefined],
+    ['-', undefined], ['', undefined], [undefined, undefined], ['12a', undefined],
+  ];
+  for (const [v, want] of cases) assert.equal(parseId(v), want, JSON.stringify(v));
 });
