@@ -73,6 +73,11 @@ test('communityId over IPv4 agrees with the spec computed byte by byte, in both 
   // Mixed families and missing ports have no community ID.
   assert.equal(communityId('tcp', '10.0.0.1', 1, '::1', 2), undefined);
   assert.equal(communityId('tcp', '10.0.0.1', undefined, '10.0.0.2', 2), undefined);
+  // Unknown protocols have none, including names of Object.prototype's members.
+  for (const t of ['gre', 'constructor', '__proto__', 'toString', 'hasOwnProperty', '']) {
+    assert.equal(communityId(t, '10.0.0.1', 1, '10.0.0.2', 2), undefined, t);
+    assert.equal(communityIdOfV4(t, 1, 1, 2, 2), undefined, t);
+  }
 });
 
 test('domainParts: cached answers are the same, frozen, and hostile names only cycle the cache', () => {
