@@ -9,6 +9,7 @@ import type { AssetInventory } from './assets.js';
 import { baselineKeys, type EventFacts } from './facts.js';
 import { clampScore } from './severity.js';
 import type { AlertKind, ScoreContribution } from './types.js';
+import { lookupTable } from '../event/lookup-table.js';
 
 export const LEVEL_POINTS: Readonly<Record<SigmaLevel, number>> = { informational: 5, low: 20, medium: 40, high: 60, critical: 80 };
 
@@ -48,11 +49,11 @@ export interface ScoreContext {
   confirmingSources: (keys: readonly string[], ts: number) => string[];
 }
 
-const BASELINE_WORDS: Record<string, string> = {
+const BASELINE_WORDS: Readonly<Record<string, string>> = lookupTable({
   user_process: 'first time this user ran',
   user_country: 'first logon of this user from',
   user_host: 'first time this user used host',
-};
+});
 
 export function scoreAlert(input: ScoreInput, ctx: ScoreContext): { score: number; contributions: ScoreContribution[] } {
   const c: ScoreContribution[] = [];

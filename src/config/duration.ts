@@ -1,4 +1,6 @@
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+import { lookupTable } from '../event/lookup-table.js';
+
+const UNITS: Readonly<Record<string, number>> = lookupTable({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 });
 
 /** `500ms`, `30s`, `5m`, `1h30m`, `7d` to milliseconds; undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {

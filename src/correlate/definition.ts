@@ -10,6 +10,7 @@ import type { SigmaLevel } from '../rules/types.js';
 import { ExpressionError, numericCondition, parseRuleExpression } from './condition.js';
 import { CorrelationRuleError } from './errors.js';
 import type { AfterFire, CorrelationDef, CorrelationMeta, NumericCondition } from './types.js';
+import { lookupTable } from '../event/lookup-table.js';
 
 export const SIGMA_TYPES: ReadonlySet<string> = new Set([
   'event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile',
@@ -122,14 +123,14 @@ export function isWeftDocument(doc: Rec): boolean {
 }
 
 const COMMON_KEYS = ['type', 'rules', 'group-by', 'aliases', 'generate', ...WEFT_OPTIONS];
-const TYPE_KEYS: Record<string, string[]> = {
+const TYPE_KEYS: Readonly<Record<string, string[]>> = lookupTable({
   temporal: ['timespan', 'condition'],
   temporal_ordered: ['timespan', 'condition'],
   sequence: ['maxspan', 'until'],
   session: ['gap', 'max_duration', 'max_events', 'condition'],
   lateral_movement: ['timespan', 'source', 'target', 'min_hops', 'max_paths'],
   process_lineage: ['timespan'],
-};
+});
 
 /** Parse a Weft extension document (plain data). Throws `CorrelationRuleError` naming the bad key. */
 export function parseWeftDocument(doc: Rec, file?: string, line?: number): CorrelationDef {

@@ -144,6 +144,8 @@ test('bad correlation documents are rejected with the reason and line; good ones
   const doc = (body: string, title = 'Bad'): string => `title: ${title}\nname: n${Math.abs(hash(body))}\ncorrelation:\n${body}`;
   const cases: Array<[string, RegExp]> = [
     [doc('  type: sequnce\n  rules: [a]\n  timespan: 1m\n'), /correlation type 'sequnce' is not one of/],
+    [doc('  type: constructor\n  rules: [a]\n  timespan: 1m\n'), /correlation type 'constructor' is not one of/],
+    [doc('  type: __proto__\n  rules: [a]\n  timespan: 1m\n'), /correlation type '__proto__' is not one of/],
     [doc('  type: sequence\n  rules: [a, b]\n'), /'maxspan' must be a duration/],
     [doc('  type: sequence\n  rules: [a, b]\n  maxspan: soon\n'), /'maxspan' value 'soon' is not a positive duration/],
     [doc('  type: sequence\n  rules: [a]\n  maxspan: 1m\n'), /a sequence needs at least two steps/],

@@ -1,5 +1,6 @@
 /** The per-logRecord raw object that both OTLP encodings (JSON, protobuf) decode to. */
 import { isoFromMillis } from '../event/iso-time.js';
+import { lookupTable } from '../event/lookup-table.js';
 
 export interface OtlpScope {
   name?: string;
@@ -45,7 +46,7 @@ export function nanosToIso(nanos: bigint): string | undefined {
   return isoFromMillis(ms);
 }
 
-export const SEVERITY_NUMBERS: Readonly<Record<string, number>> = {
+export const SEVERITY_NUMBERS: Readonly<Record<string, number>> = lookupTable({
   SEVERITY_NUMBER_UNSPECIFIED: 0,
   SEVERITY_NUMBER_TRACE: 1, SEVERITY_NUMBER_TRACE2: 2, SEVERITY_NUMBER_TRACE3: 3, SEVERITY_NUMBER_TRACE4: 4,
   SEVERITY_NUMBER_DEBUG: 5, SEVERITY_NUMBER_DEBUG2: 6, SEVERITY_NUMBER_DEBUG3: 7, SEVERITY_NUMBER_DEBUG4: 8,
@@ -53,7 +54,7 @@ export const SEVERITY_NUMBERS: Readonly<Record<string, number>> = {
   SEVERITY_NUMBER_WARN: 13, SEVERITY_NUMBER_WARN2: 14, SEVERITY_NUMBER_WARN3: 15, SEVERITY_NUMBER_WARN4: 16,
   SEVERITY_NUMBER_ERROR: 17, SEVERITY_NUMBER_ERROR2: 18, SEVERITY_NUMBER_ERROR3: 19, SEVERITY_NUMBER_ERROR4: 20,
   SEVERITY_NUMBER_FATAL: 21, SEVERITY_NUMBER_FATAL2: 22, SEVERITY_NUMBER_FATAL3: 23, SEVERITY_NUMBER_FATAL4: 24,
-};
+});
 
 /** An int64 as a JS number when it is exactly representable, else its decimal string. */
 export function int64Value(v: bigint): number | string {

@@ -91,3 +91,85 @@ test('pipeline fuzz: no throw; every line record is exactly one event or one qua
   assert.ok(events > 0 && quarantined > 0);
   console.log(`pipeline fuzz: ${records} records -> ${events} events + ${quarantined} quarantined`);
 });
+
+/** Names of Object.prototype's members: a lookup table that is a plain object literal finds them. */
+const PROTO_NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+
+/** Where `v` holds something that is not JSON data (a function, Object.prototype, a class instance). */
+function nonJson(v: unknown, path: string): string | undefined {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === undefined) return undefined;
+  if (typeof v !== 'object') return `${path} is a ${typeof v}`;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = nonJson(v[i], `${path}[${i}]`);
+      if (bad !== undefined) return bad;
+    }
+    return undefined;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (v === Object.prototype || (proto !== Object.prototype && proto !== null)) return `${path} is not a plain object`;
+  for (const [k, x] of Object.entries(v)) {
+    const bad = nonJson(x, `${path}.${k}`);
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+
+/** Variants of a sample line with one value at a time replaced by a prototype member's name. */
+function prototypeNameVariants(line: string): string[] {
+  const out: string[] = [];
+  let doc: unknown;
+  try {
+    doc = line.trimStart().startsWith('{') ? JSON.parse(line) : undefined;
+  } catch {
+    doc = undefined;
+  }
+  if (doc !== undefined) {
+    // Every string leaf in turn, cycling through the names.
+    let n = 0;
+    const leaves: Array<(name: string) => void> = [];
+    const walk = (o: unknown): void => {
+      if (o === null || typeof o !== 'object') return;
+      const rec = o as Record<string, unknown>;
+      for (const k of Object.keys(rec)) {
+        if (typeof rec[k] === 'string') leaves.push((name) => { rec[k] = name; });
+        else walk(rec[k]);
+      }
+    };
+    for (let i = 0; ; i++) {
+      const copy = JSON.parse(line) as unknown;
+      leaves.length = 0;
+      walk(copy);
+      if (i >= leaves.length) break;
+      (leaves[i] as (name: string) => void)(PROTO_NAMES[n++ % PROTO_NAMES.length] as string);
+      out.push(JSON.stringify(copy));
+    }
+    return out;
+  }
+  // Text formats: each word in turn (at most 60 per line).
+  const words = [...line.matchAll(/[A-Za-z][A-Za-z_-]*/g)].slice(0, 60);
+  words.forEach((m, i) => {
+    const at = m.index;
+    out.push(line.slice(0, at) + (PROTO_NAMES[i % PROTO_NAMES.length] as string) + line.slice(at + m[0].length));
+  });
+  return out;
+}
+
+test('hostile values: Object.prototype member names in any field never put a function or a prototype into an event', () => {
+  const pipeline = new RecordPipeline({ sourceId: 'fuzz' });
+  const at = new Date('2026-03-01T00:00:00Z');
+  let variants = 0;
+  let events = 0;
+  for (const line of sampleLines()) {
+    for (const rec of prototypeNameVariants(line)) {
+      variants++;
+      for (const o of pipeline.process(rec, at)) {
+        if (o.kind !== 'event') continue;
+        events++;
+        const bad = nonJson(o.event, 'event');
+        assert.equal(bad, undefined, `${bad ?? ''}: ${rec.slice(0, 160)}`);
+      }
+    }
+  }
+  assert.ok(variants > 3000 && events > variants / 2, `${variants} variants, ${events} events`);
+});

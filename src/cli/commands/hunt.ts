@@ -29,6 +29,7 @@ import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { createProgress } from '../progress.js';
 import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 export { huntFiles, huntOutcomes, type HuntBatch, type HuntOptions } from '../../hunt/hunt-stream.js';
 
@@ -359,7 +360,7 @@ export function csvCell(v: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-const LEVEL_LABEL: Record<string, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'HIGH', critical: 'CRITICAL' };
+const LEVEL_LABEL: Readonly<Record<string, string>> = lookupTable({ informational: 'info', low: 'low', medium: 'medium', high: 'HIGH', critical: 'CRITICAL' });
 
 /** Correlation alerts: the alert document itself in jsonl; a row naming the group in table and csv. */
 export function formatCorrelations(alerts: readonly CorrelationAlert[], output: Output): string {
@@ -400,7 +401,7 @@ export function formatMatches(matches: readonly Match<WeftEvent>[], output: Outp
   return s;
 }
 
-const SEVERITY_RANK: Record<string, number> = { critical: 3, high: 2, medium: 1, low: 0 };
+const SEVERITY_RANK: Readonly<Record<string, number>> = lookupTable({ critical: 3, high: 2, medium: 1, low: 0 });
 
 /** Incidents by score, then earliest first: the order an analyst should look at them. */
 export function rankIncidents(incidents: readonly Incident[]): Incident[] {

@@ -1,4 +1,5 @@
 import { isoFromMillis, plainUtcIso } from '../../event/iso-time.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /**
  * Time helpers. Every mapper returns `@timestamp` as UTC ISO 8601 with milliseconds. Vendor times
@@ -106,9 +107,9 @@ export function fromLocal(
   return isoMillis(wall - o2 * 60_000);
 }
 
-const MONTHS: Readonly<Record<string, number>> = {
+const MONTHS: Readonly<Record<string, number>> = lookupTable({
   Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
-};
+});
 export function monthNumber(abbrev: string): number | undefined {
   return MONTHS[abbrev];
 }

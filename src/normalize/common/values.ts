@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /** A plain JSON object (not an array, not null). */
 export type Rec = Record<string, unknown>;
@@ -138,12 +139,12 @@ export function compact(v: unknown): unknown {
   return out ?? v;
 }
 
-const IANA_TRANSPORT: Readonly<Record<string, string>> = {
+const IANA_TRANSPORT: Readonly<Record<string, string>> = lookupTable({
   '1': 'icmp', '2': 'igmp', '6': 'tcp', '17': 'udp', '41': 'ipv6', '47': 'gre', '50': 'esp', '51': 'ah', '58': 'ipv6-icmp', '132': 'sctp',
-};
-const TRANSPORT_IANA: Readonly<Record<string, string>> = {
+});
+const TRANSPORT_IANA: Readonly<Record<string, string>> = lookupTable({
   icmp: '1', igmp: '2', tcp: '6', udp: '17', gre: '47', esp: '50', ah: '51', 'ipv6-icmp': '58', icmpv6: '58', sctp: '132',
-};
+});
 
 export function transportFromIana(n: string): string | undefined {
   return IANA_TRANSPORT[n];

@@ -4,6 +4,7 @@ import { EventDoc, fail } from '../common/doc.js';
 import { fromLocalStamp } from '../common/local-time.js';
 import { fromEpochAuto, fromIsoWithZone, isoMillis } from '../common/time.js';
 import { int, ip, isRecord, port, str, type Rec } from '../common/values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /**
  * The fallback for JSON, CEF, LEEF and key=value records no specific mapper claims. It keeps every
@@ -28,10 +29,13 @@ const CANDIDATES: readonly (readonly [string, readonly string[]])[] = [
   ['event.outcome', ['outcome', 'result']],
 ];
 const TIME_KEYS = ['@timestamp', 'timestamp', 'rt', 'devtime', 'eventtime', 'event_time', 'time', 'ts', 'date', 'datetime', 'start'];
-const OUTCOMES: Readonly<Record<string, string>> = {
+const OUTCOMES: Readonly<Record<string, string>> = lookupTable({
   success: 'success', succeeded: 'success', ok: 'success', allow: 'success', allowed: 'success', accept: 'success', permitted: 'success',
   failure: 'failure', failed: 'failure', fail: 'failure', deny: 'failure', denied: 'failure', blocked: 'failure', reject: 'failure', rejected: 'failure',
-};
+});
+
+/** CEF/LEEF severity words (ArcSight's), on the 0-10 scale of the numeric form. */
+const SEVERITY_WORDS: Readonly<Record<string, number>> = lookupTable({ low: 2, medium: 5, high: 8, 'very-high': 10, unknown: 0 });
 
 export function slug(s: string): string {
   const out = s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -156,8 +160,7 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     doc.put(['event', 'reason'], str(h.name));
     const sev = str(h.severity);
     const num = int(sev, 0, 10);
-    const word: Readonly<Record<string, number>> = { low: 2, medium: 5, high: 8, 'very-high': 10, unknown: 0 };
-    doc.put(['event', 'severity'], num ?? (sev !== undefined ? word[sev.toLowerCase()] : undefined));
+    doc.put(['event', 'severity'], num ?? (sev !== undefined ? SEVERITY_WORDS[sev.toLowerCase()] : undefined));
     doc.put(['network', 'transport'], str(ext.proto)?.toLowerCase());
     doc.put(['destination', 'user', 'name'], str(ext.duser));
     doc.relate('user', str(ext.duser));

@@ -1,6 +1,7 @@
 import type { EventDoc } from '../common/doc.js';
 import { fromEpochSeconds } from '../common/time.js';
 import { int, ip, type Rec } from '../common/values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /**
  * One auditd record (`[node=N ]type=T msg=audit(SECONDS:SERIAL): k=v ... msg='k=v ...'`) to ECS, with
@@ -14,7 +15,7 @@ const HEX = /^(?:[0-9A-F]{2})+$/;
 
 interface Kind { action: string; category: string[]; type: string[] }
 
-const KINDS: Readonly<Record<string, Kind>> = {
+const KINDS: Readonly<Record<string, Kind>> = lookupTable({
   USER_CMD: { action: 'ran-command', category: ['process'], type: ['start'] },
   USER_AUTH: { action: 'authenticated', category: ['authentication'], type: ['info'] },
   USER_ACCT: { action: 'was-authorized', category: ['authentication'], type: ['info'] },
@@ -35,7 +36,7 @@ const KINDS: Readonly<Record<string, Kind>> = {
   SERVICE_STOP: { action: 'stopped-service', category: ['process'], type: ['stop'] },
   SYSTEM_BOOT: { action: 'booted-system', category: ['host'], type: ['info'] },
   SYSTEM_SHUTDOWN: { action: 'shutdown-system', category: ['host'], type: ['info'] },
-};
+});
 
 const ACCT_TYPES = new Set(['USER_AUTH', 'USER_ACCT', 'CRED_ACQ', 'CRED_DISP', 'USER_START', 'USER_END', 'USER_CHAUTHTOK', 'USER_ERR']);
 const LOGIN_TYPES = new Set(['USER_LOGIN', 'USER_LOGOUT']);

@@ -4,6 +4,7 @@ import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
 import { bool, compact, hasKeys, int, ip, isRecord, mapShared, num, snake, str, type Rec } from '../common/values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /** Okta System Log events (the /api/v1/logs JSON objects), mapped as Elastic's okta integration does. */
 
@@ -88,10 +89,10 @@ function snakeTree(v: unknown): unknown {
   return out ?? v;
 }
 
-const DEBUG_KEYS: Readonly<Record<string, string>> = {
+const DEBUG_KEYS: Readonly<Record<string, string>> = lookupTable({
   requestId: 'request_id', requestUri: 'request_uri', threatSuspected: 'threat_suspected', url: 'url',
   deviceFingerprint: 'device_fingerprint', dtHash: 'dt_hash', factor: 'factor', suspiciousActivityEventId: 'suspicious_activity_event_id',
-};
+});
 
 /** Okta writes maps as Java toString: `{New IP=POSITIVE, level=LOW}`. */
 function javaMap(s: string): Record<string, string> | undefined {

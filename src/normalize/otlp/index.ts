@@ -3,6 +3,7 @@ import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
 import { int, isRecord, str, type Rec } from '../common/values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /**
  * OTLP log records (one per raw object, resource and scope attached by the decoders) to ECS the way
@@ -15,7 +16,7 @@ const SOURCE = 'otlp';
 const FORMATS = new Set(['otlp-json', 'otlp-protobuf']);
 
 /** Resource attributes with an ECS home (semantic conventions -> ECS, as Elastic's exporter maps them). */
-const RESOURCE_ECS: Readonly<Record<string, readonly string[][]>> = {
+const RESOURCE_ECS: Readonly<Record<string, readonly string[][]>> = lookupTable({
   'service.name': [['service', 'name']],
   'service.version': [['service', 'version']],
   'service.instance.id': [['service', 'node', 'name']],
@@ -41,14 +42,14 @@ const RESOURCE_ECS: Readonly<Record<string, readonly string[][]>> = {
   'cloud.account.id': [['cloud', 'account', 'id']],
   'telemetry.sdk.name': [['agent', 'name']],
   'telemetry.sdk.version': [['agent', 'version']],
-};
+});
 
 /** Log-record attributes with an ECS home (exception semantic conventions -> ECS `error.*`). */
-const RECORD_ECS: Readonly<Record<string, readonly string[]>> = {
+const RECORD_ECS: Readonly<Record<string, readonly string[]>> = lookupTable({
   'exception.type': ['error', 'type'],
   'exception.message': ['error', 'message'],
   'exception.stacktrace': ['error', 'stack_trace'],
-};
+});
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;

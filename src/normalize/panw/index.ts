@@ -5,6 +5,7 @@ import { splitCsv } from '../common/csv.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromLocalStamp } from '../common/local-time.js';
 import { int, ip, port, str, type Rec } from '../common/values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /** Palo Alto Networks PAN-OS syslog (CSV) TRAFFIC and THREAT logs, as Elastic's panw.panos does. */
 
@@ -17,12 +18,12 @@ const FLAG_LABELS: readonly (readonly [number, string])[] = [
   [0x00400000, 'nat_translated'], [0x00200000, 'captive_portal'], [0x00080000, 'x_forwarded_for'], [0x00040000, 'http_proxy'],
   [0x00008000, 'container_page'], [0x00002000, 'temporary_match'], [0x00000800, 'symmetric_return'],
 ];
-const SEVERITY: Readonly<Record<string, number>> = { critical: 1, high: 2, medium: 3, low: 4, informational: 5 };
-const TRAFFIC_ACTION: Readonly<Record<string, string>> = { start: 'flow_started', end: 'flow_terminated', drop: 'flow_dropped', deny: 'flow_denied' };
-const THREAT_ACTION: Readonly<Record<string, string>> = {
+const SEVERITY: Readonly<Record<string, number>> = lookupTable({ critical: 1, high: 2, medium: 3, low: 4, informational: 5 });
+const TRAFFIC_ACTION: Readonly<Record<string, string>> = lookupTable({ start: 'flow_started', end: 'flow_terminated', drop: 'flow_dropped', deny: 'flow_denied' });
+const THREAT_ACTION: Readonly<Record<string, string>> = lookupTable({
   url: 'url_filtering', virus: 'malware_detected', wildfire: 'malware_detected', spyware: 'spyware_detected', vulnerability: 'exploit_detected',
   file: 'file_match', data: 'data_match', flood: 'flood_detected', scan: 'scan_detected', 'wildfire-virus': 'malware_detected',
-};
+});
 
 /**
  * The CSV text. PAN-OS puts it right after the syslog header without a tag, so an RFC 3164 decoder

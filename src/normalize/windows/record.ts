@@ -4,6 +4,7 @@
  * (`ecs.ts`) works on this record only, so both input shapes normalize identically.
  */
 import { StringMemo, isRecord, putOwn, toIsoUtc, type Rec } from './values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 export interface WinRecord {
   eventId: number;
@@ -204,7 +205,7 @@ function keywordNames(mask: string | undefined): { names?: string[]; outcome?: '
 }
 
 const LEVELS = ['information', 'critical', 'error', 'warning', 'information', 'verbose'];
-const OPCODES: Record<string, string> = { '0': 'Info', '1': 'Start', '2': 'Stop' };
+const OPCODES: Readonly<Record<string, string>> = lookupTable({ '0': 'Info', '1': 'Start', '2': 'Stop' });
 
 function eventIdOf(v: unknown): number | undefined {
   // EventID may carry Qualifiers: {"#attributes": {"Qualifiers": ..}, "#text": 7045}.

@@ -5,6 +5,7 @@
 import { PARENT, PROCESS, put2, put3, put4, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { parseId, parseIp, parsePort, present } from './values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 interface Categorization {
   category: string[];
@@ -69,7 +70,7 @@ export const SECURITY_EVENTS: ReadonlyMap<number, Categorization> = new Map([
   [5145, C(['network', 'file'], ['info', 'access'], 'network-share-object-access-checked', 'subject')],
 ]);
 
-const LOGON_TYPES: Record<string, string> = {
+const LOGON_TYPES: Readonly<Record<string, string>> = lookupTable({
   '0': 'System',
   '2': 'Interactive',
   '3': 'Network',
@@ -82,7 +83,7 @@ const LOGON_TYPES: Record<string, string> = {
   '11': 'CachedInteractive',
   '12': 'CachedRemoteInteractive',
   '13': 'CachedUnlock',
-};
+});
 
 /** Kerberos and NTLM result codes that mean success; anything else is a failure. */
 const KERBEROS_OK = '0x0';

@@ -6,6 +6,7 @@
 import { FILE, PROCESS, commandLineInto, put2, put3, section, sectionIfAny, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { baseName, hashesOf, parseId, parseIp, parsePort, present, type Rec } from './values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 interface SysmonKind {
   category: string[];
@@ -53,7 +54,7 @@ export function isSysmon(rec: WinRecord): boolean {
 }
 
 /** Registry hives as Sysmon prints them, to the short names ECS uses in `registry.hive`. */
-const HIVES: Record<string, string> = {
+const HIVES: Readonly<Record<string, string>> = lookupTable({
   HKLM: 'HKLM',
   HKU: 'HKU',
   HKCR: 'HKCR',
@@ -64,7 +65,7 @@ const HIVES: Record<string, string> = {
   HKEY_CLASSES_ROOT: 'HKCR',
   HKEY_CURRENT_USER: 'HKCU',
   HKEY_CURRENT_CONFIG: 'HKCC',
-};
+});
 
 /** Sysmon 13 renders typed data as "DWORD (0x00000001)" / "QWORD (..)"; anything else is a string. */
 function registryData(details: string): { type: string; value: string } {

@@ -6,6 +6,7 @@ import { EventDoc, fail } from '../common/doc.js';
 import { domainParts } from '../common/domain.js';
 import { fromEpochSeconds, fromIsoWithZone } from '../common/time.js';
 import { bool, int, ip, ipv4Value, num, port, str, strArray, type Rec } from '../common/values.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 /**
  * Zeek JSON logs (conn, dns, http, ssl, files), one record per line with Zeek's own key names
@@ -15,7 +16,7 @@ import { bool, int, ip, ipv4Value, num, port, str, strArray, type Rec } from '..
 const SOURCE = 'zeek';
 type LogKind = 'conn' | 'dns' | 'http' | 'ssl' | 'files';
 
-const CONN_STATES: Readonly<Record<string, { message: string; type: string[] }>> = {
+const CONN_STATES: Readonly<Record<string, { message: string; type: string[] }>> = lookupTable({
   S0: { message: 'Connection attempt seen, no reply.', type: ['connection', 'start'] },
   S1: { message: 'Connection established, not terminated.', type: ['connection', 'start'] },
   SF: { message: 'Normal establishment and termination.', type: ['connection', 'start', 'end'] },
@@ -29,16 +30,16 @@ const CONN_STATES: Readonly<Record<string, { message: string; type: string[] }>>
   SH: { message: "Originator sent a SYN followed by a FIN, we never saw a SYN ACK from the responder (hence the connection was 'half' open).", type: ['connection', 'start', 'end'] },
   SHR: { message: 'Responder sent a SYN ACK followed by a FIN, we never saw a SYN from the originator.', type: ['connection', 'start', 'end'] },
   OTH: { message: "No SYN seen, just midstream traffic (a 'partial connection' that was not later closed).", type: ['connection', 'info'] },
-};
+});
 
-const DNS_CLASSES: Readonly<Record<string, string>> = { C_INTERNET: 'IN', C_CHAOS: 'CH', C_HESIOD: 'HS', C_NONE: 'NONE', C_ANY: 'ANY' };
-const TLS_VERSIONS: Readonly<Record<string, readonly [string, string]>> = {
+const DNS_CLASSES: Readonly<Record<string, string>> = lookupTable({ C_INTERNET: 'IN', C_CHAOS: 'CH', C_HESIOD: 'HS', C_NONE: 'NONE', C_ANY: 'ANY' });
+const TLS_VERSIONS: Readonly<Record<string, readonly [string, string]>> = lookupTable({
   TLSv10: ['1.0', 'tls'], TLSv11: ['1.1', 'tls'], TLSv12: ['1.2', 'tls'], TLSv13: ['1.3', 'tls'], SSLv2: ['2.0', 'ssl'], SSLv3: ['3.0', 'ssl'],
-};
-const DN_KEYS: Readonly<Record<string, readonly [string, string]>> = {
+});
+const DN_KEYS: Readonly<Record<string, readonly [string, string]>> = lookupTable({
   CN: ['common_name', 'common_name'], O: ['organization', 'organization'], OU: ['organizational_unit', 'organizational_unit'],
   L: ['locality', 'locality'], ST: ['state_or_province', 'state'], C: ['country', 'country'],
-};
+});
 
 function kindOf(f: Rec): LogKind | undefined {
   const path = str(f._path);

@@ -3,6 +3,7 @@
  * Precedence, least to most binding: `or`, `and`, `not`, `x of ...`, parentheses.
  * Keywords are case-insensitive, as in pySigma.
  */
+import { lookupTable } from '../../event/lookup-table.js';
 
 export type ConditionNode =
   | { t: 'id'; name: string }
@@ -30,7 +31,7 @@ interface Token {
   pos: number;
 }
 
-const KEYWORDS: Record<string, TokKind> = { and: 'and', or: 'or', not: 'not', of: 'of', them: 'them', all: 'all', any: 'any' };
+const KEYWORDS: Readonly<Record<string, TokKind>> = lookupTable({ and: 'and', or: 'or', not: 'not', of: 'of', them: 'them', all: 'all', any: 'any' });
 const IDENT = /[A-Za-z0-9_*.\-$@]/;
 
 export function tokenizeCondition(cond: string): Token[] {

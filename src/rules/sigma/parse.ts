@@ -17,6 +17,7 @@ import type {
   SigmaStatus,
 } from './types.js';
 import { entry, toPlain, toTree, YamlShapeError, type YNode } from './yaml-tree.js';
+import { lookupTable } from '../../event/lookup-table.js';
 
 type YMap = Extract<YNode, { k: 'map' }>;
 
@@ -41,7 +42,7 @@ const CORRELATION_TYPES: ReadonlySet<string> = new Set([
 ]);
 /** Weft's own correlation types: src/correlate reads these documents, the Sigma loader leaves them out. */
 export const WEFT_CORRELATION_TYPES: ReadonlySet<string> = new Set(['sequence', 'session', 'lateral_movement', 'process_lineage']);
-const TIMESPAN_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const TIMESPAN_UNITS: Readonly<Record<string, number>> = lookupTable({ s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 });
 
 function str(m: YMap, key: string, opts: { required?: boolean; max?: number; pattern?: RegExp; what?: string } = {}): string | undefined {
   const e = entry(m, key);
