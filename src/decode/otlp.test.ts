@@ -125,3 +125,15 @@ test('protobuf AnyValue nesting is bounded', () => {
   const req = wrap(1, wrap(2, wrap(2, record)));
   assert.equal(errorCode(splitOtlpProtobuf(req)), 'decode.otlp-protobuf.too_deep');
 });
+
+test('a severityNumber that names an Object.prototype member is a bad field, not that member', () => {
+  for (const name of ['constructor', '__proto__', 'toString']) {
+    const req = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1700000000000000000', severityNumber: name, body: { stringValue: 'x' } }] }] }] };
+    const [r] = splitOtlpJson(JSON.stringify(req));
+    assert.equal(r?.ok, false, name);
+    if (r !== undefined && !r.ok) assert.equal(r.error.message, 'severityNumber must be a non-negative integer');
+  }
+  const named = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1700000000000000000', severityNumber: 'SEVERITY_NUMBER_WARN', body: { stringValue: 'x' } }] }] }] };
+  const [ok] = splitOtlpJson(JSON.stringify(named));
+  assert.equal(ok?.ok && ok.value.fields.severity_number, 13);
+});
