@@ -144,6 +144,12 @@ function prototypeNameVariants(line: string): string[] {
       (leaves[i] as (name: string) => void)(PROTO_NAMES[n++ % PROTO_NAMES.length] as string);
       out.push(JSON.stringify(copy));
     }
+    // Keys too: each key in turn renamed, in the JSON text, to "__proto__" or "constructor".
+    const keys = [...line.matchAll(/"([A-Za-z_][\w.@-]*)"\s*:/g)].slice(0, 80);
+    keys.forEach((m, i) => {
+      const name = i % 2 === 0 ? '__proto__' : 'constructor';
+      out.push(`${line.slice(0, m.index)}"${name}"${line.slice(m.index + (m[1] as string).length + 2)}`);
+    });
     return out;
   }
   // Text formats: each word in turn (at most 60 per line).
@@ -155,7 +161,7 @@ function prototypeNameVariants(line: string): string[] {
   return out;
 }
 
-test('hostile values: Object.prototype member names in any field never put a function or a prototype into an event', () => {
+test('hostile names: Object.prototype member names as any value or key never put a function or a prototype into an event', () => {
   const pipeline = new RecordPipeline({ sourceId: 'fuzz' });
   const at = new Date('2026-03-01T00:00:00Z');
   let variants = 0;

@@ -3,7 +3,7 @@ import type { EcsFields } from '../../event/model.js';
 import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
-import { bool, compact, hasKeys, int, ip, isRecord, mapShared, num, snake, str, type Rec } from '../common/values.js';
+import { bool, compact, hasKeys, int, ip, isRecord, mapShared, num, putOwn, snake, str, type Rec } from '../common/values.js';
 import { lookupTable } from '../../event/lookup-table.js';
 
 /** Okta System Log events (the /api/v1/logs JSON objects), mapped as Elastic's okta integration does. */
@@ -76,7 +76,7 @@ function snakeTree(v: unknown): unknown {
     const key = snake(k);
     // Scalars (most values) come back as they are: no call for them.
     const c = drop ? undefined : typeof x === 'object' ? snakeTree(x) : x;
-    // '__proto__' is always rebuilt: assigning it (as a copy does) sets the prototype, not a key.
+    // '__proto__' is always rebuilt, and put as an own key: assigning it would set the prototype.
     if ((drop || key !== k || c !== x || k === '__proto__') && out === undefined) {
       out = {};
       for (const j in v) {
@@ -84,7 +84,7 @@ function snakeTree(v: unknown): unknown {
         out[j] = v[j];
       }
     }
-    if (out !== undefined && !drop) out[key] = c;
+    if (out !== undefined && !drop) putOwn(out, key, c);
   }
   return out ?? v;
 }

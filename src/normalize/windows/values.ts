@@ -187,14 +187,7 @@ function hashAlgo(key: string): keyof ParsedHashes | undefined {
   return algo === 'md5' || algo === 'sha1' || algo === 'sha256' || algo === 'sha512' || algo === 'imphash' ? algo : undefined;
 }
 
-/** Set an own property even for keys like `__proto__` that plain assignment would swallow. */
-export function putOwn(target: Rec, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
-}
+export { putOwn } from '../common/values.js';
 
 /** Append to a de-duplicated list kept in insertion order. */
 export function addUnique(list: string[], v: string | undefined): void {
