@@ -116,3 +116,16 @@ test('lenient where real senders are sloppy: unknown escapes, trailing backslash
   const bytes = Buffer.concat([Buffer.from('CEF:0|a|b|c|d|e|f|msg='), Buffer.from([0xff, 0xfe]), Buffer.from(' src=1')]);
   assert.deepEqual((fields(decodeCef(bytes)).cef as { extensions: unknown }).extensions, { msg: '\ufffd\ufffd', src: '1' });
 });
+
+test('extension keys and custom labels named after Object.prototype members stay plain string fields', () => {
+  const r = decodeCef('CEF:0|V|P|1|1|n|5|__proto__=x constructorLabel=ctor cs1Label=__proto__ cs1=val');
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  const cef = r.value.fields.cef as { extensions: Record<string, string>; custom?: Record<string, string> };
+  assert.deepEqual(Object.keys(cef.extensions), ['__proto__', 'constructorLabel', 'cs1Label', 'cs1']);
+  assert.equal(cef.extensions['__proto__'], 'x');
+  // `constructorLabel` names no `constructor` extension: no custom field (not Object's constructor).
+  assert.deepEqual(Object.keys(cef.custom ?? {}), ['__proto__']);
+  assert.equal(cef.custom?.['__proto__'], 'val');
+  assert.equal(Object.getPrototypeOf(cef.custom), Object.prototype);
+});

@@ -5,6 +5,7 @@
  * (`cs1`/`cs1Label`, `cn2`/`cn2Label`, `deviceCustomDate2`/`deviceCustomDate2Label`, `c6a3`/`c6a3Label`, ...)
  * are also published under their label in `cef.custom`.
  */
+import { ownValue, putOwn } from '../event/own-props.js';
 import { decoded, decodeFailure, excerpt } from './result.js';
 import { syslogEnvelope } from './syslog-envelope.js';
 import { recordText, skipBlank } from './text.js';
@@ -81,7 +82,7 @@ export function parseSpaceDelimitedPairs(ext: string, unescape: boolean): { pair
     if (k > first && ext.charCodeAt(k - 1) !== 0x20 && ext.charCodeAt(k - 1) !== 0x09) continue;
     if (key !== undefined) {
       const raw = ext.slice(valueStart, k).trim();
-      pairs[key] = unescape ? unescapeExtensionValue(raw) : raw;
+      putOwn(pairs, key, unescape ? unescapeExtensionValue(raw) : raw);
     } else if (k > first) {
       strayAt = first;
     }
@@ -90,7 +91,7 @@ export function parseSpaceDelimitedPairs(ext: string, unescape: boolean): { pair
   }
   if (key !== undefined) {
     const raw = ext.slice(valueStart).trim();
-    pairs[key] = unescape ? unescapeExtensionValue(raw) : raw;
+    putOwn(pairs, key, unescape ? unescapeExtensionValue(raw) : raw);
   } else if (first < ext.length) {
     strayAt = first;
   }
@@ -140,10 +141,10 @@ export function parseCef(text: string, start: number): CefParse {
   for (const key in pairs) {
     if (!key.endsWith('Label')) continue;
     const base = key.slice(0, -5);
-    const value = pairs[base];
+    const value = ownValue(pairs, base);
     const label = pairs[key];
     if (value === undefined || label === undefined || label === '') continue;
-    (custom ??= {})[label] = value;
+    putOwn((custom ??= {}), label, value);
   }
   if (custom !== undefined) cef.custom = custom;
   return { ok: true, cef };

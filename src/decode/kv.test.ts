@@ -59,3 +59,13 @@ test('bad input: no pairs, text before the first pair', () => {
   assert.equal(errorCode(decodeKv('=value')), 'decode.kv.no_pairs');
   assert.equal(errorCode(decodeKv('<34>Oct 11 22:14:15 host su: failed')), 'decode.kv.no_pairs');
 });
+
+test('keys named after Object.prototype members are fields like any other', () => {
+  const r = decodeKv('__proto__=x constructor=y toString=z a=b continued');
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  const kv = r.value.fields.kv as Record<string, string>;
+  assert.deepEqual(Object.keys(kv), ['__proto__', 'constructor', 'toString', 'a']);
+  assert.equal(Object.getPrototypeOf(kv), Object.prototype);
+  assert.deepEqual([kv['__proto__'], kv['constructor'], kv['toString'], kv['a']], ['x', 'y', 'z', 'b continued']);
+});

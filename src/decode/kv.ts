@@ -3,6 +3,7 @@
  * "double quoted" or 'single quoted' with backslash escapes. A bare word that is not a pair continues the
  * previous bare value (`msg=disk full key=v`). Bare or after a syslog header (`<189>date=... time=...`).
  */
+import { ownValue, putOwn } from '../event/own-props.js';
 import { decoded, decodeFailure, excerpt } from './result.js';
 import { syslogEnvelope } from './syslog-envelope.js';
 import { recordText, skipBlank } from './text.js';
@@ -39,7 +40,7 @@ export function parseKv(text: string, start = 0): KvParse {
       if (lastBare === undefined) {
         return { ok: false, what: 'bad_pair', message: `"${excerpt(word, 0, 30)}" at offset ${keyStart} is not key=value` };
       }
-      pairs[lastBare] += ` ${word}`;
+      putOwn(pairs, lastBare, `${ownValue(pairs, lastBare) ?? ''} ${word}`);
       continue;
     }
     const key = text.slice(keyStart, i);
@@ -69,12 +70,12 @@ export function parseKv(text: string, start = 0): KvParse {
       value += text.slice(chunk, i);
       // An unterminated quote (FortiGate truncates long msg= values) keeps the rest as the value.
       if (closed) i++;
-      pairs[key] = value;
+      putOwn(pairs, key, value);
       lastBare = undefined;
     } else {
       const vStart = i;
       while (i < n && !isSpace(text.charCodeAt(i))) i++;
-      pairs[key] = text.slice(vStart, i);
+      putOwn(pairs, key, text.slice(vStart, i));
       lastBare = key;
     }
     count++;

@@ -81,3 +81,12 @@ test('bad input: missing header fields, bad version, bad delimiter, not LEEF', (
   ];
   for (const [input, code] of cases) assert.equal(errorCode(decodeLeef(input)), code, input);
 });
+
+test('attribute keys named after Object.prototype members stay plain string fields', () => {
+  const r = decodeLeef('LEEF:1.0|V|P|1|1|__proto__=x\tconstructor=a\tb\tusrName=bob');
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  const attrs = (r.value.fields.leef as { attributes: Record<string, string> }).attributes;
+  assert.deepEqual(Object.keys(attrs), ['__proto__', 'constructor', 'usrName']);
+  assert.deepEqual([attrs['__proto__'], attrs['constructor'], attrs['usrName']], ['x', 'a\tb', 'bob']);
+});

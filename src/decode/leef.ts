@@ -5,6 +5,7 @@
  * attributes are split the CEF way (a value runs to the next ` key=`).
  */
 import { parseSpaceDelimitedPairs } from './cef.js';
+import { ownValue, putOwn } from '../event/own-props.js';
 import { decoded, decodeFailure, excerpt } from './result.js';
 import { syslogEnvelope } from './syslog-envelope.js';
 import { recordText, skipBlank } from './text.js';
@@ -94,11 +95,11 @@ export function parseLeef(text: string, start: number): LeefParse {
         if (last === undefined) {
           return { ok: false, what: 'bad_attribute', message: `attribute "${excerpt(piece, 0, 30)}" is not key=value` };
         }
-        attributes[last] += delimiter + piece;
+        putOwn(attributes, last, `${ownValue(attributes, last) ?? ''}${delimiter}${piece}`);
         continue;
       }
       last = piece.slice(0, eq).trim();
-      attributes[last] = piece.slice(eq + 1);
+      putOwn(attributes, last, piece.slice(eq + 1));
     }
   }
   return {

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+
+export { putOwn } from '../../event/own-props.js';
 import { lookupTable } from '../../event/lookup-table.js';
 
 /** A plain JSON object (not an array, not null). */
@@ -6,18 +8,6 @@ export type Rec = Record<string, unknown>;
 
 export function isRecord(v: unknown): v is Rec {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/**
- * Set an own property even for `__proto__`, which plain assignment turns into a prototype change
- * (a record with a `"__proto__"` key would otherwise lose it, or re-parent the copy).
- */
-export function putOwn(target: Rec, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
 }
 
 /** Does `o` have any enumerable key? Without building the array `Object.keys` would. */
