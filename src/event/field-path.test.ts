@@ -58,3 +58,13 @@ test('setField builds intermediate objects', () => {
   setField(doc, 'a.b', 3);
   assert.deepEqual(doc, { a: { b: 3 }, x: { y: { z: 2 } } });
 });
+
+test('setField with a "__proto__" part writes own keys and never reaches Object.prototype', () => {
+  const doc: Record<string, unknown> = {};
+  setField(doc, '__proto__.polluted', 'yes');
+  setField(doc, 'a.__proto__', { x: 1 });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf(doc), Object.prototype);
+  assert.equal(JSON.stringify(doc), '{"__proto__":{"polluted":"yes"},"a":{"__proto__":{"x":1}}}');
+  assert.equal(Object.getPrototypeOf(doc.a), Object.prototype);
+});

@@ -5,6 +5,8 @@
  * Arrays of objects along the path are traversed: `related.ip` on `{related: {ip: [..]}}` is the array,
  * `process.parent.name` over an array of objects is the array of their values.
  */
+import { putOwn } from './own-props.js';
+
 export type FieldAccessor = (doc: unknown) => unknown;
 
 type Rec = Record<string, unknown>;
@@ -90,14 +92,15 @@ export function setField(doc: Rec, path: string, value: unknown): void {
   let cur: Rec = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const k = parts[i] as string;
-    const next = cur[k];
+    // Own keys only: a part of "__proto__" must not walk into (and write to) Object.prototype.
+    const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
     if (next === null || typeof next !== 'object' || Array.isArray(next)) {
       const created: Rec = {};
-      cur[k] = created;
+      putOwn(cur, k, created);
       cur = created;
     } else {
       cur = next as Rec;
     }
   }
-  cur[parts[parts.length - 1] as string] = value;
+  putOwn(cur, parts[parts.length - 1] as string, value);
 }

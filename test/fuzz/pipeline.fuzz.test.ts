@@ -178,4 +178,7 @@ test('hostile names: Object.prototype member names as any value or key never put
     }
   }
   assert.ok(variants > 3000 && events > variants / 2, `${variants} variants, ${events} events`);
+  // Nothing was written to Object.prototype along the way.
+  assert.deepEqual(Object.keys(Object.prototype), []);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });

@@ -1,6 +1,6 @@
 import type { EcsFields } from '../../event/model.js';
 import type { MapResult } from '../types.js';
-import { isRecord, type Rec } from './values.js';
+import { isRecord, putOwn, type Rec } from './values.js';
 
 /**
  * The event a mapper builds: a nested plain object. `put` ignores undefined, so mappers can write
@@ -18,15 +18,16 @@ export class EventDoc {
     const last = path.length - 1;
     for (let i = 0; i < last; i++) {
       const k = path[i] as string;
-      const next = cur[k];
+      // Own keys only: a path part of "__proto__" (a vendor key) must not walk into Object.prototype.
+      const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
       if (isRecord(next)) cur = next;
       else {
         const created: Rec = {};
-        cur[k] = created;
+        putOwn(cur, k, created);
         cur = created;
       }
     }
-    cur[path[last] as string] = value;
+    putOwn(cur, path[last] as string, value);
   }
 
   /**
@@ -45,7 +46,7 @@ export class EventDoc {
   get(path: readonly string[]): unknown {
     let cur: unknown = this.root;
     for (const k of path) {
-      if (!isRecord(cur)) return undefined;
+      if (!isRecord(cur) || !Object.hasOwn(cur, k)) return undefined;
       cur = cur[k];
     }
     return cur;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { communityId, communityIdOfV4 } from './community-id.js';
+import { EventDoc } from './doc.js';
 import { domainParts } from './domain.js';
 import { compact, ip, ipv4Value } from './values.js';
 
@@ -101,4 +102,17 @@ test('compact drops null and undefined members at every depth, keeps order, shar
   assert.equal(compact(clean), clean);
   assert.equal(compact(null), null);
   assert.equal(compact('s'), 's');
+});
+
+test('EventDoc.put and get with a "__proto__" part: own keys, and Object.prototype is never written', () => {
+  const doc = new EventDoc();
+  doc.put(['__proto__', 'polluted'], 'yes');
+  doc.put(['labels', '__proto__'], { x: 1 });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(JSON.stringify(doc.root), '{"__proto__":{"polluted":"yes"},"labels":{"__proto__":{"x":1}}}');
+  assert.equal(Object.getPrototypeOf(doc.root.labels), Object.prototype);
+  assert.deepEqual(doc.get(['__proto__', 'polluted']), 'yes');
+  // Inherited members are not fields.
+  assert.equal(new EventDoc().get(['constructor']), undefined);
+  assert.equal(new EventDoc().get(['__proto__']), undefined);
 });
