@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { lookupTable } from '../../event/lookup-table.js';
 import { ipv4Value } from './values.js';
 
 /**
@@ -7,8 +8,7 @@ import { ipv4Value } from './values.js';
  * Suricata and Elastic's pipelines compute it: SHA-1 over seed, ordered addresses, protocol, pad,
  * ordered ports (ICMP type/code map to ports as the spec's table says), base64, prefixed `1:`.
  */
-// A Map, not an object literal: a record's `proto` of "constructor" or "__proto__" must not find Object.prototype's members.
-const PROTO: ReadonlyMap<string, number> = new Map([['icmp', 1], ['tcp', 6], ['udp', 17], ['sctp', 132], ['ipv6-icmp', 58], ['icmpv6', 58]]);
+const PROTO: Readonly<Record<string, number>> = lookupTable({ icmp: 1, tcp: 6, udp: 17, sctp: 132, 'ipv6-icmp': 58, icmpv6: 58 });
 
 // ICMP type -> the type a reply would carry, so both directions hash alike (spec, section "ICMP").
 const ICMP4_PAIR: Readonly<Record<number, number>> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17, 10: 9, 9: 10 };
@@ -50,7 +50,7 @@ function ipBytes(s: string): Buffer | undefined {
 
 /** The protocol number of a transport name; mappers mostly pass it lower-case already. */
 function protoOf(transport: string): number | undefined {
-  return PROTO.get(transport) ?? PROTO.get(transport.toLowerCase());
+  return PROTO[transport] ?? PROTO[transport.toLowerCase()];
 }
 
 export function communityId(
