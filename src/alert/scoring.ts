@@ -9,7 +9,7 @@ import type { AssetInventory } from './assets.js';
 import { baselineKeys, type EventFacts } from './facts.js';
 import { clampScore } from './severity.js';
 import type { AlertKind, ScoreContribution } from './types.js';
-import { lookupTable } from '../event/lookup-table.js';
+import { lookupTable } from '../event/own-props.js';
 
 export const LEVEL_POINTS: Readonly<Record<SigmaLevel, number>> = { informational: 5, low: 20, medium: 40, high: 60, critical: 80 };
 

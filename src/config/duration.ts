@@ -1,4 +1,4 @@
-import { lookupTable } from '../event/lookup-table.js';
+import { lookupTable } from '../event/own-props.js';
 
 const UNITS: Readonly<Record<string, number>> = lookupTable({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 });
 

@@ -10,7 +10,7 @@ import type { SigmaLevel } from '../rules/types.js';
 import { ExpressionError, numericCondition, parseRuleExpression } from './condition.js';
 import { CorrelationRuleError } from './errors.js';
 import type { AfterFire, CorrelationDef, CorrelationMeta, NumericCondition } from './types.js';
-import { lookupTable } from '../event/lookup-table.js';
+import { lookupTable } from '../event/own-props.js';
 
 export const SIGMA_TYPES: ReadonlySet<string> = new Set([
   'event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile',

@@ -1,6 +1,6 @@
 /** The per-logRecord raw object that both OTLP encodings (JSON, protobuf) decode to. */
 import { isoFromMillis } from '../event/iso-time.js';
-import { lookupTable } from '../event/lookup-table.js';
+import { lookupTable } from '../event/own-props.js';
 
 export interface OtlpScope {
   name?: string;

@@ -29,7 +29,7 @@ import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { createProgress } from '../progress.js';
 import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 export { huntFiles, huntOutcomes, type HuntBatch, type HuntOptions } from '../../hunt/hunt-stream.js';
 

@@ -1,5 +1,5 @@
 import { isoFromMillis, plainUtcIso } from '../../event/iso-time.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /**
  * Time helpers. Every mapper returns `@timestamp` as UTC ISO 8601 with milliseconds. Vendor times

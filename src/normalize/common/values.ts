@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 export { putOwn } from '../../event/own-props.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /** A plain JSON object (not an array, not null). */
 export type Rec = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { EventDoc, fail } from '../common/doc.js';
 import { fromLocalStamp } from '../common/local-time.js';
 import { fromEpochAuto, fromIsoWithZone, isoMillis } from '../common/time.js';
 import { int, ip, isRecord, port, str, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /**
  * The fallback for JSON, CEF, LEEF and key=value records no specific mapper claims. It keeps every

@@ -1,7 +1,7 @@
 import type { EventDoc } from '../common/doc.js';
 import { fromEpochSeconds } from '../common/time.js';
 import { int, ip, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /**
  * One auditd record (`[node=N ]type=T msg=audit(SECONDS:SERIAL): k=v ... msg='k=v ...'`) to ECS, with

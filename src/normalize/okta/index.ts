@@ -4,7 +4,7 @@ import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
 import { bool, compact, hasKeys, int, ip, isRecord, mapShared, num, putOwn, snake, str, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /** Okta System Log events (the /api/v1/logs JSON objects), mapped as Elastic's okta integration does. */
 

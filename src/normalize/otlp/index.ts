@@ -3,7 +3,7 @@ import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromIsoWithZone } from '../common/time.js';
 import { int, isRecord, str, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /**
  * OTLP log records (one per raw object, resource and scope attached by the decoders) to ECS the way

@@ -5,7 +5,7 @@ import { splitCsv } from '../common/csv.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromLocalStamp } from '../common/local-time.js';
 import { int, ip, port, str, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /** Palo Alto Networks PAN-OS syslog (CSV) TRAFFIC and THREAT logs, as Elastic's panw.panos does. */
 

@@ -4,7 +4,7 @@
  * (`ecs.ts`) works on this record only, so both input shapes normalize identically.
  */
 import { StringMemo, isRecord, putOwn, toIsoUtc, type Rec } from './values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 export interface WinRecord {
   eventId: number;

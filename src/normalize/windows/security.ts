@@ -5,7 +5,7 @@
 import { PARENT, PROCESS, put2, put3, put4, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { parseId, parseIp, parsePort, present } from './values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 interface Categorization {
   category: string[];

@@ -6,7 +6,7 @@
 import { FILE, PROCESS, commandLineInto, put2, put3, section, sectionIfAny, type EcsOut } from './out.js';
 import type { WinRecord } from './record.js';
 import { baseName, hashesOf, parseId, parseIp, parsePort, present, type Rec } from './values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 interface SysmonKind {
   category: string[];

@@ -6,7 +6,7 @@ import { EventDoc, fail } from '../common/doc.js';
 import { domainParts } from '../common/domain.js';
 import { fromEpochSeconds, fromIsoWithZone } from '../common/time.js';
 import { bool, int, ip, ipv4Value, num, port, str, strArray, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 /**
  * Zeek JSON logs (conn, dns, http, ssl, files), one record per line with Zeek's own key names

@@ -3,7 +3,7 @@
  * Precedence, least to most binding: `or`, `and`, `not`, `x of ...`, parentheses.
  * Keywords are case-insensitive, as in pySigma.
  */
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 export type ConditionNode =
   | { t: 'id'; name: string }

@@ -17,7 +17,7 @@ import type {
   SigmaStatus,
 } from './types.js';
 import { entry, toPlain, toTree, YamlShapeError, type YNode } from './yaml-tree.js';
-import { lookupTable } from '../../event/lookup-table.js';
+import { lookupTable } from '../../event/own-props.js';
 
 type YMap = Extract<YNode, { k: 'map' }>;
 
