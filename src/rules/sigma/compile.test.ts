@@ -18,9 +18,14 @@ describe('requiredLiterals', () => {
     assert.deepEqual(compile(`sel:\n    a: 4624\ncondition: sel`).requiredLiterals, []);
     assert.deepEqual(compile(`sel:\n    a|neq: x\ncondition: sel`).requiredLiterals, []);
   });
-  it('OR keeps a requirement only when every branch has one: the union of one clause per branch', () => {
+  it('OR keeps a requirement only when every branch has one: a clause per choice of one clause in each branch', () => {
     const c = compile(`s1:\n    a: 'x*longer'\n    b: short\ns2:\n    c: other\ncondition: s1 or s2`);
-    assert.deepEqual(c.requiredLiterals, [['longer', 'other']]);
+    assert.deepEqual(c.requiredLiterals, [['longer', 'other'], ['other', 'short']]);
+    // (\powershell.exe and pester) or (\cmd.exe and pester): the shared literal becomes a clause of its own.
+    const shared = compile(`ps:\n    Image|endswith: '\\powershell.exe'\n    CommandLine|contains: pester\ncmd:\n    Image|endswith: '\\cmd.exe'\n    CommandLine|contains: pester\ncondition: ps or cmd`);
+    assert.deepEqual(shared.requiredLiterals, [['\\cmd.exe', '\\powershell.exe'], ['\\powershell.exe', 'pester'], ['\\cmd.exe', 'pester'], ['pester']]);
+    // Clauses of 1-2 character literals are never added beyond a branch's best one.
+    assert.deepEqual(compile(`s1:\n    a: long1\n    b: 'z'\ns2:\n    c: long2\ncondition: s1 or s2`).requiredLiterals, [['long1', 'long2']]);
     const none = compile(`s1:\n    a: x\ns2:\n    c|gt: 3\ncondition: s1 or s2`);
     assert.deepEqual(none.requiredLiterals, []);
   });

@@ -491,27 +491,63 @@ function itemLiterals(values: SigmaValue[][], link: 'and' | 'or'): string[][] {
   return all.length > 0 ? [all] : [];
 }
 
-function bestClause(clauses: string[][]): string[] | undefined {
-  let best: string[] | undefined;
-  let bestScore = -1;
-  for (const c of clauses) {
-    const score = Math.min(...c.map((s) => s.length)) * 1000 - c.length;
-    if (score > bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return best;
+/** A clause's worth as a prefilter: its shortest literal (the longer, the rarer in text), then fewer literals. */
+function clauseScore(c: readonly string[]): number {
+  let min = Infinity;
+  for (const s of c) min = Math.min(min, s.length);
+  return min * 1000 - c.length;
 }
 
+/** At most this many clauses come out of one OR (the product of the clauses kept per branch). */
+const OR_CLAUSES = 16;
+/** Clauses whose shortest literal is this short are never added beyond a branch's best: the rule
+ *  index leaves such clauses out anyway (a 1-2 character literal is in nearly every event). */
+const OR_MIN_SCORE = 3000;
+
+/**
+ * The CNF an OR implies, from its branches' CNFs: (A and B) or (C and D) implies (A or C), (A or D),
+ * (B or C) and (B or D), one clause per choice of a clause in each branch, each the union of the
+ * chosen ones. A branch without a requirement leaves none. Every branch gives its best clause (the
+ * single clause this used to keep); more clauses are added best first while the product stays
+ * within OR_CLAUSES. They matter where the best clauses are common: `(\powershell.exe and Pester)
+ * or (\cmd.exe and pester and help)` used to require only one of the image names, which every cmd
+ * event has; now it also requires `pester`.
+ */
 function orLiterals(branches: string[][][]): string[][] {
-  const union: string[] = [];
+  const ranked: string[][][] = [];
   for (const b of branches) {
-    const c = bestClause(b);
-    if (c === undefined) return [];
-    union.push(...c);
+    if (b.length === 0) return [];
+    // Stable: among equal scores the earlier clause comes first, as before.
+    ranked.push([...b].sort((x, y) => clauseScore(y) - clauseScore(x)));
   }
-  return [[...new Set(union)]];
+  if (ranked.length === 0) return [];
+  const keep = ranked.map(() => 1);
+  let product = 1;
+  for (;;) {
+    let grow = -1;
+    let bestScore = OR_MIN_SCORE - 1;
+    for (let i = 0; i < ranked.length; i++) {
+      const r = ranked[i] as string[][];
+      const k = keep[i] as number;
+      if (k >= r.length || (product / k) * (k + 1) > OR_CLAUSES) continue;
+      const score = clauseScore(r[k] as string[]);
+      if (score > bestScore) {
+        bestScore = score;
+        grow = i;
+      }
+    }
+    if (grow < 0) break;
+    const k = keep[grow] as number;
+    product = (product / k) * (k + 1);
+    keep[grow] = k + 1;
+  }
+  let out: string[][] = [[]];
+  for (let i = 0; i < ranked.length; i++) {
+    const next: string[][] = [];
+    for (const partial of out) for (let k = 0; k < (keep[i] as number); k++) next.push([...partial, ...((ranked[i] as string[][])[k] as string[])]);
+    out = next;
+  }
+  return out.map((c) => [...new Set(c)]);
 }
 
 function compileSearch(s: SearchNode, ctx: Ctx): { pred: Pred; literals: string[][] } {
