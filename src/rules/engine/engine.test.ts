@@ -35,6 +35,16 @@ describe('LiteralScanner (q-gram filter with verification)', () => {
     assert.equal(marks[1], 0, 'an undefined needle is never reported');
   });
 
+  it('finds short needles of rare ASCII characters, with or without a common short needle beside them', () => {
+    const rare = new LiteralScanner(['>', '^^', 'x|', 'cmd.exe']);
+    assert.deepEqual(scanIds(rare, 'cmd.exe /c dir > out.txt'), [0, 3]);
+    assert.deepEqual(scanIds(rare, 'c^^md ax|b'), [1, 2]);
+    assert.deepEqual(scanIds(rare, 'plain text, no such units'), []);
+    const mixed = new LiteralScanner(['>', '/c', '€']);
+    assert.deepEqual(scanIds(mixed, 'cmd /c x'), [1]);
+    assert.deepEqual(scanIds(mixed, 'a > b €'), [0, 2]);
+  });
+
   it('agrees with String.includes on random needles and texts (2000 texts)', () => {
     const rnd = prng(42);
     const alphabet = 'ab\\c:.-ß😀';
@@ -51,6 +61,22 @@ describe('LiteralScanner (q-gram filter with verification)', () => {
       const text = word(80);
       s.scan(text, marks, k);
       needles.forEach((n, id) => assert.equal(marks[id] === k, text.includes(n), `needle ${JSON.stringify(n)} in ${JSON.stringify(text)}`));
+    }
+    // Short needles only of rare units (the short pass runs only over texts that have one).
+    const rareAlphabet = 'ab<>^`|';
+    const rareWord = (max: number): string => {
+      let w = '';
+      const n = 1 + Math.floor(rnd() * max);
+      for (let i = 0; i < n; i++) w += rareAlphabet[Math.floor(rnd() * rareAlphabet.length)];
+      return w;
+    };
+    const rareNeedles = [...Array.from({ length: 40 }, () => rareWord(2)).filter((n) => !/[ab]/.test(n)), ...Array.from({ length: 100 }, () => 'ab' + rareWord(4))];
+    const r = new LiteralScanner(rareNeedles);
+    const rmarks = new Int32Array(r.size);
+    for (let k = 1; k <= 2000; k++) {
+      const text = rnd() < 0.3 ? word(40) : rareWord(40);
+      r.scan(text, rmarks, k);
+      rareNeedles.forEach((n, id) => assert.equal(rmarks[id] === k, text.includes(n), `needle ${JSON.stringify(n)} in ${JSON.stringify(text)}`));
     }
   });
 });
@@ -338,6 +364,8 @@ describe('literal clauses: common short literals, long clauses, per-value cache'
     // One clause mixing a common short literal ('/c') and a longer one, on a pinned EventID: the rule
     // cannot be anchored by that clause, and the clause must still see the long literal.
     'mixed.yml': rule('33333333-0000-4000-8000-000000000003', 'Mixed', SEC, "    sel:\n        EventID: 4688\n        CommandLine|contains:\n            - '/c'\n            - 'whoami'\n    condition: sel"),
+    // A clause of one rare character: it prunes (no '>' in the text, the rule is not evaluated).
+    'redirect.yml': rule('55555555-0000-4000-8000-000000000005', 'Redirect', SEC, "    sel:\n        CommandLine|contains|all:\n            - 'cmd'\n            - '>'\n    condition: sel"),
     // A long clause (20 hashes) beside an anchor literal.
     'hashes.yml': rule('44444444-0000-4000-8000-000000000004', 'Hashes', SEC, `    sel:\n        CommandLine|contains: 'rundll32'\n        Hashes|contains: [${hashes}]\n    condition: sel`),
   });
@@ -358,6 +386,19 @@ describe('literal clauses: common short literals, long clauses, per-value cache'
       assert.deepEqual(ids(b, sec(data)), expected, JSON.stringify(data));
       assert.deepEqual(ids(b, sec(data)), ids(b, sec(data), true), JSON.stringify(data));
     }
+  });
+
+  it('prunes with a clause of a rare one-character literal', () => {
+    // Event id 4689: only the redirect rule (no EventID pin) is a logsource candidate.
+    const ev = (data: Record<string, unknown>): unknown => ({ winlog: { channel: 'Security', event_id: '4689', event_data: data } });
+    b.ruleSet.resetStats();
+    assert.deepEqual(ids(b, ev({ CommandLine: 'cmd /c dir' })), []);
+    assert.equal(b.ruleSet.stats().ruleEvaluations, 0, 'no ">" in the event: the redirect rule is not evaluated');
+    assert.deepEqual(ids(b, ev({ CommandLine: 'cmd /c dir > out.txt' })), ['55555555-0000-4000-8000-000000000005']);
+    assert.equal(b.ruleSet.stats().ruleEvaluations, 1);
+    const elsewhere = ev({ CommandLine: 'cmd /c dir', Other: 'a > b' });
+    assert.deepEqual(ids(b, elsewhere), []);
+    assert.deepEqual(ids(b, elsewhere, true), []);
   });
 
   it('gives the same answers when values repeat across many events (cache generations) and for deep events', () => {

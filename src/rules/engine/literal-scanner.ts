@@ -16,6 +16,11 @@
  */
 
 const NON_ASCII = /[\u0080-\uffff]/;
+/**
+ * ASCII units a short needle is keyed by when it has one: they are rare in log values, so the
+ * short pass runs over few texts. A short needle of only other units triggers it for every text.
+ */
+const RARE_ASCII = '<>^`|';
 const MIN_BITS = 10;
 const MAX_BITS = 20;
 const HASH = 0x9e3779b1;
@@ -119,6 +124,24 @@ function gramKey(s: string, end: number, len: number): number {
   return h;
 }
 
+/** See LiteralScanner.shortTrigger. */
+function shortTriggerOf(short: readonly string[]): RegExp | null | undefined {
+  if (short.length === 0) return undefined;
+  let nonAscii = false;
+  const rare = new Set<string>();
+  for (const n of short) {
+    if (NON_ASCII.test(n)) {
+      nonAscii = true;
+      continue;
+    }
+    const unit = [...n].find((c) => RARE_ASCII.includes(c));
+    if (unit === undefined) return null;
+    rare.add(unit);
+  }
+  const units = [...rare].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+  return new RegExp(`[${units}${nonAscii ? '\\u0080-\\uffff' : ''}]`);
+}
+
 /** Does `text` hold entry `k` of `t` at `start`? */
 function holdsAt(text: string, t: GramTable, k: number, start: number): boolean {
   const len = t.entryLen[k] as number;
@@ -144,8 +167,12 @@ export class LiteralScanner {
   private readonly t3: GramTable;
   private readonly t4: GramTable;
   private lastStamp = 0;
-  /** Every needle of one or two units has a non-ASCII unit: an ASCII text holds none of them. */
-  private readonly shortNeedsNonAscii: boolean;
+  /**
+   * The units a text must have to hold a needle of one or two units (each such needle has one of
+   * them): non-ASCII, or rare ASCII ones. Null when some short needle has neither (every text needs
+   * the short pass); undefined when there are no short needles.
+   */
+  private readonly shortTrigger: RegExp | null | undefined;
 
   /** `needles[i]` gets id `i`; an undefined entry is not searched (its id is never reported). */
   constructor(needles: ReadonlyArray<string | undefined>) {
@@ -190,7 +217,7 @@ export class LiteralScanner {
     this.t3 = new GramTable(e3, needles);
     this.t4 = new GramTable(e4, needles);
     this.gramCount = this.t1.buckets + this.t2.buckets + this.t3.buckets + this.t4.buckets;
-    this.shortNeedsNonAscii = [...e1, ...e2].every(([, id]) => NON_ASCII.test(needles[id] as string));
+    this.shortTrigger = shortTriggerOf([...e1, ...e2].map(([, id]) => needles[id] as string));
   }
 
   /**
@@ -254,8 +281,9 @@ export class LiteralScanner {
   }
 
   private needsShortPass(text: string): boolean {
-    if (this.t1.buckets + this.t2.buckets === 0) return false;
-    return !this.shortNeedsNonAscii || NON_ASCII.test(text);
+    const trigger = this.shortTrigger;
+    if (trigger === undefined) return false;
+    return trigger === null || trigger.test(text);
   }
 
   /**

@@ -120,12 +120,15 @@ function readsHiddenPaths(c: CompiledRule): boolean {
 
 const emptyInt32 = new Int32Array(0);
 /**
- * ASCII literals of one or two characters (`-`, `\\`, `/c`) are in nearly every event: a clause
- * holding one is never an anchor (its rule would be reached by every event). Short non-ASCII
- * literals (emoji, homoglyphs) are rare in text and may be.
+ * Literals of one or two characters (`-`, `\\`, `/c`) are in nearly every event: a clause holding
+ * one is left out of the prefilter (it could neither anchor its rule nor prune it). Short literals
+ * with a non-ASCII character (emoji, homoglyphs) or made of characters rare in log values (`<`,
+ * `>`, `^`, backtick, `|`: redirection, cmd escapes, PowerShell obfuscation) are rare in text, and
+ * the scanner looks for them only in values that have such a character (literal-scanner.ts).
  */
+const RARE_SHORT = /^(?:[<>^`|]+|.*[\u0080-\uffff].*)$/s;
 function isCommon(literal: string): boolean {
-  return literal.length < 3 && !/[\u0080-\uffff]/.test(literal);
+  return literal.length < 3 && !RARE_SHORT.test(literal);
 }
 /** Clauses with at least this many literals are marked from the found literals' side. */
 const BIG_CLAUSE = 16;
