@@ -119,6 +119,8 @@ function readsHiddenPaths(c: CompiledRule): boolean {
 }
 
 const emptyInt32 = new Int32Array(0);
+/** In checkData: the literal clauses end and the root-key clauses begin (no clause is that long). */
+const ROOTS = 0x7fffffff;
 /**
  * Literals of one or two characters (`-`, `\\`, `/c`) are in nearly every event: a clause holding
  * one is left out of the prefilter (it could neither anchor its rule nor prune it). Short literals
@@ -139,15 +141,22 @@ export class RuleSet {
   private readonly dispatch: ConditionDispatch;
   private readonly literals: string[];
   private readonly scanner: LiteralScanner;
-  /** literal id -> rules anchored on it (ascending entry index). */
+  /** literal id -> rules anchored on it, as a visit list (see visitList). */
   private readonly anchoredBy: Int32Array[];
   /** Rules with no condition and no literals: candidates for every event. */
   private readonly unconditionedUnanchored: Int32Array;
   private readonly unconditionedCount: number;
   /** Root key (first path segment) -> id, for the keys some rule requires. */
   private readonly rootIndex: Map<string, number>;
-  /** root key id -> rules anchored on it (rules without literals that require root keys). */
+  /** root key id -> rules anchored on it (rules without literals that require root keys), as a visit list. */
   private readonly rootAnchoredBy: Int32Array[];
+  /**
+   * Every rule's clause checks in one array, rule i's at `checkData[checkStart[i] .. checkStart[i + 1])`:
+   * its literal clauses but the anchor, then its root-key clauses but the root anchor (see
+   * clausesHold). One contiguous read per rule instead of arrays of arrays behind each entry.
+   */
+  private readonly checkData: Int32Array;
+  private readonly checkStart: Int32Array;
   private readonly rootFound: Int32Array;
   /** Rules that can never match (a required field resolves to no path). */
   private readonly neverMatch: number;
@@ -213,6 +222,8 @@ export class RuleSet {
     let unconditioned = 0;
     let bigClauseCount = 0;
     const bigOf = new Map<number, number[]>();
+    const checks: number[] = [];
+    const checkStarts: number[] = [];
     this.entries = sorted.map((e, idx) => {
       let cond = -1;
       if (e.condition.predicate !== null) {
@@ -295,9 +306,33 @@ export class RuleSet {
         }
         return id;
       });
+      // Clause checks: per literal clause but the anchor, a long one as -(its id + 1), any other as
+      // its length and literal ids; then ROOTS and per root clause but the root anchor, its length and ids.
+      checkStarts.push(checks.length);
+      clauses.forEach((c, k) => {
+        if (k === anchor) return;
+        const bc = big[k] as number;
+        if (bc >= 0) checks.push(-(bc + 1));
+        else checks.push(c.length, ...c);
+      });
+      checks.push(ROOTS);
+      roots.forEach((c, k) => {
+        if (k !== rootAnchor) checks.push(c.length, ...c);
+      });
       const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, big, anchor, roots, rootAnchor };
       return entry;
     });
+    checkStarts.push(checks.length);
+    this.checkData = Int32Array.from(checks);
+    this.checkStart = Int32Array.from(checkStarts);
+    const visitList = (rules: readonly number[]): Int32Array => {
+      const out = new Int32Array(rules.length * 2);
+      rules.forEach((idx, j) => {
+        out[2 * j] = idx;
+        out[2 * j + 1] = (this.entries[idx] as Entry).cond;
+      });
+      return out;
+    };
     const sizes = new Array<number>(condDefs.length).fill(0);
     for (const e of this.entries) if (e.cond >= 0) sizes[e.cond] = (sizes[e.cond] as number) + 1;
     this.pinnedRules = pinnedRules;
@@ -306,7 +341,7 @@ export class RuleSet {
       predicate: d.predicate as EventPredicate,
       pins: [...(pinGroups.get(i)?.values() ?? [])].map((g) => ({
         get: g.get,
-        byValue: new Map([...g.byValue].map(([v, rules]) => [v, Int32Array.from(rules)])),
+        byValue: new Map([...g.byValue].map(([v, rules]) => [v, visitList(rules)])),
       })),
       unanchored: Int32Array.from(condRules[i] as number[]),
       size: sizes[i] as number,
@@ -319,10 +354,10 @@ export class RuleSet {
     this.eventLiterals = new EventLiterals(this.scanner);
     this.anchoredBy = this.literals.map((_, id) => {
       const l = anchoredBy.get(id);
-      return l === undefined ? emptyInt32 : Int32Array.from(l);
+      return l === undefined ? emptyInt32 : visitList(l);
     });
     this.rootIndex = rootIndex;
-    this.rootAnchoredBy = Array.from({ length: rootIndex.size }, (_, id) => Int32Array.from(rootAnchoredBy.get(id) ?? []));
+    this.rootAnchoredBy = Array.from({ length: rootIndex.size }, (_, id) => visitList(rootAnchoredBy.get(id) ?? []));
     this.rootFound = new Int32Array(rootIndex.size);
     this.neverMatch = neverMatch;
     const nl = this.literals.length;
@@ -438,39 +473,27 @@ export class RuleSet {
     this.candidates[this.candidateCount++] = idx;
   }
 
-  private clausesHold(e: Entry): boolean {
+  /** Every clause of rule `idx` but its anchors holds (checkData: literal clauses, ROOTS, root clauses). */
+  private clausesHold(idx: number): boolean {
     const epoch = this.epoch;
-    const found = this.litFound;
-    for (let k = 0; k < e.clauses.length; k++) {
-      if (k === e.anchor) continue;
-      const bc = e.big[k] as number;
-      if (bc >= 0) {
-        if (this.bigClauseHolds[bc] !== epoch) return false;
+    const d = this.checkData;
+    const end = this.checkStart[idx + 1] as number;
+    let found = this.litFound;
+    let p = this.checkStart[idx] as number;
+    while (p < end) {
+      const n = d[p++] as number;
+      if (n === ROOTS) {
+        found = this.rootFound;
         continue;
       }
-      const clause = e.clauses[k] as Int32Array;
-      let any = false;
-      for (let j = 0; j < clause.length; j++) {
-        const id = clause[j] as number;
-        if (found[id] === epoch) {
-          any = true;
-          break;
-        }
+      if (n < 0) {
+        if (this.bigClauseHolds[-n - 1] !== epoch) return false;
+        continue;
       }
-      if (!any) return false;
-    }
-    const roots = this.rootFound;
-    for (let k = 0; k < e.roots.length; k++) {
-      if (k === e.rootAnchor) continue;
-      const clause = e.roots[k] as Int32Array;
-      let any = false;
-      for (let j = 0; j < clause.length; j++) {
-        if (roots[clause[j] as number] === epoch) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) return false;
+      const stop = p + n;
+      while (p < stop && found[d[p] as number] !== epoch) p++;
+      if (p === stop) return false;
+      p = stop;
     }
     return true;
   }
@@ -494,17 +517,24 @@ export class RuleSet {
     if (rules !== undefined) this.visitAnchored(rules);
   }
 
-  /** Rules reached through an anchor: candidates if not seen yet, their condition holds and every clause does. */
-  private visitAnchored(rules: Int32Array): void {
+  /**
+   * Rules reached through an anchor: candidates if not seen yet, their condition holds and every
+   * clause does. A visit list holds (rule index, its condition or -1) pairs, so a rule whose
+   * logsource condition is false for this event (most of them: an image name anchors rules of every
+   * Windows category) is passed over without reading anything of it.
+   */
+  private visitAnchored(list: Int32Array): void {
     const epoch = this.epoch;
-    for (let j = 0; j < rules.length; j++) {
-      const idx = rules[j] as number;
-      if (this.ruleSeen[idx] === epoch) continue;
-      this.ruleSeen[idx] = epoch;
-      const e = this.entries[idx] as Entry;
+    const seen = this.ruleSeen;
+    const condTrue = this.condTrue;
+    for (let j = 0; j < list.length; j += 2) {
+      const idx = list[j] as number;
+      if (seen[idx] === epoch) continue;
+      seen[idx] = epoch;
       // The dispatch pass already evaluated every condition that can hold for this event.
-      if (e.cond >= 0 && this.condTrue[e.cond] !== epoch) continue;
-      if (!this.clausesHold(e)) continue;
+      const c = list[j + 1] as number;
+      if (c >= 0 && condTrue[c] !== epoch) continue;
+      if (!this.clausesHold(idx)) continue;
       this.addCandidate(idx);
     }
   }
