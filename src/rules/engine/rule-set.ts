@@ -158,6 +158,8 @@ export class RuleSet {
   private readonly checkData: Int32Array;
   private readonly checkStart: Int32Array;
   private readonly rootFound: Int32Array;
+  /** The root-key ids present on the current event (the first few, one each). */
+  private readonly rootsPresent: Int32Array;
   /** Rules that can never match (a required field resolves to no path). */
   private readonly neverMatch: number;
   private readonly pinnedRules: number;
@@ -359,6 +361,7 @@ export class RuleSet {
     this.rootIndex = rootIndex;
     this.rootAnchoredBy = Array.from({ length: rootIndex.size }, (_, id) => visitList(rootAnchoredBy.get(id) ?? []));
     this.rootFound = new Int32Array(rootIndex.size);
+    this.rootsPresent = new Int32Array(rootIndex.size);
     this.neverMatch = neverMatch;
     const nl = this.literals.length;
     this.litFound = new Int32Array(nl);
@@ -551,10 +554,14 @@ export class RuleSet {
       const bigs = this.bigClausesOf[found[f] as number];
       if (bigs !== undefined) for (let j = 0; j < bigs.length; j++) bigOk[bigs[j] as number] = epoch;
     }
+    let nRoots = 0;
     for (const key in event as object) {
       const dot = key.indexOf('.');
       const id = this.rootIndex.get(dot < 0 ? key : key.slice(0, dot));
-      if (id !== undefined) this.rootFound[id] = epoch;
+      if (id !== undefined && this.rootFound[id] !== epoch) {
+        this.rootFound[id] = epoch;
+        this.rootsPresent[nRoots++] = id;
+      }
     }
     // 1. Logsource conditions that can hold; under the true ones, rules without literals and rules
     //    pinning a field to the value this event has.
@@ -570,19 +577,31 @@ export class RuleSet {
     for (let j = 0; j < this.unconditionedUnanchored.length; j++) this.addCandidate(this.unconditionedUnanchored[j] as number);
     this.stat.logsourceCandidates += eligible;
     // 2. The rules anchored on root keys present on the event.
-    for (let id = 0; id < this.rootAnchoredBy.length; id++) {
-      if (this.rootFound[id] !== epoch) continue;
-      this.visitAnchored(this.rootAnchoredBy[id] as Int32Array);
-    }
+    for (let r = 0; r < nRoots; r++) this.visitAnchored(this.rootAnchoredBy[this.rootsPresent[r] as number] as Int32Array);
     // 3. Anchor literals present in the text; their rules, if the condition holds and every clause does.
     for (let f = 0; f < nFound; f++) {
       this.visitAnchored(this.anchoredBy[found[f] as number] as Int32Array);
     }
     this.stat.prefilterPassed += this.candidateCount;
     // 4. Predicates, in rule order.
-    const cands = this.candidates.subarray(0, this.candidateCount).sort();
+    const cands = this.candidates;
+    const nCands = this.candidateCount;
+    // Insertion sort for the usual handful (no subarray, no call into the runtime); many, the builtin.
+    if (nCands > 32) {
+      cands.subarray(0, nCands).sort();
+    } else {
+      for (let k = 1; k < nCands; k++) {
+        const v = cands[k] as number;
+        let at = k - 1;
+        while (at >= 0 && (cands[at] as number) > v) {
+          cands[at + 1] = cands[at] as number;
+          at--;
+        }
+        cands[at + 1] = v;
+      }
+    }
     let out: Match<E>[] | undefined;
-    for (let k = 0; k < cands.length; k++) {
+    for (let k = 0; k < nCands; k++) {
       const e = this.entries[cands[k] as number] as Entry;
       this.stat.ruleEvaluations++;
       if (!e.predicate(event)) continue;
