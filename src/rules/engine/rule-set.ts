@@ -627,7 +627,7 @@ export class RuleSet {
 
   private matchOf<E>(e: Entry, event: E): Match<E> {
     this.stat.matches++;
-    const detail = e.compiled.explain(event);
-    return { rule: e.info, selections: detail?.selections ?? [], event };
+    // The predicate has just matched: only the search identifiers are left to evaluate.
+    return { rule: e.info, selections: e.compiled.selections(event), event };
   }
 }

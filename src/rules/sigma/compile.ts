@@ -636,16 +636,17 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions): CompiledRule
       predicate = (ev) => base(ev) && !excluded(ev);
     }
     const searches = main.searches;
-    const explain = (event: unknown): MatchDetail | null => {
-      if (!predicate(event)) return null;
-      const selections: string[] = [];
-      for (const [name, p] of searches) if (p(event)) selections.push(name);
-      return { selections };
+    const selections = (event: unknown): string[] => {
+      const out: string[] = [];
+      for (const [name, p] of searches) if (p(event)) out.push(name);
+      return out;
     };
+    const explain = (event: unknown): MatchDetail | null => (predicate(event) ? { selections: selections(event) } : null);
     return {
       rule,
       predicate,
       explain,
+      selections,
       requiredLiterals: dedupeClauses(main.literals),
       fields: [...ctx.fields],
       eventPaths: [...ctx.paths],

@@ -93,6 +93,8 @@ export interface CompiledRule {
   predicate: EventPredicate;
   /** Which search identifiers were true, when the rule matches; null when it does not. */
   explain(event: unknown): MatchDetail | null;
+  /** The search identifiers true on an event the predicate is known to match (explain without re-running it). */
+  selections(event: unknown): string[];
   /**
    * Literals for an index/prefilter: an event can only match if its text contains (case-insensitive)
    * at least one string of EVERY inner list. Empty outer list = no requirement known.
