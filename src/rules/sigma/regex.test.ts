@@ -21,7 +21,7 @@ describe('compiled regex answers (memoized per pattern)', () => {
   });
 
   it('keeps answering right when the memos together outgrow their character budget', () => {
-    // 12 patterns x 600 values of ~1,000 characters: each memo fills (512 values), together past 4M.
+    // 12 patterns x 600 values of ~1,000 characters: together past the 4M characters kept.
     const patterns = Array.from({ length: 12 }, (_, k) => `needle${k}-\\d`);
     const compiled = patterns.map((p) => compileRegex(p, NO_FLAGS));
     let peak = 0;

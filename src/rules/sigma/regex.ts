@@ -69,10 +69,10 @@ function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {
  * character plus a few hundred per call (2 us on a 160-character command line) against one map
  * lookup for a value seen before. Rules whose only selection is a regex (no literal to index them
  * by) run on every event of their logsource, so this is where their time goes.
- * Bounded per pattern (MEMO_PER_PATTERN values, then its memo starts over) and overall by the
+ * Bounded per pattern (MEMO_PER_PATTERN values, then its memo starts over: the values one pattern sees are mostly one field's, and a few thousand distinct command lines is a normal working set) and overall by the
  * characters kept (MEMO_CHARS, then every memo starts over); values over MEMO_MAX_LENGTH are not kept.
  */
-const MEMO_PER_PATTERN = 512;
+const MEMO_PER_PATTERN = 4096;
 const MEMO_CHARS = 4_000_000;
 const MEMO_MAX_LENGTH = 1024;
 
