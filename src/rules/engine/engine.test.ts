@@ -418,3 +418,40 @@ describe('literal clauses: common short literals, long clauses, per-value cache'
     assert.deepEqual(indexed, ids(b, deepEvent, true));
   });
 });
+
+describe('keyword searches answered from the index', () => {
+  const DB = '    category: database';
+  const many = Array.from({ length: 20 }, (_, i) => `'tool-${i}-marker'`).join(', ');
+  const dir = ruleDir({
+    // Unconditioned keyword rules: candidates for every event that holds one of their literals.
+    'sql.yml': rule('66666666-0000-4000-8000-000000000006', 'SQL words', DB, "    keywords:\n        - 'drop table'\n        - 'xp_cmdshell'\n    condition: keywords"),
+    // A keyword under NOT (its literal is not indexed) and a glob keyword (no single needle).
+    'not.yml': rule('77777777-0000-4000-8000-000000000007', 'Dump but not test', DB, "    keywords:\n        - 'dumpfile'\n    filter:\n        - 'unit-test'\n    condition: keywords and not filter"),
+    'glob.yml': rule('88888888-0000-4000-8000-000000000008', 'Glob keyword', DB, "    keywords:\n        - 'select*from secrets'\n    condition: keywords"),
+    // A long keyword list (one multi-needle scan without the index).
+    'many.yml': rule('99999999-0000-4000-8000-000000000009', 'Many markers', DB, `    keywords: [${many}]\n    condition: keywords`),
+  });
+  const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles() });
+  const cases: Array<[unknown, string[]]> = [
+    [{ message: 'EXEC xp_cmdshell whoami' }, ['66666666-0000-4000-8000-000000000006']],
+    [{ db: { statement: ['ok', 'DROP TABLE users'] } }, ['66666666-0000-4000-8000-000000000006']],
+    [{ message: 'drop', other: 'table' }, []],
+    [{ message: 'into dumpfile /tmp/x' }, ['77777777-0000-4000-8000-000000000007']],
+    [{ message: 'into dumpfile /tmp/x', note: 'UNIT-TEST run' }, []],
+    [{ message: 'SELECT a FROM secrets' }, ['88888888-0000-4000-8000-000000000008']],
+    [{ message: 'a tool-13-marker b' }, ['99999999-0000-4000-8000-000000000009']],
+    [{ message: 'tool-13', n: 'marker' }, []],
+    [{ message: 'xp_cmdshell', event: { original: 'drop table t' }, weft: { id: 'dumpfile' } }, ['66666666-0000-4000-8000-000000000006']],
+    [{ event: { original: 'xp_cmdshell' } }, []],
+  ];
+
+  it('gives the answers of the full keyword search, indexed or not', () => {
+    for (const [ev, expected] of cases) {
+      assert.deepEqual(ids(b, ev), expected, JSON.stringify(ev));
+      assert.deepEqual(ids(b, ev, true), expected, `exhaustive ${JSON.stringify(ev)}`);
+      // The compiled predicates alone (no index evaluating): the same.
+      const direct = b.ruleSet.rules.filter((r) => r.predicate(ev)).map((r) => r.rule.id);
+      assert.deepEqual(direct, expected, `direct ${JSON.stringify(ev)}`);
+    }
+  });
+});

@@ -19,6 +19,7 @@
 import type { CompiledRule } from '../sigma/types.js';
 import type { ConditionValue } from '../pipeline/index.js';
 import type { EventPredicate } from '../types.js';
+import { literalPresence } from '../sigma/event-text.js';
 import { EventLiterals } from './event-literals.js';
 import { LiteralScanner } from './literal-scanner.js';
 import { ConditionDispatch } from './condition-dispatch.js';
@@ -140,6 +141,13 @@ export class RuleSet {
   private readonly conds: Cond[];
   private readonly dispatch: ConditionDispatch;
   private readonly literals: string[];
+  /** literal -> its id (the scanner's needle index). */
+  private readonly literalIds: Map<string, number>;
+  /** For keyword searches (event-text.ts literalPresence): is a literal in some value of the current event. */
+  private readonly presence = (literal: string): boolean | undefined => {
+    const id = this.literalIds.get(literal);
+    return id === undefined ? undefined : this.litFound[id] === this.epoch;
+  };
   private readonly scanner: LiteralScanner;
   /** literal id -> rules anchored on it, as a visit list (see visitList). */
   private readonly anchoredBy: Int32Array[];
@@ -353,6 +361,7 @@ export class RuleSet {
     this.unconditionedCount = unconditioned;
     // Every literal is found per value (and cached per value), so a clause check is a stamp lookup.
     this.scanner = new LiteralScanner(this.literals);
+    this.literalIds = litIndex;
     this.eventLiterals = new EventLiterals(this.scanner);
     this.anchoredBy = this.literals.map((_, id) => {
       const l = anchoredBy.get(id);
@@ -601,12 +610,18 @@ export class RuleSet {
       }
     }
     let out: Match<E>[] | undefined;
-    for (let k = 0; k < nCands; k++) {
-      const e = this.entries[cands[k] as number] as Entry;
-      this.stat.ruleEvaluations++;
-      if (!e.predicate(event)) continue;
-      out ??= [];
-      out.push(this.matchOf(e, event));
+    // Every value of this event was scanned for every literal: keyword searches ask the index.
+    literalPresence.has = this.presence;
+    try {
+      for (let k = 0; k < nCands; k++) {
+        const e = this.entries[cands[k] as number] as Entry;
+        this.stat.ruleEvaluations++;
+        if (!e.predicate(event)) continue;
+        out ??= [];
+        out.push(this.matchOf(e, event));
+      }
+    } finally {
+      literalPresence.has = undefined;
     }
     return out ?? [];
   }

@@ -8,7 +8,7 @@ import type { EventPredicate, FieldResolver, MatchDetail, RuleRejection } from '
 import type { ConditionNode } from './condition.js';
 import { conditionIdentifiers } from './condition.js';
 import type { ParsedDetection, SearchNode } from './detection.js';
-import { eventText } from './event-text.js';
+import { anyKeywordKnown, eventText, keywordPresent } from './event-text.js';
 import { compileContainsAny } from './multi-contains.js';
 import { cidrContains } from './ip.js';
 import { MAX_EXPANSION, type DetectionItem, type SigmaValue, type TimePart } from './modifiers.js';
@@ -321,7 +321,7 @@ function keywordTest(v: SigmaValue, item: DetectionItem): Pred {
     const mid = parts.slice(1, -1);
     if (!v.cased && mid.length === 1 && mid[0]?.t === 'lit' && !mid[0].s.includes('\u0000')) {
       const needle = mid[0].s.toLowerCase();
-      return (ev) => eventText(ev).joinedLower.includes(needle);
+      return (ev) => keywordPresent(ev, needle);
     }
     const g = compileGlob(parts, !v.cased);
     const anyString = (list: string[]): boolean => {
@@ -408,7 +408,7 @@ function compileItem(item: DetectionItem, ctx: Ctx): { pred: Pred; literals: str
       const needles = values.flatMap((alts) => alts.map(keywordNeedle)).filter((n): n is string => n !== undefined);
       if (needles.length >= MULTI_CONTAINS_MIN) {
         const any = compileContainsAny(needles);
-        preds.push((ev) => any(eventText(ev).joinedLower));
+        preds.push((ev) => anyKeywordKnown(needles) ?? any(eventText(ev).joinedLower));
         rest = values.map((alts) => alts.filter((v) => keywordNeedle(v) === undefined)).filter((alts) => alts.length > 0);
       }
     }

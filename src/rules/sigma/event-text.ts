@@ -121,3 +121,34 @@ export function eventText(event: unknown): EventText {
   lastText = t;
   return t;
 }
+
+/**
+ * Whether some value of the event being evaluated contains a lowercased literal, as the rule index
+ * already found out (rule-set.ts sets this while its candidates' predicates run, on an event whose
+ * every value it scanned): the index's values are this view's values, lowercased one by one, so
+ * its answer is the keyword search's answer. undefined when the index did not look for that literal
+ * (or no index is evaluating): the keyword search then builds the view.
+ *
+ * A keyword rule (`keywords: [drop, truncate, dump]`, often with no logsource condition) otherwise
+ * joins and lowercases every value of every event it is a candidate for: about 10 us each.
+ */
+export const literalPresence: { has: ((literal: string) => boolean | undefined) | undefined } = { has: undefined };
+
+/** Does some value contain `needle` (lowercased, no NUL)? From the index when it knows, else from the view. */
+export function keywordPresent(event: unknown, needle: string): boolean {
+  const known = literalPresence.has?.(needle);
+  return known ?? eventText(event).joinedLower.includes(needle);
+}
+
+/** Does some value contain one of `needles`? From the index when it knows all of them, else undefined. */
+export function anyKeywordKnown(needles: readonly string[]): boolean | undefined {
+  const has = literalPresence.has;
+  if (has === undefined) return undefined;
+  let unknown = false;
+  for (const n of needles) {
+    const r = has(n);
+    if (r === true) return true;
+    if (r === undefined) unknown = true;
+  }
+  return unknown ? undefined : false;
+}
