@@ -75,7 +75,6 @@ function freeze(table: Map<string, Set<number>>): Map<string, Int32Array> {
   return new Map([...table].map(([k, s]) => [k, Int32Array.from([...s].sort((a, b) => a - b))]));
 }
 
-const SEP = '\u0000';
 
 export class ConditionDispatch {
   /** The first path (read for every event). */
@@ -88,8 +87,8 @@ export class ConditionDispatch {
   private readonly table = new Map<string, Int32Array>();
   /** First value -> conditions that hold whatever the second path holds. */
   private readonly decided1 = new Map<string, Int32Array>();
-  /** First value NUL second value -> conditions that hold. */
-  private readonly decided2 = new Map<string, Int32Array>();
+  /** First value -> second value -> conditions that hold (nested: no key is built per event). */
+  private readonly decided2 = new Map<string, Map<string, Int32Array>>();
   private readonly always: Int32Array;
   /** Conditions decided by the lookup alone (never evaluated by a predicate here). */
   readonly decidedCount: number;
@@ -105,7 +104,7 @@ export class ConditionDispatch {
     const always: number[] = [];
     const table = new Map<string, Set<number>>();
     const decided1 = new Map<string, Set<number>>();
-    const decided2 = new Map<string, Set<number>>();
+    const decided2 = new Map<string, Map<string, Set<number>>>();
     let decidedCount = 0;
     conds.forEach((c, i) => {
       if (p1 === undefined || !pinsAll(c, p1)) {
@@ -120,13 +119,17 @@ export class ConditionDispatch {
           const k1 = String(v1).toLowerCase();
           if (!decidable) push(table, k1, i);
           else if (p2 === undefined || !Object.hasOwn(alt, p2)) push(decided1, k1, i);
-          else for (const v2 of alt[p2] as ConditionValue[]) push(decided2, `${k1}${SEP}${String(v2).toLowerCase()}`, i);
+          else {
+            let byK2 = decided2.get(k1);
+            if (byK2 === undefined) decided2.set(k1, (byK2 = new Map()));
+            for (const v2 of alt[p2] as ConditionValue[]) push(byK2, String(v2).toLowerCase(), i);
+          }
         }
       }
     });
     this.table = freeze(table);
     this.decided1 = freeze(decided1);
-    this.decided2 = freeze(decided2);
+    this.decided2 = new Map([...decided2].map(([k1, byK2]) => [k1, freeze(byK2)]));
     this.decidedCount = decidedCount;
     this.always = Int32Array.from(always);
     this.get = p1 === undefined ? undefined : fieldAccessor(p1);
@@ -158,9 +161,12 @@ export class ConditionDispatch {
       if (list !== undefined) for (let j = 0; j < list.length; j++) visit(list[j] as number, false);
       const d1 = this.decided1.get(k1);
       if (d1 !== undefined) for (let j = 0; j < d1.length; j++) visit(d1[j] as number, true);
-      for (const k2 of keys2) {
-        const d2 = this.decided2.get(`${k1}${SEP}${k2}`);
-        if (d2 !== undefined) for (let j = 0; j < d2.length; j++) visit(d2[j] as number, true);
+      const byK2 = this.decided2.get(k1);
+      if (byK2 !== undefined) {
+        for (const k2 of keys2) {
+          const d2 = byK2.get(k2);
+          if (d2 !== undefined) for (let j = 0; j < d2.length; j++) visit(d2[j] as number, true);
+        }
       }
     }
   }
