@@ -75,7 +75,6 @@ function freeze(table: Map<string, Set<number>>): Map<string, Int32Array> {
   return new Map([...table].map(([k, s]) => [k, Int32Array.from([...s].sort((a, b) => a - b))]));
 }
 
-
 export class ConditionDispatch {
   /** The first path (read for every event). */
   readonly path: string | undefined;

@@ -21,6 +21,15 @@ const NON_ASCII = /[\u0080-\uffff]/;
  * short pass runs over few texts. A short needle of only other units triggers it for every text.
  */
 const RARE_ASCII = '<>^`|';
+
+/**
+ * A literal the scanner finds without a pass over every text although it is short: it has a
+ * non-ASCII unit, or is made only of RARE_ASCII units (the short pass runs only over texts with one).
+ */
+export function isRareShort(literal: string): boolean {
+  return NON_ASCII.test(literal) || (literal.length > 0 && [...literal].every((c) => RARE_ASCII.includes(c)));
+}
+
 const MIN_BITS = 10;
 const MAX_BITS = 20;
 const HASH = 0x9e3779b1;

@@ -21,7 +21,7 @@ import type { ConditionValue } from '../pipeline/index.js';
 import type { EventPredicate } from '../types.js';
 import { literalPresence } from '../sigma/event-text.js';
 import { EventLiterals } from './event-literals.js';
-import { LiteralScanner } from './literal-scanner.js';
+import { isRareShort, LiteralScanner } from './literal-scanner.js';
 import { ConditionDispatch } from './condition-dispatch.js';
 import type { PinnedField } from './required-fields.js';
 import type { EngineStats, EngineStatsSummary, Match, MatchedRule } from './types.js';
@@ -54,15 +54,8 @@ interface Entry {
   info: MatchedRule;
   /** Index into conds, or -1 for no condition. */
   cond: number;
-  /** Literal ids per CNF clause. */
-  clauses: Int32Array[];
-  /** Per clause, its id among the long clauses (checked from the found literals' side), or -1. */
-  big: Int32Array;
-  /** Which clause is the anchor; -1 when the rule has no literals. */
-  anchor: number;
-  /** Root-key ids per CNF clause. */
-  roots: Int32Array[];
-  /** Which root clause is the anchor, when the rule has no literal anchor; -1 otherwise. */
+  /** Which root clause is the anchor, when the rule has no literal anchor; -1 otherwise. Its
+   *  other clauses, literal and root-key, are checked from RuleSet.checkData. */
   rootAnchor: number;
 }
 
@@ -129,9 +122,8 @@ const ROOTS = 0x7fffffff;
  * `>`, `^`, backtick, `|`: redirection, cmd escapes, PowerShell obfuscation) are rare in text, and
  * the scanner looks for them only in values that have such a character (literal-scanner.ts).
  */
-const RARE_SHORT = /^(?:[<>^`|]+|.*[\u0080-\uffff].*)$/s;
 function isCommon(literal: string): boolean {
-  return literal.length < 3 && !RARE_SHORT.test(literal);
+  return literal.length < 3 && !isRareShort(literal);
 }
 /** Clauses with at least this many literals are marked from the found literals' side. */
 const BIG_CLAUSE = 16;
@@ -329,7 +321,7 @@ export class RuleSet {
       roots.forEach((c, k) => {
         if (k !== rootAnchor) checks.push(c.length, ...c);
       });
-      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, clauses, big, anchor, roots, rootAnchor };
+      const entry: Entry = { compiled: e.compiled, predicate: e.compiled.predicate, info: matchedRule(e.compiled), cond, rootAnchor };
       return entry;
     });
     checkStarts.push(checks.length);
