@@ -44,8 +44,11 @@ export function compileRegex(pattern: string, flags: RegexFlags): CompiledRegex 
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const compiled = compileUncached(pattern, flags);
-  if (cache.size < 10_000) cache.set(key, compiled);
-  return compiled;
+  if (cache.size >= 10_000) return compiled;
+  // Only a cached pattern keeps answers: one memo per pattern, however often rule sets are rebuilt.
+  const kept: CompiledRegex = { source: compiled.source, test: memoized(compiled.test) };
+  cache.set(key, kept);
+  return kept;
 }
 
 function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {
@@ -60,7 +63,7 @@ function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {
     const msg = e instanceof Error ? e.message : String(e);
     throw new SigmaRegexError(pattern, msg.replace(/^error parsing regexp: /, ''));
   }
-  return { source: pattern, test: memoized((s) => re.test(s)) };
+  return { source: pattern, test: (s) => re.test(s) };
 }
 
 /*
@@ -69,8 +72,10 @@ function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {
  * character plus a few hundred per call (2 us on a 160-character command line) against one map
  * lookup for a value seen before. Rules whose only selection is a regex (no literal to index them
  * by) run on every event of their logsource, so this is where their time goes.
- * Bounded per pattern (MEMO_PER_PATTERN values, then its memo starts over: the values one pattern sees are mostly one field's, and a few thousand distinct command lines is a normal working set) and overall by the
- * characters kept (MEMO_CHARS, then every memo starts over); values over MEMO_MAX_LENGTH are not kept.
+ * Bounded per pattern (MEMO_PER_PATTERN values, then its memo starts over: the values one pattern
+ * sees are mostly one field's, and a few thousand distinct command lines is a normal working set)
+ * and overall by the characters kept (MEMO_CHARS, then every memo starts over); values over
+ * MEMO_MAX_LENGTH are not kept.
  */
 const MEMO_PER_PATTERN = 4096;
 const MEMO_CHARS = 4_000_000;
