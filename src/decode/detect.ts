@@ -5,7 +5,7 @@
  * never a silent fallback to another decoder.
  */
 import { parseCef } from './cef.js';
-import { decodeJsonRecords, classifyJson, jsonValueResults, parseJsonText } from './json.js';
+import { decodeJsonRecords, classifyJson, jsonParseResults, jsonValueResults, parsedJsonText, parseJsonText, type JsonParse } from './json.js';
 import { looksLikeKv, parseKv } from './kv.js';
 import { parseLeef } from './leef.js';
 import { single, splitOtlpJson, splitOtlpJsonValue } from './otlp.js';
@@ -91,8 +91,7 @@ function syslogPayload(parts: SyslogParts, rfc: WireFormat): DecodeResult {
   return decoded(rfc, syslogFields(parts));
 }
 
-function jsonRecords(text: string): DecodeResult[] {
-  const r = parseJsonText(text);
+function jsonRecords(r: JsonParse): DecodeResult[] {
   if (!r.ok) return [decodeFailure('json', r.what, r.message)];
   const v = r.value;
   if (typeof v === 'object' && v !== null && !Array.isArray(v) && classifyJson(v as RawRecord) === 'otlp-json') {
@@ -133,7 +132,7 @@ export function decodeRecords(record: string | Uint8Array, declared: DeclaredFor
         case 'syslog-rfc3164': return decodeSyslog(text, sniffed, opts);
         case 'cef': { const c = parseCef(text, skipBlank(text)); return [c.ok ? decoded('cef', { cef: c.cef }) : decodeFailure('cef', c.what, c.message)]; }
         case 'leef': { const l = parseLeef(text, skipBlank(text)); return [l.ok ? decoded('leef', { leef: l.leef }) : decodeFailure('leef', l.what, l.message)]; }
-        case 'json': return jsonRecords(text);
+        case 'json': return jsonRecords(parseJsonText(text));
         case 'kv': { const kv = parseKv(text, skipBlank(text)); return [kv.ok ? decoded('kv', { kv: kv.pairs }) : decodeFailure('kv', kv.what, kv.message)]; }
         default:
           // Anything else that is text stays a record; what is not text is unrecognized.
@@ -179,6 +178,21 @@ export function decodeRecords(record: string | Uint8Array, declared: DeclaredFor
       return [decodeFailure('record', 'unknown_format', `unknown declared format ${String(never)}`)];
     }
   }
+}
+
+/**
+ * decodeRecords for a record whose text framing has already parsed to an object (`value`), with the
+ * same results, without parsing it again. A declared format other than JSON's goes the usual way.
+ */
+export function decodeParsedJson(text: string, value: object, declared: DeclaredFormat = 'auto', opts: DecodeRecordOptions = {}): DecodeResult[] {
+  const plain = declared === 'auto' || declared === 'json' || declared === 'ndjson';
+  const dialect = declared === 'evtx-json' || declared === 'winlogbeat-json';
+  if ((!plain && !dialect) || exceedsBytes(text, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES) || sniffFormat(text) !== 'json') {
+    return decodeRecords(text, declared, opts);
+  }
+  const r = parsedJsonText(text, value);
+  if (declared === 'auto') return jsonRecords(r);
+  return dialect ? requireDialect(jsonParseResults(r), declared) : jsonParseResults(r);
 }
 
 /** Exactly one raw object per record; a record holding several is `decode.<format>.multiple_records`. */

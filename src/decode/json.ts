@@ -74,6 +74,18 @@ export function parseJsonText(text: string, scope: string = FORMAT): JsonParse {
     const detail = e instanceof Error ? e.message : String(e);
     return { ok: false, what: 'syntax', message: `invalid JSON: ${excerpt(detail, 0, 120)}` };
   }
+  return checkedJson(text, start, value, scope);
+}
+
+/**
+ * parseJsonText's outcome for a text already parsed to `value` (framing parses single-line records
+ * itself: see framing.ts), without parsing it again.
+ */
+export function parsedJsonText(text: string, value: unknown, scope: string = FORMAT): JsonParse {
+  return checkedJson(text, skipBlank(text), value, scope);
+}
+
+function checkedJson(text: string, start: number, value: unknown, scope: string): JsonParse {
   if (text.length - start > 2 * MAX_JSON_DEPTH + 1 && jsonDepthExceeds(text, MAX_JSON_DEPTH)) return tooDeep(scope);
   return { ok: true, value };
 }
@@ -114,7 +126,11 @@ export function jsonValueResults(value: unknown): DecodeResult[] {
 
 /** Every object in a record: one for an object, one per element for an array of objects. */
 export function decodeJsonRecords(record: string | Uint8Array, _opts?: DecodeOptions): DecodeResult[] {
-  const r = parseJsonText(recordText(record));
+  return jsonParseResults(parseJsonText(recordText(record)));
+}
+
+/** decodeJsonRecords' results for a parse outcome. */
+export function jsonParseResults(r: JsonParse): DecodeResult[] {
   if (!r.ok) return [decodeFailure(FORMAT, r.what, r.message)];
   return jsonValueResults(r.value);
 }

@@ -108,8 +108,11 @@ function sourceIdOf(file: string, opts: ReadOptions): string {
   return opts.sourceId ?? opts.sourceIdFor?.(file) ?? (file === '-' ? 'stdin' : file);
 }
 
-/** Read and frame every input, file by file, in input order (one batch per chunk read). */
-export async function* readFramed(files: string[], opts: ReadOptions = {}): AsyncGenerator<FramedBatch> {
+/**
+ * Read and frame every input, file by file, in input order (one batch per chunk read). `parseJson`:
+ * the batches are decoded in this thread, so JSON framing may parse records (FramingOptions.parseJson).
+ */
+export async function* readFramed(files: string[], opts: ReadOptions = {}, parseJson = false): AsyncGenerator<FramedBatch> {
   // A declared source type no mapper has is a bad argument even when there is nothing to read.
   if (opts.sourceType !== undefined) mapperFor(opts.sourceType);
   const now = opts.receivedAt ?? (() => new Date());
@@ -119,7 +122,7 @@ export async function* readFramed(files: string[], opts: ReadOptions = {}): Asyn
     const stream = isStdin ? (opts.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: FILE_READ_CHUNK });
     const framing = opts.framing ?? framingFor(opts.format);
     let bytesRead = 0;
-    for await (const records of frameRecordBatches(stream, { mode: framing, ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}) })) {
+    for await (const records of frameRecordBatches(stream, { mode: framing, parseJson, ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}) })) {
       const last = records[records.length - 1];
       if (last !== undefined) bytesRead = last.offset + last.byteLength;
       yield { file, sourceId, ...(isStdin ? {} : { filePath: file }), records, bytesRead, receivedAt: now().getTime() };
@@ -130,7 +133,7 @@ export async function* readFramed(files: string[], opts: ReadOptions = {}): Asyn
 /** Read every input and yield its outcomes, file by file, in input order. */
 export async function* readOutcomes(files: string[], opts: ReadOptions = {}): AsyncGenerator<OutcomeBatch> {
   const pipelines = pipelineCacheFor(opts);
-  for await (const b of readFramed(files, opts)) {
+  for await (const b of readFramed(files, opts, true)) {
     const pipeline = pipelines.get(pipelineKey(b, opts));
     const at = new Date(b.receivedAt);
     const outcomes: RecordOutcome[] = [];

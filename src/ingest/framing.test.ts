@@ -116,3 +116,32 @@ test('frameRecordBatches yields the same records, one batch per chunk', async ()
 test('json-stream: a stray closer inside a top-level array is its own record (found by the framing fuzz test)', async () => {
   assert.deepEqual((await frame('[1,}, {"a":2}]\n{"b":3}', { mode: 'json-stream' })).map((r) => r.text), ['1', '}', '{"a":2}', '{"b":3}']);
 });
+
+test('json-stream with parseJson: a line that is one object comes parsed; anything else is framed by the byte scan as before', async () => {
+  const input = '{"a":1}\n{"b":"}{"}  \r\n[{"c":[1,2]}, {"d":{}} ,7]\nnot json\n{"e":"\\"}"}\n{"f":1} {"g":2}\n{"h":\n2}\n{"i":3}';
+  const plain = await frame(input, { mode: 'json-stream' });
+  const parsed = await frame(input, { mode: 'json-stream', parseJson: true });
+  assert.deepEqual(parsed.map(({ json: _, ...r }) => r), plain);
+  assert.deepEqual(parsed.map((r) => [r.text, r.json]), [
+    ['{"a":1}', { a: 1 }],
+    ['{"b":"}{"}', { b: '}{' }],
+    ['{"c":[1,2]}', undefined],
+    ['{"d":{}}', undefined],
+    ['7', undefined],
+    ['not json', undefined],
+    ['{"e":"\\"}"}', { e: '"}' }],
+    ['{"f":1}', undefined],
+    // The rest of that line is one object.
+    ['{"g":2}', { g: 2 }],
+    ['{"h":\n2}', undefined],
+    // The last line has no newline: it may continue in a later chunk, so the byte scan frames it.
+    ['{"i":3}', undefined],
+  ]);
+  // Wherever the chunks are cut, the records are the same (a line cut in two is left to the byte scan).
+  for (let cut = 1; cut < input.length; cut++) {
+    const two = await frame([Buffer.from(input.slice(0, cut)), Buffer.from(input.slice(cut))], { mode: 'json-stream', parseJson: true });
+    assert.deepEqual(two.map(({ json: _, ...r }) => r), plain, `cut at ${cut}`);
+  }
+  // Decoding uses the parsed value: the same results as parsing the text.
+  for (let i = 0; i < parsed.length; i++) assert.deepEqual(decodeFramed(parsed[i]!), decodeFramed(plain[i]!));
+});
