@@ -1,8 +1,10 @@
 /** Which rules and pipelines a command uses: flags first, then the config, then the bundled ones. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { WeftConfig } from '../config/schema.js';
-import { buildRuleSet, buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
+import { buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
+import { loadRules } from '../rules/sigma/load.js';
 import type { LoadResult } from '../rules/sigma/types.js';
 import { hasRuleFiles, rulePackSources } from '../rules/pack/index.js';
 import { bundledPipelineDir, bundledPipelineFiles } from '../rules/pipeline/index.js';
@@ -31,6 +33,28 @@ export function ruleSourcePaths(flags: RuleSourceFlags, config: WeftConfig): { r
 }
 
 /**
+ * Where parsed rule files are kept between runs (rules/sigma/parse-cache.ts): `WEFT_CACHE_DIR`
+ * (`off` for nowhere), else `$XDG_CACHE_HOME/weft`, else `~/.cache/weft`.
+ */
+export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const set = env.WEFT_CACHE_DIR;
+  if (set !== undefined) return set === '' || set === 'off' ? undefined : resolve(set);
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && xdg !== '') return join(resolve(xdg), 'weft');
+  try {
+    return join(homedir(), '.cache', 'weft');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rule documents of these files and directories, parsed or from the parse cache. */
+export function loadRuleFiles(rulePaths: string[]): LoadResult {
+  const cacheDir = ruleCacheDir();
+  return loadRules(rulePaths, cacheDir !== undefined ? { cacheDir } : {});
+}
+
+/**
  * Build the rule set; a pipeline file with errors is a bad argument (exit 2), listed in full. The
  * rule paths it read come with it (correlation stages and rule-version stores read them again).
  */
@@ -38,7 +62,7 @@ export function ruleSetFor(flags: RuleSourceFlags, config: WeftConfig, loaded?: 
   const { rulePaths, pipelinePaths } = ruleSourcePaths(flags, config);
   const opts = { pipelinePaths, placeholders: config.rules.placeholders, disabled: config.rules.disabled };
   // Rules already read (`weft hunt` reads them once for itself and its workers) are only compiled.
-  const built = loaded !== undefined ? buildRuleSetFromLoaded(loaded, opts) : buildRuleSet({ rulePaths, ...opts });
+  const built = buildRuleSetFromLoaded(loaded ?? loadRuleFiles(rulePaths), opts);
   if (built.pipelineErrors.length > 0) {
     const lines = built.pipelineErrors.map((e) => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`);
     throw new UsageError(`pipeline errors:\n${lines.join('\n')}`);

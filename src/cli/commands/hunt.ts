@@ -4,7 +4,6 @@ import type { DeclaredFormat } from '../../decode/types.js';
 import type { WeftEvent } from '../../event/model.js';
 import { availableParallelism } from 'node:os';
 import { serialize } from 'node:v8';
-import { loadRules } from '../../rules/sigma/index.js';
 import type { LoadResult } from '../../rules/sigma/types.js';
 import { huntFiles, huntFilesParallel, LEVELS, type HuntBatch } from '../../hunt/hunt-stream.js';
 import { HuntPool } from '../../hunt/hunt-pool.js';
@@ -28,7 +27,7 @@ import { entityResolver } from './ingest.js';
 import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { createProgress } from '../progress.js';
-import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
+import { collect, loadRuleFiles, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 import { lookupTable } from '../../event/own-props.js';
 
 export { huntFiles, huntOutcomes, type HuntBatch, type HuntOptions } from '../../hunt/hunt-stream.js';
@@ -143,7 +142,7 @@ export function registerHunt(program: Command): void {
       const timezone = flags.timezone ?? ctx.config.ingest.timezone;
       // The rule files are read once; workers compile their copies while this thread compiles its own.
       const sources = ruleSourcePaths(flags, ctx.config);
-      const loaded = loadRules(sources.rulePaths);
+      const loaded = loadRuleFiles(sources.rulePaths);
       const starting = threads > 0 ? startPool(threads, flags, ctx.config, { format, timezone, resolver, loaded, pipelinePaths: sources.pipelinePaths }) : undefined;
       starting?.catch(() => undefined);
       let built: ReturnType<typeof ruleSetFor>;

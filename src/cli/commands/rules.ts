@@ -6,7 +6,6 @@ import { CorrelationStage } from '../../hunt/correlate-stage.js';
 import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../rules/engine/index.js';
-import { loadRules } from '../../rules/sigma/index.js';
 import { ruleFiles } from '../../rules/sigma/load.js';
 import { readRuleTestFile, RuleTestFileError, type RuleTestFile, type RuleTestRecord } from '../../rules/pack/index.js';
 import type { RuleRejection } from '../../rules/types.js';
@@ -14,7 +13,7 @@ import type { WeftConfig } from '../../config/schema.js';
 import { commandContext, DATA_DIR_OPTION, EXIT, openStore, UsageError } from '../context.js';
 import { tuneRules } from '../../alert/tune.js';
 import type { AlertRecord } from '../../store/types.js';
-import { collect, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
+import { collect, loadRuleFiles, rejectionReasons, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 
 type Output = 'text' | 'json';
 
@@ -131,7 +130,7 @@ export function registerRules(program: Command): void {
       const ctx = await commandContext(cmd);
       const output = outputOf(flags.output);
       const { rulePaths } = ruleSourcePaths({ rules: paths }, ctx.config);
-      const loaded = loadRules(rulePaths);
+      const loaded = loadRuleFiles(rulePaths);
       const rows = loaded.rules
         .map((r) => ({ id: r.id ?? null, level: r.level ?? null, title: r.title, logsource: r.logsource, file: r.file }))
         .sort((a, b) => ((a.id ?? a.title) < (b.id ?? b.title) ? -1 : 1));
@@ -190,7 +189,7 @@ function testFileFor(ruleFile: string): string | undefined {
 
 /** Rule files under the given paths (the `tests/` folders hold test records, not rules). */
 function ruleFilesOf(paths: string[]): string[] {
-  const loaded = loadRules(paths);
+  const loaded = loadRuleFiles(paths);
   const files = new Set<string>();
   for (const r of loaded.rules) files.add(r.file);
   for (const r of loaded.rejections) files.add(r.file);

@@ -1,7 +1,8 @@
 /** Load Sigma files and directories (recursively, `.yml` / `.yaml`), in a stable order. */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseRuleText } from './parse.js';
+import { RuleParseCache } from './parse-cache.js';
 import type { LoadResult } from './types.js';
 
 export interface LoadOptions {
@@ -12,6 +13,8 @@ export interface LoadOptions {
    * each rule's test records in `tests/<rule file>`, which are not rules).
    */
   skipDirs?: string[];
+  /** Keep parse results in this directory between runs (parse-cache.ts); none: parse every file. */
+  cacheDir?: string;
 }
 
 function collect(path: string, out: string[], errors: LoadResult['rejections'], skip: ReadonlySet<string>): void {
@@ -51,6 +54,7 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
   const result: LoadResult = { rules: [], correlations: [], filters: [], rejections: [] };
   const { files, errors } = ruleFiles(paths, opts);
   result.rejections.push(...errors);
+  const cache = opts.cacheDir === undefined ? undefined : RuleParseCache.open(opts.cacheDir, paths.map((p) => resolve(p)));
   for (const file of files) {
     let text: string;
     try {
@@ -69,11 +73,16 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
       result.rejections.push({ file, line: 0, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
-    const r = parseRuleText(text, file);
+    let r = cache?.get(file, text);
+    if (r === undefined) {
+      r = parseRuleText(text, file);
+      cache?.put(file, text, r);
+    }
     result.rules.push(...r.rules);
     result.correlations.push(...r.correlations);
     result.filters.push(...r.filters);
     result.rejections.push(...r.rejections);
   }
+  cache?.save();
   return result;
 }

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
+import { loadRules } from './load.js';
+import { RuleParseCache } from './parse-cache.js';
+import type { LoadResult } from './types.js';
+
+/** Weft's own rule pack (real rules, correlations and rejections-free), copied so the test can edit it. */
+const PACK = join(import.meta.dirname, '..', '..', '..', 'rules');
+
+function cacheFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith('.v8'));
+  } catch {
+    return [];
+  }
+}
+
+describe('rule parse cache', () => {
+  const root = mkdtempSync(join(tmpdir(), 'weft-parse-cache-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('gives the same documents as parsing, from the second load on, and re-parses only what changed', () => {
+    const rules = join(root, 'a', 'rules');
+    const cacheDir = join(root, 'a', 'cache');
+    cpSync(PACK, rules, { recursive: true });
+    const fresh = loadRules([rules]);
+    assert.ok(fresh.rules.length > 20 && fresh.correlations.length > 0, 'the pack has rules and correlations');
+
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh);
+    assert.equal(cacheFiles(cacheDir).length, 1);
+    const cache = RuleParseCache.open(cacheDir, [rules]);
+    const first = fresh.rules[0] as LoadResult['rules'][number];
+    assert.ok(cache.get(first.file, readFileSync(first.file, 'utf8')) !== undefined, 'a file read before is in the cache');
+    assert.equal(cache.get(first.file, `${readFileSync(first.file, 'utf8')}\n# edited\n`), undefined, 'other text is a miss');
+    assert.deepEqual(cache.counts, { hits: 1, misses: 1 });
+
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh, 'second load, from the cache');
+
+    // Edit one rule: its new text is parsed, the others come from the cache.
+    const text = readFileSync(first.file, 'utf8');
+    writeFileSync(first.file, text.replace(/^title: .*$/m, 'title: Edited title'));
+    const edited = loadRules([rules], { cacheDir });
+    assert.deepEqual(edited, loadRules([rules]));
+    assert.equal(edited.rules.find((r) => r.file === first.file)?.title, 'Edited title');
+
+    // A removed rule file leaves the cache when it is next written.
+    unlinkSync(first.file);
+    const before = (deserialize(readFileSync(join(cacheDir, cacheFiles(cacheDir)[0] as string))) as Map<string, unknown>).size;
+    assert.deepEqual(loadRules([rules], { cacheDir }), loadRules([rules]));
+    const entries = deserialize(readFileSync(join(cacheDir, cacheFiles(cacheDir)[0] as string))) as Map<string, unknown>;
+    assert.equal(entries.size, before - 1);
+  });
+
+  it('treats a corrupt, foreign or tampered cache as a miss, and never fails a load over it', () => {
+    const rules = join(root, 'b', 'rules');
+    const cacheDir = join(root, 'b', 'cache');
+    cpSync(PACK, rules, { recursive: true });
+    const fresh = loadRules([rules]);
+    loadRules([rules], { cacheDir });
+    const file = join(cacheDir, cacheFiles(cacheDir)[0] as string);
+
+    // An entry whose documents name another file (a result moved under another key) is not used.
+    const entries = deserialize(readFileSync(file)) as Map<string, LoadResult>;
+    for (const v of entries.values()) for (const r of v.rules) r.title = 'Tampered';
+    for (const v of entries.values()) for (const r of v.rules) r.file = `${r.file}.other`;
+    writeFileSync(file, serialize(entries));
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh);
+
+    // Truncated bytes, then something that is not a map.
+    writeFileSync(file, readFileSync(file).subarray(0, 100));
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh);
+    writeFileSync(file, serialize(['not', 'a', 'map']));
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh);
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh, 'rewritten after the bad one');
+  });
+
+  it('loads without a usable cache directory', () => {
+    const rules = join(root, 'c', 'rules');
+    cpSync(PACK, rules, { recursive: true });
+    const blocker = join(root, 'c', 'not-a-dir');
+    writeFileSync(blocker, 'a file where the cache directory would be');
+    assert.deepEqual(loadRules([rules], { cacheDir: join(blocker, 'cache') }), loadRules([rules]));
+  });
+
+  it('keeps one cache file per set of rule roots, and at most eight', () => {
+    const cacheDir = join(root, 'd', 'cache');
+    for (let i = 0; i < 10; i++) {
+      const rules = join(root, 'd', `rules${i}`);
+      cpSync(join(PACK, 'okta'), rules, { recursive: true });
+      loadRules([rules], { cacheDir });
+      loadRules([rules], { cacheDir });
+    }
+    assert.equal(cacheFiles(cacheDir).length, 8);
+  });
+});
