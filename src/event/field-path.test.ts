@@ -45,6 +45,13 @@ test('does not read the prototype chain as a field', () => {
   assert.equal(compileFieldPath('toString')({}), undefined);
   assert.equal(compileFieldPath('a.hasOwnProperty')({ a: {} }), undefined);
   assert.equal(compileFieldPath('__proto__')(JSON.parse('{"__proto__": 1}')), 1);
+  // Object.prototype itself is not the value of a `__proto__` field (a rule testing it with exists
+  // would match every event).
+  assert.equal(compileFieldPath('__proto__')({ a: 1 }), undefined);
+  assert.equal(compileFieldPath('a.__proto__')({ a: { b: 1 } }), undefined);
+  assert.equal(compileFieldPath('__proto__.a')({ a: 1 }), undefined);
+  assert.deepEqual(compileFieldPath('a.__proto__')(JSON.parse('{"a": {"__proto__": {"x": 2}}}')), { x: 2 });
+  assert.equal(compileFieldPath('a.__proto__.x')(JSON.parse('{"a.__proto__": {"x": 3}}')), 3);
 });
 
 test('accessors are cached per path and empty paths are refused', () => {

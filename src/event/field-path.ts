@@ -22,10 +22,25 @@ export function fieldAccessor(path: string): FieldAccessor {
   return fn;
 }
 
+/**
+ * A key Object.prototype has (`__proto__`, `constructor`, `toString`...): read as an own property
+ * only. The others are read plainly, as the prototype has nothing under their names.
+ */
+function inherited(key: string): boolean {
+  return key in Object.prototype;
+}
+
+function ownValue(rec: Rec, key: string): unknown {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+}
+
 export function compileFieldPath(path: string): FieldAccessor {
   if (path.length === 0) throw new Error('field path is empty');
   const parts = path.split('.');
   if (parts.length === 1) {
+    if (inherited(path)) {
+      return (doc) => (doc === null || typeof doc !== 'object' || Array.isArray(doc) ? undefined : ownValue(doc as Rec, path));
+    }
     return (doc) => {
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
       const v = (doc as Rec)[path];
@@ -39,6 +54,8 @@ export function compileFieldPath(path: string): FieldAccessor {
     return row;
   });
   const n = parts.length;
+  // Keys of Object.prototype anywhere in the path (`a.__proto__`): every key is then read as an own one.
+  const guarded = joined.some((row) => row.some((k) => k !== undefined && inherited(k)));
   const resolve = (node: unknown, i: number): unknown => {
     if (i === n) return typeof node === 'function' ? undefined : node;
     if (node === null || typeof node !== 'object') return undefined;
@@ -54,14 +71,14 @@ export function compileFieldPath(path: string): FieldAccessor {
       return out;
     }
     const rec = node as Rec;
-    const direct = rec[parts[i] as string];
+    const direct = guarded ? ownValue(rec, parts[i] as string) : rec[parts[i] as string];
     if (direct !== undefined) {
       const v = resolve(direct, i + 1);
       if (v !== undefined) return v;
     }
     const row = joined[i] as string[];
     for (let k = i + 1; k < n; k++) {
-      const lit = rec[row[k] as string];
+      const lit = guarded ? ownValue(rec, row[k] as string) : rec[row[k] as string];
       if (lit !== undefined) {
         const v = resolve(lit, k + 1);
         if (v !== undefined) return v;
