@@ -102,3 +102,12 @@ test('generic: CEF and LEEF as Weft\'s own decoders produce them (header nested,
   assert.equal(at(le, 'lancope.usrName'), 'joe.black');
   assert.equal(at(le, 'lancope.leef.attributes'), undefined);
 });
+
+test('generic: CEF and LEEF keys named like Object.prototype members stay own keys of the vendor namespace, in order', () => {
+  const e = mapOk(genericMapper, cef('CEF:0|Acme|Gate|1.0|7|Blocked|5|__proto__=x constructor=y src=10.0.0.1 cef=own'));
+  assert.equal(Object.getPrototypeOf(e.acme), Object.prototype);
+  assert.equal(JSON.stringify(e.acme), '{"cef":"own","__proto__":"x","constructor":"y","src":"10.0.0.1"}');
+  const l = mapOk(genericMapper, leef('LEEF:2.0|Acme|Gate|1.0|7|^|__proto__=x^src=10.0.0.2'));
+  assert.deepEqual(Object.keys(l.acme as object), ['leef', '__proto__', 'src']);
+  assert.equal((l.acme as Record<string, unknown>).src, '10.0.0.2');
+});
