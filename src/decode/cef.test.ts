@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeCef } from './cef.js';
+import { decodeCef, parseSpaceDelimitedPairs } from './cef.js';
+import { rng } from '../../test/support/rng.js';
 import type { DecodeResult } from './types.js';
 import { fixtureLines } from '../../test/support/fixtures.js';
 
@@ -128,4 +129,39 @@ test('extension keys and custom labels named after Object.prototype members stay
   assert.deepEqual(Object.keys(cef.custom ?? {}), ['__proto__']);
   assert.equal(cef.custom?.['__proto__'], 'val');
   assert.equal(Object.getPrototypeOf(cef.custom), Object.prototype);
+});
+
+/** The extension splitter as first written, one character at a time: the model the fast one must match. */
+function modelPairs(ext: string): { pairs: Record<string, string>; strayAt: number } {
+  const keyChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_.\-[\],]/.test(c);
+  const pairs: Record<string, string> = {};
+  let key: string | undefined;
+  let valueStart = 0;
+  let strayAt = -1;
+  let first = 0;
+  while (first < ext.length && ' \t\r\n'.includes(ext[first] as string)) first++;
+  for (let i = first; i < ext.length; i++) {
+    if (ext[i] === '\\') { i++; continue; }
+    if (ext[i] !== '=') continue;
+    let k = i;
+    while (k > 0 && keyChar(ext[k - 1])) k--;
+    if (k === i || (k > first && ext[k - 1] !== ' ' && ext[k - 1] !== '\t')) continue;
+    if (key !== undefined) Object.defineProperty(pairs, key, { value: ext.slice(valueStart, k).trim(), enumerable: true, writable: true, configurable: true });
+    else if (k > first) strayAt = first;
+    key = ext.slice(k, i);
+    valueStart = i + 1;
+  }
+  if (key !== undefined) Object.defineProperty(pairs, key, { value: ext.slice(valueStart).trim(), enumerable: true, writable: true, configurable: true });
+  else if (first < ext.length) strayAt = first;
+  return { pairs, strayAt };
+}
+
+test('CEF extension splitting matches the character-by-character model on 50,000 random strings of keys, = and backslashes', () => {
+  const rand = rng(3);
+  const parts = ['a', 'k', 'cs1Label', '=', '\\', '\\\\', ' ', '\t', '|', 'x.y', '-', '[', ']', ',', 'é'];
+  for (let t = 0; t < 50_000; t++) {
+    let s = '';
+    for (let i = Math.floor(rand() * 24); i > 0; i--) s += parts[Math.floor(rand() * parts.length)];
+    assert.deepEqual(parseSpaceDelimitedPairs(s, false), modelPairs(s), JSON.stringify(s));
+  }
 });

@@ -71,10 +71,9 @@ export function parseSpaceDelimitedPairs(ext: string, unescape: boolean): { pair
   let valueStart = 0;
   let strayAt = -1;
   const first = skipBlank(ext, 0);
-  for (let i = first; i < ext.length; i++) {
-    const c = ext.charCodeAt(i);
-    if (c === 0x5c) { i++; continue; }
-    if (c !== 0x3d) continue;
+  // From one `=` to the next with native searches (values run for dozens of characters). An escaped
+  // `\=` needs no test of its own: a backslash is not a key character, so it never ends a key.
+  for (let i = ext.indexOf('=', first); i >= 0; i = ext.indexOf('=', i + 1)) {
     // Walk back over key characters to find where this key starts.
     let k = i;
     while (k > 0 && isKeyChar(ext.charCodeAt(k - 1))) k--;

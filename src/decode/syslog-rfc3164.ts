@@ -53,14 +53,28 @@ function wallToUtc(wall: WallClock, zone: string | number): number | undefined {
   return wallClockToUtc(wall, zone);
 }
 
+/** The UTC year of the last receive time asked about: a batch shares one. */
+let lastReceived = Number.NaN;
+let lastReceivedYear = 0;
+
+function utcYearOf(ms: number): number {
+  if (ms !== lastReceived) {
+    lastReceived = ms;
+    lastReceivedYear = new Date(ms).getUTCFullYear();
+  }
+  return lastReceivedYear;
+}
+
 /** The year that places month/day/time closest before `received` (at most one day after it). */
 function inferYear(wall: Omit<WallClock, 'year'>, zone: string | number, received: number): number | undefined {
-  const y = new Date(received).getUTCFullYear();
+  const y = utcYearOf(received);
   const limit = received + DAY_MS;
+  const w: WallClock = { ...wall, year: y };
   // Feb 29 may need to reach back up to 8 years (1900-style gaps aside); normal dates stop after two tries.
   for (let year = y + 1; year >= y - 8; year--) {
     if (!validDate(year, wall.month, wall.day)) continue;
-    const ms = wallToUtc({ ...wall, year }, zone);
+    w.year = year;
+    const ms = wallToUtc(w, zone);
     if (ms === undefined) return undefined;
     if (ms <= limit) return ms;
   }
