@@ -23,3 +23,11 @@ test('checkpoint: bad input is a specific failure', () => {
   assertNeverThrows(checkpointMapper, decodeOk(lines[3] as string));
   assertFastOnLongInput(checkpointMapper, { format: 'syslog-rfc5424', fields: { message: `[a:"${'\\'.repeat(100_000)}` } });
 });
+
+test('checkpoint: a field named like an Object.prototype member stays an own key of checkpoint', () => {
+  const e = mapOk(checkpointMapper, decodeOk((lines[2] as string).replace('action:"Accept"', 'action:"Accept"; __proto__:"x"; constructor:"y"')));
+  const cp = e.checkpoint as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(cp), Object.prototype);
+  assert.equal(Object.hasOwn(cp, '__proto__') && cp['__proto__'], 'x');
+  assert.equal(Object.hasOwn(cp, 'constructor') && cp.constructor, 'y');
+});

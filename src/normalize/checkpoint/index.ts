@@ -3,6 +3,7 @@ import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromEpochSeconds, fromIsoWithZone } from '../common/time.js';
 import { int, ip, isRecord, port, str, type Rec } from '../common/values.js';
+import { putOwn } from '../../event/own-props.js';
 
 /**
  * Check Point firewall logs as the Log Exporter sends them over syslog: RFC 5424 header, then
@@ -40,7 +41,8 @@ function parsePairs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(PAIR)) {
     const k = m[1] as string;
-    if (!(k in out)) out[k] = (m[2] as string).replace(/\\(.)/g, '$1');
+    // Own keys only: `in` would find constructor, toString... on every object and drop those fields.
+    if (!Object.hasOwn(out, k)) putOwn(out, k, (m[2] as string).replace(/\\(.)/g, '$1'));
   }
   return out;
 }
@@ -121,8 +123,14 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
   doc.relate('user', user);
   doc.put(['destination', 'user', 'name'], kv.dst_user_name);
 
+  // Keys, not entries (see the FortiGate mapper); own keys, `__proto__` included.
   const vendor: Rec = {};
-  for (const [k, v] of Object.entries(kv)) if (!CONSUMED.has(k) && v.length > 0) vendor[k] = v;
+  const keys = Object.keys(kv);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = kv[k] as string;
+    if (!CONSUMED.has(k) && v.length > 0) putOwn(vendor, k, v);
+  }
   doc.merge(['checkpoint'], vendor);
   if (isRecord(d.fields.syslog)) doc.put(['log', 'syslog', 'priority'], int(d.fields.syslog.priority, 0));
   return doc.finish();

@@ -40,3 +40,11 @@ test('fortigate: bad input is a specific failure', () => {
   assertNeverThrows(fortigateMapper, utm);
   assertNeverThrows(fortigateMapper, { format: 'kv', fields: pairs });
 });
+
+test('fortigate: a pair named like an Object.prototype member stays an own key of fortinet.firewall', () => {
+  const e = mapOk(fortigateMapper, decodeOk(`${raw[0] as string} __proto__="x" constructor="y"`));
+  const fw = (e.fortinet as Record<string, Record<string, unknown>>).firewall as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(fw), Object.prototype);
+  assert.equal(Object.hasOwn(fw, '__proto__') && fw['__proto__'], 'x');
+  assert.equal(fw.constructor, 'y');
+});
