@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -76,6 +76,35 @@ describe('rule parse cache', () => {
     writeFileSync(file, serialize(['not', 'a', 'map']));
     assert.deepEqual(loadRules([rules], { cacheDir }), fresh);
     assert.deepEqual(loadRules([rules], { cacheDir }), fresh, 'rewritten after the bad one');
+  });
+
+  it('never reads a cache file others may write or another user owns', () => {
+    const rules = join(root, 'e', 'rules');
+    const cacheDir = join(root, 'e', 'cache');
+    cpSync(join(PACK, 'okta'), rules, { recursive: true });
+    const fresh = loadRules([rules]);
+    loadRules([rules], { cacheDir });
+    const file = join(cacheDir, cacheFiles(cacheDir)[0] as string);
+    // A planted result: every rule retitled. Read, it would change what is detected.
+    const entries = deserialize(readFileSync(file)) as Map<string, LoadResult>;
+    for (const v of entries.values()) for (const r of v.rules) r.title = 'Planted';
+    writeFileSync(file, serialize(entries));
+    chmodSync(file, 0o666);
+    assert.deepEqual(loadRules([rules], { cacheDir: join(root, 'e', 'cache') }), fresh, 'world-writable: not read');
+    writeFileSync(file, serialize(entries));
+    chmodSync(file, 0o620);
+    assert.deepEqual(loadRules([rules], { cacheDir }), fresh, 'group-writable: not read');
+    if (process.getuid?.() === 0) {
+      writeFileSync(file, serialize(entries));
+      chmodSync(file, 0o600);
+      chownSync(file, 65534, 65534);
+      assert.deepEqual(loadRules([rules], { cacheDir }), fresh, "another user's: not read");
+    }
+    // The planted file is what a cache of one's own would hold: read once it is.
+    writeFileSync(file, serialize(entries));
+    chmodSync(file, 0o600);
+    if (process.getuid?.() === 0) chownSync(file, 0, 0);
+    assert.ok(loadRules([rules], { cacheDir }).rules.every((r) => r.title === 'Planted'));
   });
 
   it('loads without a usable cache directory', () => {

@@ -10,11 +10,13 @@
  * renamed) only when a file was parsed or dropped; the oldest of more than MAX_FILES are removed.
  *
  * The cache never decides whether a run works: an unreadable, corrupt or foreign cache file is a
- * miss, and a cache that cannot be written is left alone. It lives in the user's own cache
- * directory: whoever can write there can write the rule files too.
+ * miss, and a cache that cannot be written is left alone. Parse results decide what is detected, so
+ * a cache file another user owns, or one that others may write, is never read (a shared directory
+ * such as /tmp would otherwise let them plant one that drops rules). In the user's own cache
+ * directory, whoever can write the cache can write the rule files too.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +59,19 @@ function isFileParse(v: unknown, file: string): v is LoadResult {
   return lists.every((l) => (l as Array<{ file?: unknown }>).every((x) => x !== null && typeof x === 'object' && x.file === file));
 }
 
+/** The file's bytes if this user owns it and nobody else may write it; undefined otherwise. Throws if it cannot be read. */
+function readOwnFile(file: string): Buffer | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    if ((st.mode & 0o022) !== 0) return undefined;
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface ParseCacheStats {
   hits: number;
   misses: number;
@@ -77,7 +92,8 @@ export class RuleParseCache {
     const file = join(dir, `${PREFIX}${key}${SUFFIX}`);
     let stored = new Map<string, unknown>();
     try {
-      const v: unknown = deserialize(readFileSync(file));
+      const bytes = readOwnFile(file);
+      const v: unknown = bytes === undefined ? undefined : deserialize(bytes);
       if (v instanceof Map) stored = v as Map<string, unknown>;
     } catch {
       // Missing or unreadable: start empty.
