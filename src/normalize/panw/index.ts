@@ -203,7 +203,14 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     doc.put(['user_agent', 'original'], at(46));
     doc.put(['http', 'request', 'method'], at(63));
   }
-  for (const [k, v] of Object.entries(p)) if (v !== undefined) doc.put(['panw', 'panos', k], v);
+  // One object for panw.panos, not a path put per field (each put walked the path and allocated one).
+  const panos: Rec = {};
+  const keys = Object.keys(p);
+  for (let i = 0; i < keys.length; i++) {
+    const v = p[keys[i] as string];
+    if (v !== undefined && v !== null) panos[keys[i] as string] = v;
+  }
+  doc.merge(['panw', 'panos'], panos);
   return doc.finish();
 }
 
