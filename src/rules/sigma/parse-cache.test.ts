@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,15 @@ describe('rule parse cache', () => {
       chownSync(file, 65534, 65534);
       assert.deepEqual(loadRules([rules], { cacheDir }), fresh, "another user's: not read");
     }
+    // A FIFO under the cache's name is not a cache file, and opening it does not wait for a writer.
+    // In a child process with a time limit: a blocking open could not be interrupted here.
+    rmSync(file);
+    execFileSync('mkfifo', ['-m', '600', file]);
+    const loader = `import { loadRules } from ${JSON.stringify(join(import.meta.dirname, 'load.ts'))};
+      process.stdout.write(String(loadRules([${JSON.stringify(rules)}], { cacheDir: ${JSON.stringify(cacheDir)} }).rules.length));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', loader], { timeout: 30_000, encoding: 'utf8' });
+    assert.equal(out, String(fresh.rules.length), 'a FIFO: not read, and no hang');
+    rmSync(file, { force: true });
     // The planted file is what a cache of one's own would hold: read once it is.
     writeFileSync(file, serialize(entries));
     chmodSync(file, 0o600);

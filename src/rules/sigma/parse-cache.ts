@@ -16,7 +16,7 @@
  * directory, whoever can write the cache can write the rule files too.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,12 +59,16 @@ function isFileParse(v: unknown, file: string): v is LoadResult {
   return lists.every((l) => (l as Array<{ file?: unknown }>).every((x) => x !== null && typeof x === 'object' && x.file === file));
 }
 
-/** The file's bytes if this user owns it and nobody else may write it; undefined otherwise. Throws if it cannot be read. */
+/**
+ * The file's bytes if it is a regular file this user owns and nobody else may write; undefined
+ * otherwise. Opened without blocking, so a FIFO planted under the cache's name cannot hang the run.
+ * Throws if it cannot be read.
+ */
 function readOwnFile(file: string): Buffer | undefined {
-  const fd = openSync(file, 'r');
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    if ((st.mode & 0o022) !== 0) return undefined;
+    if (!st.isFile() || (st.mode & 0o022) !== 0) return undefined;
     if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
     return readFileSync(fd);
   } finally {
