@@ -94,8 +94,10 @@ function syslogPayload(parts: SyslogParts, rfc: WireFormat): DecodeResult {
 function jsonRecords(r: JsonParse): DecodeResult[] {
   if (!r.ok) return [decodeFailure('json', r.what, r.message)];
   const v = r.value;
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && classifyJson(v as RawRecord) === 'otlp-json') {
-    return splitOtlpJsonValue(v);
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    // One object: classified once here (jsonValueResults would classify it again).
+    const format = classifyJson(v as RawRecord);
+    return format === 'otlp-json' ? splitOtlpJsonValue(v) : [decoded(format, v as RawRecord)];
   }
   return jsonValueResults(v);
 }
