@@ -68,8 +68,9 @@ function readOwnFile(file: string): Buffer | undefined {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || (st.mode & 0o022) !== 0) return undefined;
-    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
+    if (!st.isFile()) return undefined;
+    // POSIX owners and modes; Windows reports neither meaningfully (its ACLs guard the profile folder).
+    if (typeof process.getuid === 'function' && ((st.mode & 0o022) !== 0 || st.uid !== process.getuid())) return undefined;
     return readFileSync(fd);
   } finally {
     closeSync(fd);
