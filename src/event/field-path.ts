@@ -5,7 +5,7 @@
  * Arrays of objects along the path are traversed: `related.ip` on `{related: {ip: [..]}}` is the array,
  * `process.parent.name` over an array of objects is the array of their values.
  */
-import { putOwn } from './own-props.js';
+import { ownValue, putOwn } from './own-props.js';
 
 export type FieldAccessor = (doc: unknown) => unknown;
 
@@ -28,10 +28,6 @@ export function fieldAccessor(path: string): FieldAccessor {
  */
 function inherited(key: string): boolean {
   return key in Object.prototype;
-}
-
-function ownValue(rec: Rec, key: string): unknown {
-  return Object.hasOwn(rec, key) ? rec[key] : undefined;
 }
 
 export function compileFieldPath(path: string): FieldAccessor {

@@ -12,8 +12,11 @@ let lastIso: string | undefined;
 export function fromLocalStamp(s: string, zone: string): string | undefined {
   if (s === lastStamp && zone === lastZone) return lastIso;
   const m = SLASH.exec(s) ?? DASH.exec(s);
-  const ms = m === null ? 0 : m[7] !== undefined ? Number(m[7].padEnd(3, '0')) : 0;
-  const iso = m === null ? undefined : fromLocal(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms, zone);
+  let iso: string | undefined;
+  if (m !== null) {
+    const ms = m[7] !== undefined ? Number(m[7].padEnd(3, '0')) : 0;
+    iso = fromLocal(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms, zone);
+  }
   lastStamp = s;
   lastZone = zone;
   lastIso = iso;
