@@ -16,6 +16,26 @@ export function putOwn(target: Rec, key: string, value: unknown): void {
   }
 }
 
+/**
+ * `from`'s own keys into `into`, in order, as own keys (`__proto__` too); returns `into`. With `pick`,
+ * each value is what it returns, and undefined leaves the key out. Keys, not entries: an object a
+ * decoder built key by key is a dictionary, and Object.entries of one is slow (a fifth of the
+ * FortiGate mapper's time).
+ */
+export function copyOwn(into: Rec, from: Readonly<Rec>, pick?: (value: unknown, key: string) => unknown): Rec {
+  const keys = Object.keys(from);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (pick === undefined) {
+      putOwn(into, k, from[k]);
+    } else {
+      const v = pick(from[k], k);
+      if (v !== undefined) putOwn(into, k, v);
+    }
+  }
+  return into;
+}
+
 /** The own property `key` of `o`, or undefined: never an inherited member. */
 export function ownValue<T>(o: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(o, key) ? o[key] : undefined;

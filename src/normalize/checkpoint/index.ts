@@ -3,7 +3,7 @@ import type { Mapper, MapperContext, MapResult } from '../types.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromEpochSeconds, fromIsoWithZone } from '../common/time.js';
 import { int, ip, isRecord, port, str, type Rec } from '../common/values.js';
-import { putOwn } from '../../event/own-props.js';
+import { copyOwn, putOwn } from '../../event/own-props.js';
 
 /**
  * Check Point firewall logs as the Log Exporter sends them over syslog: RFC 5424 header, then
@@ -123,17 +123,14 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
   doc.relate('user', user);
   doc.put(['destination', 'user', 'name'], kv.dst_user_name);
 
-  // Keys, not entries (see the FortiGate mapper); own keys, `__proto__` included.
-  const vendor: Rec = {};
-  const keys = Object.keys(kv);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    const v = kv[k] as string;
-    if (!CONSUMED.has(k) && v.length > 0) putOwn(vendor, k, v);
-  }
-  doc.merge(['checkpoint'], vendor);
+  doc.merge(['checkpoint'], copyOwn({}, kv, vendorValue));
   if (isRecord(d.fields.syslog)) doc.put(['log', 'syslog', 'priority'], int(d.fields.syslog.priority, 0));
   return doc.finish();
+}
+
+/** checkpoint.*: every non-empty field no ECS field took. */
+function vendorValue(v: unknown, k: string): unknown {
+  return !CONSUMED.has(k) && (v as string).length > 0 ? v : undefined;
 }
 
 export const checkpointMapper: Mapper = {

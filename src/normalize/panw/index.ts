@@ -5,7 +5,7 @@ import { splitCsv } from '../common/csv.js';
 import { EventDoc, fail } from '../common/doc.js';
 import { fromLocalStamp } from '../common/local-time.js';
 import { int, ip, port, str, type Rec } from '../common/values.js';
-import { lookupTable } from '../../event/own-props.js';
+import { copyOwn, lookupTable } from '../../event/own-props.js';
 
 /** Palo Alto Networks PAN-OS syslog (CSV) TRAFFIC and THREAT logs, as Elastic's panw.panos does. */
 
@@ -203,14 +203,9 @@ function map(d: Decoded, ctx: MapperContext): MapResult {
     doc.put(['user_agent', 'original'], at(46));
     doc.put(['http', 'request', 'method'], at(63));
   }
-  // One object for panw.panos, not a path put per field (each put walked the path and allocated one).
-  const panos: Rec = {};
-  const keys = Object.keys(p);
-  for (let i = 0; i < keys.length; i++) {
-    const v = p[keys[i] as string];
-    if (v !== undefined && v !== null) panos[keys[i] as string] = v;
-  }
-  doc.merge(['panw', 'panos'], panos);
+  // One object for panw.panos, not a path put per field (each put walked the path and allocated one);
+  // null and undefined are left out, as put leaves them.
+  doc.merge(['panw', 'panos'], copyOwn({}, p, (v) => v ?? undefined));
   return doc.finish();
 }
 
