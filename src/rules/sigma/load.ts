@@ -73,11 +73,7 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
       result.rejections.push({ file, line: 0, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
-    let r = cache?.get(file, text);
-    if (r === undefined) {
-      r = parseRuleText(text, file);
-      cache?.put(file, text, r);
-    }
+    const r = cache !== undefined ? cache.parse(file, text, parseRuleText) : parseRuleText(text, file);
     result.rules.push(...r.rules);
     result.correlations.push(...r.correlations);
     result.filters.push(...r.filters);

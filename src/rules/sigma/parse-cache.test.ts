@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
 import { loadRules } from './load.js';
 import { RuleParseCache } from './parse-cache.js';
+import { parseRuleText } from './parse.js';
 import type { LoadResult } from './types.js';
 
 /** Weft's own rule pack (real rules, correlations and rejections-free), copied so the test can edit it. */
@@ -35,8 +36,16 @@ describe('rule parse cache', () => {
     assert.equal(cacheFiles(cacheDir).length, 1);
     const cache = RuleParseCache.open(cacheDir, [rules]);
     const first = fresh.rules[0] as LoadResult['rules'][number];
-    assert.ok(cache.get(first.file, readFileSync(first.file, 'utf8')) !== undefined, 'a file read before is in the cache');
-    assert.equal(cache.get(first.file, `${readFileSync(first.file, 'utf8')}\n# edited\n`), undefined, 'other text is a miss');
+    let parsed = 0;
+    const parse = (text: string, file: string): LoadResult => {
+      parsed++;
+      return parseRuleText(text, file);
+    };
+    const cached = cache.parse(first.file, readFileSync(first.file, 'utf8'), parse);
+    assert.equal(parsed, 0, 'a file read before is in the cache');
+    assert.deepEqual(cached, parseRuleText(readFileSync(first.file, 'utf8'), first.file));
+    cache.parse(first.file, `${readFileSync(first.file, 'utf8')}\n# edited\n`, parse);
+    assert.equal(parsed, 1, 'other text is a miss');
     assert.deepEqual(cache.counts, { hits: 1, misses: 1 });
 
     assert.deepEqual(loadRules([rules], { cacheDir }), fresh, 'second load, from the cache');

@@ -110,22 +110,23 @@ export class RuleParseCache {
     return createHash('sha256').update(file).update('\u0000').update(text).digest('hex');
   }
 
-  /** The parse of `file` with exactly this text, or undefined. */
-  get(file: string, text: string): LoadResult | undefined {
+  /**
+   * The parse of `file` with exactly this text: the cached one, else `parse(text, file)`'s, kept for
+   * the next run (the caller must not change it afterwards).
+   */
+  parse(file: string, text: string, parse: (text: string, file: string) => LoadResult): LoadResult {
     const key = RuleParseCache.entryKey(file, text);
     const v = this.stored.get(key);
-    if (!isFileParse(v, file)) {
+    let r: LoadResult;
+    if (isFileParse(v, file)) {
+      this.stats.hits++;
+      r = v;
+    } else {
       this.stats.misses++;
-      return undefined;
+      r = parse(text, file);
     }
-    this.stats.hits++;
-    this.used.set(key, v);
-    return v;
-  }
-
-  /** Remember the parse of `file` with this text (the caller must not change it afterwards). */
-  put(file: string, text: string, parse: LoadResult): void {
-    this.used.set(RuleParseCache.entryKey(file, text), parse);
+    this.used.set(key, r);
+    return r;
   }
 
   get counts(): Readonly<ParseCacheStats> {
