@@ -85,3 +85,21 @@ test('parseDuration', () => {
   assert.equal(parseDuration('5 minutes'), undefined);
   assert.equal(parseDuration(''), undefined);
 });
+
+test('a section of the design this version does not implement is refused, not ignored', () => {
+  const p = withFile('store:\n  driver: sqlite\nbus:\n  driver: nats\n');
+  assert.throws(() => loadConfig({ path: p, env: {} }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.exitCode, 2);
+    assert.match(err.message, /unknown key 'bus' \(.*weft\.yaml:3\): a NATS JetStream event bus is not implemented in this version/);
+    assert.match(err.message, /expected one of: data_dir, log, store/);
+    return true;
+  });
+  // The hint is for the top-level section only: a nested key of that name is just unknown.
+  assert.throws(() => loadConfig({ path: withFile('ingest:\n  bus: 1\n'), env: {} }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /unknown key 'ingest\.bus'/);
+    assert.doesNotMatch(err.message, /NATS/);
+    return true;
+  });
+});

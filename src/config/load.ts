@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { canonicalJson } from '../store/canonical-json.js';
 import { configSchema, type WeftConfig } from './schema.js';
@@ -30,6 +30,14 @@ export interface LoadedConfig {
   hash: string;
 }
 
+/**
+ * Top-level sections of the design that this version does not implement: refused like any unknown
+ * key (accepting and ignoring them would let a user believe they run), with a word on why.
+ */
+const NOT_AVAILABLE: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  bus: ': a NATS JetStream event bus is not implemented in this version (events are logged in the store, store.driver)',
+});
+
 function describeIssue(issue: z.core.$ZodIssue, source: string, lines: LineCounter | undefined, doc: ReturnType<typeof parseDocument> | undefined): string {
   const path = issue.path.map(String);
   const where = (p: string[]): string => {
@@ -40,12 +48,20 @@ function describeIssue(issue: z.core.$ZodIssue, source: string, lines: LineCount
     const pos = lines.linePos(off);
     return ` (${source}:${pos.line})`;
   };
+  // An unknown key's own line: getIn would give its value's, which for a section is the line below.
+  const whereKey = (p: string[], k: string): string => {
+    if (!doc || !lines) return '';
+    const parent = p.length === 0 ? doc.contents : doc.getIn(p, true);
+    const pair = isMap(parent) ? parent.items.find((it) => isScalar(it.key) && String(it.key.value) === k) : undefined;
+    const off = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+    return off === undefined ? where([...p, k]) : ` (${source}:${lines.linePos(off).line})`;
+  };
   if (issue.code === 'unrecognized_keys') {
     const parent = path.join('.');
     const shape = shapeAt(path);
     const expected = shape ? `; expected one of: ${shape.join(', ')}` : '';
     return issue.keys
-      .map((k) => `unknown key '${parent ? `${parent}.` : ''}${k}'${where([...path, k])}${expected}`)
+      .map((k) => `unknown key '${parent ? `${parent}.` : ''}${k}'${whereKey(path, k)}${(parent === '' ? NOT_AVAILABLE[k] : undefined) ?? ''}${expected}`)
       .join('\n  - ');
   }
   const key = path.length > 0 ? path.join('.') : '(top level)';
@@ -130,7 +146,6 @@ function applyEnv(config: WeftConfig, env: NodeJS.ProcessEnv): void {
     if (env.WEFT_JWT_SECRET.length < 32) throw new ConfigError('WEFT_JWT_SECRET must be at least 32 characters');
     config.server.jwt_secret = env.WEFT_JWT_SECRET;
   }
-  if (env.WEFT_NATS_URL) config.bus.nats.url = env.WEFT_NATS_URL;
   if (env.WEFT_DATA_DIR) config.data_dir = env.WEFT_DATA_DIR;
 }
 

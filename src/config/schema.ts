@@ -185,14 +185,6 @@ export const configSchema = z.strictObject({
      */
     ingest_workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
   }).prefault({}),
-  bus: z.strictObject({
-    driver: z.enum(['embedded', 'nats']).default('embedded'),
-    nats: z.strictObject({
-      url: z.string().default('nats://127.0.0.1:4222'),
-      stream: z.string().default('WEFT_EVENTS'),
-      partitions: z.number().int().min(1).max(1024).default(16),
-    }).prefault({}),
-  }).prefault({}),
 });
 
 export type WeftConfig = z.output<typeof configSchema>;
