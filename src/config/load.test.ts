@@ -95,6 +95,8 @@ test('a section of the design this version does not implement is refused, not ig
     assert.match(err.message, /expected one of: data_dir, log, store/);
     return true;
   });
+  assert.throws(() => loadConfig({ path: withFile('store:\n  driver: sqlite\n'), env: { WEFT_NATS_URL: 'nats://127.0.0.1:4222' } }),
+    /WEFT_NATS_URL is set, but a NATS JetStream event bus is not implemented in this version/);
   // The hint is for the top-level section only: a nested key of that name is just unknown.
   assert.throws(() => loadConfig({ path: withFile('ingest:\n  bus: 1\n'), env: {} }), (err: unknown) => {
     assert.ok(err instanceof ConfigError);

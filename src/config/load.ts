@@ -147,6 +147,8 @@ function applyEnv(config: WeftConfig, env: NodeJS.ProcessEnv): void {
     config.server.jwt_secret = env.WEFT_JWT_SECRET;
   }
   if (env.WEFT_DATA_DIR) config.data_dir = env.WEFT_DATA_DIR;
+  // Earlier versions accepted it (for a bus nothing used): refused like the bus section, not ignored.
+  if (env.WEFT_NATS_URL) throw new ConfigError(`WEFT_NATS_URL is set, but ${NOT_AVAILABLE.bus?.slice(2) ?? 'no NATS bus is implemented'}`);
 }
 
 /** The data dir a command should use: `--data-dir` wins over the config. */
