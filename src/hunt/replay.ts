@@ -15,18 +15,10 @@ import { join } from 'node:path';
 import type { Alert } from '../alert/types.js';
 import { recordToAlert } from '../alert/persist.js';
 import { buildRuleSet } from '../rules/engine/index.js';
-import type { AlertRecord, RuleRecord, Store } from '../store/types.js';
+import { EVENT_LOG_PAGE, type AlertRecord, type RuleRecord, type Store } from '../store/types.js';
 import type { AlertStage } from './alert-stage.js';
 import { CorrelationStage } from './correlate-stage.js';
 import { Detector } from './store-alerting.js';
-
-/**
- * Events read from the log at a time. A page is held whole while the engine goes through it: 5,000
- * events (their rows' text and the parsed documents, tens of megabytes) outlived the young
- * generation and were promoted, and collecting them cost more than reading them. A few hundred die
- * young: on the demo's store the replay took a quarter less CPU and 40% less memory.
- */
-const REPLAY_PAGE = 250;
 
 export interface ReplayDifference {
   alertId: string;
@@ -105,7 +97,7 @@ export async function replayStore(store: Store, o: ReplayOptions): Promise<Repla
     let events = 0;
     let after = 0;
     for (;;) {
-      const page = await store.readEventLog(after, REPLAY_PAGE);
+      const page = await store.readEventLog(after, EVENT_LOG_PAGE);
       if (page.length === 0) break;
       for (const { seq, event } of page) {
         after = seq;

@@ -6,7 +6,7 @@
  */
 import type { WeftEvent } from '../event/model.js';
 import type { Logger } from '../log/logger.js';
-import type { LoggedEvent, Store } from '../store/types.js';
+import { EVENT_LOG_PAGE, type LoggedEvent, type Store } from '../store/types.js';
 import type { EventLogReader } from './shared-event-log.js';
 
 export interface EventLogConsumer {
@@ -24,6 +24,7 @@ export interface EventLogTailerOptions {
   store: Store;
   consumer: EventLogConsumer;
   logger: Logger;
+  /** Events per read and per consumer call (default EVENT_LOG_PAGE). */
   batchSize?: number;
   /** Checkpoint at most this often while busy (default 5 s); always on stop. */
   checkpointMs?: number;
@@ -88,7 +89,7 @@ export class EventLogTailer {
   }
 
   private async run(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 5000;
+    const batchSize = this.opts.batchSize ?? EVENT_LOG_PAGE;
     while (!this.stopping) {
       let batch: LoggedEvent[];
       try {
@@ -142,7 +143,7 @@ export class EventLogTailer {
     this.wake();
     await this.loop;
     this.running = false;
-    const batchSize = this.opts.batchSize ?? 5000;
+    const batchSize = this.opts.batchSize ?? EVENT_LOG_PAGE;
     try {
       for (;;) {
         const batch = await this.read(batchSize);
