@@ -6,6 +6,8 @@
  * and Linux mapper), varied in user, address, time and id. Event times advance 1 ms per event; the
  * allowed lateness is 1 s, so about 1000 events are buffered at any time and memory is mostly state.
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';

@@ -5,6 +5,8 @@
  *
  *   node --import tsx bench/decode.ts [events-per-format]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';

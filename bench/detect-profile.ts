@@ -4,6 +4,8 @@
  * (R > 1 repeats values, which flatters the per-value literal cache: use 1 for rates).
  *   node --cpu-prof --import tsx bench/detect-profile.ts [--events N] [--rounds R]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import type { WeftEvent } from '../src/event/model.js';
 import { RecordPipeline } from '../src/ingest/record-pipeline.js';
 import { buildRuleSet } from '../src/rules/engine/index.js';

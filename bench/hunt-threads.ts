@@ -7,6 +7,8 @@
  *
  *   node --import tsx bench/hunt-threads.ts [--events N] [--threads N]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';

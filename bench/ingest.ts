@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/ingest.ts [records-per-source] [source-filter]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

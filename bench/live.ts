@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/live.ts [records]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -12,6 +12,8 @@
  *
  *   node --import tsx bench/prepare.ts [batches-per-round] [source-filter]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { pathToFileURL } from 'node:url';
 import { EntityResolver } from '../src/enrich/entity-resolver.js';
 import { PipelineCache } from '../src/ingest/pipeline-cache.js';

@@ -4,6 +4,8 @@
  *   npm run bench             full runs (hunt: 1M events, 100k through the whole command; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events and 20k through the whole command, decode: 20k per format, HTTP ingest: 5 s)
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runDecodeBench, type DecodeBenchResult } from './decode.js';

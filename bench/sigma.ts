@@ -3,6 +3,8 @@
  * of every compiled rule on every SigmaHQ regression event (no index: the worst case).
  * Usage: node --import tsx bench/sigma.ts
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { compileRule, isRejection, loadRules, type CompiledRule } from '../src/rules/sigma/index.js';

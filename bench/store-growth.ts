@@ -13,6 +13,8 @@
  *
  *   node --import tsx bench/store-growth.ts [--rows N] [--segment N] [--batch N]
  */
+// Weft's V8 settings, as the weft command applies them before anything else loads.
+import '../src/cli/heap-tuning.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
