@@ -139,13 +139,22 @@ function* fileChunks(bytes: Buffer): Generator<Buffer> {
   for (let i = 0; i < bytes.length; i += FILE_READ_CHUNK) yield bytes.subarray(i, i + FILE_READ_CHUNK);
 }
 
+/**
+ * CPU seconds JSON.parse takes over the lines: the least of three rounds. It runs right after the
+ * hunt pass, and the process's CPU then still includes the collector's threads finishing that
+ * pass's garbage: a single round measured 60k-130k lines/s where the same parse alone does about
+ * 260k (bench/ingest.ts), which made the detection path's ratio look twice what it is.
+ */
 function timeJsonParse(lines: string[]): number {
-  let sink = 0;
-  const t0 = process.cpuUsage();
-  for (const l of lines) if (JSON.parse(l) !== null) sink++;
-  const s = cpuSeconds(t0);
-  if (sink !== lines.length) throw new Error('unreachable');
-  return s;
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    let sink = 0;
+    const t0 = process.cpuUsage();
+    for (const l of lines) if (JSON.parse(l) !== null) sink++;
+    best = Math.min(best, cpuSeconds(t0));
+    if (sink !== lines.length) throw new Error('unreachable');
+  }
+  return best;
 }
 
 export async function runHuntBench(options: HuntBenchOptions = {}): Promise<HuntBenchResult> {
