@@ -138,7 +138,13 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: { supp
   for (const a of seeded) if (a.incident_id !== (recentById.get(a.id)?.incidentId)) changed.set(a.id, a);
   const records = [...changed.values()].map((a) => alertToRecord(a, now, recentById.get(a.id)));
   for (const c of chunks(records, 1000)) await store.upsertAlerts(c);
-  await store.putUserRisk(run.engine.userRiskRecords());
+  // Only the users whose risk this run moved: the engine holds every seeded user, and rewriting them
+  // all on every consumer batch made each batch's cost grow with the number of users ever scored.
+  const before = new Map(risk.map((r) => [r.user, r]));
+  await store.putUserRisk(run.engine.userRiskRecords().filter((r) => {
+    const was = before.get(r.user);
+    return was === undefined || was.risk !== r.risk || was.asOfTs !== r.asOfTs;
+  }));
   const audit = run.engine.decisions.map((d) => decisionAudit(d, o.configHash));
   for (const c of chunks(audit, 1000)) await store.appendAudit(c);
   const count = (action: string): number => run.engine.decisions.filter((d) => d.action === action).length;

@@ -15,11 +15,12 @@ import { loadConfig } from '../../src/config/load.js';
 import { EntityResolver } from '../../src/enrich/entity-resolver.js';
 import { loadIdentityDirectory } from '../../src/enrich/identity-directory.js';
 import { replayStore, type ReplayReport } from '../../src/hunt/replay.js';
+import { finishIntoStore } from '../../src/hunt/store-alerting.js';
 import { expandInputs } from '../../src/ingest/file-source.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
 import { runScenarioCommand } from '../../src/scenario/cli-entry.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/types.js';
+import type { Store, UserRiskRecord } from '../../src/store/types.js';
 
 const { config } = loadConfig({ cwd: tmpdir(), env: {} });
 
@@ -78,6 +79,24 @@ describe('ingest -> alerts, incidents, audit; replay', () => {
     const scored = audit.find((e) => e.action === 'alert.scored');
     assert.ok(Array.isArray((scored?.details as { contributions?: unknown[] }).contributions));
     assert.deepEqual(await store.verifyAudit(), { ok: true, count: audit.length, head: { seq: audit.length, hash: audit[audit.length - 1]!.hash } });
+  });
+
+  it('a run that scores nobody writes no user risk (the stored scores stay as they are)', async () => {
+    const stored = await store.getUserRisk();
+    assert.ok(stored.length > 0, 'the ingest scored some users');
+    const written: UserRiskRecord[] = [];
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'putUserRisk') return async (rows: UserRiskRecord[]) => { written.push(...rows); return target.putUserRisk(rows); };
+        const v: unknown = Reflect.get(target, key, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    // A consumer batch with no detections: the engine is seeded with every stored user's risk.
+    const stage = alertStageFor({ config, correlations: [], assets: await store.listAssets() });
+    await finishIntoStore(stage, counting, { suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: '0'.repeat(16) });
+    assert.deepEqual(written, []);
+    assert.deepEqual(await store.getUserRisk(), stored);
   });
 
   it('replay over the stored events with the stored rule versions gives the recorded alerts exactly', async () => {
