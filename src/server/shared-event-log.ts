@@ -9,7 +9,7 @@
  */
 import type { WeftEvent } from '../event/model.js';
 import type { Match, RuleSet } from '../rules/engine/index.js';
-import { EVENT_LOG_PAGE, type LoggedEvent, type Store } from '../store/types.js';
+import type { LoggedEvent, Store } from '../store/types.js';
 
 /** How a tailer reads the event log: `readEventLog` semantics, events as consumers should see them. */
 export interface EventLogReader {
@@ -45,7 +45,7 @@ export interface SharedEventLogOptions {
   store: Store;
   /** Events as consumers should see them (e.g. sensitive fields decrypted), applied once per event. */
   view?: (e: WeftEvent) => WeftEvent;
-  /** Events kept in memory at most (default two of the tailers' batches): the oldest go first. */
+  /** Events kept in memory at most (default 5,000, the tailers' batch): the oldest go first. */
   maxEvents?: number;
 }
 
@@ -60,7 +60,7 @@ export class SharedEventLog implements EventLogReader {
   reused = 0;
 
   constructor(private readonly o: SharedEventLogOptions) {
-    this.maxEvents = o.maxEvents ?? 2 * EVENT_LOG_PAGE;
+    this.maxEvents = o.maxEvents ?? 5000;
   }
 
   /** The last read: reads run one after another, so a reader woken with another finds its events. */

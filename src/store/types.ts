@@ -2,11 +2,11 @@ import type { WeftEvent } from '../event/model.js';
 import type { EventColumns } from './event-columns.js';
 
 /**
- * Events to read from the event log at a time when every event of a page is held until the page is
- * done (replay, the serve consumers). 5,000 events (their rows' text and parsed documents, tens of
- * megabytes) outlived the young generation and were promoted, and collecting them cost more than
- * reading them; a few hundred die young. On the demo's store (29k events): replay 3.6 -> 2.7 s CPU
- * and 345 -> 205 MB peak memory, `weft serve` catching up 5.6 -> 4.7 s CPU and 375-416 -> 258 MB.
+ * Events to read from the event log at a time where every event of a page is held until the page
+ * is done and nothing is paid per page (replay). 5,000 events (their rows' text and parsed
+ * documents, tens of megabytes) outlived the young generation and were promoted, and collecting
+ * them cost more than reading them; a few hundred die young. On the demo's store (29k events):
+ * replay 3.6 -> 2.7 s CPU and 345 -> 205 MB peak memory.
  */
 export const EVENT_LOG_PAGE = 250;
 
