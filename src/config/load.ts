@@ -35,7 +35,7 @@ export interface LoadedConfig {
  * key (accepting and ignoring them would let a user believe they run), with a word on why.
  */
 const NOT_AVAILABLE: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
-  bus: ': a NATS JetStream event bus is not implemented in this version (events are logged in the store, store.driver)',
+  bus: 'a NATS JetStream event bus is not implemented in this version (events are logged in the store, store.driver)',
 });
 
 function describeIssue(issue: z.core.$ZodIssue, source: string, lines: LineCounter | undefined, doc: ReturnType<typeof parseDocument> | undefined): string {
@@ -61,7 +61,7 @@ function describeIssue(issue: z.core.$ZodIssue, source: string, lines: LineCount
     const shape = shapeAt(path);
     const expected = shape ? `; expected one of: ${shape.join(', ')}` : '';
     return issue.keys
-      .map((k) => `unknown key '${parent ? `${parent}.` : ''}${k}'${whereKey(path, k)}${(parent === '' ? NOT_AVAILABLE[k] : undefined) ?? ''}${expected}`)
+      .map((k) => `unknown key '${parent ? `${parent}.` : ''}${k}'${whereKey(path, k)}${parent === '' && NOT_AVAILABLE[k] !== undefined ? `: ${NOT_AVAILABLE[k]}` : ''}${expected}`)
       .join('\n  - ');
   }
   const key = path.length > 0 ? path.join('.') : '(top level)';
@@ -148,7 +148,7 @@ function applyEnv(config: WeftConfig, env: NodeJS.ProcessEnv): void {
   }
   if (env.WEFT_DATA_DIR) config.data_dir = env.WEFT_DATA_DIR;
   // Earlier versions accepted it (for a bus nothing used): refused like the bus section, not ignored.
-  if (env.WEFT_NATS_URL) throw new ConfigError(`WEFT_NATS_URL is set, but ${NOT_AVAILABLE.bus?.slice(2) ?? 'no NATS bus is implemented'}`);
+  if (env.WEFT_NATS_URL) throw new ConfigError(`WEFT_NATS_URL is set, but ${NOT_AVAILABLE.bus ?? 'no NATS bus is implemented'}`);
 }
 
 /** The data dir a command should use: `--data-dir` wins over the config. */
