@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { lookupTable } from '../event/own-props.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { configSchema, type WeftConfig } from './schema.js';
 
@@ -34,7 +35,7 @@ export interface LoadedConfig {
  * Top-level sections of the design that this version does not implement: refused like any unknown
  * key (accepting and ignoring them would let a user believe they run), with a word on why.
  */
-const NOT_AVAILABLE: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+const NOT_AVAILABLE: Readonly<Record<string, string>> = lookupTable({
   bus: 'a NATS JetStream event bus is not implemented in this version (events are logged in the store, store.driver)',
 });
 
