@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { lookupTable } from '../../event/own-props.js';
+import { SHA1_WORDS, sha1Base64 } from './sha1-words.js';
 import { ipv4Value } from './values.js';
 
 /**
@@ -9,6 +9,10 @@ import { ipv4Value } from './values.js';
  * ordered ports (ICMP type/code map to ports as the spec's table says), base64, prefixed `1:`.
  */
 const PROTO: Readonly<Record<string, number>> = lookupTable({ icmp: 1, tcp: 6, udp: 17, sctp: 132, 'ipv6-icmp': 58, icmpv6: 58 });
+
+/** `1:`, the version prefix, as code units (sha1Base64 puts them in front of the hash). */
+const PREFIX_1 = 0x31;
+const PREFIX_COLON = 0x3a;
 
 // ICMP type -> the type a reply would carry, so both directions hash alike (spec, section "ICMP").
 const ICMP4_PAIR: Readonly<Record<number, number>> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17, 10: 9, 9: 10 };
@@ -86,11 +90,10 @@ export function communityId(
   buf[2 + 2 * n] = proto;
   buf.writeUInt16BE(sp, 4 + 2 * n);
   buf.writeUInt16BE(dp, 6 + 2 * n);
-  return `1:${hash('sha1', buf, 'base64')}`;
+  // 16 or 40 bytes: whole words.
+  for (let i = 0; i < buf.length / 4; i++) SHA1_WORDS[i] = buf.readInt32BE(4 * i);
+  return sha1Base64(buf.length / 4, PREFIX_1, PREFIX_COLON);
 }
-
-/** seed | saddr | daddr | proto | pad | sport | dport for two IPv4 addresses, reused: hashing is synchronous. */
-const V4_TUPLE = Buffer.alloc(2 + 4 + 4 + 2 + 4);
 
 /**
  * communityId for two IPv4 addresses the caller has already read as numbers (ipv4Value), so a
@@ -127,12 +130,11 @@ function communityIdV4(proto: number, sa: number, srcPort: number | undefined, d
     sp = dp;
     dp = t;
   }
-  // Byte stores, not writeUInt32BE/16BE: their range checks cost more than the stores (values are in range).
-  const buf = V4_TUPLE;
-  buf[2] = a >>> 24; buf[3] = a >>> 16; buf[4] = a >>> 8; buf[5] = a;
-  buf[6] = b >>> 24; buf[7] = b >>> 16; buf[8] = b >>> 8; buf[9] = b;
-  buf[10] = proto;
-  buf[12] = sp >>> 8; buf[13] = sp;
-  buf[14] = dp >>> 8; buf[15] = dp;
-  return `1:${hash('sha1', buf, 'base64')}`;
+  // seed (0) | saddr | daddr | proto | pad | sport | dport: 16 bytes, as four big-endian words.
+  const w = SHA1_WORDS;
+  w[0] = a >>> 16;
+  w[1] = ((a & 0xffff) << 16) | (b >>> 16);
+  w[2] = ((b & 0xffff) << 16) | (proto << 8);
+  w[3] = ((sp & 0xffff) << 16) | (dp & 0xffff);
+  return sha1Base64(4, PREFIX_1, PREFIX_COLON);
 }
