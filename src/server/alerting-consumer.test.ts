@@ -46,6 +46,7 @@ function okta(eventType: string, ip: string): string {
 async function harness(sourceId: string): Promise<{
   store: SqliteStore;
   catalog: RuleCatalog;
+  consumer: AlertingConsumer;
   put: (text: string) => Promise<string[]>;
   feed: (records: string[]) => Promise<void>;
   alerts: (ruleId: string) => Promise<number>;
@@ -77,7 +78,7 @@ async function harness(sourceId: string): Promise<{
     await consumer.handle(batch);
   };
   const alerts = async (ruleId: string): Promise<number> => (await store.listAlerts({ ruleId })).total;
-  return { store, catalog, put, feed, alerts };
+  return { store, catalog, consumer, put, feed, alerts };
 }
 
 test('live correlation follows the rule catalog: an upload, a disable and a Weft link rule take effect without a restart', async () => {
@@ -131,4 +132,25 @@ test('a Weft link rule that does not load is refused with the correlation loader
   assert.equal(parsed.rejections.length, 1);
   assert.match(parsed.rejections[0]?.reason ?? '', /maxspan/);
   assert.doesNotMatch(parsed.rejections[0]?.reason ?? '', /is not one of/);
+});
+
+test('assets are read again only after they change, and the next batch is scored with the change', async () => {
+  const { store, consumer, put, feed } = await harness('okta-assets');
+  await put(rule(START, 'user.session.start'));
+  await feed([okta('user.session.start', '198.51.100.1')]);
+  await feed([okta('user.session.start', '198.51.100.1')]);
+  assert.equal(consumer.reference.reads, 1, 'two batches, one read of the assets');
+  await store.putAssets([{ id: 'ip5', kind: 'ip', value: '198.51.100.5', criticality: 5, zone: 'core', tags: [] }]);
+  await feed([okta('user.session.start', '198.51.100.5')]);
+  assert.equal(consumer.reference.reads, 2, 'read again after the change');
+  await feed([okta('user.session.start', '198.51.100.5')]);
+  assert.equal(consumer.reference.reads, 2);
+  const byIp = new Map((await store.listAlerts({ ruleId: START })).items.map((a) => [a.dedupKey.split('|')[1], a]));
+  const plain = byIp.get('source.ip=198.51.100.1');
+  const critical = byIp.get('source.ip=198.51.100.5');
+  assert.ok(plain !== undefined && critical !== undefined, [...byIp.keys()].join(', '));
+  assert.equal(JSON.stringify(plain.doc).includes('asset_criticality'), false);
+  assert.match(JSON.stringify(critical.doc), /"factor":"asset_criticality"/);
+  assert.ok(critical.score > plain.score, `${critical.score} > ${plain.score}`);
+  await store.close();
 });

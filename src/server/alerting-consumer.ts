@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.js';
 import type { LoggedEvent, Store } from '../store/types.js';
 import type { EventLogConsumer } from './event-log-tailer.js';
 import type { ServerMetrics } from './metrics.js';
+import { ReferenceData } from './reference-data.js';
 import type { RuleCatalog } from './rule-catalog.js';
 import { ruleMatches } from './shared-event-log.js';
 
@@ -32,10 +33,13 @@ export class AlertingConsumer implements EventLogConsumer {
   private stageVersion = -1;
   private readonly hash: string;
   private evictionsSeen = 0;
+  /** Assets and ATT&CK objects, kept between batches while the store says they have not changed. */
+  readonly reference: ReferenceData;
   alertsWritten = 0;
 
   constructor(private readonly o: AlertingConsumerOptions) {
     this.hash = configHash(o.config);
+    this.reference = new ReferenceData(o.store);
   }
 
   restore(state: Uint8Array | undefined): void {
@@ -79,9 +83,8 @@ export class AlertingConsumer implements EventLogConsumer {
     // A rule was uploaded, enabled or disabled since the stage was built.
     if (this.o.catalog.version !== this.stageVersion) this.buildStage(this.correlate?.engine.snapshot());
     const { store, config } = this.o;
-    const stage = alertStageFor({
-      config, correlations: this.correlate?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
-    });
+    const { assets, attack } = await this.reference.current();
+    const stage = alertStageFor({ config, correlations: this.correlate?.definitions ?? [], assets, attack });
     const corr = this.correlate;
     for (const logged of batch) {
       const { seq, event } = logged;

@@ -321,6 +321,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ]);
     });
 
+    test('the reference version moves with every write to assets or ATT&CK objects, and with nothing else', async () => {
+      const v0 = await store.referenceVersion();
+      assert.ok(Number.isSafeInteger(v0), `version ${v0}`);
+      await store.putAssetTypes([{ name: 'ref_version_type', defaultCriticality: 2 }]);
+      await store.putUserRisk([{ user: 'ref-version-user', risk: 1, asOfTs: 1 }]);
+      await store.putFeed({ id: 'ref-version-feed', name: 'x', updatedAt: 'x' });
+      assert.equal(await store.referenceVersion(), v0);
+      await store.putAssets([{ id: 'ref-h1', kind: 'host', value: 'ref-ws01', criticality: 2, tags: [] }]);
+      const v1 = await store.referenceVersion();
+      assert.ok(v1 > v0, `${v1} > ${v0} after an asset insert`);
+      assert.equal(await store.referenceVersion(), v1, 'reading does not move it');
+      await store.putAssets([{ id: 'ref-h1', kind: 'host', value: 'ref-ws01', criticality: 4, tags: ['changed'] }]);
+      const v2 = await store.referenceVersion();
+      assert.ok(v2 > v1, `${v2} > ${v1} after an asset update`);
+      await store.putAttackObjects([{ id: 'T9999', kind: 'technique', name: 'Ref version', tactics: [] }]);
+      assert.ok((await store.referenceVersion()) > v2, 'after an ATT&CK object write');
+    });
+
     test('alert statistics per rule count alerts and matches by status', async () => {
       await store.upsertAlerts([
         alert('s1', 100, { ruleId: 'stats-rule', count: 3 }),

@@ -503,6 +503,11 @@ export interface Store {
   /** Insert or replace; returns the number written. */
   putAttackObjects(rows: AttackObjectRecord[]): Promise<number>;
   listAttackObjects(): Promise<AttackObjectRecord[]>;
+  /**
+   * A number that changes whenever the assets or the ATT&CK objects change, by any process: a reader
+   * of both keeps its copy while the number stays the same.
+   */
+  referenceVersion(): Promise<number>;
   alertStatsByRule(): Promise<RuleAlertStats[]>;
 
   appendAudit(entries: AuditInput[]): Promise<AuditEntry[]>;

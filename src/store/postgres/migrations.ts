@@ -329,4 +329,23 @@ CREATE TABLE comments (
 CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
 `,
   },
+  {
+    version: 4,
+    name: 'a version number of the reference data alerting reads',
+    sql: `
+-- Live alerting reads the asset inventory and the ATT&CK objects for every batch; with thousands of
+-- assets the read costs more than the batch. Any change to either table bumps this one number, so
+-- every worker keeps its copy until the number moves, whichever process or statement changed them.
+CREATE TABLE reference_version (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+INSERT INTO reference_version (id, version) VALUES (1, 1);
+CREATE FUNCTION bump_reference_version() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE reference_version SET version = version + 1 WHERE id = 1;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER assets_bump_reference AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON assets FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version();
+CREATE TRIGGER attack_objects_bump_reference AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON attack_objects FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version();
+`,
+  },
 ];

@@ -985,6 +985,10 @@ export class PostgresStore implements Store {
     }));
   }
 
+  async referenceVersion(): Promise<number> {
+    return num((await this.one('reference version', 'SELECT version FROM reference_version WHERE id = 1'))?.version ?? 0);
+  }
+
   async alertStatsByRule(): Promise<RuleAlertStats[]> {
     const out = new Map<string, RuleAlertStats>();
     for (const r of await this.rows('alert stats', 'SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status')) {

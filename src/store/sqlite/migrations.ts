@@ -332,4 +332,21 @@ CREATE TABLE event_ids_recent (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOU
 INSERT INTO event_ids (id, seq) SELECT id, seq FROM events ORDER BY id;
 `,
   },
+  {
+    version: 5,
+    name: 'a version number of the reference data alerting reads',
+    sql: `
+-- Live alerting reads the asset inventory and the ATT&CK objects for every batch; with thousands of
+-- assets the read costs more than the batch. Any change to either table bumps this one number, so
+-- a reader keeps its copy until the number moves, whichever process or statement changed them.
+CREATE TABLE reference_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+INSERT INTO reference_version (id, version) VALUES (1, 1);
+CREATE TRIGGER assets_insert_bumps_reference AFTER INSERT ON assets BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER assets_update_bumps_reference AFTER UPDATE ON assets BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER assets_delete_bumps_reference AFTER DELETE ON assets BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER attack_objects_insert_bumps_reference AFTER INSERT ON attack_objects BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER attack_objects_update_bumps_reference AFTER UPDATE ON attack_objects BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER attack_objects_delete_bumps_reference AFTER DELETE ON attack_objects BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
+`,
+  },
 ];

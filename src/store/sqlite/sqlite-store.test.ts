@@ -208,3 +208,24 @@ test('sqlite: two processes appending to one database both commit every batch', 
   await s.close();
   assert.equal((total - 8000) % 500, 0, `${total} events: a partial batch of the child's`);
 });
+
+test('sqlite: the reference version sees writes by another connection, a raw DELETE included', async () => {
+  const path = tempDb();
+  const reader = new SqliteStore({ path });
+  await reader.migrate();
+  const writer = new SqliteStore({ path });
+  const v0 = await reader.referenceVersion();
+  await writer.putAssets([{ id: 'h1', kind: 'host', value: 'dc01', criticality: 5, tags: [] }]);
+  const v1 = await reader.referenceVersion();
+  assert.ok(v1 > v0, `${v1} > ${v0}`);
+  await writer.close();
+  // Not through the Store API: an operator's own SQL must not leave a reader with a stale copy.
+  const db = new Database(path);
+  db.prepare('DELETE FROM assets').run();
+  db.prepare(`INSERT INTO attack_objects (id, kind, name, tactics) VALUES ('T1', 'technique', 'x', '[]')`).run();
+  db.close();
+  const v2 = await reader.referenceVersion();
+  assert.equal(v2, v1 + 2);
+  assert.deepEqual(await reader.listAssets(), []);
+  await reader.close();
+});

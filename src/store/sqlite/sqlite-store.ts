@@ -816,6 +816,10 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async referenceVersion(): Promise<number> {
+    return num(this.get1('SELECT version FROM reference_version WHERE id = 1')?.version ?? 0);
+  }
+
   async alertStatsByRule(): Promise<RuleAlertStats[]> {
     const out = new Map<string, RuleAlertStats>();
     for (const r of this.all('SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status')) {
