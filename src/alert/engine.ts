@@ -307,6 +307,9 @@ export class AlertEngine {
       existing.count++;
       if (c.position !== undefined) existing.log_position = Math.max(existing.log_position ?? c.position, c.position);
       if (c.lastTs > Date.parse(existing.last_time)) existing.last_time = isoOf(c.lastTs);
+      // A detection older than the alert it joins (a stored alert continued by events that reached
+      // the log late) moves its start back: the alert covers the same events whichever batch saw them.
+      if (c.firstTs < Date.parse(existing.first_time)) existing.first_time = isoOf(c.firstTs);
       existing.sources = sortedUnion(existing.sources, sources);
       existing.source_ids = sortedUnion(existing.source_ids, sourceIds);
       existing.entities = {

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseConfig } from '../config/load.js';
 import { RecordPipeline } from '../ingest/record-pipeline.js';
 import { silentLogger } from '../log/logger.js';
@@ -153,4 +155,33 @@ test('assets are read again only after they change, and the next batch is scored
   assert.match(JSON.stringify(critical.doc), /"factor":"asset_criticality"/);
   assert.ok(critical.score > plain.score, `${critical.score} > ${plain.score}`);
   await store.close();
+});
+
+test('events that reach the log late give the same alerts whatever batches the consumer reads them in', async () => {
+  // As after a crash, when a client retries a batch the server never acknowledged: the log holds
+  // records 200-399 before 0-199. Every fifth record is a scripted sign-in the bundled rule flags.
+  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
+  const signIn = (i: number): string => JSON.stringify({
+    uuid: `late-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, 0) + i * 1000).toISOString(), eventType: 'user.session.start',
+    actor: { id: `00u${i % 10}`, type: 'User', alternateId: `user${i % 10}@corp.example` },
+    client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: i % 5 === 0 ? 'python-requests/2.31.0' : 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' } },
+    outcome: { result: 'SUCCESS' },
+  });
+  const range = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, k) => signIn(from + k));
+  const shapes = async (batches: string[][]): Promise<string[]> => {
+    const { store, put, feed } = await harness('okta-late');
+    await put(scripted);
+    for (const b of batches) await feed(b);
+    const out = (await store.listAlerts({ limit: 100 })).items.map((a) => `${a.dedupKey} ${a.count} ${new Date(a.firstTs).toISOString()} ${new Date(a.lastTs).toISOString()}`).sort();
+    await store.close();
+    return out;
+  };
+  const log = [...range(200, 400), ...range(0, 200), ...range(400, 600)];
+  const once = await shapes([log]);
+  assert.deepEqual(once, [
+    'f2d08ce7-aeb4-5a09-b2b9-6a4944b3d468|source.ip=198.51.100.7|user.name=user0@corp.example 60 2026-03-10T08:00:00.000Z 2026-03-10T08:09:50.000Z',
+    'f2d08ce7-aeb4-5a09-b2b9-6a4944b3d468|source.ip=198.51.100.7|user.name=user5@corp.example 60 2026-03-10T08:00:05.000Z 2026-03-10T08:09:55.000Z',
+  ]);
+  assert.deepEqual(await shapes([range(200, 400), range(0, 200), range(400, 600)]), once, 'the late records in a batch of their own');
+  assert.deepEqual(await shapes([log.slice(0, 150), log.slice(150, 250), log.slice(250)]), once, 'batches that cut across the late records');
 });

@@ -212,6 +212,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(a2, alert('a2', 3000, { incidentId: 'i1' }));
       await store.upsertAlerts([alert('a1', 1000, { count: 5, lastTs: 9000, status: 'acknowledged', assignee: 'bob' })]);
       assert.equal((await store.getAlert('a1'))?.count, 5);
+      // An alert continued by events older than its start moves its start back, never forward.
+      await store.upsertAlerts([alert('a1', 400, { count: 6, lastTs: 9000 })]);
+      await store.upsertAlerts([alert('a1', 2000, { count: 7, lastTs: 9000 })]);
+      assert.deepEqual([(await store.getAlert('a1'))?.firstTs, (await store.getAlert('a1'))?.count], [400, 7]);
       const page = await store.listAlerts({ limit: 2 });
       assert.equal(page.total, 3);
       assert.deepEqual(page.items.map((a) => a.id), ['a2', 'a3']);

@@ -333,9 +333,8 @@ CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
     version: 4,
     name: 'a version number of the reference data alerting reads',
     sql: `
--- Live alerting reads the asset inventory and the ATT&CK objects for every batch; with thousands of
--- assets the read costs more than the batch. Any change to either table bumps this one number, so
--- every worker keeps its copy until the number moves, whichever process or statement changed them.
+-- The number SQLite migration 5 keeps, for the same reason (ReferenceData in src/server). Here the
+-- triggers are per statement, so an import of thousands of assets or a TRUNCATE moves it once.
 CREATE TABLE reference_version (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
 INSERT INTO reference_version (id, version) VALUES (1, 1);
 CREATE FUNCTION bump_reference_version() RETURNS trigger LANGUAGE plpgsql AS $fn$

@@ -585,7 +585,8 @@ export class PostgresStore implements Store {
             incident_id, count, doc, created_at, updated_at)
           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::float8[], $9::text[], $10::text[],
             $11::text[], $12::text[], $13::bigint[], $14::text[], $15::text[], $16::text[])
-          ON CONFLICT (id) DO UPDATE SET rule_version = excluded.rule_version, last_ts = excluded.last_ts, score = excluded.score, severity = excluded.severity,
+          ON CONFLICT (id) DO UPDATE SET rule_version = excluded.rule_version, first_ts = LEAST(alerts.first_ts, excluded.first_ts), last_ts = excluded.last_ts,
+            score = excluded.score, severity = excluded.severity,
             status = excluded.status, assignee = excluded.assignee, incident_id = excluded.incident_id, count = excluded.count, doc = excluded.doc,
             updated_at = excluded.updated_at`, [
           round.map((a) => a.id), round.map((a) => a.ruleId), round.map((a) => a.ruleVersion ?? null), round.map((a) => a.kind),

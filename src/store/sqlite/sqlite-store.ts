@@ -477,7 +477,7 @@ export class SqliteStore implements Store {
     const db = this.conn;
     const up = db.prepare(`INSERT INTO alerts (id, rule_id, rule_version, kind, dedup_key, first_ts, last_ts, score, severity, status, assignee, incident_id, count, doc, created_at, updated_at)
       VALUES (@id, @ruleId, @ruleVersion, @kind, @dedupKey, @firstTs, @lastTs, @score, @severity, @status, @assignee, @incidentId, @count, @doc, @createdAt, @updatedAt)
-      ON CONFLICT (id) DO UPDATE SET rule_version = excluded.rule_version, last_ts = excluded.last_ts, score = excluded.score, severity = excluded.severity,
+      ON CONFLICT (id) DO UPDATE SET rule_version = excluded.rule_version, first_ts = MIN(first_ts, excluded.first_ts), last_ts = excluded.last_ts, score = excluded.score, severity = excluded.severity,
         status = excluded.status, assignee = excluded.assignee, incident_id = excluded.incident_id, count = excluded.count, doc = excluded.doc, updated_at = excluded.updated_at`);
     db.transaction(() => {
       for (const a of alerts) {
