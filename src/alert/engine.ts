@@ -302,7 +302,8 @@ export class AlertEngine {
       const known = new Set(existing.events);
       const added = c.eventIds.filter((id) => !known.has(id));
       const room = Math.max(0, MAX_ALERT_EVENTS - existing.events.length);
-      existing.events.push(...added.slice(0, room));
+      // A new array: a stored alert's events may be shared with the record it was read from.
+      existing.events = [...existing.events, ...added.slice(0, room)];
       if (added.length > room) existing.omitted_events = (existing.omitted_events ?? 0) + added.length - room;
       existing.count++;
       if (c.position !== undefined) existing.log_position = Math.max(existing.log_position ?? c.position, c.position);

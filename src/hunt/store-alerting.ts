@@ -101,20 +101,58 @@ async function storedAlertsSince(store: Store, from: number): Promise<AlertRecor
   return out;
 }
 
+/**
+ * The stored alerts of the recent past, kept between runs by a reader that finishes run after run
+ * against the same store (live alerting): each run reads every alert's stamp and fetches only the
+ * alerts whose stamp moved (this reader's own writes, an analyst's change, another process), so
+ * the documents of a day's alerts are not read and parsed again for every batch of events. What it
+ * returns is what reading them all would return, in the same order.
+ */
+export class RecentAlerts {
+  private kept = new Map<string, { stamp: string; record: AlertRecord }>();
+  /** Alerts fetched in full so far (for tests). */
+  fetched = 0;
+
+  async since(store: Store, from: number): Promise<AlertRecord[]> {
+    const stamps = await store.alertStamps(from);
+    const stale = stamps.filter((s) => this.kept.get(s.id)?.stamp !== s.stamp).map((s) => s.id);
+    const fresh = new Map((await store.getAlerts(stale)).map((r) => [r.id, r]));
+    this.fetched += fresh.size;
+    const out: AlertRecord[] = [];
+    const next = new Map<string, { stamp: string; record: AlertRecord }>();
+    for (const s of stamps) {
+      // An alert rewritten between the two reads is taken as fetched; its stamp is stale, so the
+      // next run fetches it again.
+      const record = fresh.get(s.id) ?? this.kept.get(s.id)?.record;
+      if (record === undefined) continue; // deleted between the two reads
+      next.set(s.id, { stamp: s.stamp, record });
+      out.push(record);
+    }
+    // Alerts that left the window (or the store) are dropped: the copy never outgrows the window.
+    this.kept = next;
+    return out;
+  }
+}
+
 const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
  * Finish the stage against the store: seed it with recent stored alerts and user risk, look up the
  * baselines its detections need, run it, and write alerts, incidents, user risk and the audit trail.
  */
-export async function finishIntoStore(stage: AlertStage, store: Store, o: { suppressionWindowMs: number; incidentWindowMs: number; configHash: string; now?: string }): Promise<{ run: AlertRun; summary: StoredRunSummary }> {
+export async function finishIntoStore(stage: AlertStage, store: Store, o: {
+  suppressionWindowMs: number; incidentWindowMs: number; configHash: string; now?: string;
+  /** The stored alerts kept from this reader's previous run, when it finishes run after run. */
+  recent?: RecentAlerts;
+}): Promise<{ run: AlertRun; summary: StoredRunSummary }> {
   const now = o.now ?? new Date().toISOString();
   const keys = stage.neededBaselineKeys();
   const prior = [];
   for (const c of chunks(keys, 1000)) prior.push(...(await store.getBaselines(c)));
   stage.setPriorBaseline(prior);
   const earliest = stage.earliestCandidateTs();
-  const recent = earliest === undefined ? [] : await storedAlertsSince(store, earliest - Math.max(o.suppressionWindowMs, o.incidentWindowMs));
+  const from = earliest === undefined ? undefined : earliest - Math.max(o.suppressionWindowMs, o.incidentWindowMs);
+  const recent = from === undefined ? [] : o.recent !== undefined ? await o.recent.since(store, from) : await storedAlertsSince(store, from);
   const recentById = new Map(recent.map((r) => [r.id, r]));
   const seeded = recent.map(recordToAlert).filter((a): a is Alert => a !== undefined);
   const risk = await store.getUserRisk();

@@ -7,6 +7,7 @@ import { RecordPipeline } from '../ingest/record-pipeline.js';
 import { silentLogger } from '../log/logger.js';
 import { bundledPipelineFiles } from '../rules/pipeline/index.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { AlertRecord } from '../store/types.js';
 import { AlertingConsumer } from './alerting-consumer.js';
 import { RuleCatalog } from './rule-catalog.js';
 import { oktaEventRule, oktaThreeFromOneAddress } from '../../test/support/okta-rules.js';
@@ -184,4 +185,31 @@ test('events that reach the log late give the same alerts whatever batches the c
   ]);
   assert.deepEqual(await shapes([range(200, 400), range(0, 200), range(400, 600)]), once, 'the late records in a batch of their own');
   assert.deepEqual(await shapes([log.slice(0, 150), log.slice(150, 250), log.slice(250)]), once, 'batches that cut across the late records');
+});
+
+test('stored alerts are read again only when they changed, and an analyst\'s change is seen by the next batch', async () => {
+  const { store, consumer, put, feed } = await harness('okta-recent');
+  await put(rule(START, 'user.session.start'));
+  await feed([okta('user.session.start', '198.51.100.20'), okta('user.session.start', '198.51.100.21')]);
+  assert.equal(consumer.recent.fetched, 0, 'nothing stored before the first batch');
+  await feed([okta('user.session.start', '198.51.100.20')]);
+  assert.equal(consumer.recent.fetched, 2, 'both alerts of the first batch are read once');
+  for (let k = 0; k < 3; k++) await feed([okta('user.session.start', '198.51.100.20')]);
+  assert.equal(consumer.recent.fetched, 5, 'then only the alert each batch continued');
+  const byIp = async (): Promise<Map<string, AlertRecord[]>> => {
+    const m = new Map<string, AlertRecord[]>();
+    for (const a of (await store.listAlerts({ ruleId: START })).items) {
+      const k = a.dedupKey.split('|')[1] as string;
+      m.set(k, [...(m.get(k) ?? []), a]);
+    }
+    return m;
+  };
+  const twenty = (await byIp()).get('source.ip=198.51.100.20') ?? [];
+  assert.deepEqual(twenty.map((a) => a.count), [5]);
+  // An analyst resolves it; the next event from that address starts a new alert instead of continuing it.
+  await store.upsertAlerts([{ ...twenty[0]!, status: 'resolved', updatedAt: new Date(Date.now() + 1).toISOString() }]);
+  await feed([okta('user.session.start', '198.51.100.20')]);
+  assert.deepEqual(((await byIp()).get('source.ip=198.51.100.20') ?? []).map((a) => [a.status, a.count]).sort(), [['open', 1], ['resolved', 5]]);
+  assert.deepEqual(((await byIp()).get('source.ip=198.51.100.21') ?? []).map((a) => a.count), [1]);
+  await store.close();
 });

@@ -8,7 +8,7 @@
 import { alertStageFor, configHash } from '../cli/alerting.js';
 import type { WeftConfig } from '../config/schema.js';
 import { CorrelationStage } from '../hunt/correlate-stage.js';
-import { finishIntoStore } from '../hunt/store-alerting.js';
+import { finishIntoStore, RecentAlerts } from '../hunt/store-alerting.js';
 import type { Logger } from '../log/logger.js';
 import type { LoggedEvent, Store } from '../store/types.js';
 import type { EventLogConsumer } from './event-log-tailer.js';
@@ -35,6 +35,8 @@ export class AlertingConsumer implements EventLogConsumer {
   private evictionsSeen = 0;
   /** Assets and ATT&CK objects, kept between batches while the store says they have not changed. */
   readonly reference: ReferenceData;
+  /** The stored alerts of the recent past, kept between batches; only the changed ones are read again. */
+  readonly recent = new RecentAlerts();
   alertsWritten = 0;
 
   constructor(private readonly o: AlertingConsumerOptions) {
@@ -100,7 +102,7 @@ export class AlertingConsumer implements EventLogConsumer {
       this.evictionsSeen = s.evictions;
     }
     const { summary } = await finishIntoStore(stage, store, {
-      suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash,
+      suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash, recent: this.recent,
     });
     this.alertsWritten += summary.alertsWritten;
   }

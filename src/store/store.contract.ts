@@ -212,6 +212,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(a2, alert('a2', 3000, { incidentId: 'i1' }));
       await store.upsertAlerts([alert('a1', 1000, { count: 5, lastTs: 9000, status: 'acknowledged', assignee: 'bob' })]);
       assert.equal((await store.getAlert('a1'))?.count, 5);
+      // Stamps: in listAlerts' order, within the window, moved by every write and by nothing else.
+      const stamps = await store.alertStamps(1005);
+      assert.deepEqual(stamps.map((x) => x.id), ['a2', 'a3', 'a1']);
+      assert.deepEqual((await store.alertStamps(3005)).map((x) => x.id), ['a2', 'a1'], 'last_ts >= from');
+      assert.deepEqual(await store.alertStamps(1005), stamps);
+      await store.upsertAlerts([alert('a3', 2000, { severity: 'high', doc: { rule: { title: 'Test' }, events: ['e1', 'e2'] } })]);
+      const moved = await store.alertStamps(1005);
+      assert.deepEqual(moved.map((x, k) => x.stamp === stamps[k]?.stamp), [true, false, true], 'only the rewritten alert changes, though its columns did not');
+      assert.deepEqual((await store.getAlerts(['a3', 'nope', 'a2'])).map((x) => x.id).sort(), ['a2', 'a3']);
+      assert.deepEqual((await store.getAlerts(['a3']))[0]?.doc, { rule: { title: 'Test' }, events: ['e1', 'e2'] });
+      assert.deepEqual(await store.getAlerts([]), []);
       // An alert continued by events older than its start moves its start back, never forward.
       await store.upsertAlerts([alert('a1', 400, { count: 6, lastTs: 9000 })]);
       await store.upsertAlerts([alert('a1', 2000, { count: 7, lastTs: 9000 })]);

@@ -166,6 +166,11 @@ export interface AlertRecord {
   updatedAt: string;
 }
 
+export interface AlertStamp {
+  id: string;
+  stamp: string;
+}
+
 export interface AlertQuery {
   status?: AlertStatus;
   severity?: Severity;
@@ -451,6 +456,14 @@ export interface Store {
 
   upsertAlerts(alerts: AlertRecord[]): Promise<void>;
   getAlert(id: string): Promise<AlertRecord | undefined>;
+  /** The alerts with these ids, in no particular order; ids not stored are left out. */
+  getAlerts(ids: readonly string[]): Promise<AlertRecord[]>;
+  /**
+   * Every alert whose last_ts >= from, as its id and a stamp that changes with every write to the
+   * row, in listAlerts' order (newest first): a reader that kept the alerts it read before fetches
+   * only those whose stamp moved (getAlerts), instead of every document again.
+   */
+  alertStamps(from: number): Promise<AlertStamp[]>;
   listAlerts(q: AlertQuery): Promise<Page<AlertRecord>>;
 
   upsertIncidents(incidents: IncidentRecord[]): Promise<void>;

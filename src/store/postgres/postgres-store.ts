@@ -3,12 +3,13 @@ import pg from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
 import type { WeftEvent } from '../../event/model.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
+import { ALERT_STAMP_COLUMNS, alertStamp } from '../alert-stamp.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain, type AuditChainPosition } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
+  AlertQuery, AlertRecord, AlertStamp, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
   AuditVerification, BaselineKey, BaselineRecord, Checkpoint, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
@@ -612,6 +613,16 @@ export class PostgresStore implements Store {
   async getAlert(id: string): Promise<AlertRecord | undefined> {
     const r = await this.one('get alert', 'SELECT * FROM alerts WHERE id = $1', [id]);
     return r ? this.alertFromRow(r) : undefined;
+  }
+
+  async getAlerts(ids: readonly string[]): Promise<AlertRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.rows('get alerts', 'SELECT * FROM alerts WHERE id = ANY($1::text[])', [[...ids]])).map((r) => this.alertFromRow(r));
+  }
+
+  async alertStamps(from: number): Promise<AlertStamp[]> {
+    return (await this.rows('alert stamps', `SELECT id, ${ALERT_STAMP_COLUMNS}, octet_length(doc) AS doc_bytes FROM alerts WHERE last_ts >= $1 ORDER BY first_ts DESC, id DESC`, [from]))
+      .map((r) => ({ id: String(r.id), stamp: alertStamp(r) }));
   }
 
   async listAlerts(q: AlertQuery): Promise<Page<AlertRecord>> {

@@ -4,12 +4,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { WeftEvent } from '../../event/model.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
+import { ALERT_STAMP_COLUMNS, alertStamp } from '../alert-stamp.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow, type EventColumns } from '../event-columns.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
+  AlertQuery, AlertRecord, AlertStamp, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
   AuditVerification, BaselineKey, BaselineRecord, Checkpoint, IngestCommit, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
@@ -500,6 +501,21 @@ export class SqliteStore implements Store {
   async getAlert(id: string): Promise<AlertRecord | undefined> {
     const r = this.get1('SELECT * FROM alerts WHERE id = @id', { id });
     return r ? this.alertFromRow(r) : undefined;
+  }
+
+  async getAlerts(ids: readonly string[]): Promise<AlertRecord[]> {
+    const out: AlertRecord[] = [];
+    // Bound the statement's parameters: SQLite allows 32,766 per statement.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of this.conn.prepare(`SELECT * FROM alerts WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Row[]) out.push(this.alertFromRow(r));
+    }
+    return out;
+  }
+
+  async alertStamps(from: number): Promise<AlertStamp[]> {
+    return this.all(`SELECT id, ${ALERT_STAMP_COLUMNS}, octet_length(doc) AS doc_bytes FROM alerts WHERE last_ts >= @from ORDER BY first_ts DESC, id DESC`, { from })
+      .map((r) => ({ id: str(r.id), stamp: alertStamp(r) }));
   }
 
   async listAlerts(q: AlertQuery): Promise<Page<AlertRecord>> {
