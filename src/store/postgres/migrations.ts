@@ -347,4 +347,12 @@ CREATE TRIGGER assets_bump_reference AFTER INSERT OR UPDATE OR DELETE OR TRUNCAT
 CREATE TRIGGER attack_objects_bump_reference AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON attack_objects FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version();
 `,
   },
+  {
+    version: 5,
+    name: 'alerts by last time',
+    sql: `
+-- As SQLite migration 6: the alerts of the last incident window, without scanning all history.
+CREATE INDEX alerts_last ON alerts (last_ts);
+`,
+  },
 ];

@@ -349,4 +349,13 @@ CREATE TRIGGER attack_objects_update_bumps_reference AFTER UPDATE ON attack_obje
 CREATE TRIGGER attack_objects_delete_bumps_reference AFTER DELETE ON attack_objects BEGIN UPDATE reference_version SET version = version + 1 WHERE id = 1; END;
 `,
   },
+  {
+    version: 6,
+    name: 'alerts by last time',
+    sql: `
+-- Live alerting reads the alerts of the last incident window for every batch (last_ts >= from).
+-- Without this index that read scanned every alert ever stored, documents and all.
+CREATE INDEX alerts_last ON alerts (last_ts);
+`,
+  },
 ];

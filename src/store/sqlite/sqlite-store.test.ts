@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { storeContract } from '../store.contract.js';
 import { makeEvent } from '../testdata/events.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { SqliteStore } from './sqlite-store.js';
+import { ALERT_STAMPS_SQL, SqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
 process.on('exit', () => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -234,4 +234,15 @@ test('sqlite: the reference version sees writes by another connection, a raw DEL
   assert.equal(v2, v1 + 2);
   assert.deepEqual(await reader.listAssets(), []);
   await reader.close();
+});
+
+test('sqlite: alert stamps read the window through alerts_last, not every alert ever stored', async () => {
+  const path = tempDb();
+  const s = new SqliteStore({ path });
+  await s.migrate();
+  await s.close();
+  const db = new Database(path);
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${ALERT_STAMPS_SQL}`).all({ from: 0 }) as Array<{ detail: string }>).map((r) => r.detail);
+  db.close();
+  assert.ok(plan.some((d) => /USING INDEX alerts_last \(last_ts>\?\)/.test(d)), plan.join('; '));
 });
