@@ -13,7 +13,7 @@ import type { Alert } from '../alert/types.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import { canonicalHostName } from '../enrich/entity-resolver.js';
 import type { WeftEvent } from '../event/model.js';
-import { groupIncidents, type GroupOptions } from '../incident/group.js';
+import { groupIncidents, type GroupOptions, type KnownTimeline } from '../incident/group.js';
 import type { Incident } from '../incident/types.js';
 import type { Match } from '../rules/engine/index.js';
 import type { MatchedRule } from '../rules/engine/types.js';
@@ -106,6 +106,7 @@ export class AlertStage {
   readonly baseline: Baseline;
   readonly versions: RuleVersions;
   private readonly facts = new Map<string, EventFacts>();
+  private knownTimeline: KnownTimeline | undefined;
   private readonly candidates: AlertCandidate[] = [];
   /** By event id. */
   private readonly matchEvents = new Map<string, KeptEvent>();
@@ -214,6 +215,14 @@ export class AlertStage {
     return [...out.values()];
   }
 
+  /**
+   * Timeline entries of events in incidents stored earlier: this stage has no facts for the events
+   * of alerts it is seeded with, and an incident rebuilt without them would lose their summaries.
+   */
+  setKnownTimeline(known: KnownTimeline): void {
+    this.knownTimeline = known;
+  }
+
   /** Baseline records from earlier runs (the store); merged with this run's observations when scoring. */
   setPriorBaseline(rows: readonly BaselineRecord[]): void {
     this.priorBaseline = new Map(rows.map((r) => [`${r.kind}\u0000${r.entity}\u0000${r.value}`, r]));
@@ -259,7 +268,7 @@ export class AlertStage {
       }
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
-    const incidents = groupIncidents(forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs });
+    const incidents = groupIncidents(forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs }, this.knownTimeline);
     // By id, not by scanning every alert per incident: that was incidents x alerts (quadratic in a hunt).
     const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {

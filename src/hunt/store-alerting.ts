@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { decisionAudit, alertToRecord, incidentToRecord, recordToAlert } from '../alert/persist.js';
 import type { Alert } from '../alert/types.js';
 import type { WeftEvent } from '../event/model.js';
+import type { TimelineEntry } from '../incident/types.js';
 import type { RuleSet } from '../rules/engine/index.js';
 import { mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import { loadRules, ruleFiles } from '../rules/sigma/index.js';
@@ -134,6 +135,19 @@ export class RecentAlerts {
   }
 }
 
+/** The event entries of stored incidents' timelines, by event id. */
+function knownTimeline(incidents: Iterable<IncidentRecord>): Map<string, TimelineEntry> {
+  const out = new Map<string, TimelineEntry>();
+  for (const inc of incidents) {
+    const timeline = (inc.doc as { timeline?: unknown }).timeline;
+    if (!Array.isArray(timeline)) continue;
+    for (const e of timeline as TimelineEntry[]) {
+      if (e !== null && typeof e === 'object' && e.type === 'event' && typeof e.event_id === 'string' && typeof e['@timestamp'] === 'string' && typeof e.title === 'string') out.set(e.event_id, e);
+    }
+  }
+  return out;
+}
+
 const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
@@ -155,6 +169,15 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   const recent = from === undefined ? [] : o.recent !== undefined ? await o.recent.since(store, from) : await storedAlertsSince(store, from);
   const recentById = new Map(recent.map((r) => [r.id, r]));
   const seeded = recent.map(recordToAlert).filter((a): a is Alert => a !== undefined);
+  // The stored incidents of the seeded alerts: their timelines describe events this run has no facts
+  // for, and their status and assignee outlive the regrouping below.
+  const storedIncidents = new Map<string, IncidentRecord>();
+  for (const r of recent) {
+    if (r.incidentId === undefined || storedIncidents.has(r.incidentId)) continue;
+    const inc = await store.getIncident(r.incidentId);
+    if (inc !== undefined) storedIncidents.set(inc.id, inc);
+  }
+  stage.setKnownTimeline(knownTimeline(storedIncidents.values()));
   const risk = await store.getUserRisk();
   const run = stage.finish(
     (engine) => {
@@ -168,7 +191,7 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   );
   // Incidents: keep an analyst's status and assignee on an incident that exists already.
   const incidentRecords: IncidentRecord[] = [];
-  for (const inc of run.incidents) incidentRecords.push(incidentToRecord(inc, now, await store.getIncident(inc.id)));
+  for (const inc of run.incidents) incidentRecords.push(incidentToRecord(inc, now, storedIncidents.get(inc.id) ?? await store.getIncident(inc.id)));
   await store.upsertIncidents(incidentRecords);
   // Seeded alerts whose incident changed are written again, with this run's.
   const changed = new Map<string, Alert>();

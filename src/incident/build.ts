@@ -15,8 +15,14 @@ export function incidentId(firstAlertId: string): string {
   return hash('sha256', `incident\u0000${firstAlertId}`, 'hex').slice(0, 32);
 }
 
-/** `members` in time order (first alert first: it names the incident). */
-export function buildIncident(members: Alert[], facts: ReadonlyMap<string, EventFacts>): Incident {
+/** What an incident stored earlier said of an event: its timeline entry, by event id. */
+export type KnownTimeline = ReadonlyMap<string, TimelineEntry>;
+
+/**
+ * `members` in time order (first alert first: it names the incident). An event whose facts this run
+ * does not have (an alert stored by an earlier batch) keeps the timeline entry `known` holds for it.
+ */
+export function buildIncident(members: Alert[], facts: ReadonlyMap<string, EventFacts>, known?: KnownTimeline): Incident {
   const first = members[0] as Alert;
   const id = incidentId(first.id);
   const users = new Set<string>();
@@ -56,6 +62,11 @@ export function buildIncident(members: Alert[], facts: ReadonlyMap<string, Event
       if (seenEvent.has(e)) continue;
       seenEvent.add(e);
       const f = facts.get(e);
+      const k = f === undefined ? known?.get(e) : undefined;
+      if (k !== undefined) {
+        timeline.push({ ...k, alert_id: a.id });
+        continue;
+      }
       timeline.push({
         '@timestamp': f?.timestamp ?? a.first_time, type: 'event', alert_id: a.id, event_id: e, title: f?.summary || a.rule.title,
         ...(f !== undefined ? { source_type: f.sourceType } : {}),

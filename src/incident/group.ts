@@ -20,11 +20,11 @@
  */
 import type { EventFacts } from '../alert/facts.js';
 import type { Alert } from '../alert/types.js';
-import { buildIncident } from './build.js';
+import { buildIncident, type KnownTimeline } from './build.js';
 import { DEFAULT_MAX_FAN_OUT, fanOutTargets } from './fanout.js';
 import type { Incident } from './types.js';
 
-export { incidentId, TACTIC_BREADTH_POINTS } from './build.js';
+export { incidentId, TACTIC_BREADTH_POINTS, type KnownTimeline } from './build.js';
 
 export interface GroupOptions {
   /** How far apart two alerts linked through two or more shared entities may be. */
@@ -92,7 +92,7 @@ interface Link {
   lastTs: number;
 }
 
-export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions): Incident[] {
+export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, known?: KnownTimeline): Incident[] {
   // An alert without a usable time (a damaged stored row) sorts last and stands alone. Times are
   // parsed once per alert, not once per comparison (a hunt sorts tens of thousands of alerts).
   const startOf = new Map<Alert, number>();
@@ -188,5 +188,5 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
     if (!g) groups.set(r, (g = []));
     g.push(a);
   }
-  return [...groups.values()].map((g) => buildIncident(g, facts));
+  return [...groups.values()].map((g) => buildIncident(g, facts, known));
 }

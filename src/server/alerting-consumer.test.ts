@@ -213,3 +213,26 @@ test('stored alerts are read again only when they changed, and an analyst\'s cha
   assert.deepEqual(((await byIp()).get('source.ip=198.51.100.21') ?? []).map((a) => a.count), [1]);
   await store.close();
 });
+
+test('an incident rebuilt by a later batch keeps its events\' timeline entries', async () => {
+  const { store, put, feed } = await harness('okta-timeline');
+  await put(rule(START, 'user.session.start'));
+  await feed([okta('user.session.start', '198.51.100.30'), okta('user.session.start', '198.51.100.30')]);
+  type Entry = { type: string; event_id?: string; title: string; '@timestamp': string; source_type?: string };
+  const eventEntries = async (): Promise<Map<string, Entry>> => {
+    const out = new Map<string, Entry>();
+    for (const i of (await store.listIncidents({ limit: 10 })).items) {
+      for (const e of (i.doc as { timeline: Entry[] }).timeline) if (e.type === 'event') out.set(e.event_id as string, e);
+    }
+    return out;
+  };
+  const before = await eventEntries();
+  assert.equal(before.size, 2);
+  for (const e of before.values()) assert.deepEqual([e.title.startsWith('user.session.start'), e.source_type], [true, 'okta'], JSON.stringify(e));
+  // A later batch: the incident is regrouped and rebuilt without the first batch's events at hand.
+  await feed([okta('user.session.start', '203.0.113.40')]);
+  const after = await eventEntries();
+  assert.equal(after.size, 3);
+  for (const [id, e] of before) assert.deepEqual(after.get(id), e);
+  await store.close();
+});
