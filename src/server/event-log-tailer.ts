@@ -11,9 +11,10 @@ import type { EventLogReader } from './shared-event-log.js';
 
 /**
  * Events per consumer call. Smaller pages are cheaper to read (store/types.ts, EVENT_LOG_PAGE), but
- * the alerting consumer pays per call: it reads the asset inventory and ATT&CK objects and builds its
- * stage again (about 33 ms with 10,000 assets), which at 250 events a call would cost more than the
- * events. Catching up after a restart reads these whole batches.
+ * the alerting consumer pays per call for the stored alerts of its window: it reads their stamps,
+ * seeds them and regroups their incidents again (about 300 ms with 12,000 alerts stored), which at
+ * 250 events a call would cost more than the events. Catching up after a restart reads these whole
+ * batches.
  */
 const CONSUMER_BATCH = 5000;
 

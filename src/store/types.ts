@@ -459,9 +459,10 @@ export interface Store {
   /** The alerts with these ids, in no particular order; ids not stored are left out. */
   getAlerts(ids: readonly string[]): Promise<AlertRecord[]>;
   /**
-   * Every alert whose last_ts >= from, as its id and a stamp that changes with every write to the
-   * row, in listAlerts' order (newest first): a reader that kept the alerts it read before fetches
-   * only those whose stamp moved (getAlerts), instead of every document again.
+   * Every alert whose last_ts >= from, as its id and a stamp that moves when the row is written
+   * (what it compares: store/alert-stamp.ts), in listAlerts' order (newest first): a reader that
+   * kept the alerts it read before fetches only those whose stamp moved (getAlerts), instead of
+   * every document again.
    */
   alertStamps(from: number): Promise<AlertStamp[]>;
   listAlerts(q: AlertQuery): Promise<Page<AlertRecord>>;

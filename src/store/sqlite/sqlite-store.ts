@@ -63,16 +63,16 @@ const SOURCE_ACTIVITY_UPSERT = `INSERT INTO sources (id, type, format, first_see
 const SQLITE_CACHE_KIB = 64 * 1024;
 
 /**
- * The embedded store: one SQLite file in WAL mode. Every batch method runs in one transaction, so a
- * batch is stored whole or not at all, also when the process is killed in the middle of it.
- */
-/**
  * Store.alertStamps. INDEXED BY: without statistics the planner walks alerts_first (every alert ever
  * stored) to spare itself a sort of the few in the window.
  */
 export const ALERT_STAMPS_SQL = `SELECT id, ${ALERT_STAMP_COLUMNS}, octet_length(doc) AS doc_bytes FROM alerts INDEXED BY alerts_last
   WHERE last_ts >= @from ORDER BY first_ts DESC, id DESC`;
 
+/**
+ * The embedded store: one SQLite file in WAL mode. Every batch method runs in one transaction, so a
+ * batch is stored whole or not at all, also when the process is killed in the middle of it.
+ */
 export class SqliteStore implements Store {
   readonly driver = 'sqlite' as const;
   private readonly db: Database.Database;
