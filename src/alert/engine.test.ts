@@ -190,6 +190,52 @@ describe('deduplication', () => {
     assert.deepEqual(fresh.results().map((a) => [a.count, a.log_position]), [[2, 20]]);
   });
 
+  it('a detection that arrives late joins the alert whose window holds it, not a newer one', () => {
+    const alice = { user: 'alice', host: 'ws-1' };
+    const first = engine();
+    // Today's alert: 10:00-10:50.
+    first.run([match(facts('t1', T0, alice)), match(facts('t2', T0 + 50 * MIN, alice))]);
+    const stored = structuredClone(first.results());
+    // Then last week's file is ingested: its detections are days older than the window of today's alert.
+    const later = engine();
+    later.seed(stored);
+    const week = T0 - 7 * 24 * HOUR;
+    later.run([
+      match(facts('w1', week, alice)), match(facts('w2', week + 20 * MIN, alice)),
+      // Within the window before today's first detection: today's alert, which now starts earlier.
+      match(facts('y1', T0 - 40 * MIN, alice)),
+      // Two hours before it: neither window.
+      match(facts('y2', T0 - 2 * HOUR, alice)),
+    ]);
+    assert.deepEqual(later.results().map((a) => [a.id === stored[0]!.id, a.events, a.count, a.first_time, a.last_time]), [
+      [false, ['w1', 'w2'], 2, '2026-03-03T10:00:00.000Z', '2026-03-03T10:20:00.000Z'],
+      [false, ['y2'], 1, '2026-03-10T08:00:00.000Z', '2026-03-10T08:00:00.000Z'],
+      [true, ['t1', 't2', 'y1'], 3, '2026-03-10T09:20:00.000Z', '2026-03-10T10:50:00.000Z'],
+    ]);
+    // The week-old alert stays open for its own window, and today's for its own, whatever comes first.
+    later.run([match(facts('w3', week + 70 * MIN, alice)), match(facts('t3', T0 + 100 * MIN, alice))]);
+    assert.deepEqual(later.results().map((a) => [a.events, a.count]), [
+      [['w1', 'w2', 'w3'], 3], [['y2'], 1], [['t1', 't2', 'y1', 't3'], 4],
+    ]);
+    // Re-ingesting last week's file adds nothing: each detection is found in the alert that holds it.
+    const again = engine();
+    again.seed(structuredClone(later.results()));
+    again.run(['w1', 'w2', 'w3'].map((id, i) => match(facts(id, week + [0, 20, 70][i]! * MIN, alice))));
+    assert.equal(again.repeated, 3);
+    assert.deepEqual(again.results(), []);
+  });
+
+  it('a late detection before a false-positive alert\'s window opens an alert of its own, which later detections join', () => {
+    const first = engine();
+    first.run([match(facts('e1', T0, { user: 'alice' }))]);
+    const seeded = structuredClone(first.results());
+    seeded[0]!.status = 'false_positive';
+    const second = engine();
+    second.seed(seeded);
+    second.run([match(facts('e0', T0 - MIN, { user: 'alice' })), match(facts('e2', T0 + MIN, { user: 'alice' }))]);
+    assert.deepEqual(second.results().map((a) => [a.id === seeded[0]!.id, a.status, a.events]), [[false, 'open', ['e0', 'e2']]]);
+  });
+
   it('a false-positive alert is not reopened by deduplication: a new alert starts', () => {
     const first = engine();
     first.run([match(facts('e1', T0, { user: 'alice' }))]);

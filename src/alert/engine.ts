@@ -66,7 +66,10 @@ export interface AlertDecision {
 }
 
 export interface AlertEngineOptions {
-  /** Same rule + group key within this long after the alert's last detection: one alert. */
+  /**
+   * Same rule + group key within this long after the alert's last detection (or, for a detection that
+   * arrives late, before its first): one alert.
+   */
   suppressionWindowMs: number;
   /** Multi-source confirmation looks back this far. */
   confirmationWindowMs: number;
@@ -175,7 +178,12 @@ export function compareCandidates(a: AlertCandidate, b: AlertCandidate): number 
 }
 
 export class AlertEngine {
-  private readonly open = new Map<string, Alert>();
+  /**
+   * Alerts by deduplication key (rule, group, suppression), each list in order of last_time. A key
+   * has several when its detections fell in separate windows; a late detection joins the one whose
+   * window holds it, not simply the newest.
+   */
+  private readonly open = new Map<string, Alert[]>();
   private readonly alerts: Alert[] = [];
   /** The alerts in `alerts`, for a constant-time check (a search of the array made heavy deduplication quadratic). */
   private readonly inResults = new Set<Alert>();
@@ -227,7 +235,7 @@ export class AlertEngine {
   /** Alerts recorded earlier (a previous ingest): deduplication continues them. */
   seed(alerts: readonly Alert[]): void {
     for (const a of [...alerts].sort((x, y) => Date.parse(x.last_time) - Date.parse(y.last_time))) {
-      this.open.set(this.openKey(a.dedup_key, a.suppressed_by), a);
+      this.keep(this.openKey(a.dedup_key, a.suppressed_by), a);
       if (a.log_position !== undefined) this.seededPositions.set(a.id, a.log_position);
     }
   }
@@ -247,6 +255,40 @@ export class AlertEngine {
 
   private openKey(dedupKey: string, sup: { id: string } | undefined): string {
     return sup === undefined ? dedupKey : `${dedupKey}|suppressed:${sup.id}`;
+  }
+
+  /** Add an alert to its key's list, or move it after its last_time grew: the list stays in last_time order. */
+  private keep(key: string, a: Alert): void {
+    let list = this.open.get(key);
+    if (list === undefined) this.open.set(key, (list = []));
+    let i = list.indexOf(a);
+    if (i < 0) i = list.push(a) - 1;
+    const last = Date.parse(a.last_time);
+    while (i + 1 < list.length && Date.parse((list[i + 1] as Alert).last_time) < last) {
+      list[i] = list[i + 1] as Alert;
+      list[++i] = a;
+    }
+    while (i > 0 && Date.parse((list[i - 1] as Alert).last_time) > last) {
+      list[i] = list[i - 1] as Alert;
+      list[--i] = a;
+    }
+  }
+
+  /**
+   * The key's alerts whose window holds `ts` (from suppressionWindowMs before their first detection
+   * to as long after their last), newest first. In event-time order a detection only ever meets the
+   * newest alert; one that reached the log late may belong to an older window, or to none.
+   */
+  private *covering(key: string, ts: number): Generator<Alert> {
+    const list = this.open.get(key);
+    if (list === undefined) return;
+    const w = this.o.suppressionWindowMs;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const a = list[i] as Alert;
+      // The list is in last_time order: no earlier alert's window reaches ts either.
+      if (ts - Date.parse(a.last_time) > w) return;
+      if (Date.parse(a.first_time) - ts <= w) yield a;
+    }
   }
 
   private userRisk(user: string, ts: number): number {
@@ -285,20 +327,24 @@ export class AlertEngine {
     const { users, hosts, ips, keys, sources, sourceIds } = entityLists(c.events);
     const base = { ruleId: c.rule.id, ruleVersion: c.rule.version };
 
-    const existing = this.open.get(key);
-    // The same detection again (a file ingested twice, a replay over stored alerts): nothing new.
-    if (existing !== undefined && c.eventIds.length > 0 && c.eventIds.every((id) => existing.events.includes(id))) {
-      this.repeated++;
-      return;
+    let existing: Alert | undefined;
+    for (const a of this.covering(key, c.ts)) {
+      // The same detection again (a file ingested twice, a replay over stored alerts): nothing new.
+      if (c.eventIds.length > 0 && c.eventIds.every((id) => a.events.includes(id))) {
+        this.repeated++;
+        return;
+      }
+      // Only the position stored before this run counts: within a run, candidates go in event-time
+      // order, which need not be log order.
+      const storedAt = this.seededPositions.get(a.id);
+      if (storedAt !== undefined && c.position !== undefined && c.position <= storedAt) {
+        this.repeated++;
+        return;
+      }
+      // A resolved or false-positive alert is not reopened: a new one starts.
+      if (existing === undefined && a.status !== 'resolved' && a.status !== 'false_positive') existing = a;
     }
-    // Only the position stored before this run counts: within a run, candidates go in event-time
-    // order, which need not be log order.
-    const storedAt = existing !== undefined ? this.seededPositions.get(existing.id) : undefined;
-    if (storedAt !== undefined && c.position !== undefined && c.position <= storedAt) {
-      this.repeated++;
-      return;
-    }
-    if (existing !== undefined && c.ts - Date.parse(existing.last_time) <= this.o.suppressionWindowMs && existing.status !== 'resolved' && existing.status !== 'false_positive') {
+    if (existing !== undefined) {
       const known = new Set(existing.events);
       const added = c.eventIds.filter((id) => !known.has(id));
       const room = Math.max(0, MAX_ALERT_EVENTS - existing.events.length);
@@ -317,6 +363,7 @@ export class AlertEngine {
         user: sortedUnion(existing.entities.user, users), host: sortedUnion(existing.entities.host, hosts),
         ip: sortedUnion(existing.entities.ip, ips), keys: sortedUnion(existing.entities.keys, keys),
       };
+      this.keep(key, existing);
       if (!this.inResults.has(existing)) {
         this.inResults.add(existing);
         this.alerts.push(existing);
@@ -357,7 +404,7 @@ export class AlertEngine {
       ...(sup !== undefined ? { suppressed_by: { id: sup.id, kind: sup.kind, reason: sup.reason, author: sup.author } } : {}),
       ...(c.position !== undefined ? { log_position: c.position } : {}),
     };
-    this.open.set(key, alert);
+    this.keep(key, alert);
     this.alerts.push(alert);
     this.inResults.add(alert);
     if (sup !== undefined) {

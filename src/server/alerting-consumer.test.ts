@@ -187,6 +187,36 @@ test('events that reach the log late give the same alerts whatever batches the c
   assert.deepEqual(await shapes([log.slice(0, 150), log.slice(150, 250), log.slice(250)]), once, 'batches that cut across the late records');
 });
 
+test('a day of logs ingested after a later day gets alerts of its own, as in time order', async () => {
+  // Dedup windows are event time: last week's sign-ins must not continue (and stretch back) the
+  // alerts of today's, whichever file reaches the log first.
+  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
+  const signIn = (day: number, i: number): string => JSON.stringify({
+    uuid: `day${day}-${i}`, published: new Date(Date.UTC(2026, 2, day, 8, 0, 0) + i * 1000).toISOString(), eventType: 'user.session.start',
+    actor: { id: `00u${i % 2}`, type: 'User', alternateId: `user${i % 2}@corp.example` },
+    client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: 'python-requests/2.31.0' } },
+    outcome: { result: 'SUCCESS' },
+  });
+  const day = (d: number): string[] => Array.from({ length: 20 }, (_, i) => signIn(d, i));
+  const shapes = async (batches: string[][]): Promise<string[]> => {
+    const { store, put, feed } = await harness('okta-days');
+    await put(scripted);
+    for (const b of batches) await feed(b);
+    const out = (await store.listAlerts({ limit: 100 })).items.map((a) => `${a.dedupKey.split('|').slice(1).join('|')} ${a.count} ${new Date(a.firstTs).toISOString()} ${new Date(a.lastTs).toISOString()}`).sort();
+    await store.close();
+    return out;
+  };
+  const inOrder = await shapes([day(3), day(10)]);
+  assert.deepEqual(inOrder, [
+    'source.ip=198.51.100.7|user.name=user0@corp.example 10 2026-03-03T08:00:00.000Z 2026-03-03T08:00:18.000Z',
+    'source.ip=198.51.100.7|user.name=user0@corp.example 10 2026-03-10T08:00:00.000Z 2026-03-10T08:00:18.000Z',
+    'source.ip=198.51.100.7|user.name=user1@corp.example 10 2026-03-03T08:00:01.000Z 2026-03-03T08:00:19.000Z',
+    'source.ip=198.51.100.7|user.name=user1@corp.example 10 2026-03-10T08:00:01.000Z 2026-03-10T08:00:19.000Z',
+  ]);
+  assert.deepEqual(await shapes([day(10), day(3)]), inOrder, 'the earlier day second');
+  assert.deepEqual(await shapes([[...day(10), ...day(3)]]), inOrder, 'both days in one batch, the later first');
+});
+
 test('stored alerts are read again only when they changed, and an analyst\'s change is seen by the next batch', async () => {
   const { store, consumer, put, feed } = await harness('okta-recent');
   await put(rule(START, 'user.session.start'));
