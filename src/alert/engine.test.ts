@@ -89,6 +89,20 @@ describe('alert scoring', () => {
     assert.equal(rec[0]!.asOfTs, T0 + 72 * HOUR);
   });
 
+  it('user risk is the sum of the user\'s alert scores decayed to the latest alert, whichever order they come in', () => {
+    for (const order of [[0, 1, 2], [2, 0, 1], [1, 2, 0]]) {
+      const e = engine({ riskHalfLifeMs: 24 * HOUR });
+      for (const i of order) e.run([match(facts(`e${i}`, T0 + i * 12 * HOUR, { user: 'alice', host: `ws-${i}` }))]);
+      // An alert's own score may differ with the order (it counts the risk the user had when it was
+      // made); what it adds to the user's risk is that score, decayed to the latest alert's time.
+      const scores = new Map(e.results().map((a) => [Date.parse(a.first_time), a.score]));
+      const expected = [...scores].reduce((sum, [ts, score]) => sum + score * 0.5 ** ((T0 + 24 * HOUR - ts) / (24 * HOUR)), 0);
+      const [r] = e.userRiskRecords();
+      assert.equal(r!.asOfTs, T0 + 24 * HOUR, `order ${order}`);
+      assert.ok(Math.abs(r!.risk - expected) < 1e-9, `order ${order}: ${r!.risk} vs ${expected}`);
+    }
+  });
+
   it('multi-source confirmation: another source type alerting on the same entity adds points', () => {
     const e = engine();
     e.run([
@@ -210,12 +224,12 @@ describe('deduplication', () => {
     assert.deepEqual(later.results().map((a) => [a.id === stored[0]!.id, a.events, a.count, a.first_time, a.last_time]), [
       [false, ['w1', 'w2'], 2, '2026-03-03T10:00:00.000Z', '2026-03-03T10:20:00.000Z'],
       [false, ['y2'], 1, '2026-03-10T08:00:00.000Z', '2026-03-10T08:00:00.000Z'],
-      [true, ['t1', 't2', 'y1'], 3, '2026-03-10T09:20:00.000Z', '2026-03-10T10:50:00.000Z'],
+      [true, ['y1', 't1', 't2'], 3, '2026-03-10T09:20:00.000Z', '2026-03-10T10:50:00.000Z'],
     ]);
     // The week-old alert stays open for its own window, and today's for its own, whatever comes first.
     later.run([match(facts('w3', week + 70 * MIN, alice)), match(facts('t3', T0 + 100 * MIN, alice))]);
     assert.deepEqual(later.results().map((a) => [a.events, a.count]), [
-      [['w1', 'w2', 'w3'], 3], [['y2'], 1], [['t1', 't2', 'y1', 't3'], 4],
+      [['w1', 'w2', 'w3'], 3], [['y2'], 1], [['y1', 't1', 't2', 't3'], 4],
     ]);
     // Re-ingesting last week's file adds nothing: each detection is found in the alert that holds it.
     const again = engine();
@@ -223,6 +237,14 @@ describe('deduplication', () => {
     again.run(['w1', 'w2', 'w3'].map((id, i) => match(facts(id, week + [0, 20, 70][i]! * MIN, alice))));
     assert.equal(again.repeated, 3);
     assert.deepEqual(again.results(), []);
+  });
+
+  it('an alert\'s events stay in event-time order when an older detection arrives late; past 100, the newest are left out', () => {
+    const e = engine();
+    e.run(Array.from({ length: 100 }, (_, i) => match(facts(`e${i + 1}`, T0 + i * 1000, { user: 'alice' }))));
+    e.run([match(facts('e0', T0 - MIN, { user: 'alice' }))]);
+    const [a] = e.results();
+    assert.deepEqual([a!.count, a!.events.length, a!.events[0], a!.events[99], a!.omitted_events, a!.first_time], [101, 100, 'e0', 'e99', 1, '2026-03-10T09:59:00.000Z']);
   });
 
   it('a late detection before a false-positive alert\'s window opens an alert of its own, which later detections join', () => {

@@ -298,6 +298,17 @@ export class AlertEngine {
     return r.risk * 0.5 ** (dt / this.o.riskHalfLifeMs);
   }
 
+  /**
+   * Add an alert's score to its user's risk. Decay is exponential, so the sum is the same whatever
+   * order the alerts come in: a late (older) alert adds its score as decayed to the risk's time,
+   * instead of moving that time back and decaying the newer scores twice.
+   */
+  private addRisk(user: string, score: number, ts: number): void {
+    const r = this.risk.get(user);
+    if (r === undefined || ts >= r.asOf) this.risk.set(user, { risk: this.userRisk(user, ts) + score, asOf: ts });
+    else this.risk.set(user, { risk: r.risk + score * 0.5 ** ((r.asOf - ts) / this.o.riskHalfLifeMs), asOf: r.asOf });
+  }
+
   private confirming(keys: readonly string[], ts: number): string[] {
     const out = new Set<string>();
     for (const k of keys) {
@@ -347,10 +358,12 @@ export class AlertEngine {
     if (existing !== undefined) {
       const known = new Set(existing.events);
       const added = c.eventIds.filter((id) => !known.has(id));
-      const room = Math.max(0, MAX_ALERT_EVENTS - existing.events.length);
-      // A new array: a stored alert's events may be shared with the record it was read from.
-      existing.events = [...existing.events, ...added.slice(0, room)];
-      if (added.length > room) existing.omitted_events = (existing.omitted_events ?? 0) + added.length - room;
+      // A new array: a stored alert's events may be shared with the record it was read from. The
+      // list is in event-time order: a detection older than all of the alert's (one that reached the
+      // log late) goes in front, and the newest are the ones left out past MAX_ALERT_EVENTS.
+      const all = c.lastTs < Date.parse(existing.first_time) ? [...added, ...existing.events] : [...existing.events, ...added];
+      existing.events = all.length > MAX_ALERT_EVENTS ? all.slice(0, MAX_ALERT_EVENTS) : all;
+      if (all.length > MAX_ALERT_EVENTS) existing.omitted_events = (existing.omitted_events ?? 0) + all.length - MAX_ALERT_EVENTS;
       existing.count++;
       if (c.position !== undefined) existing.log_position = Math.max(existing.log_position ?? c.position, c.position);
       if (c.lastTs > Date.parse(existing.last_time)) existing.last_time = isoOf(c.lastTs);
@@ -421,7 +434,7 @@ export class AlertEngine {
       this.decisions.push({ ...base, action: 'alert.created', alertId: id, eventIds: ev, details: { kind: c.kind, dedup_key: dedupKey } });
       this.decisions.push({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } });
     }
-    for (const u of users) this.risk.set(u, { risk: this.userRisk(u, c.ts) + score, asOf: c.ts });
+    for (const u of users) this.addRisk(u, score, c.ts);
     this.noteSources(keys, sources, c.ts);
   }
 
