@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertEngine, type AlertCandidate } from './engine.js';
+import type { Alert } from './types.js';
 import { AssetInventory, parseInventory } from './assets.js';
 import type { EventFacts } from './facts.js';
 import { documentFields, parseSuppressions } from './suppression.js';
 import { severityOf } from './severity.js';
 import type { SigmaLevel } from '../rules/types.js';
-import type { BaselineRecord } from '../store/types.js';
+import type { BaselineRecord, UserRiskRecord } from '../store/types.js';
 
 const T0 = Date.parse('2026-03-10T10:00:00.000Z');
 const MIN = 60_000;
@@ -115,6 +116,50 @@ describe('alert scoring', () => {
     assert.deepEqual(ms[1], { factor: 'multi_source', points: 5, reason: 'seen by 2 source types: okta, windows' });
     // Outside the 24 h confirmation window the Okta alert no longer confirms.
     assert.equal(ms[2], undefined);
+  });
+
+  it('scores do not depend on batches: stored alerts confirm and add risk; an alert never counts a later one', () => {
+    const okta = (ts: number): AlertCandidate => match(facts(`o${ts}`, ts, { user: 'alice', sourceType: 'okta' }), 'high', 'okta-rule');
+    const win = (ts: number): AlertCandidate => match(facts(`w${ts}`, ts, { user: 'alice', host: 'ws-1', sourceType: 'windows' }), 'high', 'win-rule');
+    const factors = (e: AlertEngine): Array<[string, string[]]> => e.results().map((a) => [a.rule.id, a.explanation.contributions.map((c) => `${c.factor} ${c.points}`)]);
+    // One run in event time: the reference.
+    const one = engine();
+    one.run([okta(T0), win(T0 + 10 * MIN), okta(T0 + 5 * HOUR)]);
+    assert.deepEqual(factors(one), [
+      ['okta-rule', ['rule_level 60']],
+      ['win-rule', ['rule_level 60', 'user_risk 2', 'rarity 5', 'multi_source 5']],
+      ['okta-rule', ['rule_level 60', 'user_risk 6', 'multi_source 5']],
+    ]);
+    // In batches (live alerting): each later batch is seeded with the stored alerts and user risk.
+    const batches = (order: number[][]): Array<[string, string[]]> => {
+      const all = [okta(T0), win(T0 + 10 * MIN), okta(T0 + 5 * HOUR)];
+      let stored: Alert[] = [];
+      let risk: UserRiskRecord[] = [];
+      const out = new Map<string, [string, string[]]>();
+      for (const batch of order) {
+        const e = engine();
+        e.seed(structuredClone(stored));
+        e.seedUserRisk(risk);
+        e.run(batch.map((i) => ({ ...all[i]!, seq: seq++ })));
+        for (const a of e.results()) out.set(a.id, [a.rule.id, a.explanation.contributions.map((c) => `${c.factor} ${c.points}`)]);
+        stored = [...stored.filter((a) => !e.results().some((b) => b.id === a.id)), ...structuredClone(e.results())];
+        risk = e.userRiskRecords();
+      }
+      return [...out.values()];
+    };
+    // In event time, one detection per batch: the same scores as one run.
+    assert.deepEqual(batches([[0], [1], [2]]), factors(one));
+    // Out of order, an alert counts the earlier alerts that had arrived when it was made, never a later one.
+    assert.deepEqual(batches([[2], [1], [0]]), [
+      ['okta-rule', ['rule_level 60']],
+      ['win-rule', ['rule_level 60', 'rarity 5']],
+      ['okta-rule', ['rule_level 60']],
+    ]);
+    assert.deepEqual(batches([[1, 2], [0]]), [
+      ['win-rule', ['rule_level 60', 'rarity 5']],
+      ['okta-rule', ['rule_level 60', 'user_risk 3', 'multi_source 5']],
+      ['okta-rule', ['rule_level 60']],
+    ]);
   });
 });
 

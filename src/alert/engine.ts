@@ -159,6 +159,14 @@ function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].sort();
 }
 
+/** The span of an alert's detections, for multi-source confirmation; kept in step with the alert. */
+interface Span {
+  first: number;
+  last: number;
+  /** `key\0source` pairs whose list holds this span. */
+  noted: Set<string>;
+}
+
 export function alertId(dedupKey: string, firstEventId: string, ts: number): string {
   return hash('sha256', `${dedupKey}\u0000${firstEventId}\u0000${ts}`, 'hex').slice(0, 32);
 }
@@ -188,8 +196,16 @@ export class AlertEngine {
   /** The alerts in `alerts`, for a constant-time check (a search of the array made heavy deduplication quadratic). */
   private readonly inResults = new Set<Alert>();
   private readonly risk = new Map<string, { risk: number; asOf: number }>();
-  /** entity key -> source type -> last alert time. */
-  private readonly entitySources = new Map<string, Map<string, number>>();
+  /** user -> the scores the known alerts (seeded and this run's) added to the user's risk, at their detection times. */
+  private readonly riskHistory = new Map<string, Array<{ ts: number; score: number }>>();
+  /**
+   * entity key -> source type -> the detection spans of the alerts that reported it, in order of
+   * first detection: seeded alerts too, so an alert of this run is confirmed by one stored earlier.
+   */
+  private readonly entitySources = new Map<string, Map<string, Span[]>>();
+  private readonly spans = new Map<Alert, Span>();
+  /** The longest span noted: bounds how far back a confirmation search must look. */
+  private maxSpan = 0;
   /** Every decision, in order (empty when the options say not to record them). */
   readonly decisions: AlertDecision[] = [];
   /** Decisions made, by action (recorded or not). */
@@ -236,6 +252,11 @@ export class AlertEngine {
   seed(alerts: readonly Alert[]): void {
     for (const a of [...alerts].sort((x, y) => Date.parse(x.last_time) - Date.parse(y.last_time))) {
       this.keep(this.openKey(a.dedup_key, a.suppressed_by), a);
+      this.noteSources(a);
+      // A stored alert added its score to the risk of the users of the detection that made it, at that
+      // detection's time (its @timestamp); later detections may have added users, which is the best known.
+      const made = Date.parse(a['@timestamp']);
+      if (a.suppressed_by === undefined && a.status !== 'suppressed' && Number.isFinite(made)) this.noteRisk(a.entities.user, a.score, made);
       if (a.log_position !== undefined) this.seededPositions.set(a.id, a.log_position);
     }
   }
@@ -291,11 +312,28 @@ export class AlertEngine {
     }
   }
 
+  /**
+   * The user's risk at ts from the alerts before it. The risk is kept as one decayed sum as of the
+   * latest alert; for an earlier ts (a late detection), the known alerts after ts (this run's and the
+   * seeded ones, which cover every alert since the run's earliest detection) are taken out of it.
+   */
   private userRisk(user: string, ts: number): number {
     const r = this.risk.get(user);
     if (r === undefined) return 0;
-    const dt = Math.max(0, ts - r.asOf);
-    return r.risk * 0.5 ** (dt / this.o.riskHalfLifeMs);
+    const h = this.o.riskHalfLifeMs;
+    if (ts >= r.asOf) return r.risk * 0.5 ** ((ts - r.asOf) / h);
+    let later = 0;
+    for (const c of this.riskHistory.get(user) ?? []) if (c.ts > ts) later += c.score * 0.5 ** ((r.asOf - c.ts) / h);
+    return Math.max(0, (r.risk - later) * 0.5 ** ((ts - r.asOf) / h));
+  }
+
+  /** Note what an alert added to its users' risk, for userRisk at an earlier time. */
+  private noteRisk(users: readonly string[], score: number, ts: number): void {
+    for (const u of users) {
+      let list = this.riskHistory.get(u);
+      if (list === undefined) this.riskHistory.set(u, (list = []));
+      list.push({ ts, score });
+    }
   }
 
   /**
@@ -309,12 +347,30 @@ export class AlertEngine {
     else this.risk.set(user, { risk: r.risk + score * 0.5 ** ((r.asOf - ts) / this.o.riskHalfLifeMs), asOf: r.asOf });
   }
 
+  /**
+   * The source types with an alert on one of the keys that had a detection in the confirmation
+   * window up to ts: one that started at or before ts and had not ended more than the window before
+   * it (an alert's detections are never further apart than the suppression window). An alert that
+   * starts after ts (a late detection's alert is scored after newer ones) does not confirm it.
+   */
   private confirming(keys: readonly string[], ts: number): string[] {
     const out = new Set<string>();
+    const from = ts - this.o.confirmationWindowMs;
     for (const k of keys) {
       const m = this.entitySources.get(k);
       if (!m) continue;
-      for (const [src, last] of m) if (ts - last <= this.o.confirmationWindowMs) out.add(src);
+      for (const [src, list] of m) {
+        if (out.has(src)) continue;
+        for (let i = list.length - 1; i >= 0; i--) {
+          const sp = list[i] as Span;
+          // In order of first detection: no earlier alert can still reach the window.
+          if (sp.first + this.maxSpan < from) break;
+          if (sp.first <= ts && sp.last >= from) {
+            out.add(src);
+            break;
+          }
+        }
+      }
     }
     return [...out];
   }
@@ -389,7 +445,7 @@ export class AlertEngine {
           details: { count: existing.count, last_time: existing.last_time, ...(sup !== undefined ? { suppression: sup.id, reason: sup.reason, author: sup.author } : {}) },
         });
       }
-      if (sup === undefined) this.noteSources(keys, sources, c.ts);
+      if (sup === undefined) this.noteSources(existing);
       return;
     }
 
@@ -435,7 +491,8 @@ export class AlertEngine {
       this.decisions.push({ ...base, action: 'alert.scored', alertId: id, eventIds: ev, details: { score, severity: alert.severity, contributions } });
     }
     for (const u of users) this.addRisk(u, score, c.ts);
-    this.noteSources(keys, sources, c.ts);
+    this.noteRisk(users, score, c.ts);
+    this.noteSources(alert);
   }
 
   /** Count a decision; true when the engine records them (the caller then pushes the record). */
@@ -444,11 +501,36 @@ export class AlertEngine {
     return this.o.recordDecisions !== false;
   }
 
-  private noteSources(keys: readonly string[], sources: readonly string[], ts: number): void {
-    for (const k of keys) {
+  /** Record (or update, after it grew) an unsuppressed alert's span under each of its entity keys and sources. */
+  private noteSources(a: Alert): void {
+    if (a.suppressed_by !== undefined || a.status === 'suppressed') return;
+    const first = Date.parse(a.first_time);
+    const last = Date.parse(a.last_time);
+    if (!Number.isFinite(first) || !Number.isFinite(last)) return;
+    let sp = this.spans.get(a);
+    if (sp === undefined) this.spans.set(a, (sp = { first, last, noted: new Set() }));
+    const moved = sp.first !== first;
+    sp.first = first;
+    sp.last = last;
+    if (last - first > this.maxSpan) this.maxSpan = last - first;
+    for (const k of a.entities.keys) {
       let m = this.entitySources.get(k);
       if (!m) this.entitySources.set(k, (m = new Map()));
-      for (const s of sources) if ((m.get(s) ?? -Infinity) < ts) m.set(s, ts);
+      for (const src of a.sources) {
+        let list = m.get(src);
+        if (!list) m.set(src, (list = []));
+        const id = `${k}\u0000${src}`;
+        if (!sp.noted.has(id)) {
+          sp.noted.add(id);
+          list.push(sp);
+        } else if (!moved) continue;
+        // Keep the list in order of first detection (a late detection moves an alert's start back).
+        let i = list.lastIndexOf(sp);
+        while (i > 0 && (list[i - 1] as Span).first > sp.first) {
+          list[i] = list[i - 1] as Span;
+          list[--i] = sp;
+        }
+      }
     }
   }
 }

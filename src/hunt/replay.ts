@@ -59,13 +59,22 @@ async function recordedAlerts(store: Store, from: number, to: number): Promise<A
   return out;
 }
 
-/** The compared view of an alert: what the engine decides, not what analysts changed later. */
+/**
+ * The compared view of an alert: what the engine decides, not what analysts changed later. Its events
+ * as a set: a detection that reached the log late but falls inside the alert's span was added at the
+ * end. Past MAX_ALERT_EVENTS, which ones were kept depends on the order they arrived in; `count` still
+ * covers them all.
+ */
 function view(a: { ruleVersion?: string; kind: string; dedupKey: string; firstTs: number; lastTs: number; score: number; severity: string; count: number; suppressed: boolean }, doc: Alert | undefined): Record<string, unknown> {
+  const events = doc === undefined || (doc.omitted_events ?? 0) > 0 ? undefined : [...doc.events].sort();
   return {
     'rule.version': a.ruleVersion, kind: a.kind, dedup_key: a.dedupKey, first_time: a.firstTs, last_time: a.lastTs, score: a.score, severity: a.severity,
-    count: a.count, suppressed: a.suppressed, events: doc?.events, contributions: doc?.explanation.contributions,
+    count: a.count, suppressed: a.suppressed, events, contributions: doc?.explanation.contributions,
   };
 }
+
+/** Deduplication key and first detection: one alert of the key starts there, whichever id it got. */
+const windowOf = (dedupKey: string, firstTs: number): string => `${dedupKey}\u0000${firstTs}`;
 
 const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
 
@@ -114,15 +123,27 @@ export async function replayStore(store: Store, o: ReplayOptions): Promise<Repla
     stage.setPriorBaseline(prior);
     const run = stage.finish();
     const replayed = new Map(run.alerts.filter((a) => Date.parse(a.first_time) >= o.from && Date.parse(a.first_time) < o.to).map((a) => [a.id, a]));
+    // An alert's id comes from the detection that opened it. When an older one of its detections
+    // reached the log later (a file ingested after a newer one, a retried batch), the recorded alert
+    // has the id of the detection that came first and the replay, in event time, another: the pair is
+    // then found by its window, and compared like any other.
+    const unpaired = new Map<string, Alert>();
+    const recordedIds = new Set(recorded.map((r) => r.id));
+    for (const a of replayed.values()) if (!recordedIds.has(a.id)) unpaired.set(windowOf(a.dedup_key, Date.parse(a.first_time)), a);
     const differences: ReplayDifference[] = [];
     for (const rec of recorded) {
       const doc = recordToAlert(rec);
-      const mine = replayed.get(rec.id);
+      let mine = replayed.get(rec.id);
+      if (mine === undefined) {
+        const w = windowOf(rec.dedupKey, rec.firstTs);
+        mine = unpaired.get(w);
+        unpaired.delete(w);
+      }
       if (mine === undefined) {
         differences.push({ alertId: rec.id, ruleId: rec.ruleId, kind: 'missing_in_replay', fields: [] });
         continue;
       }
-      replayed.delete(rec.id);
+      replayed.delete(mine.id);
       const was = view({ ...rec, suppressed: rec.status === 'suppressed' }, doc);
       const now = view({
         ruleVersion: mine.rule.version, kind: mine.kind, dedupKey: mine.dedup_key, firstTs: Date.parse(mine.first_time), lastTs: Date.parse(mine.last_time),

@@ -5,7 +5,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -158,5 +158,56 @@ describe('ingest -> alerts, incidents, audit; replay', () => {
     assert.equal(v.firstBadSeq, row.seq + 2);
     assert.match(v.reason ?? '', /removed or reordered/);
     db.close();
+  });
+});
+
+describe('replay after logs that arrived out of order', () => {
+  it('finds the recorded alerts, though their ids and event lists came from the order the files were ingested in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-store-late-'));
+    // Scripted Okta sign-ins (a bundled rule flags the client) by two users, one every 10 s.
+    const signIn = (ms: number, user: string): string => JSON.stringify({
+      uuid: `late-${ms}-${user}`, published: new Date(ms).toISOString(), eventType: 'user.session.start',
+      actor: { id: `00u-${user}`, type: 'User', alternateId: `${user}@corp.example` },
+      client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: 'python-requests/2.31.0' } }, outcome: { result: 'SUCCESS' },
+    });
+    const day = Date.UTC(2026, 2, 10, 8);
+    const file = (name: string, times: number[]): string => {
+      const p = join(dir, name);
+      writeFileSync(p, times.flatMap((t) => [signIn(t, 'ana'), signIn(t, 'ben')]).join('\n') + '\n');
+      return p;
+    };
+    const at = (from: number, n: number, step: number): number[] => Array.from({ length: n }, (_, i) => from + i * step);
+    // Ingested in this order: the middle of the morning, then the minutes around it (before it and
+    // between its sign-ins), then the same morning a week earlier.
+    const files = [
+      file('mid.ndjson', at(day + 10 * 60_000, 6, 20_000)),
+      file('around.ndjson', [...at(day, 6, 20_000), ...at(day + 10 * 60_000 + 10_000, 5, 20_000)]),
+      file('week.ndjson', at(day - 7 * 86_400_000, 6, 20_000)),
+    ];
+    const store = new SqliteStore({ path: join(dir, 'weft.db'), synchronous: 'normal' });
+    await store.migrate();
+    for (const f of files) {
+      await ingestFiles([f], store, {
+        timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, batchSize: 500, dryRun: false,
+        resolver: new EntityResolver(), sourceIdFor: (p) => relative(dir, p), detect: await detectionFor(store, config, {}),
+      });
+    }
+    const alerts = (await store.listAlerts({ limit: 100 })).items;
+    assert.deepEqual(alerts.map((a) => [a.dedupKey.split('|').pop(), a.count, new Date(a.firstTs).toISOString(), new Date(a.lastTs).toISOString()]).sort(), [
+      ['user.name=ana@corp.example', 17, '2026-03-10T08:00:00.000Z', '2026-03-10T08:11:40.000Z'],
+      ['user.name=ana@corp.example', 6, '2026-03-03T08:00:00.000Z', '2026-03-03T08:01:40.000Z'],
+      ['user.name=ben@corp.example', 17, '2026-03-10T08:00:00.000Z', '2026-03-10T08:11:40.000Z'],
+      ['user.name=ben@corp.example', 6, '2026-03-03T08:00:00.000Z', '2026-03-03T08:01:40.000Z'],
+    ]);
+    const r = await replay(store);
+    assert.equal(r.recorded, 4);
+    assert.deepEqual(r.differences, []);
+    // A tampered count is still found on an alert replay paired by its window.
+    const victim = alerts.find((a) => a.count === 17)!;
+    await store.upsertAlerts([{ ...victim, count: 16 }]);
+    assert.deepEqual((await replay(store)).differences.map((d) => [d.alertId, d.kind, d.fields.map((f) => [f.field, f.recorded, f.replayed])]), [
+      [victim.id, 'changed', [['count', 16, 17]]],
+    ]);
+    await store.close();
   });
 });
