@@ -163,8 +163,9 @@ function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
 interface Span {
   first: number;
   last: number;
-  /** `key\0source` pairs whose list holds this span. */
-  noted: Set<string>;
+  /** The alert's entity keys and sources when the span was last listed: it is in the list of each pair. */
+  keys: readonly string[];
+  sources: readonly string[];
 }
 
 export function alertId(dedupKey: string, firstEventId: string, ts: number): string {
@@ -198,6 +199,10 @@ export class AlertEngine {
   private readonly risk = new Map<string, { risk: number; asOf: number }>();
   /** user -> the scores the known alerts (seeded and this run's) added to the user's risk, at their detection times. */
   private readonly riskHistory = new Map<string, Array<{ ts: number; score: number }>>();
+  /** Seeded alerts not in riskHistory yet. */
+  private unrisked: Array<{ users: readonly string[]; score: number; made: string }> = [];
+  /** Seeded alerts by entity key, not yet listed in entitySources. */
+  private readonly unlisted = new Map<string, Alert[]>();
   /**
    * entity key -> source type -> the detection spans of the alerts that reported it, in order of
    * first detection: seeded alerts too, so an alert of this run is confirmed by one stored earlier.
@@ -250,14 +255,21 @@ export class AlertEngine {
 
   /** Alerts recorded earlier (a previous ingest): deduplication continues them. */
   seed(alerts: readonly Alert[]): void {
-    for (const a of [...alerts].sort((x, y) => Date.parse(x.last_time) - Date.parse(y.last_time))) {
+    // Live alerting seeds a day of alerts for every batch: each time is parsed once, not per comparison.
+    const byLast = alerts.map((a) => ({ a, last: Date.parse(a.last_time) })).sort((x, y) => x.last - y.last);
+    for (const { a } of byLast) {
       this.keep(this.openKey(a.dedup_key, a.suppressed_by), a);
-      this.noteSources(a);
-      // A stored alert added its score to the risk of the users of the detection that made it, at that
-      // detection's time (its @timestamp); later detections may have added users, which is the best known.
-      const made = Date.parse(a['@timestamp']);
-      if (a.suppressed_by === undefined && a.status !== 'suppressed' && Number.isFinite(made)) this.noteRisk(a.entities.user, a.score, made);
       if (a.log_position !== undefined) this.seededPositions.set(a.id, a.log_position);
+      if (a.suppressed_by !== undefined || a.status === 'suppressed') continue;
+      // Listed for confirmation when an alert on one of its keys is scored, and counted in the risk
+      // history when a late detection needs it: most batches need neither for most stored alerts.
+      for (const k of a.entities.keys) {
+        const pending = this.unlisted.get(k);
+        if (pending === undefined) this.unlisted.set(k, [a]);
+        else pending.push(a);
+      }
+      // Its users as stored: a detection of this run may yet add some.
+      this.unrisked.push({ users: a.entities.user, score: a.score, made: a['@timestamp'] });
     }
   }
 
@@ -322,6 +334,15 @@ export class AlertEngine {
     if (r === undefined) return 0;
     const h = this.o.riskHalfLifeMs;
     if (ts >= r.asOf) return r.risk * 0.5 ** ((ts - r.asOf) / h);
+    if (this.unrisked.length > 0) {
+      // A stored alert added its score to the risk of the users of the detection that made it, at
+      // that detection's time (its @timestamp); later detections may have added users: the best known.
+      for (const a of this.unrisked) {
+        const made = Date.parse(a.made);
+        if (Number.isFinite(made)) this.noteRisk(a.users, a.score, made);
+      }
+      this.unrisked = [];
+    }
     let later = 0;
     for (const c of this.riskHistory.get(user) ?? []) if (c.ts > ts) later += c.score * 0.5 ** ((r.asOf - c.ts) / h);
     return Math.max(0, (r.risk - later) * 0.5 ** ((ts - r.asOf) / h));
@@ -354,6 +375,12 @@ export class AlertEngine {
    * starts after ts (a late detection's alert is scored after newer ones) does not confirm it.
    */
   private confirming(keys: readonly string[], ts: number): string[] {
+    for (const k of keys) {
+      const pending = this.unlisted.get(k);
+      if (pending === undefined) continue;
+      this.unlisted.delete(k);
+      for (const a of pending) this.noteSources(a);
+    }
     const out = new Set<string>();
     const from = ts - this.o.confirmationWindowMs;
     for (const k of keys) {
@@ -507,24 +534,42 @@ export class AlertEngine {
     const first = Date.parse(a.first_time);
     const last = Date.parse(a.last_time);
     if (!Number.isFinite(first) || !Number.isFinite(last)) return;
-    let sp = this.spans.get(a);
-    if (sp === undefined) this.spans.set(a, (sp = { first, last, noted: new Set() }));
+    if (last - first > this.maxSpan) this.maxSpan = last - first;
+    const keys = a.entities.keys;
+    const sources = a.sources;
+    const sp = this.spans.get(a);
+    if (sp === undefined) {
+      const made: Span = { first, last, keys, sources };
+      this.spans.set(a, made);
+      for (const k of keys) for (const src of sources) this.listOf(k, src).push(made);
+      this.sortIn(made);
+      return;
+    }
     const moved = sp.first !== first;
     sp.first = first;
     sp.last = last;
-    if (last - first > this.maxSpan) this.maxSpan = last - first;
-    for (const k of a.entities.keys) {
-      let m = this.entitySources.get(k);
-      if (!m) this.entitySources.set(k, (m = new Map()));
-      for (const src of a.sources) {
-        let list = m.get(src);
-        if (!list) m.set(src, (list = []));
-        const id = `${k}\u0000${src}`;
-        if (!sp.noted.has(id)) {
-          sp.noted.add(id);
-          list.push(sp);
-        } else if (!moved) continue;
-        // Keep the list in order of first detection (a late detection moves an alert's start back).
+    // A detection that joined may have brought keys or sources the span is not listed under yet.
+    if (keys !== sp.keys || sources !== sp.sources) {
+      for (const k of keys) for (const src of sources) if (!sp.keys.includes(k) || !sp.sources.includes(src)) this.listOf(k, src).push(sp);
+      sp.keys = keys;
+      sp.sources = sources;
+      this.sortIn(sp);
+    } else if (moved) this.sortIn(sp);
+  }
+
+  private listOf(key: string, source: string): Span[] {
+    let m = this.entitySources.get(key);
+    if (!m) this.entitySources.set(key, (m = new Map()));
+    let list = m.get(source);
+    if (!list) m.set(source, (list = []));
+    return list;
+  }
+
+  /** Keep each list holding the span in order of first detection (a late detection moves an alert's start back). */
+  private sortIn(sp: Span): void {
+    for (const k of sp.keys) {
+      for (const src of sp.sources) {
+        const list = this.listOf(k, src);
         let i = list.lastIndexOf(sp);
         while (i > 0 && (list[i - 1] as Span).first > sp.first) {
           list[i] = list[i - 1] as Span;
@@ -533,4 +578,5 @@ export class AlertEngine {
       }
     }
   }
+
 }
