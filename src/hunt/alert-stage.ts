@@ -251,8 +251,15 @@ export class AlertStage {
     return this.facts.get(id);
   }
 
-  /** Run the engine (optionally seeded with earlier alerts) and group incidents over `incidentAlerts` (default: this run's). */
-  finish(seed?: (engine: AlertEngine) => void, incidentAlerts?: (run: Alert[]) => Alert[]): AlertRun {
+  /**
+   * Run the engine (optionally seeded with earlier alerts) and group incidents over `incidentAlerts`
+   * (default: this run's). Groups `unchangedIncident` names (given the alerts this run created or
+   * updated) are not built and not returned: their stored incident stands.
+   */
+  finish(
+    seed?: (engine: AlertEngine) => void, incidentAlerts?: (run: Alert[]) => Alert[],
+    unchangedIncident?: (members: readonly Alert[], changed: ReadonlySet<Alert>) => boolean,
+  ): AlertRun {
     const engine = new AlertEngine({ ...this.o, baseline: (k) => this.lookup(k) });
     seed?.(engine);
     const firstEvents = new Map<string, KeptEvent>();
@@ -268,7 +275,11 @@ export class AlertStage {
       }
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
-    const incidents = groupIncidents(forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs }, this.knownTimeline);
+    const mine = new Set(alerts);
+    const incidents = groupIncidents(
+      forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs }, this.knownTimeline,
+      unchangedIncident !== undefined ? (g) => unchangedIncident(g, mine) : undefined,
+    );
     // By id, not by scanning every alert per incident: that was incidents x alerts (quadratic in a hunt).
     const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {
@@ -277,7 +288,6 @@ export class AlertStage {
         if (a !== undefined) a.incident_id = inc.id;
       }
     }
-    const mine = new Set(alerts);
     for (const inc of incidents) {
       for (const id of inc.alerts) {
         const a = byId.get(id);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { decisionAudit, alertToRecord, incidentToRecord, recordToAlert } from '../alert/persist.js';
 import type { Alert } from '../alert/types.js';
 import type { WeftEvent } from '../event/model.js';
+import { incidentId } from '../incident/group.js';
 import type { TimelineEntry } from '../incident/types.js';
 import type { RuleSet } from '../rules/engine/index.js';
 import { mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
@@ -179,6 +180,18 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   }
   stage.setKnownTimeline(knownTimeline(storedIncidents.values()));
   const risk = await store.getUserRisk();
+  // A stored incident whose alerts are all seeded, none of them changed by this run, and all of the
+  // window's alerts it holds: rebuilding it would give it again, so it is neither built nor written.
+  // (Grouping is a function of the alerts, and its id of the first one.)
+  const seededSet = new Set(seeded);
+  const inWindow = new Map<string, number>();
+  for (const a of seeded) if (a.incident_id !== undefined) inWindow.set(a.incident_id, (inWindow.get(a.incident_id) ?? 0) + 1);
+  const unchanged = (members: readonly Alert[], changed: ReadonlySet<Alert>): boolean => {
+    const id = members[0]?.incident_id;
+    if (id === undefined || inWindow.get(id) !== members.length || incidentId((members[0] as Alert).id) !== id) return false;
+    for (const a of members) if (a.incident_id !== id || changed.has(a) || !seededSet.has(a)) return false;
+    return true;
+  };
   const run = stage.finish(
     (engine) => {
       engine.seed(seeded);
@@ -188,6 +201,7 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
       const ids = new Set(mine.map((a) => a.id));
       return [...seeded.filter((a) => !ids.has(a.id)), ...mine];
     },
+    unchanged,
   );
   // Incidents: keep an analyst's status and assignee on an incident that exists already.
   const incidentRecords: IncidentRecord[] = [];

@@ -92,7 +92,15 @@ interface Link {
   lastTs: number;
 }
 
-export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, known?: KnownTimeline): Incident[] {
+/**
+ * `unchanged`, when given, names the groups that need not be built: the incident stored for them is
+ * what building them would give (live alerting: the same alerts as when it was written). They are left
+ * out of the result.
+ */
+export function groupIncidents(
+  alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, known?: KnownTimeline,
+  unchanged?: (members: readonly Alert[]) => boolean,
+): Incident[] {
   // An alert without a usable time (a damaged stored row) sorts last and stands alone. Times are
   // parsed once per alert, not once per comparison (a hunt sorts tens of thousands of alerts).
   const startOf = new Map<Alert, number>();
@@ -188,5 +196,7 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
     if (!g) groups.set(r, (g = []));
     g.push(a);
   }
-  return [...groups.values()].map((g) => buildIncident(g, facts, known));
+  const out: Incident[] = [];
+  for (const g of groups.values()) if (unchanged === undefined || !unchanged(g)) out.push(buildIncident(g, facts, known));
+  return out;
 }

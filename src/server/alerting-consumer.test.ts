@@ -7,7 +7,7 @@ import { RecordPipeline } from '../ingest/record-pipeline.js';
 import { silentLogger } from '../log/logger.js';
 import { bundledPipelineFiles } from '../rules/pipeline/index.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { AlertRecord } from '../store/types.js';
+import type { AlertRecord, IncidentRecord } from '../store/types.js';
 import { AlertingConsumer } from './alerting-consumer.js';
 import { RuleCatalog } from './rule-catalog.js';
 import { oktaEventRule, oktaThreeFromOneAddress } from '../../test/support/okta-rules.js';
@@ -215,6 +215,40 @@ test('a day of logs ingested after a later day gets alerts of its own, as in tim
   ]);
   assert.deepEqual(await shapes([day(10), day(3)]), inOrder, 'the earlier day second');
   assert.deepEqual(await shapes([[...day(10), ...day(3)]]), inOrder, 'both days in one batch, the later first');
+});
+
+test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {
+  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
+  const signIn = (i: number, user: string, ip: string): string => JSON.stringify({
+    uuid: `inc-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, i)).toISOString(), eventType: 'user.session.start',
+    actor: { id: `00u-${user}`, type: 'User', alternateId: `${user}@corp.example` },
+    client: { ipAddress: ip, userAgent: { rawUserAgent: 'python-requests/2.31.0' } }, outcome: { result: 'SUCCESS' },
+  });
+  // Two unrelated sign-ins, then a third user from the first one's address: it joins that incident.
+  const first = [signIn(1, 'ana', '198.51.100.1'), signIn(2, 'ben', '198.51.100.2')];
+  const second = [signIn(3, 'cho', '198.51.100.1')];
+  const incidents = async (store: SqliteStore): Promise<IncidentRecord[]> => (await store.listIncidents({ limit: 100 })).items.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const { store, put, feed } = await harness('okta-incidents');
+  await put(scripted);
+  await feed(first);
+  const before = await incidents(store);
+  assert.equal(before.length, 2);
+  await new Promise((r) => setTimeout(r, 5));
+  await feed(second);
+  const after = await incidents(store);
+  const ben = (xs: IncidentRecord[]): IncidentRecord | undefined => xs.find((i) => JSON.stringify(i.doc).includes('ben@corp.example'));
+  const ana = (xs: IncidentRecord[]): IncidentRecord | undefined => xs.find((i) => JSON.stringify(i.doc).includes('ana@corp.example'));
+  assert.deepEqual(ben(after), ben(before), 'the incident the batch did not touch is not written again');
+  assert.notEqual(ana(after)?.updatedAt, ana(before)?.updatedAt);
+  assert.deepEqual((ana(after)?.doc as { alerts: string[] }).alerts.length, 2);
+  // The same records in one batch: the same incidents.
+  const once = await harness('okta-incidents');
+  await once.put(scripted);
+  await once.feed([...first, ...second]);
+  const view = (xs: IncidentRecord[]): unknown[] => xs.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
+  assert.deepEqual(view(after), view(await incidents(once.store)));
+  await once.store.close();
+  await store.close();
 });
 
 test('stored alerts are read again only when they changed, and an analyst\'s change is seen by the next batch', async () => {
