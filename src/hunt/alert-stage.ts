@@ -247,6 +247,13 @@ export class AlertStage {
     return min;
   }
 
+  /** The users of the pending detections' events: the only users whose risk the run reads or changes. */
+  candidateUsers(): string[] {
+    const out = new Set<string>();
+    for (const c of this.candidates) for (const e of c.events) if (e.user !== undefined) out.add(e.user);
+    return [...out];
+  }
+
   factsOf(id: string): EventFacts | undefined {
     return this.facts.get(id);
   }

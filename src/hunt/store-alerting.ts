@@ -13,7 +13,7 @@ import type { TimelineEntry } from '../incident/types.js';
 import type { RuleSet } from '../rules/engine/index.js';
 import { mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import { loadRules, ruleFiles } from '../rules/sigma/index.js';
-import type { AlertRecord, IncidentRecord, RuleRecord, Store } from '../store/types.js';
+import type { AlertRecord, IncidentRecord, RuleRecord, Store, UserRiskRecord } from '../store/types.js';
 import type { AlertRun, AlertStage } from './alert-stage.js';
 import type { CorrelationStage } from './correlate-stage.js';
 
@@ -179,7 +179,9 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
     if (inc !== undefined) storedIncidents.set(inc.id, inc);
   }
   stage.setKnownTimeline(knownTimeline(storedIncidents.values()));
-  const risk = await store.getUserRisk();
+  // Only the risk of the users this run can score: every user ever scored is a day's worth of rows.
+  const risk: UserRiskRecord[] = [];
+  for (const c of chunks(stage.candidateUsers(), 1000)) risk.push(...(await store.getUserRisk(c)));
   // A stored incident whose alerts are all seeded, none of them changed by this run, and all of the
   // window's alerts it holds: rebuilding it would give it again, so it is neither built nor written.
   // (Grouping is a function of the alerts, and its id of the first one.)

@@ -247,6 +247,11 @@ test('a batch rewrites only the incidents its alerts changed; the stored inciden
   await once.feed([...first, ...second]);
   const view = (xs: IncidentRecord[]): unknown[] => xs.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
   assert.deepEqual(view(after), view(await incidents(once.store)));
+  // A later batch's alert for a user scored before counts that user's risk.
+  await feed([signIn(4, 'ana', '198.51.100.4')]);
+  const latest = (await store.listAlerts({ limit: 100 })).items.find((a) => a.dedupKey.includes('198.51.100.4'));
+  assert.deepEqual((latest?.doc as { explanation: { contributions: Array<{ factor: string; reason: string }> } }).explanation.contributions.find((c) => c.factor === 'user_risk')?.reason,
+    'user ana@corp.example has accumulated risk 40.0 from earlier alerts');
   await once.store.close();
   await store.close();
 });
