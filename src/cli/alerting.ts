@@ -47,6 +47,8 @@ export interface AlertStageInputs {
   keepEvent?: (event: WeftEvent) => KeptEvent;
   /** Record each alert decision for the audit log (default true; a hunt writes none). */
   recordDecisions?: boolean;
+  /** Rule versions by rule id, name or title, where the rules were not built from their own files (the service's catalog). */
+  ruleVersions?: ReadonlyMap<string, string>;
 }
 
 export function alertStageFor(i: AlertStageInputs): AlertStage {
@@ -63,6 +65,7 @@ export function alertStageFor(i: AlertStageInputs): AlertStage {
     attack: new AttackCatalog(i.attack ?? []),
     configHash: configHash(i.config),
     correlations: i.correlations,
+    ...(i.ruleVersions !== undefined ? { ruleVersions: i.ruleVersions } : {}),
     maxFacts: a.max_pending,
     ...(i.recordDecisions !== undefined ? { recordDecisions: i.recordDecisions } : {}),
   }, i.keepEvent);

@@ -25,7 +25,11 @@ export class RuleVersions {
   private readonly byFile = new Map<string, string>();
   private readonly fileOfRule = new Map<string, string>();
 
-  constructor(correlations: readonly CorrelationDef[] = []) {
+  /**
+   * `byRule`: versions by rule id (or name, or title), where rules were built from text that is not
+   * their own file (the service's catalog: each stored rule document has its own version).
+   */
+  constructor(correlations: readonly CorrelationDef[] = [], private readonly byRule?: ReadonlyMap<string, string>) {
     for (const d of correlations) {
       if (d.meta.file === undefined) continue;
       for (const k of [d.meta.id, d.meta.name, d.meta.title]) if (k !== undefined) this.fileOfRule.set(k, d.meta.file);
@@ -47,6 +51,11 @@ export class RuleVersions {
     return v;
   }
 
+  /** The version given for this rule reference, if any (see the constructor). */
+  ofRule(ruleRef: string): string | undefined {
+    return this.byRule?.get(ruleRef);
+  }
+
   fileOf(ruleRef: string): string | undefined {
     return this.fileOfRule.get(ruleRef);
   }
@@ -62,6 +71,8 @@ export interface AlertStageOptions extends Omit<AlertEngineOptions, 'baseline'> 
   /** How alerts link into incidents beyond the window (defaults: see groupIncidents). */
   incidentGrouping?: Omit<GroupOptions, 'windowMs'>;
   correlations?: readonly CorrelationDef[];
+  /** Rule versions by rule id, name or title, ahead of the version of the rule's file (see RuleVersions). */
+  ruleVersions?: ReadonlyMap<string, string>;
   /** Facts kept for matched events; beyond it the oldest are dropped (their alerts still have ids). */
   maxFacts?: number;
   /** Baseline keys held in memory; ingest drains them to the store per batch, a hunt keeps them. */
@@ -125,7 +136,7 @@ export class AlertStage {
     private readonly keepEvent?: (event: WeftEvent) => KeptEvent,
   ) {
     this.baseline = new Baseline(o.maxBaselineKeys ?? 500_000);
-    this.versions = new RuleVersions(o.correlations ?? []);
+    this.versions = new RuleVersions(o.correlations ?? [], o.ruleVersions);
     this.suppressions = o.suppressions ?? new SuppressionSet();
   }
 
@@ -150,7 +161,7 @@ export class AlertStage {
     let rule = this.matchRules.get(r);
     if (rule === undefined) {
       rule = {
-        id: r.id, title: r.title, version: this.versions.ofFile(r.file), tags: r.tags,
+        id: r.id, title: r.title, version: this.versions.ofRule(r.id) ?? this.versions.ofFile(r.file), tags: r.tags,
         ...(r.name !== undefined ? { name: r.name } : {}), ...(r.level !== undefined ? { level: r.level } : {}),
       };
       this.matchRules.set(r, rule);
@@ -180,7 +191,7 @@ export class AlertStage {
     const ref = a.rule.id ?? a.rule.name ?? a.rule.title;
     const file = this.versions.fileOf(ref) ?? this.versions.fileOf(a.rule.title);
     const rule: CandidateRule = {
-      id: ref, title: a.rule.title, version: file !== undefined ? this.versions.ofFile(file) : 'unversioned', tags: a.rule.tags,
+      id: ref, title: a.rule.title, version: this.versions.ofRule(ref) ?? (file !== undefined ? this.versions.ofFile(file) : 'unversioned'), tags: a.rule.tags,
       ...(a.rule.name !== undefined ? { name: a.rule.name } : {}), ...(a.rule.level !== undefined ? { level: a.rule.level } : {}),
     };
     const events = a.events.map((id) => this.facts.get(id)).filter((f): f is EventFacts => f !== undefined);

@@ -217,6 +217,22 @@ test('a day of logs ingested after a later day gets alerts of its own, as in tim
   assert.deepEqual(await shapes([[...day(10), ...day(3)]]), inOrder, 'both days in one batch, the later first');
 });
 
+test('live alerts and their audit entries name the stored version of their rule, so replay finds it', async () => {
+  const { store, put, feed } = await harness('okta-versions');
+  // A plain rule, and a correlation with a rule of its own that also alerts, uploaded as one file.
+  await put(`${rule(START, 'user.session.start')}---\n${rule(END, 'user.session.end')}---\n${EVENT_COUNT.replace('level:', 'generate: true\nlevel:')}`);
+  await feed([okta('user.session.end', '198.51.100.31'), ...[1, 2, 3].map(() => okta('user.session.start', '198.51.100.30')), okta('user.session.start', '198.51.100.39')]);
+  const alerts = (await store.listAlerts({ limit: 100 })).items;
+  assert.deepEqual([...new Set(alerts.map((a) => a.ruleId))].sort(), [START, END, COUNT].sort());
+  for (const a of alerts) assert.equal(a.ruleVersion, (await store.getRule(a.ruleId))?.version, `alert of ${a.ruleId}`);
+  const audit = await store.readAudit(0, 1000);
+  for (const e of audit.filter((x) => x.action === 'alert.created')) {
+    const d = e.details as { rule_id: string; rule_version: string };
+    assert.equal(d.rule_version, (await store.getRule(d.rule_id))?.version, `audit entry of ${d.rule_id}`);
+  }
+  await store.close();
+});
+
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {
   const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
   const signIn = (i: number, user: string, ip: string): string => JSON.stringify({

@@ -86,7 +86,7 @@ export class AlertingConsumer implements EventLogConsumer {
     if (this.o.catalog.version !== this.stageVersion) this.buildStage(this.correlate?.engine.snapshot());
     const { store, config } = this.o;
     const { assets, attack } = await this.reference.current();
-    const stage = alertStageFor({ config, correlations: this.correlate?.definitions ?? [], assets, attack });
+    const stage = alertStageFor({ config, correlations: this.correlate?.definitions ?? [], assets, attack, ruleVersions: this.o.catalog.ruleVersions });
     const corr = this.correlate;
     for (const logged of batch) {
       const { seq, event } = logged;

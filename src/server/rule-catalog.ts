@@ -71,6 +71,7 @@ function version(text: string): string {
 export class RuleCatalog {
   readonly hits = new RuleHits();
   private built: BuildRuleSetResult | undefined;
+  private versions: ReadonlyMap<string, string> = new Map();
   private correlations: RuleText[] = [];
   /** Ids and names of the enabled correlations, which other correlations may reference. */
   private correlationNames = new Set<string>();
@@ -82,6 +83,11 @@ export class RuleCatalog {
   /** The compiled enabled rules; undefined until the first reload. */
   get active(): BuildRuleSetResult | undefined {
     return this.built;
+  }
+
+  /** The active rules' versions (their stored documents'), by rule id, name or title: what alerts record. */
+  get ruleVersions(): ReadonlyMap<string, string> {
+    return this.versions;
   }
 
   /** Bumps on every rebuild: consumers see a rule change without comparing rule sets. */
@@ -223,6 +229,12 @@ export class RuleCatalog {
   /** Compile the enabled rules from the store into the active rule set. */
   async reload(): Promise<BuildRuleSetResult> {
     const enabled = await this.opts.store.listRules({ enabledOnly: true });
+    // The rule set below is built from all the texts at once, so a rule's own version is its record's.
+    // A rule without an id is matched by its title; an id takes precedence over another rule's title.
+    const versions = new Map<string, string>();
+    for (const r of enabled) versions.set(r.id.startsWith('title:') ? r.id.slice(6) : r.id, r.version);
+    for (const r of enabled) if (!versions.has(r.title)) versions.set(r.title, r.version);
+    this.versions = versions;
     this.correlations = enabled.filter((r) => r.kind === 'correlation' || r.kind === 'link')
       .map((r) => ({ text: r.content, file: r.sourceFile ?? `rule ${r.id}` }));
     this.correlationNames = new Set(this.correlations.flatMap((t) => parseCorrelationText(t.text, t.file).correlations
