@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { AssetInventory, AssetInventoryError, loadInventory } from '../alert/assets.js';
 import { AttackCatalog } from '../alert/attack/index.js';
+import type { EventFacts } from '../alert/facts.js';
 import { loadSuppressions, SuppressionFileError, SuppressionSet } from '../alert/suppression.js';
 import type { WeftConfig } from '../config/schema.js';
 import type { CorrelationDef } from '../correlate/index.js';
@@ -49,6 +50,8 @@ export interface AlertStageInputs {
   recordDecisions?: boolean;
   /** Rule versions by rule id, name or title, where the rules were not built from their own files (the service's catalog). */
   ruleVersions?: ReadonlyMap<string, string>;
+  /** Matched events' facts kept across stages (see AlertStageOptions.facts). */
+  facts?: Map<string, EventFacts>;
 }
 
 export function alertStageFor(i: AlertStageInputs): AlertStage {
@@ -66,6 +69,7 @@ export function alertStageFor(i: AlertStageInputs): AlertStage {
     configHash: configHash(i.config),
     correlations: i.correlations,
     ...(i.ruleVersions !== undefined ? { ruleVersions: i.ruleVersions } : {}),
+    ...(i.facts !== undefined ? { facts: i.facts } : {}),
     maxFacts: a.max_pending,
     ...(i.recordDecisions !== undefined ? { recordDecisions: i.recordDecisions } : {}),
   }, i.keepEvent);

@@ -73,6 +73,12 @@ export interface AlertStageOptions extends Omit<AlertEngineOptions, 'baseline'> 
   correlations?: readonly CorrelationDef[];
   /** Rule versions by rule id, name or title, ahead of the version of the rule's file (see RuleVersions). */
   ruleVersions?: ReadonlyMap<string, string>;
+  /**
+   * The matched events' facts, when a caller that makes a stage per batch keeps them across batches
+   * (live alerting): a correlation settled in a later batch than its first events still has their
+   * facts (its evidence, entities, rarity anchor). Default: a map of this stage's own.
+   */
+  facts?: Map<string, EventFacts>;
   /** Facts kept for matched events; beyond it the oldest are dropped (their alerts still have ids). */
   maxFacts?: number;
   /** Baseline keys held in memory; ingest drains them to the store per batch, a hunt keeps them. */
@@ -116,7 +122,7 @@ function correlationKind(type: string): AlertCandidate['kind'] {
 export class AlertStage {
   readonly baseline: Baseline;
   readonly versions: RuleVersions;
-  private readonly facts = new Map<string, EventFacts>();
+  private readonly facts: Map<string, EventFacts>;
   private knownTimeline: KnownTimeline | undefined;
   private readonly candidates: AlertCandidate[] = [];
   /** By event id. */
@@ -136,6 +142,7 @@ export class AlertStage {
     private readonly keepEvent?: (event: WeftEvent) => KeptEvent,
   ) {
     this.baseline = new Baseline(o.maxBaselineKeys ?? 500_000);
+    this.facts = o.facts ?? new Map();
     this.versions = new RuleVersions(o.correlations ?? [], o.ruleVersions);
     this.suppressions = o.suppressions ?? new SuppressionSet();
   }

@@ -233,6 +233,56 @@ test('live alerts and their audit entries name the stored version of their rule,
   await store.close();
 });
 
+test('a correlation settled in a later batch than its first events counts them all, as in one batch', async () => {
+  const shape = async (batches: number[]): Promise<unknown> => {
+    const { store, put, feed } = await harness('okta-evidence');
+    await put(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`);
+    const records = [...[1, 2, 3].map(() => okta('user.session.start', '198.51.100.50')), okta('user.session.start', '198.51.100.59')];
+    let at = 0;
+    for (const n of batches) {
+      await feed(records.slice(at, at + n));
+      at += n;
+    }
+    const [a] = (await store.listAlerts({ ruleId: COUNT })).items;
+    await store.close();
+    const d = a?.doc as { count: number; score: number; events: string[]; explanation: { contributions: unknown[] } } | undefined;
+    return d === undefined ? undefined : { events: d.events.length, score: d.score, contributions: d.explanation.contributions };
+  };
+  const once = await shape([4]);
+  assert.deepEqual((once as { events: number }).events, 3);
+  assert.deepEqual(await shape([3, 1]), once);
+  assert.deepEqual(await shape([1, 1, 1, 1]), once);
+});
+
+test('rarity counts what a user did in earlier batches: the baseline is stored after each batch', async () => {
+  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
+  const signIn = (i: number, user: string, agent: string): string => JSON.stringify({
+    uuid: `rare-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, i)).toISOString(), eventType: 'user.session.start',
+    actor: { id: `00u-${user}`, type: 'User', alternateId: `${user}@corp.example` },
+    client: { ipAddress: '198.51.100.60', userAgent: { rawUserAgent: agent }, geographicalContext: { country: 'Germany', city: 'Berlin' } },
+    outcome: { result: 'SUCCESS' },
+  });
+  const browser = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)';
+  const script = 'python-requests/2.31.0';
+  // ana signs in from Germany with a browser; later a script signs in as ana, and as ben, from Germany.
+  const records = [signIn(1, 'ana', browser), signIn(2, 'ana', script), signIn(3, 'ben', script)];
+  const rarity = async (batches: string[][]): Promise<Record<string, string[]>> => {
+    const { store, put, feed } = await harness('okta-rarity');
+    await put(scripted);
+    for (const b of batches) await feed(b);
+    const out: Record<string, string[]> = {};
+    for (const a of (await store.listAlerts({ limit: 10 })).items) {
+      const d = a.doc as { entities: { user: string[] }; explanation: { contributions: Array<{ factor: string; reason: string }> } };
+      out[d.entities.user.join()] = d.explanation.contributions.filter((c) => c.factor === 'rarity').map((c) => c.reason);
+    }
+    await store.close();
+    return out;
+  };
+  const expected = { 'ana@corp.example': [], 'ben@corp.example': ['first logon of this user from Germany'] };
+  assert.deepEqual(await rarity([records]), expected);
+  assert.deepEqual(await rarity([[records[0]!], records.slice(1)]), expected, 'the browser sign-in in a batch of its own');
+});
+
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {
   const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
   const signIn = (i: number, user: string, ip: string): string => JSON.stringify({

@@ -5,6 +5,7 @@
  * the stored alerts of the recent past as `weft ingest` does. The checkpoint is the correlation
  * engine's state at the event-log position the tailer saves with it, so a restart resumes exactly.
  */
+import type { EventFacts } from '../alert/facts.js';
 import { alertStageFor, configHash } from '../cli/alerting.js';
 import type { WeftConfig } from '../config/schema.js';
 import { CorrelationStage } from '../hunt/correlate-stage.js';
@@ -16,6 +17,14 @@ import type { ServerMetrics } from './metrics.js';
 import { ReferenceData } from './reference-data.js';
 import type { RuleCatalog } from './rule-catalog.js';
 import { ruleMatches } from './shared-event-log.js';
+
+/**
+ * Facts of matched events kept across batches, so a correlation settled in a later batch than its
+ * first events still counts them (evidence, entities, rarity). About 300 bytes each. A correlation
+ * whose events are older than the last this many matched events, or that spans a restart, has facts
+ * of the ones still kept.
+ */
+const LIVE_FACTS = 100_000;
 
 export interface AlertingConsumerOptions {
   store: Store;
@@ -38,6 +47,8 @@ export class AlertingConsumer implements EventLogConsumer {
   /** The stored alerts of the recent past, kept between batches; only the changed ones are read again. */
   readonly recent = new RecentAlerts();
   alertsWritten = 0;
+  /** Matched events' facts, by event id, kept between batches (LIVE_FACTS). */
+  private readonly facts = new Map<string, EventFacts>();
 
   constructor(private readonly o: AlertingConsumerOptions) {
     this.hash = configHash(o.config);
@@ -86,7 +97,7 @@ export class AlertingConsumer implements EventLogConsumer {
     if (this.o.catalog.version !== this.stageVersion) this.buildStage(this.correlate?.engine.snapshot());
     const { store, config } = this.o;
     const { assets, attack } = await this.reference.current();
-    const stage = alertStageFor({ config, correlations: this.correlate?.definitions ?? [], assets, attack, ruleVersions: this.o.catalog.ruleVersions });
+    const stage = alertStageFor({ config, correlations: this.correlate?.definitions ?? [], assets, attack, ruleVersions: this.o.catalog.ruleVersions, facts: this.facts });
     const corr = this.correlate;
     for (const logged of batch) {
       const { seq, event } = logged;
@@ -105,6 +116,13 @@ export class AlertingConsumer implements EventLogConsumer {
       suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash, recent: this.recent,
     });
     this.alertsWritten += summary.alertsWritten;
+    // What the batch's users did (process, country, host), for the rarity of later batches' alerts.
+    await store.mergeBaselines(stage.baseline.drain());
+    // Bounded, oldest first (the map keeps insertion order).
+    for (const id of this.facts.keys()) {
+      if (this.facts.size <= LIVE_FACTS) break;
+      this.facts.delete(id);
+    }
   }
 
   snapshot(): Uint8Array {
