@@ -125,6 +125,8 @@ export class AlertStage {
   private readonly facts: Map<string, EventFacts>;
   private knownTimeline: KnownTimeline | undefined;
   private readonly candidates: AlertCandidate[] = [];
+  /** Correlation candidates (by index) made without the facts of some of their events. */
+  private readonly incomplete: Array<{ index: number; alert: CorrelationAlert }> = [];
   /** By event id. */
   private readonly matchEvents = new Map<string, KeptEvent>();
   /** By the rule set's own rule object; weak, so rules a reload replaced are not held. */
@@ -195,6 +197,33 @@ export class AlertStage {
 
   /** `position`: the event-log position of the event that settled it, on the live path. */
   addCorrelation(a: CorrelationAlert, position?: number): void {
+    const c = this.correlationCandidate(a, this.seq++, position);
+    if (c.events.length < a.events.length) this.incomplete.push({ index: this.candidates.length, alert: a });
+    this.candidates.push(c);
+  }
+
+  /**
+   * Events of the pending correlation alerts whose facts this stage does not have: live alerting
+   * keeps facts across batches, but not across a restart or past its bound. The caller reads them
+   * from the store and passes them to completeFacts.
+   */
+  missingFacts(): string[] {
+    const out = new Set<string>();
+    for (const { alert } of this.incomplete) for (const id of alert.events) if (!this.facts.has(id)) out.add(id);
+    return [...out];
+  }
+
+  /** Facts of events read back from the store: the pending correlation alerts that lacked them are made again with them. */
+  completeFacts(events: readonly WeftEvent[]): void {
+    for (const ev of events) this.facts.set(ev.weft.id, eventFacts(ev));
+    for (const { index, alert } of this.incomplete) {
+      const c = this.candidates[index] as AlertCandidate;
+      this.candidates[index] = this.correlationCandidate(alert, c.seq, c.position);
+    }
+    this.incomplete.length = 0;
+  }
+
+  private correlationCandidate(a: CorrelationAlert, seq: number, position: number | undefined): AlertCandidate {
     const ref = a.rule.id ?? a.rule.name ?? a.rule.title;
     const file = this.versions.fileOf(ref) ?? this.versions.fileOf(a.rule.title);
     const rule: CandidateRule = {
@@ -212,12 +241,12 @@ export class AlertStage {
     if (first?.destinationIp !== undefined) flat['destination.ip'] ??= first.destinationIp;
     const fields: FieldSource = documentFields({}, flat);
     const ts = Date.parse(a['@timestamp']);
-    this.candidates.push({
+    return {
       kind: correlationKind(a.correlation.type), rule, group, eventIds: a.events, events, ts, timestamp: a['@timestamp'],
       firstTs: Date.parse(a.first_time), lastTs: Date.parse(a.last_time),
-      correlation: { type: a.correlation.type, ...(a.value !== undefined ? { value: a.value } : {}) }, suppressedBy: this.suppressionFor(rule, ts, fields), seq: this.seq++,
+      correlation: { type: a.correlation.type, ...(a.value !== undefined ? { value: a.value } : {}) }, suppressedBy: this.suppressionFor(rule, ts, fields), seq,
       ...(position !== undefined ? { position } : {}),
-    });
+    };
   }
 
   /** Baseline keys the candidates' anchor events need: ingest fetches them from the store. */
@@ -324,6 +353,7 @@ export class AlertStage {
       }
     }
     this.candidates.length = 0;
+    this.incomplete.length = 0;
     this.matchEvents.clear();
     return { alerts, incidents, engine, candidates, firstEvents };
   }

@@ -149,6 +149,9 @@ function knownTimeline(incidents: Iterable<IncidentRecord>): Map<string, Timelin
   return out;
 }
 
+/** Events read back per batch for correlation alerts that lack their facts: beyond it they count what is known. */
+const MAX_FACTS_READ = 5000;
+
 const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
@@ -159,8 +162,21 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   suppressionWindowMs: number; incidentWindowMs: number; configHash: string; now?: string;
   /** The stored alerts kept from this reader's previous run, when it finishes run after run. */
   recent?: RecentAlerts;
+  /** Events read back from the store as detection saw them (sensitive fields decrypted). */
+  view?: (e: WeftEvent) => WeftEvent;
 }): Promise<{ run: AlertRun; summary: StoredRunSummary }> {
   const now = o.now ?? new Date().toISOString();
+  // Correlation alerts whose earlier events this process has no facts for (a restart, or evicted
+  // from the facts kept between batches): their events are read back, so the alert counts them all.
+  const missing = stage.missingFacts().slice(0, MAX_FACTS_READ);
+  if (missing.length > 0) {
+    const events = [];
+    for (const id of missing) {
+      const ev = await store.getEvent(id);
+      if (ev !== undefined) events.push(o.view !== undefined ? o.view(ev) : ev);
+    }
+    stage.completeFacts(events);
+  }
   const keys = stage.neededBaselineKeys();
   const prior = [];
   for (const c of chunks(keys, 1000)) prior.push(...(await store.getBaselines(c)));

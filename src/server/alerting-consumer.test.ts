@@ -252,6 +252,21 @@ test('a correlation settled in a later batch than its first events counts them a
   assert.deepEqual((once as { events: number }).events, 3);
   assert.deepEqual(await shape([3, 1]), once);
   assert.deepEqual(await shape([1, 1, 1, 1]), once);
+
+  // Across a restart: the consumer resumes from its checkpoint without the facts it kept, and reads
+  // the correlation's earlier events back from the store.
+  const { store, catalog, consumer, put, feed } = await harness('okta-evidence');
+  await put(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`);
+  await feed([1, 2, 3].map(() => okta('user.session.start', '198.51.100.50')));
+  const resumed = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger: silentLogger });
+  resumed.restore(consumer.snapshot());
+  const last = (await store.readEventLog(0, 100)).at(-1)!.seq;
+  await store.appendEvents(new RecordPipeline({ sourceId: 'okta-evidence' }).process(okta('user.session.start', '198.51.100.59'), new Date()).flatMap((o) => (o.kind === 'event' ? [o.event] : [])));
+  await resumed.handle(await store.readEventLog(last, 100));
+  const [a] = (await store.listAlerts({ ruleId: COUNT })).items;
+  const d = a?.doc as { score: number; events: string[]; explanation: { contributions: unknown[] } };
+  assert.deepEqual({ events: d.events.length, score: d.score, contributions: d.explanation.contributions }, once);
+  await store.close();
 });
 
 test('rarity counts what a user did in earlier batches: the baseline is stored after each batch', async () => {

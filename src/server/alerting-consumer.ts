@@ -6,6 +6,7 @@
  * engine's state at the event-log position the tailer saves with it, so a restart resumes exactly.
  */
 import type { EventFacts } from '../alert/facts.js';
+import type { WeftEvent } from '../event/model.js';
 import { alertStageFor, configHash } from '../cli/alerting.js';
 import type { WeftConfig } from '../config/schema.js';
 import { CorrelationStage } from '../hunt/correlate-stage.js';
@@ -33,6 +34,8 @@ export interface AlertingConsumerOptions {
   catalog: RuleCatalog;
   logger: Logger;
   metrics?: ServerMetrics;
+  /** Events as the consumer reads them from the log (sensitive fields decrypted): for events it reads back by id. */
+  view?: (e: WeftEvent) => WeftEvent;
 }
 
 export class AlertingConsumer implements EventLogConsumer {
@@ -114,6 +117,7 @@ export class AlertingConsumer implements EventLogConsumer {
     }
     const { summary } = await finishIntoStore(stage, store, {
       suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash, recent: this.recent,
+      ...(this.o.view !== undefined ? { view: this.o.view } : {}),
     });
     this.alertsWritten += summary.alertsWritten;
     // What the batch's users did (process, country, host), for the rarity of later batches' alerts.
