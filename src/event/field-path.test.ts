@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFieldPath, fieldAccessor, setField } from './field-path.js';
+import { compileFieldPath, fieldAccessor } from './field-path.js';
 
 test('reads nested paths', () => {
   const get = compileFieldPath('process.parent.executable');
@@ -59,19 +59,3 @@ test('accessors are cached per path and empty paths are refused', () => {
   assert.throws(() => compileFieldPath(''), /empty/);
 });
 
-test('setField builds intermediate objects', () => {
-  const doc: Record<string, unknown> = { a: 1 };
-  setField(doc, 'x.y.z', 2);
-  setField(doc, 'a.b', 3);
-  assert.deepEqual(doc, { a: { b: 3 }, x: { y: { z: 2 } } });
-});
-
-test('setField with a "__proto__" part writes own keys and never reaches Object.prototype', () => {
-  const doc: Record<string, unknown> = {};
-  setField(doc, '__proto__.polluted', 'yes');
-  setField(doc, 'a.__proto__', { x: 1 });
-  assert.equal(({} as Record<string, unknown>).polluted, undefined);
-  assert.equal(Object.getPrototypeOf(doc), Object.prototype);
-  assert.equal(JSON.stringify(doc), '{"__proto__":{"polluted":"yes"},"a":{"__proto__":{"x":1}}}');
-  assert.equal(Object.getPrototypeOf(doc.a), Object.prototype);
-});

@@ -5,7 +5,7 @@
  * Arrays of objects along the path are traversed: `related.ip` on `{related: {ip: [..]}}` is the array,
  * `process.parent.name` over an array of objects is the array of their values.
  */
-import { ownValue, putOwn } from './own-props.js';
+import { ownValue } from './own-props.js';
 
 export type FieldAccessor = (doc: unknown) => unknown;
 
@@ -83,37 +83,4 @@ export function compileFieldPath(path: string): FieldAccessor {
     return undefined;
   };
   return (doc) => resolve(doc, 0);
-}
-
-/** Split paths, kept: mappers set the same few hundred paths on every event. Bounded. */
-const splitCache = new Map<string, string[]>();
-const SPLIT_CACHE_MAX = 10_000;
-
-function splitPath(path: string): string[] {
-  let parts = splitCache.get(path);
-  if (parts === undefined) {
-    parts = path.split('.');
-    if (splitCache.size >= SPLIT_CACHE_MAX) splitCache.clear();
-    splitCache.set(path, parts);
-  }
-  return parts;
-}
-
-/** Set a dotted path on a nested object, creating intermediate objects. */
-export function setField(doc: Rec, path: string, value: unknown): void {
-  const parts = splitPath(path);
-  let cur: Rec = doc;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const k = parts[i] as string;
-    // Own keys only: a part of "__proto__" must not walk into (and write to) Object.prototype.
-    const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-      const created: Rec = {};
-      putOwn(cur, k, created);
-      cur = created;
-    } else {
-      cur = next as Rec;
-    }
-  }
-  putOwn(cur, parts[parts.length - 1] as string, value);
 }

@@ -19,6 +19,7 @@
 import type { CompiledRule } from '../sigma/types.js';
 import type { ConditionValue } from '../pipeline/index.js';
 import type { EventPredicate } from '../types.js';
+import { clauseScore } from '../sigma/compile.js';
 import { literalPresence } from '../sigma/event-text.js';
 import { EventLiterals } from './event-literals.js';
 import { isRareShort, LiteralScanner } from './literal-scanner.js';
@@ -97,15 +98,8 @@ function matchedRule(c: CompiledRule): MatchedRule {
   return Object.freeze(info);
 }
 
-/**
- * The score of a clause as an anchor: longer shortest literal first (rarer in text), then fewer
- * literals. The same heuristic the compiler uses to pick OR-branch literals.
- */
-function anchorScore(clause: readonly string[]): number {
-  let min = Infinity;
-  for (const l of clause) min = Math.min(min, l.length);
-  return Math.min(min, 64) * 1000 - clause.length;
-}
+/** The score of a clause as an anchor: the compiler's clauseScore, literals past 64 characters counting as 64. */
+const anchorScore = (clause: readonly string[]): number => clauseScore(clause, 64);
 
 /** Paths whose values the text view (eventText) leaves out: literals read there cannot be prefiltered. */
 function readsHiddenPaths(c: CompiledRule): boolean {

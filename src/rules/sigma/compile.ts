@@ -491,11 +491,14 @@ function itemLiterals(values: SigmaValue[][], link: 'and' | 'or'): string[][] {
   return all.length > 0 ? [all] : [];
 }
 
-/** A clause's worth as a prefilter: its shortest literal (the longer, the rarer in text), then fewer literals. */
-function clauseScore(c: readonly string[]): number {
+/**
+ * A clause's worth as a prefilter: its shortest literal (the longer, the rarer in text; lengths past
+ * `cap` count as `cap`), then fewer literals. The rule index ranks anchors with it too.
+ */
+export function clauseScore(c: readonly string[], cap = Infinity): number {
   let min = Infinity;
   for (const s of c) min = Math.min(min, s.length);
-  return min * 1000 - c.length;
+  return Math.min(min, cap) * 1000 - c.length;
 }
 
 /** At most this many clauses come out of one OR (the product of the clauses kept per branch). */
