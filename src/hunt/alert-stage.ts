@@ -13,7 +13,8 @@ import type { Alert } from '../alert/types.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import { canonicalHostName } from '../enrich/entity-resolver.js';
 import type { WeftEvent } from '../event/model.js';
-import { groupIncidents, type GroupOptions, type KnownTimeline } from '../incident/group.js';
+import { buildIncident } from '../incident/build.js';
+import { groupAlerts, type GroupOptions, type KnownTimeline } from '../incident/group.js';
 import type { Incident } from '../incident/types.js';
 import type { Match } from '../rules/engine/index.js';
 import type { MatchedRule } from '../rules/engine/types.js';
@@ -93,6 +94,14 @@ export interface AlertRun {
   candidates: number;
   /** What was kept of the first event of each match alert, by alert id (hunt only, for its output). */
   firstEvents: Map<string, KeptEvent>;
+}
+
+/** A run whose incident groups are not built yet (AlertStage.runAndGroup). */
+export interface GroupedRun extends Omit<AlertRun, 'incidents'> {
+  /** The groups to build, each in time order. */
+  groups: Alert[][];
+  /** The alerts grouped (this run's and the ones it was given). */
+  forIncidents: Alert[];
 }
 
 /**
@@ -305,15 +314,21 @@ export class AlertStage {
     return this.facts.get(id);
   }
 
+  /** Run the engine (optionally seeded with earlier alerts) and group incidents over `incidentAlerts` (default: this run's). */
+  finish(seed?: (engine: AlertEngine) => void, incidentAlerts?: (run: Alert[]) => Alert[]): AlertRun {
+    return this.buildIncidents(this.runAndGroup(seed, incidentAlerts));
+  }
+
   /**
-   * Run the engine (optionally seeded with earlier alerts) and group incidents over `incidentAlerts`
-   * (default: this run's). Groups `unchangedIncident` names (given the alerts this run created or
-   * updated) are not built and not returned: their stored incident stands.
+   * finish's first half: the engine's alerts and the incident groups, not built yet, so a caller can
+   * read what building needs (the stored incidents' timelines) for these groups only. Groups
+   * `unchangedIncident` names (given the alerts this run created or updated) are left out: their
+   * stored incident stands.
    */
-  finish(
+  runAndGroup(
     seed?: (engine: AlertEngine) => void, incidentAlerts?: (run: Alert[]) => Alert[],
     unchangedIncident?: (members: readonly Alert[], changed: ReadonlySet<Alert>) => boolean,
-  ): AlertRun {
+  ): GroupedRun {
     const engine = new AlertEngine({ ...this.o, baseline: (k) => this.lookup(k) });
     seed?.(engine);
     const firstEvents = new Map<string, KeptEvent>();
@@ -330,10 +345,21 @@ export class AlertStage {
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
     const mine = new Set(alerts);
-    const incidents = groupIncidents(
-      forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs }, this.knownTimeline,
+    const groups = groupAlerts(
+      forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs },
       unchangedIncident !== undefined ? (g) => unchangedIncident(g, mine) : undefined,
     );
+    this.candidates.length = 0;
+    this.incomplete.length = 0;
+    this.matchEvents.clear();
+    return { alerts, engine, candidates, firstEvents, groups, forIncidents };
+  }
+
+  /** finish's second half: the groups built into incidents (with the known timeline set by then), and the alerts given theirs. */
+  buildIncidents(r: GroupedRun): AlertRun {
+    const { alerts, engine, candidates, firstEvents, forIncidents } = r;
+    const incidents = r.groups.map((g) => buildIncident(g, this.facts, this.knownTimeline));
+    const mine = new Set(alerts);
     // By id, not by scanning every alert per incident: that was incidents x alerts (quadratic in a hunt).
     const byId = new Map(forIncidents.map((a) => [a.id, a]));
     for (const inc of incidents) {
@@ -352,9 +378,6 @@ export class AlertStage {
         }
       }
     }
-    this.candidates.length = 0;
-    this.incomplete.length = 0;
-    this.matchEvents.clear();
     return { alerts, incidents, engine, candidates, firstEvents };
   }
 }

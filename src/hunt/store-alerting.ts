@@ -186,15 +186,6 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   const recent = from === undefined ? [] : o.recent !== undefined ? await o.recent.since(store, from) : await storedAlertsSince(store, from);
   const recentById = new Map(recent.map((r) => [r.id, r]));
   const seeded = recent.map(recordToAlert).filter((a): a is Alert => a !== undefined);
-  // The stored incidents of the seeded alerts: their timelines describe events this run has no facts
-  // for, and their status and assignee outlive the regrouping below.
-  const storedIncidents = new Map<string, IncidentRecord>();
-  for (const r of recent) {
-    if (r.incidentId === undefined || storedIncidents.has(r.incidentId)) continue;
-    const inc = await store.getIncident(r.incidentId);
-    if (inc !== undefined) storedIncidents.set(inc.id, inc);
-  }
-  stage.setKnownTimeline(knownTimeline(storedIncidents.values()));
   // Only the risk of the users this run can score: every user ever scored is a day's worth of rows.
   const risk: UserRiskRecord[] = [];
   for (const c of chunks(stage.candidateUsers(), 1000)) risk.push(...(await store.getUserRisk(c)));
@@ -210,7 +201,7 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
     for (const a of members) if (a.incident_id !== id || changed.has(a) || !seededSet.has(a)) return false;
     return true;
   };
-  const run = stage.finish(
+  const grouped = stage.runAndGroup(
     (engine) => {
       engine.seed(seeded);
       engine.seedUserRisk(risk);
@@ -221,6 +212,19 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
     },
     unchanged,
   );
+  // The stored incidents of the alerts in the groups to build (their incident as stored, before the
+  // build gives them this run's): their timelines describe events this run has no facts for, and
+  // their status and assignee outlive the regrouping.
+  const storedIncidents = new Map<string, IncidentRecord>();
+  for (const g of grouped.groups) {
+    for (const a of g) {
+      if (a.incident_id === undefined || storedIncidents.has(a.incident_id)) continue;
+      const inc = await store.getIncident(a.incident_id);
+      if (inc !== undefined) storedIncidents.set(inc.id, inc);
+    }
+  }
+  stage.setKnownTimeline(knownTimeline(storedIncidents.values()));
+  const run = stage.buildIncidents(grouped);
   // Incidents: keep an analyst's status and assignee on an incident that exists already.
   const incidentRecords: IncidentRecord[] = [];
   for (const inc of run.incidents) incidentRecords.push(incidentToRecord(inc, now, storedIncidents.get(inc.id) ?? await store.getIncident(inc.id)));

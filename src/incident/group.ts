@@ -92,15 +92,19 @@ interface Link {
   lastTs: number;
 }
 
+/** The alerts grouped and built into incidents. */
+export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, known?: KnownTimeline): Incident[] {
+  return groupAlerts(alerts, facts, o).map((g) => buildIncident(g, facts, known));
+}
+
 /**
- * `unchanged`, when given, names the groups that need not be built: the incident stored for them is
- * what building them would give (live alerting: the same alerts as when it was written). They are left
- * out of the result.
+ * The alerts' incident groups, each in time order (its first alert names the incident). `unchanged`,
+ * when given, names the groups that need not be built: the incident stored for them is what building
+ * them would give (live alerting: the same alerts as when it was written). They are left out.
  */
-export function groupIncidents(
-  alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, known?: KnownTimeline,
-  unchanged?: (members: readonly Alert[]) => boolean,
-): Incident[] {
+export function groupAlerts(
+  alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, unchanged?: (members: readonly Alert[]) => boolean,
+): Alert[][] {
   // An alert without a usable time (a damaged stored row) sorts last and stands alone. Times are
   // parsed once per alert, not once per comparison (a hunt sorts tens of thousands of alerts).
   const startOf = new Map<Alert, number>();
@@ -196,7 +200,7 @@ export function groupIncidents(
     if (!g) groups.set(r, (g = []));
     g.push(a);
   }
-  const out: Incident[] = [];
-  for (const g of groups.values()) if (unchanged === undefined || !unchanged(g)) out.push(buildIncident(g, facts, known));
+  const out: Alert[][] = [];
+  for (const g of groups.values()) if (unchanged === undefined || !unchanged(g)) out.push(g);
   return out;
 }
