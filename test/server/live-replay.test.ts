@@ -5,7 +5,7 @@
  * alerts naming a rule version no rule has, correlations without the evidence of earlier batches,
  * and rarity and multi-source confirmation that only saw the current batch.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,50 +22,74 @@ import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
 import { runScenarioCommand } from '../../src/scenario/cli-entry.js';
 import { AlertingConsumer } from '../../src/server/alerting-consumer.js';
 import { RuleCatalog } from '../../src/server/rule-catalog.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/types.js';
+import { createTestDatabase } from '../support/postgres.js';
 
-test('the example day through live alerting in batches of 300: replay finds every recorded alert unchanged', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-live-replay-'));
+/** The scenario's events, in event-time order (sources arrive together, as live ones do). */
+async function exampleDay(dir: string): Promise<WeftEvent[]> {
+  const scenario = join(dir, 'scenario');
+  runScenarioCommand({ out: scenario });
+  const events: WeftEvent[] = [];
+  const files = (await expandInputs([scenario])).filter((f) => !f.endsWith('.yaml') && (!f.endsWith('.json') || f.includes('cloudtrail')));
+  const resolver = new EntityResolver(loadIdentityDirectory(join(scenario, 'identities.yaml')));
+  for await (const b of readOutcomes(files, { resolver, sourceIdFor: (f) => relative(scenario, f), timezone: 'UTC' })) {
+    for (const o of b.outcomes) if (o.kind === 'event') events.push(o.event);
+  }
+  return events.sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
+}
+
+async function liveThenReplay(store: Store, events: readonly WeftEvent[]): Promise<void> {
+  const config = parseConfig({});
+  await store.migrate();
+  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+  await catalog.syncFiles([join(import.meta.dirname, '..', '..', 'rules')]);
+  await catalog.reload();
+  const consumer = new AlertingConsumer({ store, config, catalog, logger: silentLogger });
+  consumer.restore(undefined);
+  let seq = 0;
+  for (let i = 0; i < events.length; i += 300) {
+    await store.appendEvents(events.slice(i, i + 300));
+    const batch = await store.readEventLog(seq, 1000);
+    seq = batch.at(-1)?.seq ?? seq;
+    await consumer.handle(batch);
+  }
+  const assets = await store.listAssets();
+  const r = await replayStore(store, {
+    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), allowedLatenessMs: config.correlation.allowed_lateness,
+    maxStateEntries: config.correlation.max_state_entries, stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
+  });
+  assert.equal(r.events, events.length);
+  assert.equal(r.rules, (await store.listRules()).length, 'every rule is found at the version its alerts recorded');
+  assert.ok(r.recorded >= 40, `${r.recorded} alerts recorded`);
+  // Smaller batches can differ where a correlation settles (after the allowed lateness) in a later
+  // batch than an alert after it in event time, which was scored without it: see README, Replay.
+  assert.deepEqual(r.differences, []);
+  assert.equal(r.replayed, r.recorded);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'weft-live-replay-'));
+const events = await exampleDay(dir);
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the example day through live alerting in batches of 300 (SQLite): replay finds every recorded alert unchanged', async () => {
+  const store = new SqliteStore({ path: join(dir, 'weft.db'), synchronous: 'normal' });
   try {
-    const scenario = join(dir, 'scenario');
-    runScenarioCommand({ out: scenario });
-    const config = parseConfig({});
-    const store = new SqliteStore({ path: join(dir, 'weft.db'), synchronous: 'normal' });
-    await store.migrate();
-    const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
-    await catalog.syncFiles([join(import.meta.dirname, '..', '..', 'rules')]);
-    await catalog.reload();
-    const consumer = new AlertingConsumer({ store, config, catalog, logger: silentLogger });
-    consumer.restore(undefined);
-    const events: WeftEvent[] = [];
-    const files = (await expandInputs([scenario])).filter((f) => !f.endsWith('.yaml') && (!f.endsWith('.json') || f.includes('cloudtrail')));
-    const resolver = new EntityResolver(loadIdentityDirectory(join(scenario, 'identities.yaml')));
-    for await (const b of readOutcomes(files, { resolver, sourceIdFor: (f) => relative(scenario, f), timezone: 'UTC' })) {
-      for (const o of b.outcomes) if (o.kind === 'event') events.push(o.event);
-    }
-    // Sources arrive together, as live ones do: in event-time order.
-    events.sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
-    let seq = 0;
-    for (let i = 0; i < events.length; i += 300) {
-      await store.appendEvents(events.slice(i, i + 300));
-      const batch = await store.readEventLog(seq, 1000);
-      seq = batch.at(-1)?.seq ?? seq;
-      await consumer.handle(batch);
-    }
-    const assets = await store.listAssets();
-    const r = await replayStore(store, {
-      from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), allowedLatenessMs: config.correlation.allowed_lateness,
-      maxStateEntries: config.correlation.max_state_entries, stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
-    });
-    assert.equal(r.events, events.length);
-    assert.equal(r.rules, (await store.listRules()).length, 'every rule is found at the version its alerts recorded');
-    assert.ok(r.recorded >= 40, `${r.recorded} alerts recorded`);
-    // Smaller batches can differ where a correlation settles (after the allowed lateness) in a later
-    // batch than an alert after it in event time, which was scored without it: see README, Replay.
-    assert.deepEqual(r.differences, []);
-    assert.equal(r.replayed, r.recorded);
-    await store.close();
+    await liveThenReplay(store, events);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await store.close();
+  }
+});
+
+const pgdb = await createTestDatabase('live_replay');
+test('the same on PostgreSQL', typeof pgdb === 'string' ? { skip: pgdb } : {}, async () => {
+  if (typeof pgdb === 'string') return;
+  const store = new PostgresStore({ url: pgdb.url, schema: 'weft', poolSize: 4 });
+  try {
+    await liveThenReplay(store, events);
+  } finally {
+    await store.close();
+    await pgdb.drop();
   }
 });
