@@ -294,7 +294,8 @@ export class AlertEngine {
   private keep(key: string, a: Alert): void {
     let list = this.open.get(key);
     if (list === undefined) this.open.set(key, (list = []));
-    let i = list.indexOf(a);
+    // From the end: the alert a detection joins is nearly always the key's newest.
+    let i = list.lastIndexOf(a);
     if (i < 0) i = list.push(a) - 1;
     const last = Date.parse(a.last_time);
     while (i + 1 < list.length && Date.parse((list[i + 1] as Alert).last_time) < last) {
