@@ -32,7 +32,8 @@ async function exampleDay(dir: string): Promise<WeftEvent[]> {
   const scenario = join(dir, 'scenario');
   runScenarioCommand({ out: scenario });
   const events: WeftEvent[] = [];
-  const files = (await expandInputs([scenario])).filter((f) => !f.endsWith('.yaml') && (!f.endsWith('.json') || f.includes('cloudtrail')));
+  // Every log of the day: not the identity directory, nor the story's ground truth.
+  const files = (await expandInputs([scenario])).filter((f) => !f.endsWith('identities.yaml') && !f.endsWith('ground-truth.json'));
   const resolver = new EntityResolver(loadIdentityDirectory(join(scenario, 'identities.yaml')));
   for await (const b of readOutcomes(files, { resolver, sourceIdFor: (f) => relative(scenario, f), timezone: 'UTC' })) {
     for (const o of b.outcomes) if (o.kind === 'event') events.push(o.event);
