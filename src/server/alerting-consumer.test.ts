@@ -8,7 +8,9 @@ import { silentLogger } from '../log/logger.js';
 import { bundledPipelineFiles } from '../rules/pipeline/index.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { AlertRecord, IncidentRecord } from '../store/types.js';
+import { pino } from 'pino';
 import { AlertingConsumer } from './alerting-consumer.js';
+import { ServerMetrics } from './metrics.js';
 import { RuleCatalog } from './rule-catalog.js';
 import { oktaEventRule, oktaThreeFromOneAddress } from '../../test/support/okta-rules.js';
 
@@ -296,6 +298,31 @@ test('rarity counts what a user did in earlier batches: the baseline is stored a
   const expected = { 'ana@corp.example': [], 'ben@corp.example': ['first logon of this user from Germany'] };
   assert.deepEqual(await rarity([records]), expected);
   assert.deepEqual(await rarity([[records[0]!], records.slice(1)]), expected, 'the browser sign-in in a batch of its own');
+});
+
+test('events too late for correlation are counted in metrics and logged, not dropped silently', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+  const parsed = catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`);
+  await store.putRules(parsed.documents.map((d) => d.record));
+  await catalog.reload();
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const metrics = new ServerMetrics();
+  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger, metrics });
+  consumer.restore(undefined);
+  const pipeline = new RecordPipeline({ sourceId: 'okta-late-corr' });
+  const at = (minute: number): string => JSON.stringify({
+    uuid: `lc-${minute}`, published: new Date(Date.UTC(2026, 2, 10, 9, minute)).toISOString(), eventType: 'user.session.start',
+    actor: { id: '00u1', type: 'User', alternateId: 'ana@corp.example' }, client: { ipAddress: '198.51.100.70' }, outcome: { result: 'SUCCESS' },
+  });
+  // 09:30, then two sign-ins of 09:00 and 09:05, half an hour behind with no lateness allowed.
+  await store.appendEvents([at(30), at(0), at(5)].flatMap((r) => pipeline.process(r, new Date()).flatMap((o) => (o.kind === 'event' ? [o.event] : []))));
+  await consumer.handle(await store.readEventLog(0, 100));
+  assert.match(await metrics.registry.metrics(), /^weft_correlation_late_events_total 2$/m);
+  assert.deepEqual(lines.map((l) => [l.late_events, l.watermark, l.allowed_lateness_ms]), [[2, '2026-03-10T09:30:00.000Z', 0]]);
+  await store.close();
 });
 
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {

@@ -45,6 +45,10 @@ export class AlertingConsumer implements EventLogConsumer {
   private stageVersion = -1;
   private readonly hash: string;
   private evictionsSeen = 0;
+  private lateSeen = 0;
+  /** Late events not yet reported in a log line, and when the last line went out (at most one a minute). */
+  private lateUnlogged = 0;
+  private lateLoggedAt = -Infinity;
   /** Assets and ATT&CK objects, kept between batches while the store says they have not changed. */
   readonly reference: ReferenceData;
   /** The stored alerts of the recent past, kept between batches; only the changed ones are read again. */
@@ -81,13 +85,16 @@ export class AlertingConsumer implements EventLogConsumer {
     for (const r of c.rejections) logger.warn({ file: r.file, line: r.line, reason: r.reason }, 'correlation rule rejected');
     this.correlate = c.stage;
     this.evictionsSeen = 0;
+    this.lateSeen = 0;
     if (state === undefined || state.byteLength === 0 || this.correlate === undefined) return;
     try {
       const report = this.correlate.engine.restore(state, { carryOver: true });
       if (!report.exact) {
         logger.info({ carried: report.carried, started: report.started, dropped: report.dropped }, 'correlation rules changed: open windows of unchanged correlations carried over');
       }
-      this.evictionsSeen = this.correlate.engine.stats().evictions;
+      const restored = this.correlate.engine.stats();
+      this.evictionsSeen = restored.evictions;
+      this.lateSeen = restored.late;
     } catch (err) {
       logger.warn({ err }, 'correlation state could not be resumed; it starts empty');
     }
@@ -114,6 +121,8 @@ export class AlertingConsumer implements EventLogConsumer {
       this.o.metrics?.correlationStateEntries.set(s.stateEntries);
       if (s.evictions > this.evictionsSeen) this.o.metrics?.correlationEvictions.inc(s.evictions - this.evictionsSeen);
       this.evictionsSeen = s.evictions;
+      if (s.late > this.lateSeen) this.noteLate(s.late - this.lateSeen, s.watermark);
+      this.lateSeen = s.late;
     }
     const { summary } = await finishIntoStore(stage, store, {
       suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash, recent: this.recent,
@@ -127,6 +136,23 @@ export class AlertingConsumer implements EventLogConsumer {
       if (this.facts.size <= LIVE_FACTS) break;
       this.facts.delete(id);
     }
+  }
+
+  /**
+   * Events too late for correlation are dropped from it by design (windows already closed), but never
+   * silently: counted in metrics, and logged at most once a minute with how many and how far behind.
+   */
+  private noteLate(n: number, watermark: number): void {
+    this.o.metrics?.correlationLateEvents.inc(n);
+    this.lateUnlogged += n;
+    const now = Date.now();
+    if (now - this.lateLoggedAt < 60_000) return;
+    this.o.logger.warn({
+      late_events: this.lateUnlogged, watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : undefined,
+      allowed_lateness_ms: this.o.config.correlation.allowed_lateness,
+    }, 'events reached correlation after event time had passed them by more than correlation.allowed_lateness; no correlation counted them');
+    this.lateUnlogged = 0;
+    this.lateLoggedAt = now;
   }
 
   snapshot(): Uint8Array {

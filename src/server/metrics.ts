@@ -37,6 +37,7 @@ export class ServerMetrics {
   readonly ruleEvalSeconds: Histogram;
   readonly correlationStateEntries: Gauge;
   readonly correlationEvictions: Counter;
+  readonly correlationLateEvents: Counter;
   readonly consumerPosition: Gauge<'consumer'>;
   readonly eventLogHead: Gauge;
 
@@ -59,6 +60,11 @@ export class ServerMetrics {
     this.ruleEvalSeconds = new Histogram({ name: 'weft_rule_evaluation_seconds', help: 'Rule evaluation time per event batch', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: [r] });
     this.correlationStateEntries = new Gauge({ name: 'weft_correlation_state_entries', help: 'Entries held in correlation state', registers: [r] });
     this.correlationEvictions = new Counter({ name: 'weft_correlation_evictions_total', help: 'Correlation state entries evicted by the memory bound or TTL', registers: [r] });
+    this.correlationLateEvents = new Counter({
+      name: 'weft_correlation_late_events_total',
+      help: 'Events a correlation rule matched that arrived after event time had passed them by more than correlation.allowed_lateness: no correlation counted them',
+      registers: [r],
+    });
     this.consumerPosition = new Gauge({ name: 'weft_consumer_position', help: 'Event-log position each consumer has processed', labelNames: ['consumer'], registers: [r] });
     this.eventLogHead = new Gauge({ name: 'weft_event_log_head', help: 'Position of the last committed event', registers: [r] });
     const alerts = new Gauge({
