@@ -84,7 +84,7 @@ export async function runLiveAlertingBench(opts: { sizes?: number[]; rounds?: nu
 export function printLiveAlertingBench(rows: LiveAlertingBenchRow[]): void {
   console.log('live alerting per batch of 10 events (weft serve\'s consumer; the day\'s alerts seeded and regrouped each batch):');
   for (const r of rows) {
-    console.log(`  ${r.storedAlerts.toLocaleString('en-US').padStart(7)} stored alerts  median ${r.medianMs.toFixed(0).padStart(4)} ms  (rounds ${r.roundsMs.map((m) => m.toFixed(0)).join(' ')})  heap ${r.heapMiB.toFixed(0)} MiB`);
+    console.log(`  ${r.storedAlerts.toLocaleString('en-US').padStart(7)} stored alerts  median ${r.medianMs.toFixed(0).padStart(4)} ms  (rounds ${r.roundsMs.map((m) => m.toFixed(0)).join(' ')})  heap used ${r.heapMiB.toFixed(0)} MiB (garbage included)`);
   }
 }
 
