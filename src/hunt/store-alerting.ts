@@ -170,12 +170,8 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   // from the facts kept between batches): their events are read back, so the alert counts them all.
   const missing = stage.missingFacts().slice(0, MAX_FACTS_READ);
   if (missing.length > 0) {
-    const events = [];
-    for (const id of missing) {
-      const ev = await store.getEvent(id);
-      if (ev !== undefined) events.push(o.view !== undefined ? o.view(ev) : ev);
-    }
-    stage.completeFacts(events);
+    const events = await store.getEvents(missing);
+    stage.completeFacts(o.view !== undefined ? events.map(o.view) : events);
   }
   const keys = stage.neededBaselineKeys();
   const prior = [];

@@ -94,6 +94,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const got = await store.getEvent(e.weft.id);
       assert.deepEqual(got, e);
       assert.equal(await store.getEvent('nope'), undefined);
+      const some = [makeEvent(42), makeEvent(43), makeEvent(7)];
+      const many = await store.getEvents([some[0]!.weft.id, 'nope', some[1]!.weft.id, some[2]!.weft.id, some[0]!.weft.id]);
+      assert.deepEqual(many.sort((a, b) => (a.weft.id < b.weft.id ? -1 : 1)), [...some].sort((a, b) => (a.weft.id < b.weft.id ? -1 : 1)));
+      assert.deepEqual(await store.getEvents([]), []);
 
       const t0 = Date.parse(makeEvent(100)['@timestamp']);
       const t1 = Date.parse(makeEvent(110)['@timestamp']);

@@ -426,6 +426,8 @@ export interface Store {
   readEventLog(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
   lastEventSeq(): Promise<number>;
   getEvent(id: string): Promise<WeftEvent | undefined>;
+  /** The stored events among these ids, in no particular order (ids not stored are left out). */
+  getEvents(ids: readonly string[]): Promise<WeftEvent[]>;
   searchEvents(q: EventQuery): Promise<Page<WeftEvent>>;
   countEvents(): Promise<number>;
   /**

@@ -312,6 +312,17 @@ export class PostgresStore implements Store {
     return r ? eventFromPgRow(r.doc, r.raw, r.exact) : undefined;
   }
 
+  async getEvents(ids: readonly string[]): Promise<WeftEvent[]> {
+    const wanted = [...new Set(ids)].filter((id) => !hasUnstorableText(id));
+    const out: WeftEvent[] = [];
+    // One round trip per thousand ids rather than one per id.
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const rows = await this.rows('get events', `SELECT e.doc, e.raw, e.exact FROM event_ids i JOIN events e ON e.ts = i.ts AND e.seq = i.seq WHERE i.id = ANY($1::text[])`, [wanted.slice(i, i + 1000)]);
+      for (const r of rows) out.push(eventFromPgRow(r.doc, r.raw, r.exact));
+    }
+    return out;
+  }
+
   async searchEvents(q: EventQuery): Promise<Page<WeftEvent>> {
     const where: string[] = [];
     const p: unknown[] = [];
