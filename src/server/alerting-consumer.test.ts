@@ -47,6 +47,21 @@ function okta(eventType: string, ip: string): string {
   });
 }
 
+/** The bundled rule that flags sign-ins from a scripting HTTP client. */
+const SCRIPTED = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
+const SCRIPT_AGENT = 'python-requests/2.31.0';
+const BROWSER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)';
+
+/** An Okta sign-in at `at` (ms) by `user`@corp.example from `ip`; a script's unless `agent` says otherwise. */
+function signInAt(uuid: string, at: number, user: string, ip: string, agent = SCRIPT_AGENT, geo?: Record<string, string>): string {
+  return JSON.stringify({
+    uuid, published: new Date(at).toISOString(), eventType: 'user.session.start',
+    actor: { id: `00u-${user}`, type: 'User', alternateId: `${user}@corp.example` },
+    client: { ipAddress: ip, userAgent: { rawUserAgent: agent }, ...(geo !== undefined ? { geographicalContext: geo } : {}) },
+    outcome: { result: 'SUCCESS' },
+  });
+}
+
 /** A store, a rule catalog and an alerting consumer, with helpers to upload rules and feed records. */
 async function harness(sourceId: string): Promise<{
   store: SqliteStore;
@@ -163,17 +178,11 @@ test('assets are read again only after they change, and the next batch is scored
 test('events that reach the log late give the same alerts whatever batches the consumer reads them in', async () => {
   // As after a crash, when a client retries a batch the server never acknowledged: the log holds
   // records 200-399 before 0-199. Every fifth record is a scripted sign-in the bundled rule flags.
-  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
-  const signIn = (i: number): string => JSON.stringify({
-    uuid: `late-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, 0) + i * 1000).toISOString(), eventType: 'user.session.start',
-    actor: { id: `00u${i % 10}`, type: 'User', alternateId: `user${i % 10}@corp.example` },
-    client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: i % 5 === 0 ? 'python-requests/2.31.0' : 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' } },
-    outcome: { result: 'SUCCESS' },
-  });
+  const signIn = (i: number): string => signInAt(`late-${i}`, Date.UTC(2026, 2, 10, 8) + i * 1000, `user${i % 10}`, '198.51.100.7', i % 5 === 0 ? SCRIPT_AGENT : BROWSER_AGENT);
   const range = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, k) => signIn(from + k));
   const shapes = async (batches: string[][]): Promise<string[]> => {
     const { store, put, feed } = await harness('okta-late');
-    await put(scripted);
+    await put(SCRIPTED);
     for (const b of batches) await feed(b);
     const out = (await store.listAlerts({ limit: 100 })).items.map((a) => `${a.dedupKey} ${a.count} ${new Date(a.firstTs).toISOString()} ${new Date(a.lastTs).toISOString()}`).sort();
     await store.close();
@@ -192,17 +201,11 @@ test('events that reach the log late give the same alerts whatever batches the c
 test('a day of logs ingested after a later day gets alerts of its own, as in time order', async () => {
   // Dedup windows are event time: last week's sign-ins must not continue (and stretch back) the
   // alerts of today's, whichever file reaches the log first.
-  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
-  const signIn = (day: number, i: number): string => JSON.stringify({
-    uuid: `day${day}-${i}`, published: new Date(Date.UTC(2026, 2, day, 8, 0, 0) + i * 1000).toISOString(), eventType: 'user.session.start',
-    actor: { id: `00u${i % 2}`, type: 'User', alternateId: `user${i % 2}@corp.example` },
-    client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: 'python-requests/2.31.0' } },
-    outcome: { result: 'SUCCESS' },
-  });
+  const signIn = (day: number, i: number): string => signInAt(`day${day}-${i}`, Date.UTC(2026, 2, day, 8) + i * 1000, `user${i % 2}`, '198.51.100.7');
   const day = (d: number): string[] => Array.from({ length: 20 }, (_, i) => signIn(d, i));
   const shapes = async (batches: string[][]): Promise<string[]> => {
     const { store, put, feed } = await harness('okta-days');
-    await put(scripted);
+    await put(SCRIPTED);
     for (const b of batches) await feed(b);
     const out = (await store.listAlerts({ limit: 100 })).items.map((a) => `${a.dedupKey.split('|').slice(1).join('|')} ${a.count} ${new Date(a.firstTs).toISOString()} ${new Date(a.lastTs).toISOString()}`).sort();
     await store.close();
@@ -272,20 +275,15 @@ test('a correlation settled in a later batch than its first events counts them a
 });
 
 test('rarity counts what a user did in earlier batches: the baseline is stored after each batch', async () => {
-  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
-  const signIn = (i: number, user: string, agent: string): string => JSON.stringify({
-    uuid: `rare-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, i)).toISOString(), eventType: 'user.session.start',
-    actor: { id: `00u-${user}`, type: 'User', alternateId: `${user}@corp.example` },
-    client: { ipAddress: '198.51.100.60', userAgent: { rawUserAgent: agent }, geographicalContext: { country: 'Germany', city: 'Berlin' } },
-    outcome: { result: 'SUCCESS' },
-  });
-  const browser = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)';
-  const script = 'python-requests/2.31.0';
+  const signIn = (i: number, user: string, agent: string): string =>
+    signInAt(`rare-${i}`, Date.UTC(2026, 2, 10, 8, 0, i), user, '198.51.100.60', agent, { country: 'Germany', city: 'Berlin' });
+  const browser = BROWSER_AGENT;
+  const script = SCRIPT_AGENT;
   // ana signs in from Germany with a browser; later a script signs in as ana, and as ben, from Germany.
   const records = [signIn(1, 'ana', browser), signIn(2, 'ana', script), signIn(3, 'ben', script)];
   const rarity = async (batches: string[][]): Promise<Record<string, string[]>> => {
     const { store, put, feed } = await harness('okta-rarity');
-    await put(scripted);
+    await put(SCRIPTED);
     for (const b of batches) await feed(b);
     const out: Record<string, string[]> = {};
     for (const a of (await store.listAlerts({ limit: 10 })).items) {
@@ -326,18 +324,13 @@ test('events too late for correlation are counted in metrics and logged, not dro
 });
 
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {
-  const scripted = readFileSync(join(import.meta.dirname, '..', '..', 'rules', 'okta', 'okta_sign_in_scripted_client.yml'), 'utf8');
-  const signIn = (i: number, user: string, ip: string): string => JSON.stringify({
-    uuid: `inc-${i}`, published: new Date(Date.UTC(2026, 2, 10, 8, 0, i)).toISOString(), eventType: 'user.session.start',
-    actor: { id: `00u-${user}`, type: 'User', alternateId: `${user}@corp.example` },
-    client: { ipAddress: ip, userAgent: { rawUserAgent: 'python-requests/2.31.0' } }, outcome: { result: 'SUCCESS' },
-  });
+  const signIn = (i: number, user: string, ip: string): string => signInAt(`inc-${i}`, Date.UTC(2026, 2, 10, 8, 0, i), user, ip);
   // Two unrelated sign-ins, then a third user from the first one's address: it joins that incident.
   const first = [signIn(1, 'ana', '198.51.100.1'), signIn(2, 'ben', '198.51.100.2')];
   const second = [signIn(3, 'cho', '198.51.100.1')];
   const incidents = async (store: SqliteStore): Promise<IncidentRecord[]> => (await store.listIncidents({ limit: 100 })).items.sort((a, b) => (a.id < b.id ? -1 : 1));
   const { store, put, feed } = await harness('okta-incidents');
-  await put(scripted);
+  await put(SCRIPTED);
   await feed(first);
   const before = await incidents(store);
   assert.equal(before.length, 2);
@@ -351,7 +344,7 @@ test('a batch rewrites only the incidents its alerts changed; the stored inciden
   assert.deepEqual((ana(after)?.doc as { alerts: string[] }).alerts.length, 2);
   // The same records in one batch: the same incidents.
   const once = await harness('okta-incidents');
-  await once.put(scripted);
+  await once.put(SCRIPTED);
   await once.feed([...first, ...second]);
   const view = (xs: IncidentRecord[]): unknown[] => xs.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
   assert.deepEqual(view(after), view(await incidents(once.store)));
