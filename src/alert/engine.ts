@@ -549,13 +549,21 @@ export class AlertEngine {
     const moved = sp.first !== first;
     sp.first = first;
     sp.last = last;
-    // A detection that joined may have brought keys or sources the span is not listed under yet.
+    // A detection that joined may have brought keys or sources the span is not listed under yet
+    // (every join makes new arrays, so compare what they hold).
+    let listed = false;
     if (keys !== sp.keys || sources !== sp.sources) {
-      for (const k of keys) for (const src of sources) if (!sp.keys.includes(k) || !sp.sources.includes(src)) this.listOf(k, src).push(sp);
+      for (const k of keys) {
+        for (const src of sources) {
+          if (sp.keys.includes(k) && sp.sources.includes(src)) continue;
+          this.listOf(k, src).push(sp);
+          listed = true;
+        }
+      }
       sp.keys = keys;
       sp.sources = sources;
-      this.sortIn(sp);
-    } else if (moved) this.sortIn(sp);
+    }
+    if (moved || listed) this.sortIn(sp);
   }
 
   private listOf(key: string, source: string): Span[] {
