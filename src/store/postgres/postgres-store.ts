@@ -306,16 +306,14 @@ export class PostgresStore implements Store {
   }
 
   async getEvent(id: string): Promise<WeftEvent | undefined> {
-    if (hasUnstorableText(id)) return undefined;
-    // event_ids carries ts, so the lookup prunes to one partition instead of probing every month.
-    const r = await this.one('get event', `SELECT e.doc, e.raw, e.exact FROM event_ids i JOIN events e ON e.ts = i.ts AND e.seq = i.seq WHERE i.id = $1`, [id]);
-    return r ? eventFromPgRow(r.doc, r.raw, r.exact) : undefined;
+    return (await this.getEvents([id]))[0];
   }
 
   async getEvents(ids: readonly string[]): Promise<WeftEvent[]> {
     const wanted = [...new Set(ids)].filter((id) => !hasUnstorableText(id));
     const out: WeftEvent[] = [];
-    // One round trip per thousand ids rather than one per id.
+    // One round trip per thousand ids rather than one per id. event_ids carries ts, so each lookup
+    // prunes to one partition instead of probing every month.
     for (let i = 0; i < wanted.length; i += 1000) {
       const rows = await this.rows('get events', `SELECT e.doc, e.raw, e.exact FROM event_ids i JOIN events e ON e.ts = i.ts AND e.seq = i.seq WHERE i.id = ANY($1::text[])`, [wanted.slice(i, i + 1000)]);
       for (const r of rows) out.push(eventFromPgRow(r.doc, r.raw, r.exact));

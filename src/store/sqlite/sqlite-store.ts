@@ -269,8 +269,7 @@ export class SqliteStore implements Store {
   }
 
   async getEvent(id: string): Promise<WeftEvent | undefined> {
-    const r = this.get1(`SELECT doc, raw FROM events WHERE seq = ${SEQ_OF_ID}`, { id });
-    return r ? eventFromRow(str(r.doc), optStr(r.raw) ?? null) : undefined;
+    return (await this.getEvents([id]))[0];
   }
 
   async getEvents(ids: readonly string[]): Promise<WeftEvent[]> {
