@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DECLARED_FORMATS } from '../decode/declared-formats.js';
+import { isKnownZone } from '../decode/zone.js';
+import { ALL_MAPPERS } from '../normalize/registry.js';
 import { parseDuration } from './duration.js';
 
 /** A duration written as `30s`, `5m`, `24h`; a bare number is milliseconds. Parsed to milliseconds. */
@@ -25,12 +27,19 @@ const byteSize = z.union([z.number().int().positive(), z.string()]).transform((v
   return Math.round(Number(m[1]) * (units[(m[2] ?? 'b').toLowerCase()] as number));
 });
 
+/** A declared source type: one a mapper has (`weft ingest --list-source-types`). */
+const sourceType = z.string().min(1).refine((t) => ALL_MAPPERS.some((m) => m.sourceType === t), {
+  message: `unknown source type; one of ${ALL_MAPPERS.map((m) => m.sourceType).join(', ')}`,
+});
+
+/** A source declared by id (`ingest.sources[]`): how its records are read when the sender does not say. */
 const sourceSchema = z.strictObject({
   id: z.string().min(1),
-  type: z.string().optional(),
-  format: z.string().optional(),
-  timezone: z.string().optional(),
-  /** Added to this source's event times before correlation (its clock runs behind by this much). */
+  type: sourceType.optional(),
+  format: z.enum(DECLARED_FORMATS).optional(),
+  /** Zone for its timestamps that carry none (RFC 3164 syslog); default `ingest.timezone`. */
+  timezone: z.string().min(1).refine(isKnownZone, { message: 'unknown time zone: an IANA name (Europe/Berlin) or an offset (+02:00)' }).optional(),
+  /** How far this source's clock runs ahead: subtracted from its event times before correlation. */
   clock_skew: duration.optional(),
 });
 
@@ -42,7 +51,7 @@ const listenerSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Default 514 (udp, tcp) or 6514 (tls); 0 picks a free port. */
   port: z.number().int().min(0).max(65535).optional(),
-  source_type: z.string().min(1).optional(),
+  source_type: sourceType.optional(),
   format: z.enum(DECLARED_FORMATS).optional(),
   /** TCP/TLS framing: `auto` decides per connection from its first bytes. */
   framing: z.enum(['auto', 'lf', 'octet-counting']).default('auto'),
@@ -68,7 +77,7 @@ const tailSchema = z.strictObject({
   paths: z.array(z.string().min(1)).min(1),
   /** Source id; default the file's path. */
   id: z.string().min(1).optional(),
-  source_type: z.string().min(1).optional(),
+  source_type: sourceType.optional(),
   format: z.enum(DECLARED_FORMATS).optional(),
   poll_interval: duration.default(1000),
   /** Where to start in a file never seen before. */
@@ -100,7 +109,13 @@ export const configSchema = z.strictObject({
     max_record_bytes: byteSize.default(1024 * 1024),
     batch_size: z.number().int().min(1).max(100_000).default(1000),
     timezone: z.string().default('UTC'),
-    sources: z.array(sourceSchema).default([]),
+    sources: z.array(sourceSchema).default([]).superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((s, i) => {
+        if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `source id '${s.id}' is declared twice` });
+        seen.add(s.id);
+      });
+    }),
     /** Syslog listeners; none by default. */
     listeners: z.array(listenerSchema).default([]),
     /** Followed files; none by default. */
@@ -122,6 +137,10 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   correlation: z.strictObject({
     allowed_lateness: duration.default(5 * 60_000),
+    /** A source this far behind the others (at most) holds correlation back so its events are not late; 0: one watermark for all. */
+    max_source_lag: duration.default(15 * 60_000),
+    /** A source that sent nothing for this long stops holding correlation back. */
+    source_idle: duration.default(60 * 60_000),
     max_state_entries: z.number().int().min(1).default(1_000_000),
     checkpoint_interval: duration.default(10_000),
   }).prefault({}),

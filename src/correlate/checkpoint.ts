@@ -4,6 +4,7 @@
  * that no event content is ever mistaken for a tag).
  */
 import { CheckpointError } from './errors.js';
+import type { SourceClockState } from './source-clocks.js';
 
 export const CHECKPOINT_VERSION = 1;
 const MAGIC = 'WEFTCORR';
@@ -21,6 +22,8 @@ export interface CheckpointBody {
   defs?: Array<[string, string]>;
   position: number | null;
   maxSeen: number;
+  /** Each source's clock and the watermark (absent before sources had clocks: see SourceClocks.restore). */
+  clocks?: SourceClockState;
   flushed: boolean;
   seq: number;
   counters: { processed: number; late: number; invalid: number; evictions: number; alerts: number; fanoutTruncated: number };
@@ -98,6 +101,7 @@ function isBody(v: unknown): v is CheckpointBody {
     typeof b['rules'] === 'string' &&
     (b['position'] === null || typeof b['position'] === 'number') &&
     typeof b['maxSeen'] === 'number' &&
+    (b['clocks'] === undefined || isClockState(b['clocks'])) &&
     typeof b['flushed'] === 'boolean' &&
     typeof b['seq'] === 'number' &&
     b['counters'] !== null && typeof b['counters'] === 'object' &&
@@ -109,4 +113,11 @@ function isBody(v: unknown): v is CheckpointBody {
     Array.isArray(b['timers']) &&
     (b['timers'] as unknown[]).every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'number' && typeof e[1] === 'string')
   );
+}
+
+function isClockState(v: unknown): v is SourceClockState {
+  if (v === null || typeof v !== 'object') return false;
+  const c = v as Record<string, unknown>;
+  return typeof c['maxArrived'] === 'number' && typeof c['floor'] === 'number' && Array.isArray(c['clocks']) &&
+    (c['clocks'] as unknown[]).every((e) => Array.isArray(e) && e.length === 3 && typeof e[0] === 'string' && typeof e[1] === 'number' && typeof e[2] === 'number');
 }

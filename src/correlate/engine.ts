@@ -1,9 +1,10 @@
 /**
  * The correlation engine: rule matches in, correlation alerts out, over event time.
  *
- * Events are buffered until the watermark (newest event time minus the allowed lateness) passes them,
- * then applied in (time, id) order, interleaved with operator deadlines (window closes, expiries), so
- * any arrival order within the lateness gives the same alerts. It reads no clock.
+ * Events are buffered until the watermark (the slowest active source's newest event time minus the
+ * allowed lateness: source-clocks.ts) passes them, then applied in (time, id) order, interleaved with
+ * operator deadlines (window closes, expiries), so any arrival order within the lateness gives the
+ * same alerts. It reads no clock: arrival is the receive time each event carries.
  */
 import { createHash } from 'node:crypto';
 import { fieldAccessor, type FieldAccessor } from '../event/field-path.js';
@@ -12,11 +13,14 @@ import type { FieldResolver } from '../rules/types.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointBody } from './checkpoint.js';
 import { CheckpointError, CorrelationRuleError } from './errors.js';
 import { MinHeap } from './heap.js';
+import { SourceClocks } from './source-clocks.js';
 import { operatorFor, type Operator } from './operators.js';
 import type { Arrival, FirePayload, Item, OpContext, StateBase } from './state.js';
 import type { CorrelationAlert, CorrelationDef, EngineInput, EngineOptions, EngineOutput, EngineStats, RestoreOptions, RestoreReport } from './types.js';
 
 const DEFAULT_LATENESS_MS = 5 * 60_000;
+const DEFAULT_SOURCE_IDLE_MS = 60 * 60_000;
+const DEFAULT_MAX_SOURCE_LAG_MS = 15 * 60_000;
 const DEFAULT_MAX_STATES = 1_000_000;
 const DEFAULT_MAX_FANOUT = 16;
 /** Separates rule index and group values in a state key; `\u0002` starts an operator's sub-key. */
@@ -99,7 +103,10 @@ export class CorrelationEngine {
   private buffer = new MinHeap<Buffered>(lessBuffered);
   private timers = new MinHeap<Timer>(lessTimer);
   private states = new Map<string, StateBase>();
-  private maxSeen = -Infinity;
+  private readonly clocks: SourceClocks;
+  /** The last `weft.ingest_time` read and its value: a batch's events share one. */
+  private arrivalText = '';
+  private arrivalMs = Number.NaN;
   private seq = 0;
   private pos: number | undefined;
   private flushed = false;
@@ -119,6 +126,11 @@ export class CorrelationEngine {
     this.lateness = opts.allowedLatenessMs ?? DEFAULT_LATENESS_MS;
     if (!(this.lateness >= 0)) throw new RangeError('allowedLatenessMs must be >= 0');
     this.skew = new Map(Object.entries(opts.clockSkewMs ?? {}));
+    this.clocks = new SourceClocks({
+      latenessMs: this.lateness,
+      idleMs: opts.sourceIdleMs ?? DEFAULT_SOURCE_IDLE_MS,
+      maxLagMs: opts.maxSourceLagMs ?? DEFAULT_MAX_SOURCE_LAG_MS,
+    });
     this.resolverFor = opts.resolverFor;
     this.maxStates = opts.maxStateEntries ?? DEFAULT_MAX_STATES;
     if (!(this.maxStates >= 1)) throw new RangeError('maxStateEntries must be >= 1');
@@ -202,7 +214,7 @@ export class CorrelationEngine {
   }
 
   get watermark(): number {
-    return this.flushed ? Infinity : this.maxSeen - this.lateness;
+    return this.flushed ? Infinity : this.clocks.watermark;
   }
 
   push(input: EngineInput, position: number): EngineOutput {
@@ -226,17 +238,53 @@ export class CorrelationEngine {
     if (typeof sourceId === 'string') t -= this.skew.get(sourceId) ?? 0;
 
     const wm = this.watermark;
+    // A late event still moves its source's clock: the source is delivering, only behind, and
+    // holding the watermark lets it catch up instead of losing everything it sends.
+    if (!this.flushed) this.clocks.note(typeof sourceId === 'string' ? sourceId : '', t, this.arrival(weft as { ingest_time?: unknown }, t));
     if (t < wm) {
       this.counters.late++;
       result.late.push({ position, id, time: t, watermark: wm });
       return result;
     }
-    if (t > this.maxSeen) this.maxSeen = t;
     let relevant = false;
     for (const m of input.matches) if (this.index.has(m)) relevant = true;
     if (relevant) this.buffer.push({ t, id, pos: position, event, matches: [...input.matches] });
     this.drain(this.watermark, result.alerts);
     return result;
+  }
+
+  /**
+   * An event that matched no rule a correlation uses: it only moves its source's clock, and with it
+   * the watermark, so windows close as event time passes whether or not the events that pass it
+   * matter to a correlation. Returns the alerts that settles. An event without a usable zoned
+   * `@timestamp` moves nothing (it could not be correlation input either).
+   */
+  observe(event: WeftEvent): CorrelationAlert[] {
+    if (this.flushed) return [];
+    const ts = (event as { '@timestamp'?: unknown })['@timestamp'];
+    if (typeof ts !== 'string' || !ZONED.test(ts)) return [];
+    let t = Date.parse(ts);
+    if (!Number.isFinite(t)) return [];
+    const weft = (event as { weft?: unknown }).weft;
+    const w = weft !== null && typeof weft === 'object' ? (weft as { source_id?: unknown; ingest_time?: unknown }) : {};
+    const sourceId = typeof w.source_id === 'string' ? w.source_id : '';
+    t -= this.skew.get(sourceId) ?? 0;
+    const before = this.watermark;
+    this.clocks.note(sourceId, t, this.arrival(w, t));
+    const out: CorrelationAlert[] = [];
+    if (this.watermark > before) this.drain(this.watermark, out);
+    return out;
+  }
+
+  /** When the event reached Weft (`weft.ingest_time`); an event without one arrives at its own time. */
+  private arrival(weft: { ingest_time?: unknown }, t: number): number {
+    const text = weft.ingest_time;
+    if (typeof text !== 'string') return t;
+    if (text !== this.arrivalText) {
+      this.arrivalText = text;
+      this.arrivalMs = Date.parse(text);
+    }
+    return Number.isFinite(this.arrivalMs) ? this.arrivalMs : t;
   }
 
   private invalid(result: EngineOutput, position: number, reason: string, id?: string): EngineOutput {
@@ -269,6 +317,8 @@ export class CorrelationEngine {
       missingGroupBy: byTitle(this.missingGroupBy),
       missingValue: byTitle(this.missingValue),
       watermark: this.watermark,
+      sources: this.clocks.size,
+      ...(this.clocks.heldBy !== undefined && !this.flushed ? { watermarkHeldBy: this.clocks.heldBy } : {}),
       position: this.pos,
     };
   }
@@ -522,7 +572,8 @@ export class CorrelationEngine {
       rules: this.fingerprint,
       defs: this.defs.map((d, i) => [this.defDigests[i] as string, d.meta.title]),
       position: this.pos ?? null,
-      maxSeen: this.maxSeen,
+      maxSeen: this.clocks.newest,
+      clocks: this.clocks.state(),
       flushed: this.flushed,
       seq: this.seq,
       counters: { ...this.counters },
@@ -570,7 +621,7 @@ export class CorrelationEngine {
       return out;
     };
     this.pos = body.position ?? undefined;
-    this.maxSeen = body.maxSeen;
+    this.clocks.restore(body.maxSeen, body.clocks);
     this.flushed = body.flushed;
     this.seq = body.seq;
     this.counters = { ...body.counters };

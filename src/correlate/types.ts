@@ -181,8 +181,18 @@ export interface EngineOutput {
 }
 
 export interface EngineOptions {
-  /** Events later than this behind the newest event time are late (default 5 minutes). */
+  /** Events later than this behind the watermark's source time are late (default 5 minutes). */
   allowedLatenessMs?: number;
+  /**
+   * A source (`weft.source_id`) that delivered nothing for this long, by receive time
+   * (`weft.ingest_time`), is forgotten and holds the watermark back no more (default 1 hour).
+   */
+  sourceIdleMs?: number;
+  /**
+   * How far a source may lag behind the newest event time and still hold the watermark back, so that
+   * its events are not late (default 15 minutes). 0: one watermark for all sources.
+   */
+  maxSourceLagMs?: number;
   /** Per `weft.source_id`: how far that source's clock runs ahead, subtracted from its event times. */
   clockSkewMs?: Readonly<Record<string, number>>;
   /** How to read a Sigma field for events matched by a base rule (by id or name); default: the field as an ECS path. */
@@ -229,5 +239,9 @@ export interface EngineStats {
   missingValue: Record<string, number>;
   fanoutTruncated: number;
   watermark: number;
+  /** Sources whose clocks are tracked (active within the idle time). */
+  sources: number;
+  /** The source keeping the watermark behind the newest event time, when one does. */
+  watermarkHeldBy?: string;
   position: number | undefined;
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRuleSetFromLoaded } from '../rules/engine/index.js';
 import { parseRuleText } from '../rules/sigma/index.js';
-import { CorrelationStage } from './correlate-stage.js';
+import { parseConfig } from '../config/load.js';
+import { CorrelationStage, correlationOptions } from './correlate-stage.js';
 
 const RULES = `title: ssh failed
 name: ssh_failed
@@ -48,4 +49,17 @@ test('a correlation the engine cannot run is rejected with its reason; the other
   const none = CorrelationStage.fromTexts([texts[1] as { file: string; text: string }], built, { allowedLatenessMs: 0, maxStateEntries: 1000 });
   assert.equal(none.stage, undefined);
   assert.equal(none.rejections.length, 1);
+});
+
+test('correlation settings come from the config: lateness, per-source watermark limits and each source\'s clock skew', () => {
+  assert.deepEqual(correlationOptions(parseConfig({})), {
+    allowedLatenessMs: 300_000, maxStateEntries: 1_000_000, sourceIdleMs: 3_600_000, maxSourceLagMs: 900_000,
+  });
+  const config = parseConfig({
+    correlation: { allowed_lateness: '2m', max_source_lag: '0s', source_idle: '10m' },
+    ingest: { sources: [{ id: 'wec-01', clock_skew: '30s' }, { id: 'okta' }] },
+  });
+  assert.deepEqual(correlationOptions(config), {
+    allowedLatenessMs: 120_000, maxStateEntries: 1_000_000, sourceIdleMs: 600_000, maxSourceLagMs: 0, clockSkewMs: { 'wec-01': 30_000 },
+  });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CorrelationEngine, CorrelationRuleError, mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
+import type { WeftConfig } from '../config/schema.js';
 import type { WeftEvent } from '../event/model.js';
 import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
 import { ruleFiles } from '../rules/sigma/index.js';
@@ -20,6 +21,24 @@ export interface RuleText {
 export interface CorrelationStageOptions {
   allowedLatenessMs: number;
   maxStateEntries: number;
+  /** See EngineOptions: per-source watermarks. Engine defaults when absent. */
+  sourceIdleMs?: number;
+  maxSourceLagMs?: number;
+  /** Per `weft.source_id`: how far its clock runs ahead (subtracted from its event times). */
+  clockSkewMs?: Readonly<Record<string, number>>;
+}
+
+/** The correlation settings of a configuration: `correlation.*` and each source's `clock_skew`. */
+export function correlationOptions(config: WeftConfig): CorrelationStageOptions {
+  const skew: Record<string, number> = {};
+  for (const s of config.ingest.sources) if (s.clock_skew !== undefined) skew[s.id] = s.clock_skew;
+  return {
+    allowedLatenessMs: config.correlation.allowed_lateness,
+    maxStateEntries: config.correlation.max_state_entries,
+    sourceIdleMs: config.correlation.source_idle,
+    maxSourceLagMs: config.correlation.max_source_lag,
+    ...(Object.keys(skew).length > 0 ? { clockSkewMs: skew } : {}),
+  };
 }
 
 /**
@@ -75,6 +94,9 @@ export class CorrelationStage {
         engine = new CorrelationEngine(defs, {
           allowedLatenessMs: o.allowedLatenessMs,
           maxStateEntries: o.maxStateEntries,
+          ...(o.sourceIdleMs !== undefined ? { sourceIdleMs: o.sourceIdleMs } : {}),
+          ...(o.maxSourceLagMs !== undefined ? { maxSourceLagMs: o.maxSourceLagMs } : {}),
+          ...(o.clockSkewMs !== undefined ? { clockSkewMs: o.clockSkewMs } : {}),
           resolverFor: (ref) => built.resolvers.get(ref),
           knownRules: known,
         });
@@ -122,7 +144,9 @@ export class CorrelationStage {
    */
   pushLive(event: WeftEvent, matches: readonly Match<WeftEvent>[], position: number): CorrelationAlert[] {
     const refs = this.refsUsed(matches);
-    return refs === undefined ? [] : this.engine.push({ event, matches: refs }, position).alerts;
+    // Every event moves its source's clock: the watermark follows the sources, not only the few
+    // events correlations use.
+    return refs === undefined ? this.engine.observe(event) : this.engine.push({ event, matches: refs }, position).alerts;
   }
 
   /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */

@@ -17,7 +17,7 @@ import { recordToAlert } from '../alert/persist.js';
 import { buildRuleSet } from '../rules/engine/index.js';
 import { EVENT_LOG_PAGE, type AlertRecord, type RuleRecord, type Store } from '../store/types.js';
 import type { AlertStage } from './alert-stage.js';
-import { CorrelationStage } from './correlate-stage.js';
+import { CorrelationStage, type CorrelationStageOptions } from './correlate-stage.js';
 import { Detector } from './store-alerting.js';
 
 export interface ReplayDifference {
@@ -42,8 +42,8 @@ export interface ReplayOptions {
   to: number;
   pipelinePaths: string[];
   placeholders?: Record<string, string[]>;
-  allowedLatenessMs: number;
-  maxStateEntries: number;
+  /** Correlation settings, as the service ran with them (correlationOptions of its config). */
+  correlation: CorrelationStageOptions;
   /** Makes the alert stage (config, assets, suppressions) for the rebuilt correlations. */
   stageFor: (correlations: CorrelationStage | undefined) => AlertStage;
 }
@@ -99,7 +99,7 @@ export async function replayStore(store: Store, o: ReplayOptions): Promise<Repla
       writeFileSync(join(dir, `${h}.yml`), r.content);
     }
     const built = buildRuleSet({ rulePaths: [dir], pipelinePaths: o.pipelinePaths, placeholders: o.placeholders ?? {} });
-    const corr = CorrelationStage.build([dir], built, { allowedLatenessMs: o.allowedLatenessMs, maxStateEntries: o.maxStateEntries });
+    const corr = CorrelationStage.build([dir], built, o.correlation);
     const stage = o.stageFor(corr.stage);
     // Versions are content hashes: the files here carry the stored contents, so they hash the same.
     const detector = new Detector(built.ruleSet, stage, corr.stage);

@@ -3,6 +3,7 @@
  * Each file is framed and run through a RecordPipeline; outcomes come out in input order, in batches
  * (one per chunk read) so callers pay one await per chunk, not per record.
  */
+import type { DeclaredSource } from './declared-sources.js';
 import { createReadStream, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -74,6 +75,8 @@ export interface ReadOptions {
   sourceIdFor?: (file: string) => string;
   resolver?: EntityResolver;
   timezone?: string;
+  /** `ingest.sources`: type, format and zone by source id, where these options set none. */
+  sources?: readonly DeclaredSource[];
   maxRecordBytes?: number;
   framing?: FramingMode;
   /** Receive time stamped on events; defaults to now. Tests pass a fixed one for determinism. */
@@ -143,9 +146,10 @@ export async function* readOutcomes(files: string[], opts: ReadOptions = {}): As
 }
 
 /** The pipelines for reading with these options: one per input (a few kept, for hunt workers). */
-export function pipelineCacheFor(opts: Pick<ReadOptions, 'resolver' | 'timezone' | 'maxRecordBytes'>): PipelineCache {
+export function pipelineCacheFor(opts: Pick<ReadOptions, 'resolver' | 'timezone' | 'maxRecordBytes' | 'sources'>): PipelineCache {
   return new PipelineCache({
     max: 16,
+    ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
     ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
     ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
     ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),

@@ -18,6 +18,7 @@ import { eventColumns, type EventColumns } from '../store/event-columns.js';
 import type { AppendResult, SourceActivity, Store } from '../store/types.js';
 import type { FramedRecord } from './framing.js';
 import { CommitThreadUnavailableError, type CommitPart, type CommitThread, type ThreadCommit } from './commit-thread.js';
+import type { DeclaredSource } from './declared-sources.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { PreparePool } from './prepare-pool.js';
 import { prepareBatch, type PreparedBatch } from './prepare.js';
@@ -79,6 +80,8 @@ export interface IngestWriterOptions {
   /** Events per store transaction when batches are grouped (default 10,000). */
   maxCommitEvents?: number;
   timezone?: string;
+  /** `ingest.sources`: type, format and zone by source id, where the sender declares none. */
+  sources?: readonly DeclaredSource[];
   maxRecordBytes?: number;
   resolver?: EntityResolver;
   /**
@@ -165,6 +168,7 @@ export class IngestWriter {
     this.logger = opts.logger ?? silentLogger;
     this.pipelines = new PipelineCache({
       ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+      ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
       ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
       ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
     });
@@ -173,6 +177,7 @@ export class IngestWriter {
     this.pool = workers > 0
       ? new PreparePool(workers, {
         ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+        ...(opts.sources !== undefined ? { sources: [...opts.sources] } : {}),
         ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: opts.maxRecordBytes } : {}),
         ...(opts.resolver !== undefined ? { resolver: opts.resolver.directory !== undefined ? { identities: opts.resolver.directory } : {} } : {}),
       }, this.logger)

@@ -5,6 +5,7 @@
  */
 import type { DeclaredFormat } from '../decode/types.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
+import { declaredSources, type DeclaredSource } from './declared-sources.js';
 import { RecordPipeline } from './record-pipeline.js';
 
 export interface PipelineKey {
@@ -21,12 +22,18 @@ export interface PipelineCacheOptions {
   resolver?: EntityResolver;
   /** Pipelines kept at most (default 256). */
   max?: number;
+  /** `ingest.sources`: type, format and zone by source id, where the sender declares none. */
+  sources?: readonly DeclaredSource[];
 }
 
 export class PipelineCache {
   private readonly pipelines = new Map<string, RecordPipeline>();
+  private readonly declared: ReadonlyMap<string, DeclaredSource>;
 
-  constructor(private readonly opts: PipelineCacheOptions = {}) {}
+  /** Throws for a declared source Weft cannot use (see declaredSources). */
+  constructor(private readonly opts: PipelineCacheOptions = {}) {
+    this.declared = declaredSources(opts.sources);
+  }
 
   /** Throws UnknownSourceTypeError for a declared source type no mapper has. */
   get(k: PipelineKey): RecordPipeline {
@@ -34,12 +41,16 @@ export class PipelineCache {
     let p = this.pipelines.get(key);
     if (p === undefined) {
       if (this.pipelines.size >= (this.opts.max ?? 256)) this.pipelines.delete(this.pipelines.keys().next().value as string);
+      const d = this.declared.get(k.sourceId);
+      const sourceType = k.sourceType ?? d?.type;
+      const format = k.format ?? d?.format;
+      const timezone = d?.timezone ?? this.opts.timezone;
       p = new RecordPipeline({
         sourceId: k.sourceId,
-        ...(k.sourceType !== undefined ? { sourceType: k.sourceType } : {}),
-        ...(k.format !== undefined ? { format: k.format } : {}),
+        ...(sourceType !== undefined ? { sourceType } : {}),
+        ...(format !== undefined ? { format } : {}),
         ...(k.filePath !== undefined ? { filePath: k.filePath } : {}),
-        ...(this.opts.timezone !== undefined ? { timezone: this.opts.timezone } : {}),
+        ...(timezone !== undefined ? { timezone } : {}),
         ...(this.opts.maxRecordBytes !== undefined ? { maxRecordBytes: this.opts.maxRecordBytes } : {}),
         ...(this.opts.resolver !== undefined ? { resolver: this.opts.resolver } : {}),
       });

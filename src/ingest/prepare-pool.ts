@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { IdentityDirectory } from '../enrich/identity-directory.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { UnknownSourceTypeError } from '../normalize/registry.js';
+import type { DeclaredSource } from './declared-sources.js';
 import type { IngestMeta } from './ingest-writer.js';
 import type { IngestRecord, PreparedBatch } from './prepare.js';
 import { startWorkerThread } from './worker-thread.js';
@@ -17,6 +18,7 @@ import { framedToColumns, rowsFromColumns, type FramedColumns, type RowColumns }
 /** What every worker is started with: the same settings the inline pipeline cache gets. */
 export interface PrepareWorkerData {
   timezone?: string;
+  sources?: DeclaredSource[];
   maxRecordBytes?: number;
   /** Entity resolution (with the resolver's directory, if it has one), rebuilt in each worker. */
   resolver?: { identities?: IdentityDirectory };

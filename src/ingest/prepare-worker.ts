@@ -13,6 +13,7 @@ import { TextPacker } from '../store/event-columns.js';
 const data = workerData as PrepareWorkerData;
 const pipelines = new PipelineCache({
   ...(data.timezone !== undefined ? { timezone: data.timezone } : {}),
+  ...(data.sources !== undefined ? { sources: data.sources } : {}),
   ...(data.maxRecordBytes !== undefined ? { maxRecordBytes: data.maxRecordBytes } : {}),
   ...(data.resolver !== undefined ? { resolver: new EntityResolver(data.resolver.identities) } : {}),
 });

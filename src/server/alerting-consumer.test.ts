@@ -323,6 +323,60 @@ test('events too late for correlation are counted in metrics and logged, not dro
   await store.close();
 });
 
+test('a source that delivers minutes behind the others still correlates; one watermark for all sources lost its events', async () => {
+  // Two Okta orgs shipped by two pollers: okta-eu delivers ten minutes after the event, okta-us at once.
+  // Three sign-ins from one address within ten minutes, two of them from the lagging one.
+  const run = async (maxSourceLag: string): Promise<{ alerts: number; metrics: string }> => {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.migrate();
+    const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+    await store.putRules(catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`).documents.map((d) => d.record));
+    await catalog.reload();
+    const metrics = new ServerMetrics();
+    const config = parseConfig({ correlation: { allowed_lateness: '1m', max_source_lag: maxSourceLag } });
+    const consumer = new AlertingConsumer({ store, config, catalog, logger: silentLogger, metrics });
+    consumer.restore(undefined);
+    const T = Date.UTC(2026, 2, 10, 9, 0);
+    const M = 60_000;
+    const sources = { 'okta-us': new RecordPipeline({ sourceId: 'okta-us' }), 'okta-eu': new RecordPipeline({ sourceId: 'okta-eu' }) };
+    const arrivals: Array<{ at: number; source: keyof typeof sources; record: string }> = [];
+    const signIn = (source: keyof typeof sources, minute: number, ip: string, lag: number): void => {
+      arrivals.push({ at: T + minute * M + lag, source, record: signInAt(`${source}-${minute}-${ip}`, T + minute * M, 'ana', ip, BROWSER_AGENT) });
+    };
+    // Both pollers deliver all along (okta-eu's earlier sign-ins are from elsewhere). okta-eu comes
+    // first: a source seen for the first time cannot take back time the watermark has passed.
+    for (let m = -5; m <= 20; m++) signIn('okta-us', m, '203.0.113.9', 0);
+    for (let m = -20; m <= 10; m += 5) signIn('okta-eu', m, '203.0.113.50', 10 * M);
+    signIn('okta-us', 1, '198.51.100.77', 0);
+    signIn('okta-eu', 3, '198.51.100.77', 10 * M);
+    signIn('okta-eu', 6, '198.51.100.77', 10 * M);
+    arrivals.sort((a, b) => a.at - b.at);
+    let seq = 0;
+    // One batch per minute of arrival, received at that minute, as the service's event log gets them.
+    for (let i = 0; i < arrivals.length;) {
+      const minute = Math.floor((arrivals[i]?.at as number) / M);
+      const events = [];
+      for (; i < arrivals.length && Math.floor((arrivals[i]?.at as number) / M) === minute; i++) {
+        const a = arrivals[i] as (typeof arrivals)[number];
+        for (const o of sources[a.source].process(a.record, new Date(a.at))) if (o.kind === 'event') events.push(o.event);
+      }
+      await store.appendEvents(events);
+      const batch = await store.readEventLog(seq, 1000);
+      seq = batch.at(-1)?.seq ?? seq;
+      await consumer.handle(batch);
+    }
+    const out = { alerts: (await store.listAlerts({ ruleId: COUNT })).items.filter((a) => a.dedupKey.includes('198.51.100.77')).length, metrics: await metrics.registry.metrics() };
+    await store.close();
+    return out;
+  };
+  const perSource = await run('15m');
+  assert.equal(perSource.alerts, 1, 'the three sign-ins from 198.51.100.77 correlate');
+  assert.match(perSource.metrics, /^weft_correlation_late_events_total 0$/m);
+  const global = await run('0s');
+  assert.equal(global.alerts, 0);
+  assert.doesNotMatch(global.metrics, /^weft_correlation_late_events_total 0$/m, 'okta-eu\'s sign-ins came too late');
+});
+
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {
   const signIn = (i: number, user: string, ip: string): string => signInAt(`inc-${i}`, Date.UTC(2026, 2, 10, 8, 0, i), user, ip);
   // Two unrelated sign-ins, then a third user from the first one's address: it joins that incident.

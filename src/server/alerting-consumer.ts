@@ -9,7 +9,7 @@ import type { EventFacts } from '../alert/facts.js';
 import type { WeftEvent } from '../event/model.js';
 import { alertStageFor, configHash } from '../cli/alerting.js';
 import type { WeftConfig } from '../config/schema.js';
-import { CorrelationStage } from '../hunt/correlate-stage.js';
+import { CorrelationStage, correlationOptions } from '../hunt/correlate-stage.js';
 import { finishIntoStore, RecentAlerts } from '../hunt/store-alerting.js';
 import type { Logger } from '../log/logger.js';
 import type { LoggedEvent, Store } from '../store/types.js';
@@ -78,10 +78,7 @@ export class AlertingConsumer implements EventLogConsumer {
     const built = catalog.active;
     if (built === undefined) return;
     this.stageVersion = catalog.version;
-    const c = CorrelationStage.fromTexts(catalog.correlationTexts, built, {
-      allowedLatenessMs: config.correlation.allowed_lateness,
-      maxStateEntries: config.correlation.max_state_entries,
-    });
+    const c = CorrelationStage.fromTexts(catalog.correlationTexts, built, correlationOptions(config));
     for (const r of c.rejections) logger.warn({ file: r.file, line: r.line, reason: r.reason }, 'correlation rule rejected');
     this.correlate = c.stage;
     this.evictionsSeen = 0;
@@ -149,8 +146,8 @@ export class AlertingConsumer implements EventLogConsumer {
     if (now - this.lateLoggedAt < 60_000) return;
     this.o.logger.warn({
       late_events: this.lateUnlogged, watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : undefined,
-      allowed_lateness_ms: this.o.config.correlation.allowed_lateness,
-    }, 'events reached correlation after event time had passed them by more than correlation.allowed_lateness; no correlation counted them');
+      allowed_lateness_ms: this.o.config.correlation.allowed_lateness, watermark_held_by: this.correlate?.engine.stats().watermarkHeldBy,
+    }, 'events reached correlation after its watermark (the slowest source\'s event time minus correlation.allowed_lateness) had passed them; no correlation counted them');
     this.lateUnlogged = 0;
     this.lateLoggedAt = now;
   }

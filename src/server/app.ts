@@ -114,6 +114,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<WeftServer>
     maxPendingRecords: config.server.ingest_queue_records,
     maxCommitEvents: Math.max(config.ingest.batch_size, 10_000),
     timezone: config.ingest.timezone,
+    sources: config.ingest.sources,
     maxRecordBytes: config.ingest.max_record_bytes,
     prepareWorkers,
     logger,

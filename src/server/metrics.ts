@@ -62,7 +62,7 @@ export class ServerMetrics {
     this.correlationEvictions = new Counter({ name: 'weft_correlation_evictions_total', help: 'Correlation state entries evicted by the memory bound or TTL', registers: [r] });
     this.correlationLateEvents = new Counter({
       name: 'weft_correlation_late_events_total',
-      help: 'Events a correlation rule matched that arrived after event time had passed them by more than correlation.allowed_lateness: no correlation counted them',
+      help: 'Events a correlation rule matched that arrived after the correlation watermark (the slowest source\'s event time minus correlation.allowed_lateness) had passed them: no correlation counted them',
       registers: [r],
     });
     this.consumerPosition = new Gauge({ name: 'weft_consumer_position', help: 'Event-log position each consumer has processed', labelNames: ['consumer'], registers: [r] });

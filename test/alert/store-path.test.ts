@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { EntityResolver } from '../../src/enrich/entity-resolver.js';
 import { loadIdentityDirectory } from '../../src/enrich/identity-directory.js';
 import { replayStore, type ReplayReport } from '../../src/hunt/replay.js';
+import { correlationOptions } from '../../src/hunt/correlate-stage.js';
 import { finishIntoStore } from '../../src/hunt/store-alerting.js';
 import { expandInputs } from '../../src/ingest/file-source.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
@@ -27,8 +28,7 @@ const { config } = loadConfig({ cwd: tmpdir(), env: {} });
 async function replay(store: Store): Promise<ReplayReport> {
   const assets = await store.listAssets();
   return replayStore(store, {
-    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), allowedLatenessMs: config.correlation.allowed_lateness,
-    maxStateEntries: config.correlation.max_state_entries,
+    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config),
     stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
   });
 }

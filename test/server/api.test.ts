@@ -25,7 +25,12 @@ const ingest = (body: string | Buffer, query = '', contentType = 'application/x-
   s.app.inject({ method: 'POST', url: `/api/v1/ingest${query}`, headers: { ...bearer(s.keys.ingest), 'content-type': contentType }, payload: body });
 
 before(async () => {
-  s = await testServer({ config: { server: { body_limit: '256KiB' }, ingest: { max_record_bytes: '8KiB' } } });
+  s = await testServer({
+    config: {
+      server: { body_limit: '256KiB' },
+      ingest: { max_record_bytes: '8KiB', sources: [{ id: 'bastion-berlin', type: 'linux', format: 'syslog', timezone: 'Europe/Berlin' }] },
+    },
+  });
 });
 after(async () => {
   await s.close();
@@ -94,6 +99,24 @@ describe('ingest', () => {
     assert.equal(badHeader.statusCode, 400);
     assert.equal((await ingest('\n\n  \n')).statusCode, 400);
     assert.equal((await ingest('')).statusCode, 400);
+  });
+
+  test('a source declared in ingest.sources is read with its type, format and zone when the request says none', async () => {
+    // `Feb 23 00:13:35`: RFC 3164 carries no zone. The declared Berlin bastion's clock says CET (+01:00).
+    const line = readFileSync(join(repoRoot, 'test', 'fixtures', 'linux', 'auth.log'), 'utf8').split('\n')[1] as string;
+    assert.match(line, /^Feb 23 00:13:35 /);
+    for (const source of ['bastion-berlin', 'bastion-utc']) assert.equal((await ingest(line, `?source=${source}`, 'text/plain')).statusCode, 202);
+    type Ev = { '@timestamp': string; weft: { source_type: string } };
+    const [berlin] = json<Page<Ev>>(await get('/api/v1/events?source_id=bastion-berlin')).items;
+    const [utc] = json<Page<Ev>>(await get('/api/v1/events?source_id=bastion-utc')).items;
+    assert.match(berlin?.['@timestamp'] ?? '', /-02-22T23:13:35\.000Z$/);
+    assert.match(utc?.['@timestamp'] ?? '', /-02-23T00:13:35\.000Z$/);
+    assert.equal(berlin?.weft.source_type, 'linux');
+    // What the request declares wins: as RFC 3164 with no source type, the line is plain syslog.
+    const declared = await ingest(line.replace('sshd[7483]', 'sshd[7484]'), '?source=bastion-berlin&source_type=syslog', 'text/plain');
+    assert.equal(declared.statusCode, 202);
+    const types = json<Page<Ev>>(await get('/api/v1/events?source_id=bastion-berlin')).items.map((e) => e.weft.source_type).sort();
+    assert.deepEqual(types, ['linux', 'syslog']);
   });
 
   test('OTLP/HTTP logs, JSON and protobuf: 200 once committed', async () => {

@@ -16,6 +16,7 @@ import { EntityResolver } from '../../src/enrich/entity-resolver.js';
 import { loadIdentityDirectory } from '../../src/enrich/identity-directory.js';
 import type { WeftEvent } from '../../src/event/model.js';
 import { replayStore } from '../../src/hunt/replay.js';
+import { correlationOptions } from '../../src/hunt/correlate-stage.js';
 import { expandInputs, readOutcomes } from '../../src/ingest/file-source.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
@@ -58,8 +59,7 @@ async function liveThenReplay(store: Store, events: readonly WeftEvent[]): Promi
   }
   const assets = await store.listAssets();
   const r = await replayStore(store, {
-    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), allowedLatenessMs: config.correlation.allowed_lateness,
-    maxStateEntries: config.correlation.max_state_entries, stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
+    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config), stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
   });
   assert.equal(r.events, events.length);
   assert.equal(r.rules, (await store.listRules()).length, 'every rule is found at the version its alerts recorded');

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { RecordPipeline } from '../../ingest/record-pipeline.js';
+import { PipelineCache } from '../../ingest/pipeline-cache.js';
 import type { WeftEvent } from '../../event/model.js';
 import { parseAuditAnchor, verifyStoreAudit } from '../../store/audit-chain.js';
 import type { AuditAnchor, QuarantineRecord } from '../../store/types.js';
@@ -91,19 +91,15 @@ export function registerQuarantine(program: Command): void {
         let cursor: string | undefined;
         let fixed = 0;
         let still = 0;
-        const pipelines = new Map<string, RecordPipeline>();
+        // Read as live ingest reads the source: its declared type, format and zone (ingest.sources).
+        const pipelines = new PipelineCache({ timezone: ctx.config.ingest.timezone, maxRecordBytes: ctx.config.ingest.max_record_bytes, sources: ctx.config.ingest.sources });
         const encrypt = sensitiveFieldEncryption(ctx.config);
         do {
           const page = await store.listQuarantine({ limit: 500, ...(opts.reason !== undefined ? { reason: opts.reason } : {}), ...(cursor ? { cursor } : {}) });
           const events: WeftEvent[] = [];
           const done: string[] = [];
           for (const r of page.items) {
-            const key = `${r.sourceId}\0${r.sourceType ?? ''}`;
-            let p = pipelines.get(key);
-            if (!p) {
-              p = new RecordPipeline({ sourceId: r.sourceId, timezone: ctx.config.ingest.timezone, maxRecordBytes: ctx.config.ingest.max_record_bytes });
-              pipelines.set(key, p);
-            }
+            const p = pipelines.get({ sourceId: r.sourceId });
             const outcomes = p.process(Buffer.from(r.raw).toString('utf8'), new Date(r.receivedAt));
             // Only a record that now normalizes completely leaves the quarantine.
             if (outcomes.length > 0 && outcomes.every((o) => o.kind === 'event')) {

@@ -8,7 +8,7 @@ import { DEFAULT_SEED, runScenarioCommand } from '../../scenario/cli-entry.js';
 import type { WeftConfig } from '../../config/schema.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
 import type { WeftEvent } from '../../event/model.js';
-import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import { CorrelationStage, correlationOptions } from '../../hunt/correlate-stage.js';
 import { huntFiles } from '../../hunt/hunt-stream.js';
 import type { Match } from '../../rules/engine/index.js';
 import { EXAMPLE_STORY_CHAINS, scoreIncidents, scoreScenario, type IncidentScore, type ReportedAlert, type ScenarioScore } from '../../scenario/evaluate.js';
@@ -86,10 +86,7 @@ export async function detectScenario(dir: string, config: WeftConfig): Promise<S
   const truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
   const files = (await expandInputs([dir])).filter((f) => !f.endsWith('ground-truth.json'));
   const built = ruleSetFor({}, config);
-  const corr = CorrelationStage.build(built.rulePaths, built, {
-    allowedLatenessMs: config.correlation.allowed_lateness,
-    maxStateEntries: config.correlation.max_state_entries,
-  });
+  const corr = CorrelationStage.build(built.rulePaths, built, correlationOptions(config));
   const matches: Match<WeftEvent>[] = [];
   const correlations: CorrelationAlert[] = [];
   const stage = alertStageFor({ config, correlations: corr.stage?.definitions ?? [], assets: inventoryFrom(config.alert.assets) });

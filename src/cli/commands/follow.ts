@@ -83,6 +83,7 @@ export async function runLiveSources(config: WeftConfig, store: Store, logger: L
   const stop = o.stop ?? signalled();
   const sink = new StoreRecordSink(store, {
     timezone: config.ingest.timezone,
+    sources: config.ingest.sources,
     maxRecordBytes: config.ingest.max_record_bytes,
     ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
   });

@@ -13,7 +13,7 @@ import type { EngineStats, Match, RuleSet } from '../../rules/engine/index.js';
 import type { WeftConfig } from '../../config/schema.js';
 import type { SigmaLevel } from '../../rules/types.js';
 import type { CorrelationAlert } from '../../correlate/index.js';
-import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import { CorrelationStage, correlationOptions } from '../../hunt/correlate-stage.js';
 import type { AlertStage, AlertRun, KeptEvent } from '../../hunt/alert-stage.js';
 import { EventSpill } from '../../hunt/event-spill.js';
 import type { Alert } from '../../alert/types.js';
@@ -152,10 +152,7 @@ export function registerHunt(program: Command): void {
         await (await starting?.catch(() => undefined))?.close();
         throw err;
       }
-      const corr = CorrelationStage.build(built.rulePaths, built, {
-        allowedLatenessMs: ctx.config.correlation.allowed_lateness,
-        maxStateEntries: ctx.config.correlation.max_state_entries,
-      });
+      const corr = CorrelationStage.build(built.rulePaths, built, correlationOptions(ctx.config));
       const rejections = [...built.rejections, ...corr.rejections];
       // jsonl prints each match alert's event: written aside until the alerts are decided at the end.
       const spill = output === 'jsonl' ? new EventSpill() : undefined;

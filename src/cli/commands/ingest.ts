@@ -1,3 +1,4 @@
+import type { DeclaredSource } from '../../ingest/declared-sources.js';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeclaredFormat } from '../../decode/types.js';
@@ -14,7 +15,7 @@ import { createProgress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
 import { followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
-import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import { CorrelationStage, correlationOptions } from '../../hunt/correlate-stage.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
 import { alertStageFor, configHash } from '../alerting.js';
 import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
@@ -95,6 +96,8 @@ export function registerIngest(program: Command): void {
         ...(format !== undefined ? { format } : {}),
         ...(opts.sourceId !== undefined ? { sourceId: opts.sourceId } : {}),
         timezone: opts.timezone ?? ctx.config.ingest.timezone,
+        // --timezone is for these inputs: it wins over a declared source's zone.
+        sources: opts.timezone === undefined ? ctx.config.ingest.sources : ctx.config.ingest.sources.map((s) => withoutZone(s)),
         maxRecordBytes: ctx.config.ingest.max_record_bytes,
         batchSize: ctx.config.ingest.batch_size,
         resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities),
@@ -142,9 +145,18 @@ export interface RecordReadOptions {
   format?: DeclaredFormat;
   sourceId?: string;
   timezone: string;
+  /** `ingest.sources`: type, format and zone by source id, where the options set none. */
+  sources?: readonly DeclaredSource[];
   maxRecordBytes: number;
   batchSize: number;
   resolver?: EntityResolver;
+}
+
+function withoutZone(s: DeclaredSource): DeclaredSource {
+  const out: DeclaredSource = { id: s.id };
+  if (s.type !== undefined) out.type = s.type;
+  if (s.format !== undefined) out.format = s.format;
+  return out;
 }
 
 export interface IngestFilesOptions extends RecordReadOptions {
@@ -171,7 +183,7 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
   checkOutputs(config);
   const built = ruleSetFor(flags, config);
   const { rulePaths } = built;
-  const corr = CorrelationStage.build(rulePaths, built, { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries });
+  const corr = CorrelationStage.build(rulePaths, built, correlationOptions(config));
   const stage = alertStageFor({
     config, correlations: corr.stage?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
     ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
@@ -219,6 +231,7 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
       ...(o.format !== undefined ? { format: o.format } : {}),
       ...(o.sourceId !== undefined ? { sourceId: o.sourceId } : {}),
       timezone: o.timezone,
+      ...(o.sources !== undefined ? { sources: o.sources } : {}),
       maxRecordBytes: o.maxRecordBytes,
       ...(o.resolver !== undefined ? { resolver: o.resolver } : {}),
       ...(o.sourceIdFor !== undefined ? { sourceIdFor: o.sourceIdFor } : {}),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { replayStore } from '../../hunt/replay.js';
+import { correlationOptions } from '../../hunt/correlate-stage.js';
 import { bundledPipelineFiles } from '../../rules/pipeline/index.js';
 import { resolve } from 'node:path';
 import { alertStageFor } from '../alerting.js';
@@ -41,8 +42,7 @@ export function registerReplay(program: Command): void {
           from, to,
           pipelinePaths: [...bundledPipelineFiles(), ...ctx.config.rules.pipelines.map((p) => resolve(p))],
           placeholders: ctx.config.rules.placeholders,
-          allowedLatenessMs: ctx.config.correlation.allowed_lateness,
-          maxStateEntries: ctx.config.correlation.max_state_entries,
+          correlation: correlationOptions(ctx.config),
           stageFor: (corr) => alertStageFor({ config: ctx.config, correlations: corr?.definitions ?? [], assets, attack }),
         });
         if (flags.output === 'json') {

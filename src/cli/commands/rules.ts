@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { WeftEvent } from '../../event/model.js';
-import { CorrelationStage } from '../../hunt/correlate-stage.js';
+import { CorrelationStage, correlationOptions } from '../../hunt/correlate-stage.js';
 import { RecordPipeline } from '../../ingest/record-pipeline.js';
 import { UnknownSourceTypeError } from '../../normalize/registry.js';
 import { buildRuleSet, type BuildRuleSetResult } from '../../rules/engine/index.js';
@@ -40,7 +40,7 @@ function build(paths: string[], flags: RulesFlags, config: WeftConfig): BuildRul
  * counted nor reported.
  */
 function validateCorrelations(built: BuildRuleSetResult & { rulePaths: string[] }, flags: RulesFlags, config: WeftConfig): { loaded: number; rejections: RuleRejection[] } {
-  const opts = { allowedLatenessMs: config.correlation.allowed_lateness, maxStateEntries: config.correlation.max_state_entries };
+  const opts = correlationOptions(config);
   if (flags.with === undefined || flags.with.length === 0) {
     const c = CorrelationStage.build(built.rulePaths, built, opts);
     return { loaded: c.stage?.definitions.length ?? 0, rejections: c.rejections };

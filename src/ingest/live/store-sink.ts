@@ -4,6 +4,7 @@
  * the starting point for the server's writer. Both store calls are idempotent (stable event ids,
  * quarantine ids from source+reason+bytes), so a batch written again after a crash is not stored twice.
  */
+import type { DeclaredSource } from '../declared-sources.js';
 import type { EntityResolver } from '../../enrich/entity-resolver.js';
 import type { WeftEvent } from '../../event/model.js';
 import type { QuarantineInput, Store } from '../../store/types.js';
@@ -13,6 +14,8 @@ import type { RecordSink, SinkMeta } from './sink.js';
 
 export interface StoreRecordSinkOptions {
   timezone?: string;
+  /** `ingest.sources`: type, format and zone by source id, where the listener or file declares none. */
+  sources?: readonly DeclaredSource[];
   maxRecordBytes?: number;
   resolver?: EntityResolver;
 }

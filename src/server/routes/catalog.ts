@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { DeclaredFormat } from '../../decode/types.js';
 import type { WeftEvent } from '../../event/model.js';
-import { RecordPipeline } from '../../ingest/record-pipeline.js';
+import { PipelineCache } from '../../ingest/pipeline-cache.js';
 import type { AssetRecord, IocRecord, IocType, QuarantineRecord } from '../../store/types.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -193,20 +193,13 @@ export function catalogRoutes(t: RouteTable, ctx: ServerContext): void {
         records = page.items;
         next = page.next;
       }
-      const pipelines = new Map<string, RecordPipeline>();
+      // Read as live ingest reads the source: its declared type, format and zone (ingest.sources).
+      const pipelines = new PipelineCache({ timezone: ctx.config.ingest.timezone, maxRecordBytes: ctx.config.ingest.max_record_bytes, sources: ctx.config.ingest.sources });
       const events: WeftEvent[] = [];
       const fixed: string[] = [];
       for (const r of records) {
         const binary = r.format === 'otlp-protobuf';
-        const key = `${r.sourceId}\0${binary ? 'otlp-protobuf' : ''}`;
-        let p = pipelines.get(key);
-        if (!p) {
-          p = new RecordPipeline({
-            sourceId: r.sourceId, timezone: ctx.config.ingest.timezone, maxRecordBytes: ctx.config.ingest.max_record_bytes,
-            ...(binary ? { format: 'otlp-protobuf' as DeclaredFormat } : {}),
-          });
-          pipelines.set(key, p);
-        }
+        const p = pipelines.get({ sourceId: r.sourceId, ...(binary ? { format: 'otlp-protobuf' as DeclaredFormat } : {}) });
         const outcomes = p.process(binary ? r.raw : Buffer.from(r.raw).toString('utf8'), new Date(r.receivedAt));
         if (outcomes.length > 0 && outcomes.every((o) => o.kind === 'event')) {
           for (const o of outcomes) if (o.kind === 'event') events.push(o.event);
