@@ -141,6 +141,8 @@ export const configSchema = z.strictObject({
     max_source_lag: duration.default(15 * 60_000),
     /** A source that sent nothing for this long stops holding correlation back. */
     source_idle: duration.default(60 * 60_000),
+    /** An event dated further than this after it was received is not correlated (a clock far off, a made-up time). */
+    max_ahead: duration.default(15 * 60_000),
     max_state_entries: z.number().int().min(1).default(1_000_000),
     checkpoint_interval: duration.default(10_000),
   }).prefault({}),

@@ -21,6 +21,7 @@ import type { CorrelationAlert, CorrelationDef, EngineInput, EngineOptions, Engi
 const DEFAULT_LATENESS_MS = 5 * 60_000;
 const DEFAULT_SOURCE_IDLE_MS = 60 * 60_000;
 const DEFAULT_MAX_SOURCE_LAG_MS = 15 * 60_000;
+const DEFAULT_MAX_AHEAD_MS = 15 * 60_000;
 const DEFAULT_MAX_STATES = 1_000_000;
 const DEFAULT_MAX_FANOUT = 16;
 /** Separates rule index and group values in a state key; `\u0002` starts an operator's sub-key. */
@@ -88,6 +89,7 @@ export class CorrelationEngine {
   private readonly hiddenCorrelation: boolean[];
   private readonly hiddenRuleRefs: ReadonlySet<string>;
   private readonly lateness: number;
+  private readonly maxAhead: number;
   private readonly skew: ReadonlyMap<string, number>;
   private readonly resolverFor: ((ref: string) => FieldResolver | undefined) | undefined;
   private readonly maxStates: number;
@@ -125,6 +127,8 @@ export class CorrelationEngine {
     this.defs = defs;
     this.lateness = opts.allowedLatenessMs ?? DEFAULT_LATENESS_MS;
     if (!(this.lateness >= 0)) throw new RangeError('allowedLatenessMs must be >= 0');
+    this.maxAhead = opts.maxAheadMs ?? DEFAULT_MAX_AHEAD_MS;
+    if (!(this.maxAhead >= 0)) throw new RangeError('maxAheadMs must be >= 0');
     this.skew = new Map(Object.entries(opts.clockSkewMs ?? {}));
     this.clocks = new SourceClocks({
       latenessMs: this.lateness,
@@ -237,10 +241,14 @@ export class CorrelationEngine {
     const sourceId = (weft as { source_id?: unknown }).source_id;
     if (typeof sourceId === 'string') t -= this.skew.get(sourceId) ?? 0;
 
+    const arrived = this.arrival(weft as { ingest_time?: unknown }, t);
+    // A time far after the event was received is a clock far off or a made-up timestamp: it would
+    // move correlation time ahead of every real source and make all their events late.
+    if (t - arrived > this.maxAhead) return bad(`@timestamp '${ts.slice(0, 64)}' is ${Math.round((t - arrived) / 1000)} s after the event was received (weft.ingest_time): more than ${Math.round(this.maxAhead / 1000)} s ahead`, id);
     const wm = this.watermark;
     // A late event still moves its source's clock: the source is delivering, only behind, and
     // holding the watermark lets it catch up instead of losing everything it sends.
-    if (!this.flushed) this.clocks.note(typeof sourceId === 'string' ? sourceId : '', t, this.arrival(weft as { ingest_time?: unknown }, t));
+    if (!this.flushed) this.clocks.note(typeof sourceId === 'string' ? sourceId : '', t, arrived);
     if (t < wm) {
       this.counters.late++;
       result.late.push({ position, id, time: t, watermark: wm });
@@ -269,8 +277,10 @@ export class CorrelationEngine {
     const w = weft !== null && typeof weft === 'object' ? (weft as { source_id?: unknown; ingest_time?: unknown }) : {};
     const sourceId = typeof w.source_id === 'string' ? w.source_id : '';
     t -= this.skew.get(sourceId) ?? 0;
+    const arrived = this.arrival(w, t);
+    if (t - arrived > this.maxAhead) return [];
     const before = this.watermark;
-    this.clocks.note(sourceId, t, this.arrival(w, t));
+    this.clocks.note(sourceId, t, arrived);
     const out: CorrelationAlert[] = [];
     if (this.watermark > before) this.drain(this.watermark, out);
     return out;

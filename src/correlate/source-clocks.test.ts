@@ -163,3 +163,22 @@ test('the engine reports which source holds its watermark, and checkpoints the c
   assert.equal(fromCopy.length, 2);
   assert.deepEqual(fromCopy, rest(engine));
 });
+
+test('an event dated far after it was received is refused, and moves no clock: one bogus timestamp cannot stop correlation', () => {
+  const s = sc.sequence;
+  const engine = engineFor(s.rules);
+  const bogus = structuredClone(s.inputs[0] as EngineInput);
+  bogus.event['@timestamp'] = '2099-01-01T00:00:00.000Z';
+  bogus.event.weft.ingest_time = new Date(T0).toISOString();
+  const out = engine.push(bogus, 0);
+  assert.equal(out.invalid.length, 1);
+  assert.match(out.invalid[0]?.reason ?? '', /^@timestamp '2099-01-01T00:00:00.000Z' is \d+ s after the event was received \(weft\.ingest_time\): more than 900 s ahead$/);
+  assert.deepEqual(engine.observe(bogus.event), []);
+  assert.equal(engine.watermark, -Infinity, 'no clock moved');
+  assert.deepEqual(runAll(engine, s.inputs), runAll(engineFor(s.rules), s.inputs), 'the real events correlate as without it');
+  // Within the limit, a source running ahead is taken at its word (clock_skew corrects it).
+  const ahead = structuredClone(s.inputs[0] as EngineInput);
+  ahead.event.weft.ingest_time = new Date(T0 - 14 * M).toISOString();
+  assert.deepEqual(engineFor(s.rules).push(ahead, 0).invalid, []);
+  assert.throws(() => engineFor(s.rules, { maxAheadMs: -1 }), /maxAheadMs must be >= 0/);
+});

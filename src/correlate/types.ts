@@ -193,6 +193,12 @@ export interface EngineOptions {
    * its events are not late (default 15 minutes). 0: one watermark for all sources.
    */
   maxSourceLagMs?: number;
+  /**
+   * An event dated more than this after its receive time (`weft.ingest_time`) is invalid input, not
+   * correlated: a clock far ahead or a made-up timestamp would otherwise move correlation time past
+   * every real source (default 15 minutes). Events without a receive time are not checked.
+   */
+  maxAheadMs?: number;
   /** Per `weft.source_id`: how far that source's clock runs ahead, subtracted from its event times. */
   clockSkewMs?: Readonly<Record<string, number>>;
   /** How to read a Sigma field for events matched by a base rule (by id or name); default: the field as an ECS path. */

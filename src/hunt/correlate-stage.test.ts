@@ -53,13 +53,13 @@ test('a correlation the engine cannot run is rejected with its reason; the other
 
 test('correlation settings come from the config: lateness, per-source watermark limits and each source\'s clock skew', () => {
   assert.deepEqual(correlationOptions(parseConfig({})), {
-    allowedLatenessMs: 300_000, maxStateEntries: 1_000_000, sourceIdleMs: 3_600_000, maxSourceLagMs: 900_000,
+    allowedLatenessMs: 300_000, maxStateEntries: 1_000_000, sourceIdleMs: 3_600_000, maxSourceLagMs: 900_000, maxAheadMs: 900_000,
   });
   const config = parseConfig({
-    correlation: { allowed_lateness: '2m', max_source_lag: '0s', source_idle: '10m' },
+    correlation: { allowed_lateness: '2m', max_source_lag: '0s', source_idle: '10m', max_ahead: '1h' },
     ingest: { sources: [{ id: 'wec-01', clock_skew: '30s' }, { id: 'okta' }] },
   });
   assert.deepEqual(correlationOptions(config), {
-    allowedLatenessMs: 120_000, maxStateEntries: 1_000_000, sourceIdleMs: 600_000, maxSourceLagMs: 0, clockSkewMs: { 'wec-01': 30_000 },
+    allowedLatenessMs: 120_000, maxStateEntries: 1_000_000, sourceIdleMs: 600_000, maxSourceLagMs: 0, maxAheadMs: 3_600_000, clockSkewMs: { 'wec-01': 30_000 },
   });
 });

@@ -24,6 +24,7 @@ export interface CorrelationStageOptions {
   /** See EngineOptions: per-source watermarks. Engine defaults when absent. */
   sourceIdleMs?: number;
   maxSourceLagMs?: number;
+  maxAheadMs?: number;
   /** Per `weft.source_id`: how far its clock runs ahead (subtracted from its event times). */
   clockSkewMs?: Readonly<Record<string, number>>;
 }
@@ -37,6 +38,7 @@ export function correlationOptions(config: WeftConfig): CorrelationStageOptions 
     maxStateEntries: config.correlation.max_state_entries,
     sourceIdleMs: config.correlation.source_idle,
     maxSourceLagMs: config.correlation.max_source_lag,
+    maxAheadMs: config.correlation.max_ahead,
     ...(Object.keys(skew).length > 0 ? { clockSkewMs: skew } : {}),
   };
 }
@@ -50,6 +52,8 @@ export function correlationOptions(config: WeftConfig): CorrelationStageOptions 
  */
 export class CorrelationStage {
   private readonly pending: { t: number; seq: number; event: WeftEvent; refs: string[] }[] = [];
+  /** Why the last event the live path could not correlate was refused (engine `invalid`). */
+  lastInvalid: string | undefined;
   private seq = 0;
 
   private constructor(
@@ -96,6 +100,7 @@ export class CorrelationStage {
           maxStateEntries: o.maxStateEntries,
           ...(o.sourceIdleMs !== undefined ? { sourceIdleMs: o.sourceIdleMs } : {}),
           ...(o.maxSourceLagMs !== undefined ? { maxSourceLagMs: o.maxSourceLagMs } : {}),
+          ...(o.maxAheadMs !== undefined ? { maxAheadMs: o.maxAheadMs } : {}),
           ...(o.clockSkewMs !== undefined ? { clockSkewMs: o.clockSkewMs } : {}),
           resolverFor: (ref) => built.resolvers.get(ref),
           knownRules: known,
@@ -146,7 +151,11 @@ export class CorrelationStage {
     const refs = this.refsUsed(matches);
     // Every event moves its source's clock: the watermark follows the sources, not only the few
     // events correlations use.
-    return refs === undefined ? this.engine.observe(event) : this.engine.push({ event, matches: refs }, position).alerts;
+    if (refs === undefined) return this.engine.observe(event);
+    const out = this.engine.push({ event, matches: refs }, position);
+    const bad = out.invalid.at(-1);
+    if (bad !== undefined) this.lastInvalid = bad.reason;
+    return out.alerts;
   }
 
   /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */

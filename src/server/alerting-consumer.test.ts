@@ -323,6 +323,33 @@ test('events too late for correlation are counted in metrics and logged, not dro
   await store.close();
 });
 
+test('an event dated far after it was received is stored and detected, refused by correlation, counted and logged; correlation goes on', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
+  await store.putRules(catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`).documents.map((d) => d.record));
+  await catalog.reload();
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const metrics = new ServerMetrics();
+  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger, metrics });
+  consumer.restore(undefined);
+  const pipeline = new RecordPipeline({ sourceId: 'okta-bogus' });
+  const T = Date.UTC(2026, 2, 10, 9, 0);
+  const signIn = (id: string, at: number, ip: string): string => signInAt(id, at, 'ana', ip, BROWSER_AGENT);
+  // A sign-in dated 2099, then three from one address and one more to move time past them.
+  const records = [signIn('bogus', Date.UTC(2099, 0, 1), '203.0.113.1'), ...[1, 2, 3].map((k) => signIn(`real-${k}`, T + k * 1000, '198.51.100.80')), signIn('after', T + 10_000, '198.51.100.81')];
+  await store.appendEvents(records.flatMap((r) => pipeline.process(r, new Date(T + 20_000)).flatMap((o) => (o.kind === 'event' ? [o.event] : []))));
+  await consumer.handle(await store.readEventLog(0, 100));
+  assert.equal((await store.listAlerts({ ruleId: COUNT })).items.filter((a) => a.dedupKey.includes('198.51.100.80')).length, 1, 'the real sign-ins correlate');
+  assert.equal((await store.searchEvents({ sourceId: 'okta-bogus', limit: 10 })).total, 5, 'the bogus one is stored too');
+  assert.match(await metrics.registry.metrics(), /^weft_correlation_invalid_events_total 1$/m);
+  assert.match(await metrics.registry.metrics(), /^weft_correlation_late_events_total 0$/m);
+  assert.equal(lines.length, 1);
+  assert.match(String(lines[0]?.last_reason), /^@timestamp '2099-01-01T00:00:00\.000Z' is \d+ s after the event was received/);
+  await store.close();
+});
+
 test('a source that delivers minutes behind the others still correlates; one watermark for all sources lost its events', async () => {
   // Two Okta orgs shipped by two pollers: okta-eu delivers ten minutes after the event, okta-us at once.
   // Three sign-ins from one address within ten minutes, two of them from the lagging one.

@@ -46,6 +46,9 @@ export class AlertingConsumer implements EventLogConsumer {
   private readonly hash: string;
   private evictionsSeen = 0;
   private lateSeen = 0;
+  private invalidSeen = 0;
+  private invalidUnlogged = 0;
+  private invalidLoggedAt = -Infinity;
   /** Late events not yet reported in a log line, and when the last line went out (at most one a minute). */
   private lateUnlogged = 0;
   private lateLoggedAt = -Infinity;
@@ -83,6 +86,7 @@ export class AlertingConsumer implements EventLogConsumer {
     this.correlate = c.stage;
     this.evictionsSeen = 0;
     this.lateSeen = 0;
+    this.invalidSeen = 0;
     if (state === undefined || state.byteLength === 0 || this.correlate === undefined) return;
     try {
       const report = this.correlate.engine.restore(state, { carryOver: true });
@@ -92,6 +96,7 @@ export class AlertingConsumer implements EventLogConsumer {
       const restored = this.correlate.engine.stats();
       this.evictionsSeen = restored.evictions;
       this.lateSeen = restored.late;
+      this.invalidSeen = restored.invalid;
     } catch (err) {
       logger.warn({ err }, 'correlation state could not be resumed; it starts empty');
     }
@@ -120,6 +125,8 @@ export class AlertingConsumer implements EventLogConsumer {
       this.evictionsSeen = s.evictions;
       if (s.late > this.lateSeen) this.noteLate(s.late - this.lateSeen, s.watermark);
       this.lateSeen = s.late;
+      if (s.invalid > this.invalidSeen) this.noteInvalid(s.invalid - this.invalidSeen, corr.lastInvalid);
+      this.invalidSeen = s.invalid;
     }
     const { summary } = await finishIntoStore(stage, store, {
       suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash, recent: this.recent,
@@ -150,6 +157,17 @@ export class AlertingConsumer implements EventLogConsumer {
     }, 'events reached correlation after its watermark (the slowest source\'s event time minus correlation.allowed_lateness) had passed them; no correlation counted them');
     this.lateUnlogged = 0;
     this.lateLoggedAt = now;
+  }
+
+  /** Events correlation refused (a time far after their receipt): counted, and logged at most once a minute with the last reason. */
+  private noteInvalid(n: number, reason: string | undefined): void {
+    this.o.metrics?.correlationInvalidEvents.inc(n);
+    this.invalidUnlogged += n;
+    const now = Date.now();
+    if (now - this.invalidLoggedAt < 60_000) return;
+    this.o.logger.warn({ invalid_events: this.invalidUnlogged, last_reason: reason }, 'events matched a correlation rule but correlation could not take them; they are stored and detected, not correlated');
+    this.invalidUnlogged = 0;
+    this.invalidLoggedAt = now;
   }
 
   snapshot(): Uint8Array {

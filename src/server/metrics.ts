@@ -38,6 +38,7 @@ export class ServerMetrics {
   readonly correlationStateEntries: Gauge;
   readonly correlationEvictions: Counter;
   readonly correlationLateEvents: Counter;
+  readonly correlationInvalidEvents: Counter;
   readonly consumerPosition: Gauge<'consumer'>;
   readonly eventLogHead: Gauge;
 
@@ -63,6 +64,11 @@ export class ServerMetrics {
     this.correlationLateEvents = new Counter({
       name: 'weft_correlation_late_events_total',
       help: 'Events a correlation rule matched that arrived after the correlation watermark (the slowest source\'s event time minus correlation.allowed_lateness) had passed them: no correlation counted them',
+      registers: [r],
+    });
+    this.correlationInvalidEvents = new Counter({
+      name: 'weft_correlation_invalid_events_total',
+      help: 'Events a correlation rule matched that correlation refused (dated more than correlation.max_ahead after they were received): stored and detected, not correlated',
       registers: [r],
     });
     this.consumerPosition = new Gauge({ name: 'weft_consumer_position', help: 'Event-log position each consumer has processed', labelNames: ['consumer'], registers: [r] });

@@ -22,7 +22,9 @@ type Rec = Record<string, unknown>;
 
 function stamp(fields: Rec, sourceId: string, sourceType: string, raw: string): WeftEvent {
   const ev = fields as WeftEvent;
-  ev.weft = { id: eventId(sourceId, raw), source_id: sourceId, source_type: sourceType, ingest_time: '2024-05-01T10:00:00.000Z' };
+  // Received as it happened: a live source with no delay.
+  const at = ev['@timestamp'];
+  ev.weft = { id: eventId(sourceId, raw), source_id: sourceId, source_type: sourceType, ingest_time: typeof at === 'string' ? new Date(Date.parse(at)).toISOString() : '2024-05-01T10:00:00.000Z' };
   return ev;
 }
 
