@@ -144,7 +144,8 @@ export const configSchema = z.strictObject({
     /** An event dated further than this after it was received is not correlated (a clock far off, a made-up time). */
     max_ahead: duration.default(15 * 60_000),
     max_state_entries: z.number().int().min(1).default(1_000_000),
-    checkpoint_interval: duration.default(10_000),
+    /** How often `weft serve`'s event-log consumers save their state (correlation windows, rule hit counts) with their position. */
+    checkpoint_interval: duration.default(5_000),
   }).prefault({}),
   alert: z.strictObject({
     /** Same rule + group key within this long after the last detection updates one alert. */

@@ -113,7 +113,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
     const consumers: Array<[EventLogConsumer, boolean]> = [[new DetectConsumer(catalog, ctx.metrics), true], [alerting, true], ...(opts.consumers ?? []).map((c): [EventLogConsumer, boolean] => [c, false])];
     for (const [consumer, sharing] of consumers) {
       tailers.push(new EventLogTailer({
-        store, consumer, logger, ...(sharing ? { reader: shared } : view ? { view } : {}),
+        store, consumer, logger, checkpointMs: config.correlation.checkpoint_interval, ...(sharing ? { reader: shared } : view ? { view } : {}),
         onPosition: (p) => ctx.metrics.consumerPosition.set({ consumer: consumer.name }, p),
       }));
     }

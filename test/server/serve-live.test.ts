@@ -101,3 +101,32 @@ function summarize(alerts: Array<{ rule: { title: string } }>): Array<[string, n
   for (const a of alerts) n.set(a.rule.title, (n.get(a.rule.title) ?? 0) + 1);
   return [...n].sort((a, b) => a[0].localeCompare(b[0]));
 }
+
+test('serve: consumers save their state as often as correlation.checkpoint_interval says, and at shutdown', async () => {
+  const lines = readFileSync(join(repoRoot, 'test', 'fixtures', 'linux', 'auth.log'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  for (const [interval, before] of [['0s', true], ['1h', false]] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-serve-checkpoint-'));
+    const config = parseConfig({ data_dir: dir, server: { port: 0 }, correlation: { checkpoint_interval: interval } });
+    const running = await startServe({ config, logger: silentLogger, out: { write: () => true } as unknown as NodeJS.WritableStream });
+    let head = 0;
+    try {
+      await running.server.ctx.writer.submit(lines, { sourceId: 'auth', sourceType: 'linux' });
+      head = await running.store.lastEventSeq();
+      const alerting = running.tailers.find((t) => t.name === 'alerting');
+      assert.ok(alerting);
+      for (const t of running.tailers) t.wake();
+      await until(async () => alerting.at === head, 'the alerting consumer to reach the head of the event log');
+      if (before) await until(async () => (await running.store.loadCheckpoint('alerting'))?.position === head, 'a checkpoint right after the batch (the default would wait 5 s)', 2000);
+      else assert.equal(await running.store.loadCheckpoint('alerting'), undefined, `no checkpoint within ${interval}`);
+    } finally {
+      await running.shutdown();
+    }
+    // The store is closed at shutdown: what it saved is read from a fresh one.
+    const again = await startServe({ config, logger: silentLogger, out: { write: () => true } as unknown as NodeJS.WritableStream });
+    try {
+      assert.equal((await again.store.loadCheckpoint('alerting'))?.position, head, `${interval}: saved at shutdown`);
+    } finally {
+      await again.shutdown();
+    }
+  }
+});
