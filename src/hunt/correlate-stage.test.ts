@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildRuleSetFromLoaded } from '../rules/engine/index.js';
 import { parseRuleText } from '../rules/sigma/index.js';
 import { parseConfig } from '../config/load.js';
+import type { WeftEvent } from '../event/model.js';
 import { CorrelationStage, correlationOptions } from './correlate-stage.js';
 
 const RULES = `title: ssh failed
@@ -53,13 +54,34 @@ test('a correlation the engine cannot run is rejected with its reason; the other
 
 test('correlation settings come from the config: lateness, per-source watermark limits and each source\'s clock skew', () => {
   assert.deepEqual(correlationOptions(parseConfig({})), {
-    allowedLatenessMs: 300_000, maxStateEntries: 1_000_000, sourceIdleMs: 3_600_000, maxSourceLagMs: 900_000, maxAheadMs: 900_000,
+    allowedLatenessMs: 300_000, maxStateEntries: 1_000_000, sourceIdleMs: 3_600_000, maxSourceLagMs: 900_000, maxAheadMs: Infinity,
   });
+  assert.equal(correlationOptions(parseConfig({}), { live: true }).maxAheadMs, 900_000, 'only events taken in receive order are checked');
   const config = parseConfig({
     correlation: { allowed_lateness: '2m', max_source_lag: '0s', source_idle: '10m', max_ahead: '1h' },
     ingest: { sources: [{ id: 'wec-01', clock_skew: '30s' }, { id: 'okta' }] },
   });
-  assert.deepEqual(correlationOptions(config), {
+  assert.deepEqual(correlationOptions(config, { live: true }), {
     allowedLatenessMs: 120_000, maxStateEntries: 1_000_000, sourceIdleMs: 600_000, maxSourceLagMs: 0, maxAheadMs: 3_600_000, clockSkewMs: { 'wec-01': 30_000 },
   });
+});
+
+test('a hunt correlates logs dated after their receipt (its input is sorted by time); the live path refuses them', () => {
+  const built = buildRuleSetFromLoaded(parseRuleText(RULES, 'rules.yml'), { pipelinePaths: [] });
+  const texts = [{ file: 'seq.yml', text: correlation('Brute force then success', 'c-1', ['ssh_failed', 'ssh_ok']) }];
+  // A generated day a year ahead of the run that reads it.
+  const event = (i: number, outcome: string): WeftEvent => ({
+    '@timestamp': new Date(Date.UTC(2027, 5, 1, 9, 0, i)).toISOString(), event: { outcome }, source: { ip: '198.51.100.7' },
+    weft: { id: `e${i}`, source_id: 'gen', source_type: 'linux', ingest_time: '2026-06-01T09:00:00.000Z' },
+  } as unknown as WeftEvent);
+  const events = [event(1, 'failure'), event(2, 'success')];
+  const batch = CorrelationStage.fromTexts(texts, built, correlationOptions(parseConfig({}))).stage;
+  assert.ok(batch);
+  for (const e of events) batch.collect(e, built.ruleSet.evaluate(e));
+  assert.deepEqual(batch.finish().map((a) => a.rule.title), ['Brute force then success']);
+  const live = CorrelationStage.fromTexts(texts, built, correlationOptions(parseConfig({}), { live: true })).stage;
+  assert.ok(live);
+  const alerts = events.flatMap((e, i) => live.pushLive(e, built.ruleSet.evaluate(e), i)).concat(live.engine.flush().alerts);
+  assert.deepEqual(alerts, []);
+  assert.match(live.lastInvalid ?? '', /after the event was received/);
 });

@@ -29,8 +29,14 @@ export interface CorrelationStageOptions {
   clockSkewMs?: Readonly<Record<string, number>>;
 }
 
-/** The correlation settings of a configuration: `correlation.*` and each source's `clock_skew`. */
-export function correlationOptions(config: WeftConfig): CorrelationStageOptions {
+/**
+ * The correlation settings of a configuration: `correlation.*` and each source's `clock_skew`.
+ * `live`: events reach the engine in the order they were received (`weft serve`, and replay, which
+ * re-derives what it recorded), so one dated far after its receipt is refused (`max_ahead`). A
+ * hunt, an ingest run or the demo correlates its input sorted by event time at the end, where such
+ * an event comes last and holds nothing up, and logs generated for a future date stay correlated.
+ */
+export function correlationOptions(config: WeftConfig, o: { live?: boolean } = {}): CorrelationStageOptions {
   const skew: Record<string, number> = {};
   for (const s of config.ingest.sources) if (s.clock_skew !== undefined) skew[s.id] = s.clock_skew;
   return {
@@ -38,7 +44,7 @@ export function correlationOptions(config: WeftConfig): CorrelationStageOptions 
     maxStateEntries: config.correlation.max_state_entries,
     sourceIdleMs: config.correlation.source_idle,
     maxSourceLagMs: config.correlation.max_source_lag,
-    maxAheadMs: config.correlation.max_ahead,
+    maxAheadMs: o.live === true ? config.correlation.max_ahead : Infinity,
     ...(Object.keys(skew).length > 0 ? { clockSkewMs: skew } : {}),
   };
 }

@@ -81,7 +81,7 @@ export class AlertingConsumer implements EventLogConsumer {
     const built = catalog.active;
     if (built === undefined) return;
     this.stageVersion = catalog.version;
-    const c = CorrelationStage.fromTexts(catalog.correlationTexts, built, correlationOptions(config));
+    const c = CorrelationStage.fromTexts(catalog.correlationTexts, built, correlationOptions(config, { live: true }));
     for (const r of c.rejections) logger.warn({ file: r.file, line: r.line, reason: r.reason }, 'correlation rule rejected');
     this.correlate = c.stage;
     this.evictionsSeen = 0;

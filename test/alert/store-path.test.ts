@@ -28,7 +28,7 @@ const { config } = loadConfig({ cwd: tmpdir(), env: {} });
 async function replay(store: Store): Promise<ReplayReport> {
   const assets = await store.listAssets();
   return replayStore(store, {
-    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config),
+    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config, { live: true }),
     stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
   });
 }

@@ -59,7 +59,7 @@ async function liveThenReplay(store: Store, events: readonly WeftEvent[]): Promi
   }
   const assets = await store.listAssets();
   const r = await replayStore(store, {
-    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config), stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
+    from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config, { live: true }), stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
   });
   assert.equal(r.events, events.length);
   assert.equal(r.rules, (await store.listRules()).length, 'every rule is found at the version its alerts recorded');

@@ -42,7 +42,7 @@ export function registerReplay(program: Command): void {
           from, to,
           pipelinePaths: [...bundledPipelineFiles(), ...ctx.config.rules.pipelines.map((p) => resolve(p))],
           placeholders: ctx.config.rules.placeholders,
-          correlation: correlationOptions(ctx.config),
+          correlation: correlationOptions(ctx.config, { live: true }),
           stageFor: (corr) => alertStageFor({ config: ctx.config, correlations: corr?.definitions ?? [], assets, attack }),
         });
         if (flags.output === 'json') {
