@@ -328,6 +328,7 @@ export class CorrelationEngine {
       missingValue: byTitle(this.missingValue),
       watermark: this.watermark,
       sources: this.clocks.size,
+      heldBackMs: this.flushed ? 0 : this.clocks.heldBackMs,
       ...(this.clocks.heldBy !== undefined && !this.flushed ? { watermarkHeldBy: this.clocks.heldBy } : {}),
       position: this.pos,
     };

@@ -32,6 +32,7 @@ test('a source that lags holds the watermark at its own time, and says so', () =
   assert.equal(c.heldBy, 'cloudtrail', 'CloudTrail keeps it from moving on');
   c.note('wec', 25 * M, 25 * M);
   assert.equal(c.watermark, 19 * M, 'Windows moving on does not pass CloudTrail');
+  assert.equal(c.heldBackMs, 5 * M, 'newest 25m, minus the 1m lateness, is 5m past the watermark');
   c.note('cloudtrail', 21 * M, 25 * M);
   assert.equal(c.watermark, 20 * M);
   c.note('cloudtrail', 26 * M, 26 * M);

@@ -79,6 +79,12 @@ export class SourceClocks {
     return this.holder;
   }
 
+  /** How far the watermark is behind the newest event time beyond the lateness (0 when nothing holds it). */
+  get heldBackMs(): number {
+    const d = this.maxSeen - this.o.latenessMs - this.floor;
+    return Number.isFinite(d) && d > 0 ? d : 0;
+  }
+
   /** Sources currently tracked. */
   get size(): number {
     return this.clocks.size;

@@ -249,5 +249,7 @@ export interface EngineStats {
   sources: number;
   /** The source keeping the watermark behind the newest event time, when one does. */
   watermarkHeldBy?: string;
+  /** How far a lagging source holds the watermark behind the newest event time (beyond the lateness), ms. */
+  heldBackMs: number;
   position: number | undefined;
 }

@@ -399,9 +399,11 @@ test('a source that delivers minutes behind the others still correlates; one wat
   const perSource = await run('15m');
   assert.equal(perSource.alerts, 1, 'the three sign-ins from 198.51.100.77 correlate');
   assert.match(perSource.metrics, /^weft_correlation_late_events_total 0$/m);
+  assert.match(perSource.metrics, /^weft_correlation_held_back_seconds 600$/m, 'okta-eu, ten minutes behind, holds correlation back by that much');
   const global = await run('0s');
   assert.equal(global.alerts, 0);
   assert.doesNotMatch(global.metrics, /^weft_correlation_late_events_total 0$/m, 'okta-eu\'s sign-ins came too late');
+  assert.match(global.metrics, /^weft_correlation_held_back_seconds 0$/m);
 });
 
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {

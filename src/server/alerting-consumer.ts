@@ -121,6 +121,7 @@ export class AlertingConsumer implements EventLogConsumer {
     if (corr !== undefined) {
       const s = corr.engine.stats();
       this.o.metrics?.correlationStateEntries.set(s.stateEntries);
+      this.o.metrics?.correlationHeldBack.set(s.heldBackMs / 1000);
       if (s.evictions > this.evictionsSeen) this.o.metrics?.correlationEvictions.inc(s.evictions - this.evictionsSeen);
       this.evictionsSeen = s.evictions;
       if (s.late > this.lateSeen) this.noteLate(s.late - this.lateSeen, s.watermark);

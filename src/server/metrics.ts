@@ -36,6 +36,7 @@ export class ServerMetrics {
   /** Filled by the detection consumer once it is wired into serve (see EventLogTailer). */
   readonly ruleEvalSeconds: Histogram;
   readonly correlationStateEntries: Gauge;
+  readonly correlationHeldBack: Gauge;
   readonly correlationEvictions: Counter;
   readonly correlationLateEvents: Counter;
   readonly correlationInvalidEvents: Counter;
@@ -60,6 +61,11 @@ export class ServerMetrics {
     this.auditEntries = new Counter({ name: 'weft_audit_entries_total', help: 'Access audit entries appended', registers: [r] });
     this.ruleEvalSeconds = new Histogram({ name: 'weft_rule_evaluation_seconds', help: 'Rule evaluation time per event batch', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: [r] });
     this.correlationStateEntries = new Gauge({ name: 'weft_correlation_state_entries', help: 'Entries held in correlation state', registers: [r] });
+    this.correlationHeldBack = new Gauge({
+      name: 'weft_correlation_held_back_seconds',
+      help: 'How far the slowest source holds correlation behind the newest event time, beyond correlation.allowed_lateness (correlation alerts wait this much longer)',
+      registers: [r],
+    });
     this.correlationEvictions = new Counter({ name: 'weft_correlation_evictions_total', help: 'Correlation state entries evicted by the memory bound or TTL', registers: [r] });
     this.correlationLateEvents = new Counter({
       name: 'weft_correlation_late_events_total',
