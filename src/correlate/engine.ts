@@ -286,6 +286,11 @@ export class CorrelationEngine {
     return out;
   }
 
+  /** Per source (`weft.source_id`), how far its clock is behind the newest event time, ms. Empty with one watermark for all. */
+  sourceLags(): Map<string, number> {
+    return this.clocks.lags();
+  }
+
   /** When the event reached Weft (`weft.ingest_time`); an event without one arrives at its own time. */
   private arrival(weft: { ingest_time?: unknown }, t: number): number {
     const text = weft.ingest_time;

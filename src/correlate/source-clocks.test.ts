@@ -47,6 +47,7 @@ test('a source delivering in bursts holds the watermark by its lag between burst
   // Ten minutes behind when it last delivered, so now at 5m.
   assert.equal(c.watermark, 4 * M);
   assert.equal(c.heldBy, 'cloudtrail');
+  assert.deepEqual(c.lags(), new Map([['cloudtrail', 10 * M], ['wec', 0]]));
   c.note('cloudtrail', 5 * M, 15 * M);
   c.note('wec', 16 * M, 16 * M);
   assert.equal(c.watermark, 5 * M);

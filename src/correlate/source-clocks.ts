@@ -85,6 +85,16 @@ export class SourceClocks {
     return Number.isFinite(d) && d > 0 ? d : 0;
   }
 
+  /** Each tracked source and how far its clock is behind the newest event time, ms (0: not behind). */
+  lags(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [id, c] of this.clocks) {
+      const behind = this.maxSeen - (c.seen + (this.maxArrived - c.arrived));
+      out.set(id, behind > 0 ? behind : 0);
+    }
+    return out;
+  }
+
   /** Sources currently tracked. */
   get size(): number {
     return this.clocks.size;

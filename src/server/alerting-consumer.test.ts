@@ -353,7 +353,7 @@ test('an event dated far after it was received is stored and detected, refused b
 test('a source that delivers minutes behind the others still correlates; one watermark for all sources lost its events', async () => {
   // Two Okta orgs shipped by two pollers: okta-eu delivers ten minutes after the event, okta-us at once.
   // Three sign-ins from one address within ten minutes, two of them from the lagging one.
-  const run = async (maxSourceLag: string): Promise<{ alerts: number; metrics: string }> => {
+  const run = async (maxSourceLag: string): Promise<{ alerts: number; metrics: string; lags: ReadonlyMap<string, number> }> => {
     const store = new SqliteStore({ path: ':memory:' });
     await store.migrate();
     const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
@@ -392,7 +392,10 @@ test('a source that delivers minutes behind the others still correlates; one wat
       seq = batch.at(-1)?.seq ?? seq;
       await consumer.handle(batch);
     }
-    const out = { alerts: (await store.listAlerts({ ruleId: COUNT })).items.filter((a) => a.dedupKey.includes('198.51.100.77')).length, metrics: await metrics.registry.metrics() };
+    const out = {
+      alerts: (await store.listAlerts({ ruleId: COUNT })).items.filter((a) => a.dedupKey.includes('198.51.100.77')).length,
+      metrics: await metrics.registry.metrics(), lags: consumer.sourceLags(),
+    };
     await store.close();
     return out;
   };
@@ -400,10 +403,12 @@ test('a source that delivers minutes behind the others still correlates; one wat
   assert.equal(perSource.alerts, 1, 'the three sign-ins from 198.51.100.77 correlate');
   assert.match(perSource.metrics, /^weft_correlation_late_events_total 0$/m);
   assert.match(perSource.metrics, /^weft_correlation_held_back_seconds 600$/m, 'okta-eu, ten minutes behind, holds correlation back by that much');
+  assert.deepEqual(perSource.lags, new Map([['okta-eu', 600_000], ['okta-us', 0]]), 'what GET /api/v1/sources shows');
   const global = await run('0s');
   assert.equal(global.alerts, 0);
   assert.doesNotMatch(global.metrics, /^weft_correlation_late_events_total 0$/m, 'okta-eu\'s sign-ins came too late');
   assert.match(global.metrics, /^weft_correlation_held_back_seconds 0$/m);
+  assert.equal(global.lags.size, 0, 'one watermark for all: no clock per source');
 });
 
 test('a batch rewrites only the incidents its alerts changed; the stored incidents are those of one batch', async () => {

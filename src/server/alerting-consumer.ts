@@ -171,6 +171,11 @@ export class AlertingConsumer implements EventLogConsumer {
     this.invalidLoggedAt = now;
   }
 
+  /** Per source, how far correlation sees it behind the newest event time, ms (for `GET /api/v1/sources`). */
+  sourceLags(): ReadonlyMap<string, number> {
+    return this.correlate?.engine.sourceLags() ?? new Map();
+  }
+
   snapshot(): Uint8Array {
     return this.correlate?.engine.snapshot() ?? new Uint8Array();
   }

@@ -25,6 +25,8 @@ export interface ServerContext {
   cipher: FieldCipher;
   rates: SourceRates;
   hits: RuleHits;
+  /** Per source, how far live correlation sees it behind the newest event time, ms; set once the alerting consumer runs. */
+  correlationLag?: () => ReadonlyMap<string, number>;
   /** Readiness beyond the store: rules loaded, consumers running. */
   readiness: () => { ready: boolean; reasons: string[] };
 }

@@ -107,6 +107,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
     const ctx = server.ctx;
     const view = ctx.cipher.enabled ? (e: Parameters<typeof ctx.cipher.decryptEvent>[0]) => ctx.cipher.decryptEvent(e) : undefined;
     const alerting = new AlertingConsumer({ store, config, catalog, logger, metrics: ctx.metrics, ...(view ? { view } : {}) });
+    ctx.correlationLag = () => alerting.sourceLags();
     // The built-in consumers read each new event once, and evaluate the rules on it once, together;
     // they only read the events. Consumers passed in get events of their own.
     const shared = new SharedEventLog({ store, ...(view ? { view } : {}) });

@@ -71,7 +71,8 @@ test('serve: committed events are alerted live, with the alerts weft ingest give
   const file = join(dir, 'scenario', 'okta', 'system.log');
   const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const config = parseConfig({ data_dir: join(dir, 'serve'), server: { port: 0 } });
-  const running = await startServe({ config, logger: silentLogger, out: { write: () => true } as unknown as NodeJS.WritableStream });
+  const printed: string[] = [];
+  const running = await startServe({ config, logger: silentLogger, out: { write: (s: string) => printed.push(s) > 0 } as unknown as NodeJS.WritableStream });
   let live: Array<[string, number]>;
   try {
     // As HTTP ingest does, in batches, through the writer: ids from the same source id as the CLI's.
@@ -84,6 +85,15 @@ test('serve: committed events are alerted live, with the alerts weft ingest give
     for (const t of running.tailers) t.wake();
     await until(async () => alerting.at === head, 'the alerting consumer to reach the head of the event log', 60_000);
     live = summarize((await running.store.listAlerts({ limit: 1000 })).items.map((a) => a.doc as { rule: { title: string }; count?: number }));
+    // The sources API shows how far live correlation sees each source behind (one source: not behind).
+    const password = /one-time password:\s+(\S+)/.exec(printed.join(''))?.[1];
+    assert.ok(password);
+    const login = await running.server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password } });
+    assert.equal(login.statusCode, 200, login.body);
+    const token = (JSON.parse(login.body) as { access_token: string }).access_token;
+    const sources = await running.server.app.inject({ method: 'GET', url: '/api/v1/sources', headers: { authorization: `Bearer ${token}` } });
+    const okta = (JSON.parse(sources.body) as { items: Array<{ id: string; correlation_behind_seconds: number | null }> }).items.find((s) => s.id === file);
+    assert.equal(okta?.correlation_behind_seconds, 0);
   } finally {
     await running.shutdown();
   }

@@ -217,13 +217,19 @@ export function catalogRoutes(t: RouteTable, ctx: ServerContext): void {
 
   // ------------------------------------------------------------------ sources
   t.add({
-    method: 'GET', url: '/api/v1/sources', summary: 'Sources with last seen time, counts and events/s over the last minute', tag: 'sources', access: 'sources:read', audit: 'sources.list',
+    method: 'GET', url: '/api/v1/sources', summary: 'Sources with last seen time, counts, events/s over the last minute and how far correlation sees them behind', tag: 'sources', access: 'sources:read', audit: 'sources.list',
     query: z.strictObject({ ...pageQuery }),
     handler: async ({ query, audit }) => {
-      const all = (await ctx.store.listSources()).map((s) => ({
-        id: s.id, type: s.type ?? null, format: s.format ?? null, first_seen: s.firstSeen ?? null, last_seen: s.lastSeen ?? null,
-        events: s.events, quarantined: s.quarantined, events_per_second: Math.round(ctx.rates.rate(s.id) * 100) / 100,
-      }));
+      const lags = ctx.correlationLag?.();
+      const all = (await ctx.store.listSources()).map((s) => {
+        const behind = lags?.get(s.id);
+        return {
+          id: s.id, type: s.type ?? null, format: s.format ?? null, first_seen: s.firstSeen ?? null, last_seen: s.lastSeen ?? null,
+          events: s.events, quarantined: s.quarantined, events_per_second: Math.round(ctx.rates.rate(s.id) * 100) / 100,
+          // How far live correlation sees this source behind the others (null: not tracked, e.g. silent past correlation.source_idle).
+          correlation_behind_seconds: behind === undefined ? null : Math.round(behind / 1000),
+        };
+      });
       const page = pageArray(all, query.limit, query.cursor);
       audit.records = page.items.length;
       return page;
