@@ -59,6 +59,12 @@ interface Source {
 
 type Scalar = string | number;
 
+/** The `weft.*` fields that place an event on its source's clock. */
+interface SourceFields {
+  source_id?: unknown;
+  ingest_time?: unknown;
+}
+
 const lessBuffered = (a: Buffered, b: Buffered): boolean => a.t < b.t || (a.t === b.t && (a.id < b.id || (a.id === b.id && a.pos < b.pos)));
 const lessTimer = (a: Timer, b: Timer): boolean => a.t < b.t || (a.t === b.t && a.key < b.key);
 const ascending = (x: number, y: number): number => x - y;
@@ -233,22 +239,13 @@ export class CorrelationEngine {
     const id = weft !== null && typeof weft === 'object' ? (weft as { id?: unknown }).id : undefined;
     if (typeof id !== 'string' || id === '') return bad('event has no weft.id');
     if (!Array.isArray(input.matches) || !allStrings(input.matches)) return bad('matches is not a list of rule ids/names', id);
-    const ts = event['@timestamp'];
-    if (typeof ts !== 'string') return bad('event has no @timestamp', id);
-    if (!ZONED.test(ts)) return bad(`@timestamp '${ts.slice(0, 64)}' has no time zone`, id);
-    let t = Date.parse(ts);
-    if (!Number.isFinite(t)) return bad(`@timestamp '${ts.slice(0, 64)}' is not a valid time`, id);
-    const sourceId = (weft as { source_id?: unknown }).source_id;
-    if (typeof sourceId === 'string') t -= this.skew.get(sourceId) ?? 0;
-
-    const arrived = this.arrival(weft as { ingest_time?: unknown }, t);
-    // A time far after the event was received is a clock far off or a made-up timestamp: it would
-    // move correlation time ahead of every real source and make all their events late.
-    if (t - arrived > this.maxAhead) return bad(`@timestamp '${ts.slice(0, 64)}' is ${Math.round((t - arrived) / 1000)} s after the event was received (weft.ingest_time): more than ${Math.round(this.maxAhead / 1000)} s ahead`, id);
+    const timing = this.timing(event, weft as SourceFields);
+    if (typeof timing === 'string') return bad(timing, id);
+    const { t } = timing;
     const wm = this.watermark;
     // A late event still moves its source's clock: the source is delivering, only behind, and
     // holding the watermark lets it catch up instead of losing everything it sends.
-    if (!this.flushed) this.clocks.note(typeof sourceId === 'string' ? sourceId : '', t, arrived);
+    if (!this.flushed) this.clocks.note(timing.source, t, timing.arrived);
     if (t < wm) {
       this.counters.late++;
       result.late.push({ position, id, time: t, watermark: wm });
@@ -269,18 +266,11 @@ export class CorrelationEngine {
    */
   observe(event: WeftEvent): CorrelationAlert[] {
     if (this.flushed) return [];
-    const ts = (event as { '@timestamp'?: unknown })['@timestamp'];
-    if (typeof ts !== 'string' || !ZONED.test(ts)) return [];
-    let t = Date.parse(ts);
-    if (!Number.isFinite(t)) return [];
     const weft = (event as { weft?: unknown }).weft;
-    const w = weft !== null && typeof weft === 'object' ? (weft as { source_id?: unknown; ingest_time?: unknown }) : {};
-    const sourceId = typeof w.source_id === 'string' ? w.source_id : '';
-    t -= this.skew.get(sourceId) ?? 0;
-    const arrived = this.arrival(w, t);
-    if (t - arrived > this.maxAhead) return [];
+    const timing = this.timing(event, weft !== null && typeof weft === 'object' ? (weft as SourceFields) : {});
+    if (typeof timing === 'string') return [];
     const before = this.watermark;
-    this.clocks.note(sourceId, t, arrived);
+    this.clocks.note(timing.source, timing.t, timing.arrived);
     const out: CorrelationAlert[] = [];
     if (this.watermark > before) this.drain(this.watermark, out);
     return out;
@@ -291,8 +281,27 @@ export class CorrelationEngine {
     return this.clocks.lags();
   }
 
+  /**
+   * An event's time on its source's clock (`@timestamp` less the source's skew), its source and when
+   * it was received; or why it has none usable.
+   */
+  private timing(event: WeftEvent, weft: SourceFields): { t: number; source: string; arrived: number } | string {
+    const ts = (event as { '@timestamp'?: unknown })['@timestamp'];
+    if (typeof ts !== 'string') return 'event has no @timestamp';
+    if (!ZONED.test(ts)) return `@timestamp '${ts.slice(0, 64)}' has no time zone`;
+    let t = Date.parse(ts);
+    if (!Number.isFinite(t)) return `@timestamp '${ts.slice(0, 64)}' is not a valid time`;
+    const source = typeof weft.source_id === 'string' ? weft.source_id : '';
+    t -= this.skew.get(source) ?? 0;
+    const arrived = this.arrival(weft, t);
+    // A time far after the event was received is a clock far off or a made-up timestamp: it would
+    // move correlation time ahead of every real source and make all their events late.
+    if (t - arrived > this.maxAhead) return `@timestamp '${ts.slice(0, 64)}' is ${Math.round((t - arrived) / 1000)} s after the event was received (weft.ingest_time): more than ${Math.round(this.maxAhead / 1000)} s ahead`;
+    return { t, source, arrived };
+  }
+
   /** When the event reached Weft (`weft.ingest_time`); an event without one arrives at its own time. */
-  private arrival(weft: { ingest_time?: unknown }, t: number): number {
+  private arrival(weft: SourceFields, t: number): number {
     const text = weft.ingest_time;
     if (typeof text !== 'string') return t;
     if (text !== this.arrivalText) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { CorrelationEngine, CorrelationRuleError, mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
-import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
+import type { CorrelationAlert, CorrelationDef, EngineOptions } from '../correlate/index.js';
 import type { WeftConfig } from '../config/schema.js';
 import type { WeftEvent } from '../event/model.js';
 import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
@@ -18,16 +18,11 @@ export interface RuleText {
   file: string;
 }
 
-export interface CorrelationStageOptions {
+/** The engine options a stage takes from its caller (see EngineOptions); lateness and the state bound always. */
+export type CorrelationStageOptions = Pick<EngineOptions, 'sourceIdleMs' | 'maxSourceLagMs' | 'maxAheadMs' | 'clockSkewMs'> & {
   allowedLatenessMs: number;
   maxStateEntries: number;
-  /** See EngineOptions: per-source watermarks. Engine defaults when absent. */
-  sourceIdleMs?: number;
-  maxSourceLagMs?: number;
-  maxAheadMs?: number;
-  /** Per `weft.source_id`: how far its clock runs ahead (subtracted from its event times). */
-  clockSkewMs?: Readonly<Record<string, number>>;
-}
+};
 
 /**
  * The correlation settings of a configuration: `correlation.*` and each source's `clock_skew`.
@@ -102,12 +97,7 @@ export class CorrelationStage {
       }
       try {
         engine = new CorrelationEngine(defs, {
-          allowedLatenessMs: o.allowedLatenessMs,
-          maxStateEntries: o.maxStateEntries,
-          ...(o.sourceIdleMs !== undefined ? { sourceIdleMs: o.sourceIdleMs } : {}),
-          ...(o.maxSourceLagMs !== undefined ? { maxSourceLagMs: o.maxSourceLagMs } : {}),
-          ...(o.maxAheadMs !== undefined ? { maxAheadMs: o.maxAheadMs } : {}),
-          ...(o.clockSkewMs !== undefined ? { clockSkewMs: o.clockSkewMs } : {}),
+          ...o,
           resolverFor: (ref) => built.resolvers.get(ref),
           knownRules: known,
         });
