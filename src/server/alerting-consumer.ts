@@ -44,14 +44,10 @@ export class AlertingConsumer implements EventLogConsumer {
   /** The catalog version the correlation stage was built for. */
   private stageVersion = -1;
   private readonly hash: string;
-  private evictionsSeen = 0;
-  private lateSeen = 0;
-  private invalidSeen = 0;
-  private invalidUnlogged = 0;
-  private invalidLoggedAt = -Infinity;
-  /** Late events not yet reported in a log line, and when the last line went out (at most one a minute). */
-  private lateUnlogged = 0;
-  private lateLoggedAt = -Infinity;
+  /** The engine's counts of evicted, late and refused events, reported as they grow. */
+  private readonly evictions: ReportedCount;
+  private readonly late: ReportedCount;
+  private readonly invalid: ReportedCount;
   /** Assets and ATT&CK objects, kept between batches while the store says they have not changed. */
   readonly reference: ReferenceData;
   /** The stored alerts of the recent past, kept between batches; only the changed ones are read again. */
@@ -62,6 +58,21 @@ export class AlertingConsumer implements EventLogConsumer {
 
   constructor(private readonly o: AlertingConsumerOptions) {
     this.hash = configHash(o.config);
+    this.evictions = new ReportedCount((n) => o.metrics?.correlationEvictions.inc(n));
+    // Events too late for correlation are dropped from it by design (windows already closed), but
+    // never silently.
+    this.late = new ReportedCount((n) => o.metrics?.correlationLateEvents.inc(n), (n) => {
+      const engine = this.correlate?.engine;
+      const watermark = engine?.watermark ?? Number.NaN;
+      o.logger.warn({
+        late_events: n, watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : undefined,
+        allowed_lateness_ms: o.config.correlation.allowed_lateness, watermark_held_by: engine?.stats().watermarkHeldBy,
+      }, 'events reached correlation after its watermark (the slowest source\'s event time minus correlation.allowed_lateness) had passed them; no correlation counted them');
+    });
+    // Events refused for a time far after their receipt: with the last reason.
+    this.invalid = new ReportedCount((n) => o.metrics?.correlationInvalidEvents.inc(n), (n) => {
+      o.logger.warn({ invalid_events: n, last_reason: this.correlate?.lastInvalid }, 'events matched a correlation rule but correlation could not take them; they are stored and detected, not correlated');
+    });
     this.reference = new ReferenceData(o.store);
   }
 
@@ -84,9 +95,7 @@ export class AlertingConsumer implements EventLogConsumer {
     const c = CorrelationStage.fromTexts(catalog.correlationTexts, built, correlationOptions(config, { live: true }));
     for (const r of c.rejections) logger.warn({ file: r.file, line: r.line, reason: r.reason }, 'correlation rule rejected');
     this.correlate = c.stage;
-    this.evictionsSeen = 0;
-    this.lateSeen = 0;
-    this.invalidSeen = 0;
+    for (const c of [this.evictions, this.late, this.invalid]) c.reset(0);
     if (state === undefined || state.byteLength === 0 || this.correlate === undefined) return;
     try {
       const report = this.correlate.engine.restore(state, { carryOver: true });
@@ -94,9 +103,9 @@ export class AlertingConsumer implements EventLogConsumer {
         logger.info({ carried: report.carried, started: report.started, dropped: report.dropped }, 'correlation rules changed: open windows of unchanged correlations carried over');
       }
       const restored = this.correlate.engine.stats();
-      this.evictionsSeen = restored.evictions;
-      this.lateSeen = restored.late;
-      this.invalidSeen = restored.invalid;
+      this.evictions.reset(restored.evictions);
+      this.late.reset(restored.late);
+      this.invalid.reset(restored.invalid);
     } catch (err) {
       logger.warn({ err }, 'correlation state could not be resumed; it starts empty');
     }
@@ -122,12 +131,9 @@ export class AlertingConsumer implements EventLogConsumer {
       const s = corr.engine.stats();
       this.o.metrics?.correlationStateEntries.set(s.stateEntries);
       this.o.metrics?.correlationHeldBack.set(s.heldBackMs / 1000);
-      if (s.evictions > this.evictionsSeen) this.o.metrics?.correlationEvictions.inc(s.evictions - this.evictionsSeen);
-      this.evictionsSeen = s.evictions;
-      if (s.late > this.lateSeen) this.noteLate(s.late - this.lateSeen, s.watermark);
-      this.lateSeen = s.late;
-      if (s.invalid > this.invalidSeen) this.noteInvalid(s.invalid - this.invalidSeen, corr.lastInvalid);
-      this.invalidSeen = s.invalid;
+      this.evictions.update(s.evictions);
+      this.late.update(s.late);
+      this.invalid.update(s.invalid);
     }
     const { summary } = await finishIntoStore(stage, store, {
       suppressionWindowMs: config.alert.suppression_window, incidentWindowMs: config.alert.incident_window, configHash: this.hash, recent: this.recent,
@@ -143,34 +149,6 @@ export class AlertingConsumer implements EventLogConsumer {
     }
   }
 
-  /**
-   * Events too late for correlation are dropped from it by design (windows already closed), but never
-   * silently: counted in metrics, and logged at most once a minute with how many and how far behind.
-   */
-  private noteLate(n: number, watermark: number): void {
-    this.o.metrics?.correlationLateEvents.inc(n);
-    this.lateUnlogged += n;
-    const now = Date.now();
-    if (now - this.lateLoggedAt < 60_000) return;
-    this.o.logger.warn({
-      late_events: this.lateUnlogged, watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : undefined,
-      allowed_lateness_ms: this.o.config.correlation.allowed_lateness, watermark_held_by: this.correlate?.engine.stats().watermarkHeldBy,
-    }, 'events reached correlation after its watermark (the slowest source\'s event time minus correlation.allowed_lateness) had passed them; no correlation counted them');
-    this.lateUnlogged = 0;
-    this.lateLoggedAt = now;
-  }
-
-  /** Events correlation refused (a time far after their receipt): counted, and logged at most once a minute with the last reason. */
-  private noteInvalid(n: number, reason: string | undefined): void {
-    this.o.metrics?.correlationInvalidEvents.inc(n);
-    this.invalidUnlogged += n;
-    const now = Date.now();
-    if (now - this.invalidLoggedAt < 60_000) return;
-    this.o.logger.warn({ invalid_events: this.invalidUnlogged, last_reason: reason }, 'events matched a correlation rule but correlation could not take them; they are stored and detected, not correlated');
-    this.invalidUnlogged = 0;
-    this.invalidLoggedAt = now;
-  }
-
   /** Per source, how far correlation sees it behind the newest event time, ms (for `GET /api/v1/sources`). */
   sourceLags(): ReadonlyMap<string, number> {
     return this.correlate?.engine.sourceLags() ?? new Map();
@@ -178,5 +156,36 @@ export class AlertingConsumer implements EventLogConsumer {
 
   snapshot(): Uint8Array {
     return this.correlate?.engine.snapshot() ?? new Uint8Array();
+  }
+}
+
+/**
+ * A running count of the engine's (evictions, late or refused events), reported as it grows: each
+ * increase goes to a metric, and a log line at most once a minute sums what came since the last one.
+ */
+class ReportedCount {
+  private seen = 0;
+  private unlogged = 0;
+  private loggedAt = -Infinity;
+
+  constructor(private readonly count: (n: number) => void, private readonly log?: (n: number) => void) {}
+
+  /** Start from this total: a new or resumed engine's. */
+  reset(total: number): void {
+    this.seen = total;
+  }
+
+  update(total: number): void {
+    const n = total - this.seen;
+    this.seen = total;
+    if (n <= 0) return;
+    this.count(n);
+    if (this.log === undefined) return;
+    this.unlogged += n;
+    const now = Date.now();
+    if (now - this.loggedAt < 60_000) return;
+    this.log(this.unlogged);
+    this.unlogged = 0;
+    this.loggedAt = now;
   }
 }
