@@ -298,18 +298,31 @@ test('rarity counts what a user did in earlier batches: the baseline is stored a
   assert.deepEqual(await rarity([[records[0]!], records.slice(1)]), expected, 'the browser sign-in in a batch of its own');
 });
 
-test('events too late for correlation are counted in metrics and logged, not dropped silently', async () => {
+/**
+ * An alerting consumer over an in-memory store holding the Okta session-start rule and the
+ * three-sessions-from-one-address correlation, with its metrics and the warn lines it logged.
+ */
+async function sessionCountConsumer(correlation: Record<string, string>): Promise<{
+  store: SqliteStore;
+  consumer: AlertingConsumer;
+  metrics: ServerMetrics;
+  lines: Array<Record<string, unknown>>;
+}> {
   const store = new SqliteStore({ path: ':memory:' });
   await store.migrate();
   const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
-  const parsed = catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`);
-  await store.putRules(parsed.documents.map((d) => d.record));
+  await store.putRules(catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`).documents.map((d) => d.record));
   await catalog.reload();
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
   const metrics = new ServerMetrics();
-  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger, metrics });
+  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation }), catalog, logger, metrics });
   consumer.restore(undefined);
+  return { store, consumer, metrics, lines };
+}
+
+test('events too late for correlation are counted in metrics and logged, not dropped silently', async () => {
+  const { store, consumer, metrics, lines } = await sessionCountConsumer({ allowed_lateness: '0s' });
   const pipeline = new RecordPipeline({ sourceId: 'okta-late-corr' });
   const at = (minute: number): string => JSON.stringify({
     uuid: `lc-${minute}`, published: new Date(Date.UTC(2026, 2, 10, 9, minute)).toISOString(), eventType: 'user.session.start',
@@ -324,16 +337,7 @@ test('events too late for correlation are counted in metrics and logged, not dro
 });
 
 test('an event dated far after it was received is stored and detected, refused by correlation, counted and logged; correlation goes on', async () => {
-  const store = new SqliteStore({ path: ':memory:' });
-  await store.migrate();
-  const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
-  await store.putRules(catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`).documents.map((d) => d.record));
-  await catalog.reload();
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
-  const metrics = new ServerMetrics();
-  const consumer = new AlertingConsumer({ store, config: parseConfig({ correlation: { allowed_lateness: '0s' } }), catalog, logger, metrics });
-  consumer.restore(undefined);
+  const { store, consumer, metrics, lines } = await sessionCountConsumer({ allowed_lateness: '0s' });
   const pipeline = new RecordPipeline({ sourceId: 'okta-bogus' });
   const T = Date.UTC(2026, 2, 10, 9, 0);
   const signIn = (id: string, at: number, ip: string): string => signInAt(id, at, 'ana', ip, BROWSER_AGENT);
@@ -354,15 +358,7 @@ test('a source that delivers minutes behind the others still correlates; one wat
   // Two Okta orgs shipped by two pollers: okta-eu delivers ten minutes after the event, okta-us at once.
   // Three sign-ins from one address within ten minutes, two of them from the lagging one.
   const run = async (maxSourceLag: string): Promise<{ alerts: number; metrics: string; lags: ReadonlyMap<string, number> }> => {
-    const store = new SqliteStore({ path: ':memory:' });
-    await store.migrate();
-    const catalog = new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger });
-    await store.putRules(catalog.parse(`${rule(START, 'user.session.start')}---\n${EVENT_COUNT}`).documents.map((d) => d.record));
-    await catalog.reload();
-    const metrics = new ServerMetrics();
-    const config = parseConfig({ correlation: { allowed_lateness: '1m', max_source_lag: maxSourceLag } });
-    const consumer = new AlertingConsumer({ store, config, catalog, logger: silentLogger, metrics });
-    consumer.restore(undefined);
+    const { store, consumer, metrics } = await sessionCountConsumer({ allowed_lateness: '1m', max_source_lag: maxSourceLag });
     const T = Date.UTC(2026, 2, 10, 9, 0);
     const M = 60_000;
     const sources = { 'okta-us': new RecordPipeline({ sourceId: 'okta-us' }), 'okta-eu': new RecordPipeline({ sourceId: 'okta-eu' }) };
