@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { PipelineCache } from '../../ingest/pipeline-cache.js';
-import type { WeftEvent } from '../../event/model.js';
+import { QuarantineReader } from '../../ingest/quarantine-reread.js';
 import { parseAuditAnchor, verifyStoreAudit } from '../../store/audit-chain.js';
 import type { AuditAnchor, QuarantineRecord } from '../../store/types.js';
 import { commandContext, DATA_DIR_OPTION, openStore } from '../context.js';
@@ -91,24 +90,12 @@ export function registerQuarantine(program: Command): void {
         let cursor: string | undefined;
         let fixed = 0;
         let still = 0;
-        // Read as live ingest reads the source: its declared type, format and zone (ingest.sources).
-        const pipelines = new PipelineCache({ timezone: ctx.config.ingest.timezone, maxRecordBytes: ctx.config.ingest.max_record_bytes, sources: ctx.config.ingest.sources });
+        const reader = new QuarantineReader(ctx.config);
         const encrypt = sensitiveFieldEncryption(ctx.config);
         do {
           const page = await store.listQuarantine({ limit: 500, ...(opts.reason !== undefined ? { reason: opts.reason } : {}), ...(cursor ? { cursor } : {}) });
-          const events: WeftEvent[] = [];
-          const done: string[] = [];
-          for (const r of page.items) {
-            const p = pipelines.get({ sourceId: r.sourceId });
-            const outcomes = p.process(Buffer.from(r.raw).toString('utf8'), new Date(r.receivedAt));
-            // Only a record that now normalizes completely leaves the quarantine.
-            if (outcomes.length > 0 && outcomes.every((o) => o.kind === 'event')) {
-              for (const o of outcomes) if (o.kind === 'event') events.push(o.event);
-              done.push(r.id);
-            } else {
-              still++;
-            }
-          }
+          const { events, fixed: done } = reader.read(page.items);
+          still += page.items.length - done.length;
           if (events.length > 0) {
             encrypt.beforeStore?.(events);
             await store.appendEvents(events);

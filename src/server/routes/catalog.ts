@@ -1,8 +1,6 @@
 /** Assets, threat intel (feeds and IOCs), the quarantine (list, re-drive) and sources (last seen, events/s). */
 import { z } from 'zod';
-import type { DeclaredFormat } from '../../decode/types.js';
-import type { WeftEvent } from '../../event/model.js';
-import { PipelineCache } from '../../ingest/pipeline-cache.js';
+import { QuarantineReader } from '../../ingest/quarantine-reread.js';
 import type { AssetRecord, IocRecord, IocType, QuarantineRecord } from '../../store/types.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -193,19 +191,7 @@ export function catalogRoutes(t: RouteTable, ctx: ServerContext): void {
         records = page.items;
         next = page.next;
       }
-      // Read as live ingest reads the source: its declared type, format and zone (ingest.sources).
-      const pipelines = new PipelineCache({ timezone: ctx.config.ingest.timezone, maxRecordBytes: ctx.config.ingest.max_record_bytes, sources: ctx.config.ingest.sources });
-      const events: WeftEvent[] = [];
-      const fixed: string[] = [];
-      for (const r of records) {
-        const binary = r.format === 'otlp-protobuf';
-        const p = pipelines.get({ sourceId: r.sourceId, ...(binary ? { format: 'otlp-protobuf' as DeclaredFormat } : {}) });
-        const outcomes = p.process(binary ? r.raw : Buffer.from(r.raw).toString('utf8'), new Date(r.receivedAt));
-        if (outcomes.length > 0 && outcomes.every((o) => o.kind === 'event')) {
-          for (const o of outcomes) if (o.kind === 'event') events.push(o.event);
-          fixed.push(r.id);
-        }
-      }
+      const { events, fixed } = new QuarantineReader(ctx.config).read(records);
       if (ctx.cipher.enabled) for (const e of events) ctx.cipher.encryptEvent(e);
       if (events.length > 0) await ctx.store.appendEvents(events);
       const removed = await ctx.store.removeQuarantine(fixed);
