@@ -3,7 +3,6 @@
  * Each file is framed and run through a RecordPipeline; outcomes come out in input order, in batches
  * (one per chunk read) so callers pay one await per chunk, not per record.
  */
-import type { DeclaredSource } from './declared-sources.js';
 import { createReadStream, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { frameRecordBatches, type FramedRecord, type FramingMode } from './frami
 import { mapperFor } from '../normalize/registry.js';
 import { PipelineCache, type PipelineKey } from './pipeline-cache.js';
 import type { RecordOutcome } from './record-pipeline.js';
+import type { DeclaredSource } from './declared-sources.js';
 
 export class InputError extends Error {
   constructor(message: string) {

@@ -1,7 +1,7 @@
-import type { DeclaredSource } from '../../ingest/declared-sources.js';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeclaredFormat } from '../../decode/types.js';
+import type { DeclaredSource } from '../../ingest/declared-sources.js';
 import { EntityResolver } from '../../enrich/entity-resolver.js';
 import { IdentityDirectoryError, loadIdentityDirectory } from '../../enrich/identity-directory.js';
 import type { WeftEvent } from '../../event/model.js';
