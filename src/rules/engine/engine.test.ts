@@ -430,6 +430,10 @@ describe('keyword searches answered from the index', () => {
     'glob.yml': rule('88888888-0000-4000-8000-000000000008', 'Glob keyword', DB, "    keywords:\n        - 'select*from secrets'\n    condition: keywords"),
     // A long keyword list (one multi-needle scan without the index).
     'many.yml': rule('99999999-0000-4000-8000-000000000009', 'Many markers', DB, `    keywords: [${many}]\n    condition: keywords`),
+    // A field rule's literal that a keyword search also uses, under NOT: the keyword search must
+    // find it in any value, not only in the field's.
+    'field.yml': rule('aaaaaaaa-0000-4000-8000-00000000000a', 'Query tool', DB, "    sel:\n        query|contains: 'mimikatz'\n    condition: sel"),
+    'notkw.yml': rule('bbbbbbbb-0000-4000-8000-00000000000b', 'Admin without tool', DB, "    sel:\n        user: 'admin'\n    tool:\n        - 'mimikatz'\n    condition: sel and not tool"),
   });
   const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles() });
   const cases: Array<[unknown, string[]]> = [
@@ -443,6 +447,10 @@ describe('keyword searches answered from the index', () => {
     [{ message: 'tool-13', n: 'marker' }, []],
     [{ message: 'xp_cmdshell', event: { original: 'drop table t' }, weft: { id: 'dumpfile' } }, ['66666666-0000-4000-8000-000000000006']],
     [{ event: { original: 'xp_cmdshell' } }, []],
+    [{ user: 'admin', message: 'MIMIKATZ here' }, []],
+    [{ user: 'admin', query: 'select 1' }, ['bbbbbbbb-0000-4000-8000-00000000000b']],
+    [{ user: 'bob', query: 'run Mimikatz' }, ['aaaaaaaa-0000-4000-8000-00000000000a']],
+    [{ user: 'bob', message: 'run mimikatz' }, []],
   ];
 
   it('gives the answers of the full keyword search, indexed or not', () => {
