@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { fieldAccessor } from '../../event/field-path.js';
 import { compile, rejection } from '../../../test/support/sigma.js';
 import type { FieldResolver } from '../types.js';
+import { impliedByMatch } from './compile.js';
+import { parseCondition, resolveCondition, type ConditionNode } from './condition.js';
 
 describe('requiredLiterals', () => {
   it('one clause per AND-ed item, alternatives of a value list in one clause, lowercased', () => {
@@ -69,5 +71,56 @@ describe('compiled rule surface', () => {
       rejection(`sel:\n    a|expand: '%x%%y%'\ncondition: sel`, { placeholders: { x: many, y: many } }).reason,
       /placeholder '%y%' would expand the value to more than 4096 alternatives/,
     );
+  });
+});
+
+describe('selections of a match', () => {
+  /** The condition's value under an assignment of its identifiers. */
+  const holds = (n: ConditionNode, v: ReadonlyMap<string, boolean>): boolean => {
+    switch (n.t) {
+      case 'id': return v.get(n.name) as boolean;
+      case 'not': return !holds(n.arg, v);
+      case 'and': return n.args.every((a) => holds(a, v));
+      case 'or': return n.args.some((a) => holds(a, v));
+      case 'of': throw new Error('unresolved');
+    }
+  };
+
+  it('what a match settles holds under every assignment that satisfies the condition', () => {
+    const ids = ['a', 'b', 'c', 'f1', 'f2'];
+    const conditions: Array<[string, Record<string, boolean>]> = [
+      ['a', { a: true }],
+      ['a and not 1 of f*', { a: true, f1: false, f2: false }],
+      ['a and not (f1 or f2)', { a: true, f1: false, f2: false }],
+      ['1 of a or b', {}],
+      ['all of f*', { f1: true, f2: true }],
+      ['not all of f*', {}],
+      ['a and (b or c) and not f1', { a: true, f1: false }],
+      ['not (a and b)', {}],
+      ['not (not a or b)', { a: true, b: false }],
+      ['(a or b) and not (c and f1)', {}],
+      ['a and not a', {}],
+      ['(a and b) or (a and c)', {}],
+    ];
+    for (const [text, expected] of conditions) {
+      const cond = resolveCondition(parseCondition(text), ids, text);
+      const implied = impliedByMatch(cond);
+      assert.deepEqual(Object.fromEntries(implied), expected, text);
+      for (let bits = 0; bits < 1 << ids.length; bits++) {
+        const v = new Map(ids.map((id, i) => [id, (bits & (1 << i)) !== 0]));
+        if (!holds(cond, v)) continue;
+        for (const [id, value] of implied) assert.equal(v.get(id), value, `${text}: ${id} under ${bits.toString(2)}`);
+      }
+    }
+  });
+
+  it('names every true search identifier, settled or evaluated, in detection order', () => {
+    const c = compile(`sel:\n    Image|endswith: '\\cmd.exe'\nextra:\n    CommandLine|contains: whoami\nfilter_a:\n    User: admin\nfilter_b:\n    ParentImage|endswith: '\\explorer.exe'\ncondition: sel and (extra or filter_a) and not filter_b`);
+    const ev = { Image: 'C:\\Windows\\cmd.exe', CommandLine: 'cmd /c whoami', User: 'admin', ParentImage: 'C:\\x\\svchost.exe' };
+    assert.ok(c.predicate(ev));
+    assert.deepEqual(c.selections(ev), ['sel', 'extra', 'filter_a']);
+    const other = { ...ev, CommandLine: 'cmd /c dir' };
+    assert.ok(c.predicate(other));
+    assert.deepEqual(c.selections(other), ['sel', 'filter_a']);
   });
 });

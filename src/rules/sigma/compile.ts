@@ -602,6 +602,42 @@ function compileDetection(d: ParsedDetection, ctx: Ctx): CompiledDetection {
   return { pred, literals, searches };
 }
 
+/**
+ * The search identifiers whose value a match of the condition settles: in `sel and not 1 of
+ * filter_*`, a match means `sel` is true and every filter false, so explaining it needs none of
+ * them evaluated again (a SigmaHQ rule has up to twenty filters). Terms under an `or` that must
+ * hold, or an `and` that must fail, settle nothing. An identifier settled both ways (a condition
+ * no event satisfies) is left to evaluate.
+ */
+export function impliedByMatch(cond: ConditionNode): Map<string, boolean> {
+  const known = new Map<string, boolean>();
+  const conflicting = new Set<string>();
+  const settle = (n: ConditionNode, value: boolean): void => {
+    switch (n.t) {
+      case 'id': {
+        const was = known.get(n.name);
+        if (was !== undefined && was !== value) conflicting.add(n.name);
+        known.set(n.name, value);
+        return;
+      }
+      case 'not':
+        settle(n.arg, !value);
+        return;
+      case 'and':
+        if (value) for (const a of n.args) settle(a, true);
+        return;
+      case 'or':
+        if (!value) for (const a of n.args) settle(a, false);
+        return;
+      case 'of':
+        return;
+    }
+  };
+  settle(cond, true);
+  for (const name of conflicting) known.delete(name);
+  return known;
+}
+
 /** Does a filter apply to a rule: named by id or name, and every logsource key it sets is the rule's. */
 export function filterApplies(f: SigmaFilter, rule: SigmaRule): boolean {
   const named = f.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name));
@@ -639,9 +675,13 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions): CompiledRule
       predicate = (ev) => base(ev) && !excluded(ev);
     }
     const searches = main.searches;
+    const implied = impliedByMatch(rule.parsed.condition);
     const selections = (event: unknown): string[] => {
       const out: string[] = [];
-      for (const [name, p] of searches) if (p(event)) out.push(name);
+      for (const [name, p] of searches) {
+        const known = implied.get(name);
+        if (known === true || (known === undefined && p(event))) out.push(name);
+      }
       return out;
     };
     const explain = (event: unknown): MatchDetail | null => (predicate(event) ? { selections: selections(event) } : null);
