@@ -342,10 +342,13 @@ describe('pinned-field index', () => {
   const sec = (id: string, data: Record<string, unknown>): unknown => ({ winlog: { channel: 'Security', event_id: id, event_data: data } });
 
   it('evaluates a rule only when the event holds a pinned value, numbers, booleans and arrays included', () => {
-    // 'true' is a string value: the Flag rule is indexed by that literal, the Logon rule by its EventID.
-    assert.equal(b.ruleSet.describe().pinnedFieldRules, 1);
+    // The Logon rule has no literal (4624 is a number): it is indexed by its EventID. The Flag
+    // rule's literal 'true' is its pinned value: indexed by the pin, it is not evaluated for an
+    // event that has 'true' in another field.
+    assert.equal(b.ruleSet.describe().pinnedFieldRules, 2);
     b.ruleSet.resetStats();
     assert.deepEqual(ids(b, sec('4625', { LogonType: '2' })), []);
+    assert.deepEqual(ids(b, sec('1', { Other: 'true', Elevated: 'false' })), []);
     assert.equal(b.ruleSet.stats().ruleEvaluations, 0);
     assert.deepEqual(ids(b, sec('4624', { LogonType: '2' })), ['11111111-0000-4000-8000-000000000001']);
     assert.deepEqual(ids(b, sec('4624', { LogonType: 3 })), []);

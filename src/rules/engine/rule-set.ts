@@ -250,7 +250,18 @@ export class RuleSet {
       });
       const roots = (e.rootKeys ?? []).map((clause) => Int32Array.from(clause.map(rootId)));
       let rootAnchor = -1;
-      const pin = anchor < 0 && cond >= 0 ? e.pinned?.[0] : undefined;
+      // A pinned field indexes a rule that has no literal anchor, and one whose pin implies its
+      // anchor (every pinned value holds an anchor literal): `OriginalFileName: [Cmd.Exe, ...]`
+      // anchored on `cmd.exe` is a candidate for every event that mentions cmd.exe anywhere, pinned
+      // only for those whose OriginalFileName is one of them. The anchor clause is then checked.
+      let pin: PinnedField | undefined;
+      if (cond >= 0 && anchor < 0) {
+        pin = e.pinned?.[0];
+      } else if (cond >= 0) {
+        const anchorLiterals = lits[anchor] as string[];
+        pin = e.pinned?.find((p) => p.values.every((v) => anchorLiterals.some((l) => v.includes(l))));
+        if (pin !== undefined) anchor = -1;
+      }
       if (pin !== undefined) {
         // Second level within the logsource bucket: the pinned field's value (EventID and the like).
         let groups = pinGroups.get(cond);
