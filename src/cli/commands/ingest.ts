@@ -6,6 +6,7 @@ import { EntityResolver } from '../../enrich/entity-resolver.js';
 import { IdentityDirectoryError, loadIdentityDirectory } from '../../enrich/identity-directory.js';
 import type { WeftEvent } from '../../event/model.js';
 import { expandInputs, readOutcomes } from '../../ingest/file-source.js';
+import type { StoreSinkTotals } from '../../ingest/live/store-sink.js';
 import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { QuarantineInput, SourceActivity, Store } from '../../store/types.js';
 import type { WeftConfig } from '../../config/schema.js';
@@ -39,14 +40,9 @@ interface IngestOptions {
   suppressions?: string;
 }
 
-export interface IngestSummary {
+/** The store sink's totals, over these files. */
+export interface IngestSummary extends StoreSinkTotals {
   files: number;
-  records: number;
-  events: number;
-  stored: number;
-  duplicates: number;
-  quarantined: number;
-  quarantinedByReason: Record<string, number>;
   /** Detection and alerting, when they ran. */
   detection?: { matches: number; correlations: number; forwarded?: ForwardSummary } & StoredRunSummary;
 }
@@ -82,7 +78,7 @@ export function registerIngest(program: Command): void {
         const store = await openStore(ctx.config, ctx.logger);
         try {
           const totals = await runLiveSources(ctx.config, store, ctx.logger, { resolver: entityResolver(opts.identities ?? ctx.config.enrich.identities) });
-          printSummary({ files: 0, records: totals.records, events: totals.events, stored: totals.stored, duplicates: totals.duplicates, quarantined: totals.quarantined, quarantinedByReason: totals.quarantinedByReason }, { files: false });
+          printSummary({ ...totals, files: 0 }, { files: false });
         } finally {
           await store.close();
         }
@@ -115,7 +111,7 @@ export function registerIngest(program: Command): void {
             logger: ctx.logger,
           });
           ctx.logger.info({ totals }, 'follow stopped');
-          printSummary({ files: paths.length, records: totals.records, events: totals.events, stored: totals.stored, duplicates: totals.duplicates, quarantined: totals.quarantined, quarantinedByReason: totals.quarantinedByReason });
+          printSummary({ ...totals, files: paths.length });
         } finally {
           await store.close();
         }
