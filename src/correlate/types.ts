@@ -1,16 +1,9 @@
 /** The correlation engine's contract: rule definitions in, event-time alerts out. */
 import type { WeftEvent } from '../event/model.js';
+import type { NumericCondition } from '../rules/sigma/types.js';
 import type { FieldResolver, SigmaLevel } from '../rules/types.js';
 
-/** Comparisons of a correlation condition; several are AND-ed (`gt: 100, lte: 200` is a range). */
-export interface NumericCondition {
-  gt?: number;
-  gte?: number;
-  lt?: number;
-  lte?: number;
-  eq?: number;
-  neq?: number;
-}
+export type { NumericCondition };
 
 /** A boolean expression over rule references: the extended temporal condition (`a and not b`). */
 export type RuleExpr =

@@ -46,13 +46,17 @@ export type CorrelationType =
   | 'value_avg'
   | 'value_percentile';
 
-export interface CorrelationCondition {
+/** Comparisons of a correlation condition; several are AND-ed (`gt: 100, lte: 200` is a range). */
+export interface NumericCondition {
   gt?: number;
   gte?: number;
   lt?: number;
   lte?: number;
   eq?: number;
   neq?: number;
+}
+
+export interface CorrelationCondition extends NumericCondition {
   /** The field(s) value_* types aggregate. */
   field?: string[];
 }
