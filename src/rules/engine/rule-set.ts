@@ -9,8 +9,12 @@
  *    matter), value by value with a per-value cache (event-literals.ts, literal-scanner.ts). One
  *    clause per rule, the most selective, is its anchor, and a rule is a candidate only when one of
  *    its anchor literals was found. Its other clauses are then checked (stamp lookups).
- *    Rules without literals are candidates whenever their logsource condition holds.
- * 3. The candidates' predicates run, in rule order (by id), and matches are explained.
+ *    A rule that pins a field to exact values (`EventID: 4624`, `OriginalFileName: [...]`, see
+ *    required-fields.ts) and has no anchor, or whose pin implies its anchor, is reached through the
+ *    pinned field's value instead. A rule with neither is reached through the root keys it needs,
+ *    or else is a candidate whenever its logsource condition holds.
+ * 3. The candidates' predicates run, in rule order (by id), and matches are explained (only the
+ *    search identifiers the match leaves open are evaluated again: compile.ts impliedByMatch).
  *
  * The index is exact: a rule it skips cannot match (checked by the tests on every regression event,
  * with and without the index). Rules whose logsource no pipeline maps (condition null) are candidates
