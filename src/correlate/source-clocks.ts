@@ -89,7 +89,7 @@ export class SourceClocks {
   lags(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [id, c] of this.clocks) {
-      const behind = this.maxSeen - (c.seen + (this.maxArrived - c.arrived));
+      const behind = this.maxSeen - this.now(c);
       out.set(id, behind > 0 ? behind : 0);
     }
     return out;
@@ -130,8 +130,7 @@ export class SourceClocks {
         this.clocks.delete(id);
         continue;
       }
-      // Where the source is now, if it keeps the lag it had when it last delivered.
-      const now = c.seen + (this.maxArrived - c.arrived);
+      const now = this.now(c);
       const held = now > lagFloor ? now : lagFloor;
       if (held < min) {
         min = held;
@@ -139,6 +138,11 @@ export class SourceClocks {
       }
     }
     this.raise(min, by);
+  }
+
+  /** Where the source is now, if it keeps the lag it had when it last delivered. */
+  private now(c: Clock): number {
+    return c.seen + (this.maxArrived - c.arrived);
   }
 
   private raise(time: number, by: string | undefined): void {
