@@ -4,8 +4,9 @@
  * fire through the context.
  */
 import { evalRuleExpr, hasNegation, isMonotone, positiveSlots, testCondition } from './condition.js';
-import { itemOf, overlaps, type Arrival, type Item, type OpContext, type StateBase } from './state.js';
+import { itemOf, overlaps, type Arrival, type FirePayload, type Item, type OpContext, type StateBase } from './state.js';
 import type {
+  AfterFire,
   CorrelationDef,
   EventCountDef,
   LateralMovementDef,
@@ -27,13 +28,38 @@ export interface Operator {
 
 const earliest = (items: readonly Item[]): number => (items.length === 0 ? Infinity : (items[0] as Item).t);
 
+/** State of an operator whose window either slides with the newest event or is anchored at `start`. */
+interface WindowedState extends StateBase {
+  items: Item[];
+  start: number;
+}
+
+/**
+ * The end of an arrival for a windowed operator. A sliding window fires as soon as its condition holds
+ * (`fired`, computed by the caller only when sliding) and, with `reset`, starts over; it is woken when
+ * its newest item leaves. An anchored window waits for its timer at `start + span`.
+ */
+function settleArrival(ctx: OpContext, key: string, s: WindowedState, o: { sliding: boolean; t: number; span: number; afterFire: AfterFire; fired: FirePayload | undefined }): void {
+  if (o.sliding) {
+    if (o.fired !== undefined) {
+      ctx.fire(key, o.fired);
+      if (o.afterFire === 'reset') {
+        ctx.drop(key);
+        return;
+      }
+    }
+    s.due = o.t + o.span;
+  } else {
+    s.due = s.start + o.span;
+  }
+  ctx.put(key, s);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // event_count, value_count, value_sum, value_avg: a sliding window per key, or a window anchored at
 // the group's first event when the condition is not monotone (see README).
 
-interface WindowState extends StateBase {
-  items: Item[];
-  start: number;
+interface WindowState extends WindowedState {
   sum: number;
   /** value_count: occurrences per distinct value in the window. */
   counts?: Map<string, number>;
@@ -118,20 +144,12 @@ class WindowOperator implements Operator {
       if (this.sliding) this.evict(s, a.t - span);
       this.add(s, it);
     }
+    let fired: FirePayload | undefined;
     if (this.sliding) {
       const value = this.value(s);
-      if (testCondition(this.def.condition, value) && ctx.sourcesOk(s.items)) {
-        ctx.fire(key, { items: s.items, at: a.t, value });
-        if (this.def.afterFire === 'reset') {
-          ctx.drop(key);
-          return;
-        }
-      }
-      s.due = a.t + span;
-    } else {
-      s.due = s.start + span;
+      if (testCondition(this.def.condition, value) && ctx.sourcesOk(s.items)) fired = { items: s.items, at: a.t, value };
     }
-    ctx.put(key, s);
+    settleArrival(ctx, key, s, { sliding: this.sliding, t: a.t, span, afterFire: this.def.afterFire, fired });
   }
 
   timer(ctx: OpContext, key: string, st: StateBase): void {
@@ -201,11 +219,9 @@ class PercentileOperator implements Operator {
 // (all rules, gte/gt, or an expression without `not`); otherwise anchored at the first event of a rule
 // the condition needs, and decided when that window closes (absence detection).
 
-interface TemporalState extends StateBase {
-  items: Item[];
+interface TemporalState extends WindowedState {
   /** Occurrences per slot in the window. */
   c: number[];
-  start: number;
 }
 
 class TemporalOperator implements Operator {
@@ -256,19 +272,8 @@ class TemporalOperator implements Operator {
       s.items.push(itemOf(a, k));
       s.c[k] = (s.c[k] as number) + 1;
     }
-    if (this.sliding) {
-      if (this.met(s) && ctx.sourcesOk(s.items)) {
-        ctx.fire(key, { items: dedupe(s.items), at: a.t, value: this.distinct(s) });
-        if (this.def.afterFire === 'reset') {
-          ctx.drop(key);
-          return;
-        }
-      }
-      s.due = a.t + span;
-    } else {
-      s.due = s.start + span;
-    }
-    ctx.put(key, s);
+    const fired = this.sliding && this.met(s) && ctx.sourcesOk(s.items) ? { items: dedupe(s.items), at: a.t, value: this.distinct(s) } : undefined;
+    settleArrival(ctx, key, s, { sliding: this.sliding, t: a.t, span, afterFire: this.def.afterFire, fired });
   }
 
   timer(ctx: OpContext, key: string, st: StateBase): void {
