@@ -7,9 +7,13 @@ import { ALERT_STAMP_COLUMNS, alertStamp } from '../alert-stamp.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain, type AuditChainPosition } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../event-columns.js';
+import {
+  alertFromRow, alertStatsFromRows, auditFromRow, incidentFromRow, jsonOr, keyFromRow, num, quarantineFromRow, responseActionFromRow, ruleFromRow, sourceFromRow, str,
+  userFromRow, type Row,
+} from '../record-rows.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, AlertStamp, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
+  AlertQuery, AlertRecord, AlertStamp, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
   AuditVerification, BaselineKey, BaselineRecord, Checkpoint, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
@@ -45,12 +49,7 @@ export interface HourlySummaryRow {
   events: number;
 }
 
-type Row = Record<string, unknown>;
 type Querier = Pick<PoolClient, 'query'>;
-
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const num = (v: unknown): number => Number(v);
-const jsonOr = <T>(v: unknown, dflt: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : dflt);
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const isoOf = (ms: number): string => new Date(ms).toISOString();
 const FIRST_MS = Date.parse('0001-01-01T00:00:00.000Z');
@@ -460,12 +459,7 @@ export class PostgresStore implements Store {
     p.push(limit + 1);
     const rows = await this.rows('list quarantine',
       `SELECT * FROM quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at, id LIMIT $${p.length}`, p);
-    const items = rows.slice(0, limit).map((r): QuarantineRecord => ({
-      id: str(r.id), reason: str(r.reason), message: str(r.message), sourceId: str(r.source_id), receivedAt: str(r.received_at),
-      raw: new Uint8Array(r.raw as Buffer),
-      ...(r.format !== null ? { format: str(r.format) } : {}),
-      ...(r.source_type !== null ? { sourceType: str(r.source_type) } : {}),
-    }));
+    const items = rows.slice(0, limit).map(quarantineFromRow);
     const last = items[items.length - 1];
     return { items, total, ...(rows.length > limit && last ? { next: encodeCursor([last.receivedAt, last.id]) } : {}) };
   }
@@ -500,14 +494,7 @@ export class PostgresStore implements Store {
   }
 
   async listSources(): Promise<SourceRecord[]> {
-    return (await this.rows('list sources', 'SELECT * FROM sources ORDER BY id')).map((r) => ({
-      id: str(r.id), events: num(r.events), quarantined: num(r.quarantined),
-      ...(r.type !== null ? { type: str(r.type) } : {}),
-      ...(r.format !== null ? { format: str(r.format) } : {}),
-      ...(r.config !== null ? { config: jsonOr<Record<string, unknown>>(r.config, {}) } : {}),
-      ...(r.first_seen !== null ? { firstSeen: str(r.first_seen) } : {}),
-      ...(r.last_seen !== null ? { lastSeen: str(r.last_seen) } : {}),
-    }));
+    return (await this.rows('list sources', 'SELECT * FROM sources ORDER BY id')).map(sourceFromRow);
   }
 
   async putRules(rules: RuleRecord[]): Promise<void> {
@@ -525,28 +512,19 @@ export class PostgresStore implements Store {
     });
   }
 
-  private ruleFromRow(r: Row): RuleRecord {
-    return {
-      id: str(r.id), version: str(r.version), kind: str(r.kind) as RuleRecord['kind'], title: str(r.title), enabled: r.enabled === true,
-      content: str(r.content), loadedAt: str(r.loaded_at),
-      ...(r.level !== null ? { level: str(r.level) } : {}),
-      ...(r.status !== null ? { status: str(r.status) } : {}),
-      ...(r.source_file !== null ? { sourceFile: str(r.source_file) } : {}),
-    };
-  }
 
   async getRule(id: string, version?: string): Promise<RuleRecord | undefined> {
     const r = version !== undefined
       ? await this.one('get rule', 'SELECT * FROM rules WHERE id = $1 AND version = $2', [id, version])
       : await this.one('get rule', 'SELECT * FROM rules WHERE id = $1 ORDER BY loaded_at DESC, ord DESC LIMIT 1', [id]);
-    return r ? this.ruleFromRow(r) : undefined;
+    return r ? ruleFromRow(r) : undefined;
   }
 
   async listRules(opts: { enabledOnly?: boolean } = {}): Promise<RuleRecord[]> {
     // The latest version of each rule; the enabled filter applies to that version, as in the SQLite store.
     const rows = await this.rows('list rules', `SELECT * FROM (SELECT DISTINCT ON (id) * FROM rules ORDER BY id, loaded_at DESC, ord DESC) latest
       ${opts.enabledOnly ? 'WHERE enabled' : ''} ORDER BY id`);
-    return rows.map((r) => this.ruleFromRow(r));
+    return rows.map((r) => ruleFromRow(r));
   }
 
   async setRuleEnabled(id: string, enabled: boolean): Promise<boolean> {
@@ -608,25 +586,15 @@ export class PostgresStore implements Store {
     });
   }
 
-  private alertFromRow(r: Row): AlertRecord {
-    return {
-      id: str(r.id), ruleId: str(r.rule_id), kind: str(r.kind), dedupKey: str(r.dedup_key), firstTs: num(r.first_ts), lastTs: num(r.last_ts),
-      score: num(r.score), severity: str(r.severity) as AlertRecord['severity'], status: str(r.status) as AlertRecord['status'], count: num(r.count),
-      doc: jsonOr(r.doc, {}), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
-      ...(r.rule_version !== null ? { ruleVersion: str(r.rule_version) } : {}),
-      ...(r.assignee !== null ? { assignee: str(r.assignee) } : {}),
-      ...(r.incident_id !== null ? { incidentId: str(r.incident_id) } : {}),
-    };
-  }
 
   async getAlert(id: string): Promise<AlertRecord | undefined> {
     const r = await this.one('get alert', 'SELECT * FROM alerts WHERE id = $1', [id]);
-    return r ? this.alertFromRow(r) : undefined;
+    return r ? alertFromRow(r) : undefined;
   }
 
   async getAlerts(ids: readonly string[]): Promise<AlertRecord[]> {
     if (ids.length === 0) return [];
-    return (await this.rows('get alerts', 'SELECT * FROM alerts WHERE id = ANY($1::text[])', [[...ids]])).map((r) => this.alertFromRow(r));
+    return (await this.rows('get alerts', 'SELECT * FROM alerts WHERE id = ANY($1::text[])', [[...ids]])).map((r) => alertFromRow(r));
   }
 
   async alertStamps(from: number): Promise<AlertStamp[]> {
@@ -644,7 +612,7 @@ export class PostgresStore implements Store {
     }
     if (q.from !== undefined) { p.push(q.from); where.push(`last_ts >= $${p.length}`); }
     if (q.to !== undefined) { p.push(q.to); where.push(`first_ts < $${p.length}`); }
-    return this.page('alerts', where, p, q, (r) => this.alertFromRow(r));
+    return this.page('alerts', where, p, q, (r) => alertFromRow(r));
   }
 
   /** Newest first by first event time, keyset-paged on (first_ts, id). */
@@ -683,17 +651,10 @@ export class PostgresStore implements Store {
     });
   }
 
-  private incidentFromRow(r: Row): IncidentRecord {
-    return {
-      id: str(r.id), title: str(r.title), status: str(r.status) as IncidentRecord['status'], score: num(r.score),
-      severity: str(r.severity) as IncidentRecord['severity'], firstTs: num(r.first_ts), lastTs: num(r.last_ts), doc: jsonOr(r.doc, {}),
-      createdAt: str(r.created_at), updatedAt: str(r.updated_at), ...(r.assignee !== null ? { assignee: str(r.assignee) } : {}),
-    };
-  }
 
   async getIncident(id: string): Promise<IncidentRecord | undefined> {
     const r = await this.one('get incident', 'SELECT * FROM incidents WHERE id = $1', [id]);
-    return r ? this.incidentFromRow(r) : undefined;
+    return r ? incidentFromRow(r) : undefined;
   }
 
   async listIncidents(q: IncidentQuery): Promise<Page<IncidentRecord>> {
@@ -702,7 +663,7 @@ export class PostgresStore implements Store {
     if (q.status !== undefined) { p.push(q.status); where.push(`status = $${p.length}`); }
     if (q.severity !== undefined) { p.push(q.severity); where.push(`severity = $${p.length}`); }
     if (q.assignee !== undefined) { p.push(storableText(q.assignee)); where.push(`assignee = $${p.length}`); }
-    return this.page('incidents', where, p, q, (r) => this.incidentFromRow(r));
+    return this.page('incidents', where, p, q, (r) => incidentFromRow(r));
   }
 
   async addResponseAction(a: ResponseActionRecord): Promise<void> {
@@ -725,13 +686,7 @@ export class PostgresStore implements Store {
     if (filter.incidentId !== undefined) { p.push(filter.incidentId); where.push(`incident_id = $${p.length}`); }
     if (filter.alertId !== undefined) { p.push(filter.alertId); where.push(`alert_id = $${p.length}`); }
     const rows = await this.rows('list response actions', `SELECT * FROM response_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, p);
-    return rows.map((r) => ({
-      id: str(r.id), action: str(r.action), status: str(r.status) as ResponseActionRecord['status'], actor: str(r.actor),
-      createdAt: str(r.created_at), updatedAt: str(r.updated_at),
-      ...(r.incident_id !== null ? { incidentId: str(r.incident_id) } : {}),
-      ...(r.alert_id !== null ? { alertId: str(r.alert_id) } : {}),
-      ...(r.result !== null ? { result: jsonOr<Record<string, unknown>>(r.result, {}) } : {}),
-    }));
+    return rows.map(responseActionFromRow);
   }
 
   // ------------------------------------------------------------------ users, roles, keys
@@ -759,19 +714,16 @@ export class PostgresStore implements Store {
     return ((await this.q('update user', `UPDATE users SET ${sets.join(', ')} WHERE id = $${p.length}`, p)).rowCount ?? 0) > 0;
   }
 
-  private userFromRow(r: Row): UserRecord {
-    return { id: str(r.id), username: str(r.username), passwordHash: str(r.password_hash), role: str(r.role) as RoleName, disabled: r.disabled === true, createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
-  }
 
   async getUser(key: { id: string } | { username: string }): Promise<UserRecord | undefined> {
     const r = 'id' in key
       ? await this.one('get user', 'SELECT * FROM users WHERE id = $1', [storableText(key.id)])
       : await this.one('get user', 'SELECT * FROM users WHERE username = $1', [storableText(key.username)]);
-    return r ? this.userFromRow(r) : undefined;
+    return r ? userFromRow(r) : undefined;
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return (await this.rows('list users', 'SELECT * FROM users ORDER BY username')).map((r) => this.userFromRow(r));
+    return (await this.rows('list users', 'SELECT * FROM users ORDER BY username')).map((r) => userFromRow(r));
   }
 
   async listRoles(): Promise<RoleRecord[]> {
@@ -785,17 +737,10 @@ export class PostgresStore implements Store {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [k.id, k.userId, storableText(k.name), k.prefix, k.keyHash, k.role, k.createdAt, k.revokedAt ?? null, k.lastUsedAt ?? null]);
   }
 
-  private keyFromRow(r: Row): ApiKeyRecord {
-    return {
-      id: str(r.id), userId: str(r.user_id), name: str(r.name), prefix: str(r.prefix), keyHash: str(r.key_hash), role: str(r.role) as RoleName, createdAt: str(r.created_at),
-      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
-      ...(r.last_used_at !== null ? { lastUsedAt: str(r.last_used_at) } : {}),
-    };
-  }
 
   async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
     const r = await this.one('find api key', 'SELECT * FROM api_keys WHERE prefix = $1', [storableText(prefix)]);
-    return r ? this.keyFromRow(r) : undefined;
+    return r ? keyFromRow(r) : undefined;
   }
 
   async revokeApiKey(id: string, at: string): Promise<boolean> {
@@ -806,7 +751,7 @@ export class PostgresStore implements Store {
     const rows = userId !== undefined
       ? await this.rows('list api keys', 'SELECT * FROM api_keys WHERE user_id = $1 ORDER BY created_at, id', [userId])
       : await this.rows('list api keys', 'SELECT * FROM api_keys ORDER BY created_at, id');
-    return rows.map((r) => this.keyFromRow(r));
+    return rows.map((r) => keyFromRow(r));
   }
 
   // ------------------------------------------------------------------ sessions, comments
@@ -1011,16 +956,7 @@ export class PostgresStore implements Store {
   }
 
   async alertStatsByRule(): Promise<RuleAlertStats[]> {
-    const out = new Map<string, RuleAlertStats>();
-    for (const r of await this.rows('alert stats', 'SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status')) {
-      const id = str(r.rule_id);
-      let s = out.get(id);
-      if (!s) out.set(id, (s = { ruleId: id, alerts: 0, matches: 0, byStatus: {} }));
-      s.alerts += num(r.n);
-      s.matches += num(r.m);
-      s.byStatus[str(r.status) as AlertStatus] = num(r.n);
-    }
-    return [...out.values()];
+    return alertStatsFromRows(await this.rows('alert stats', 'SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status'));
   }
 
   // ------------------------------------------------------------------ audit
@@ -1057,19 +993,10 @@ export class PostgresStore implements Store {
     });
   }
 
-  private auditFromRow(r: Row): AuditEntry {
-    return {
-      seq: num(r.seq), ts: str(r.ts), actor: str(r.actor), action: str(r.action), outcome: str(r.outcome) as AuditEntry['outcome'],
-      prev_hash: str(r.prev_hash), hash: str(r.hash),
-      ...(r.target !== null ? { target: str(r.target) } : {}),
-      ...(r.source_ip !== null ? { source_ip: str(r.source_ip) } : {}),
-      ...(r.details !== null ? { details: jsonOr<Record<string, unknown>>(r.details, {}) } : {}),
-    };
-  }
 
   async readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
     return (await this.rows('read audit', 'SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, clampLimit(limit, 1000, 100_000)]))
-      .map((r) => this.auditFromRow(r));
+      .map((r) => auditFromRow(r));
   }
 
   /**
@@ -1089,7 +1016,7 @@ export class PostgresStore implements Store {
         ? await this.rows('verify audit', 'SELECT * FROM audit_log ORDER BY seq LIMIT $1', [pageSize])
         : await this.rows('verify audit', 'SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
       if (rows.length === 0) return verifyAuditChain([], at);
-      const entries = rows.map((r) => this.auditFromRow(r));
+      const entries = rows.map((r) => auditFromRow(r));
       const v = verifyAuditChain(entries, at);
       if (!v.ok) return v;
       const last = entries[entries.length - 1] as AuditEntry;

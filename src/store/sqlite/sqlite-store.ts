@@ -8,9 +8,13 @@ import { ALERT_STAMP_COLUMNS, alertStamp } from '../alert-stamp.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow, type EventColumns } from '../event-columns.js';
+import {
+  alertFromRow, alertStatsFromRows, auditFromRow, incidentFromRow, jsonOr, keyFromRow, num, quarantineFromRow, responseActionFromRow, ruleFromRow, sourceFromRow, str,
+  userFromRow, type Row,
+} from '../record-rows.js';
 import { ROLES } from '../roles.js';
 import type {
-  AlertQuery, AlertRecord, AlertStamp, AlertStatus, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
+  AlertQuery, AlertRecord, AlertStamp, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
   AuditVerification, BaselineKey, BaselineRecord, Checkpoint, IngestCommit, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
@@ -28,13 +32,9 @@ export interface SqliteStoreOptions {
   logger?: Logger;
 }
 
-type Row = Record<string, unknown>;
 type Params = Record<string, string | number | bigint | Buffer | null>;
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-const num = (v: unknown): number => Number(v);
-const jsonOr = <T>(v: unknown, dflt: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : dflt);
 
 const EVENT_INSERT = `INSERT INTO events
   (id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw)
@@ -369,16 +369,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at, id LIMIT @limit`,
       { ...p, limit: limit + 1 },
     );
-    const items = rows.slice(0, limit).map((r) => ({
-      id: str(r.id),
-      reason: str(r.reason),
-      message: str(r.message),
-      sourceId: str(r.source_id),
-      receivedAt: str(r.received_at),
-      raw: new Uint8Array(r.raw as Buffer),
-      ...(r.format !== null ? { format: str(r.format) } : {}),
-      ...(r.source_type !== null ? { sourceType: str(r.source_type) } : {}),
-    }));
+    const items = rows.slice(0, limit).map(quarantineFromRow);
     const last = items[items.length - 1];
     return { items, total, ...(rows.length > limit && last ? { next: encodeCursor([last.receivedAt, last.id]) } : {}) };
   }
@@ -407,16 +398,7 @@ export class SqliteStore implements Store {
   }
 
   async listSources(): Promise<SourceRecord[]> {
-    return this.all('SELECT * FROM sources ORDER BY id').map((r) => ({
-      id: str(r.id),
-      events: num(r.events),
-      quarantined: num(r.quarantined),
-      ...(r.type !== null ? { type: str(r.type) } : {}),
-      ...(r.format !== null ? { format: str(r.format) } : {}),
-      ...(r.config !== null ? { config: jsonOr<Record<string, unknown>>(r.config, {}) } : {}),
-      ...(r.first_seen !== null ? { firstSeen: str(r.first_seen) } : {}),
-      ...(r.last_seen !== null ? { lastSeen: str(r.last_seen) } : {}),
-    }));
+    return this.all('SELECT * FROM sources ORDER BY id').map(sourceFromRow);
   }
 
   async putRules(rules: RuleRecord[]): Promise<void> {
@@ -431,33 +413,19 @@ export class SqliteStore implements Store {
     })();
   }
 
-  private ruleFromRow(r: Row): RuleRecord {
-    return {
-      id: str(r.id),
-      version: str(r.version),
-      kind: str(r.kind) as RuleRecord['kind'],
-      title: str(r.title),
-      enabled: num(r.enabled) === 1,
-      content: str(r.content),
-      loadedAt: str(r.loaded_at),
-      ...(r.level !== null ? { level: str(r.level) } : {}),
-      ...(r.status !== null ? { status: str(r.status) } : {}),
-      ...(r.source_file !== null ? { sourceFile: str(r.source_file) } : {}),
-    };
-  }
 
   async getRule(id: string, version?: string): Promise<RuleRecord | undefined> {
     const r = version !== undefined
       ? this.get1('SELECT * FROM rules WHERE id = @id AND version = @version', { id, version })
       : this.get1('SELECT * FROM rules WHERE id = @id ORDER BY loaded_at DESC, rowid DESC LIMIT 1', { id });
-    return r ? this.ruleFromRow(r) : undefined;
+    return r ? ruleFromRow(r) : undefined;
   }
 
   async listRules(opts: { enabledOnly?: boolean } = {}): Promise<RuleRecord[]> {
     // The latest version of each rule.
     const rows = this.all(`SELECT r.* FROM rules r WHERE r.rowid = (SELECT r2.rowid FROM rules r2 WHERE r2.id = r.id ORDER BY r2.loaded_at DESC, r2.rowid DESC LIMIT 1)
       ${opts.enabledOnly ? 'AND r.enabled = 1' : ''} ORDER BY r.id`);
-    return rows.map((r) => this.ruleFromRow(r));
+    return rows.map((r) => ruleFromRow(r));
   }
 
   async setRuleEnabled(id: string, enabled: boolean): Promise<boolean> {
@@ -504,20 +472,10 @@ export class SqliteStore implements Store {
     })();
   }
 
-  private alertFromRow(r: Row): AlertRecord {
-    return {
-      id: str(r.id), ruleId: str(r.rule_id), kind: str(r.kind), dedupKey: str(r.dedup_key), firstTs: num(r.first_ts), lastTs: num(r.last_ts),
-      score: num(r.score), severity: str(r.severity) as AlertRecord['severity'], status: str(r.status) as AlertRecord['status'], count: num(r.count),
-      doc: jsonOr(r.doc, {}), createdAt: str(r.created_at), updatedAt: str(r.updated_at),
-      ...(r.rule_version !== null ? { ruleVersion: str(r.rule_version) } : {}),
-      ...(r.assignee !== null ? { assignee: str(r.assignee) } : {}),
-      ...(r.incident_id !== null ? { incidentId: str(r.incident_id) } : {}),
-    };
-  }
 
   async getAlert(id: string): Promise<AlertRecord | undefined> {
     const r = this.get1('SELECT * FROM alerts WHERE id = @id', { id });
-    return r ? this.alertFromRow(r) : undefined;
+    return r ? alertFromRow(r) : undefined;
   }
 
   async getAlerts(ids: readonly string[]): Promise<AlertRecord[]> {
@@ -525,7 +483,7 @@ export class SqliteStore implements Store {
     // Bound the statement's parameters: SQLite allows 32,766 per statement.
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      for (const r of this.conn.prepare(`SELECT * FROM alerts WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Row[]) out.push(this.alertFromRow(r));
+      for (const r of this.conn.prepare(`SELECT * FROM alerts WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Row[]) out.push(alertFromRow(r));
     }
     return out;
   }
@@ -545,7 +503,7 @@ export class SqliteStore implements Store {
     }
     if (q.from !== undefined) { where.push('last_ts >= @from'); p.from = q.from; }
     if (q.to !== undefined) { where.push('first_ts < @to'); p.to = q.to; }
-    return this.page('alerts', where, p, q, (r) => this.alertFromRow(r));
+    return this.page('alerts', where, p, q, (r) => alertFromRow(r));
   }
 
   /** Newest first by first event time, keyset-paged on (first_ts, id). */
@@ -574,17 +532,10 @@ export class SqliteStore implements Store {
     db.transaction(() => { for (const i of incidents) up.run({ ...i, assignee: i.assignee ?? null, doc: JSON.stringify(i.doc) }); })();
   }
 
-  private incidentFromRow(r: Row): IncidentRecord {
-    return {
-      id: str(r.id), title: str(r.title), status: str(r.status) as IncidentRecord['status'], score: num(r.score),
-      severity: str(r.severity) as IncidentRecord['severity'], firstTs: num(r.first_ts), lastTs: num(r.last_ts), doc: jsonOr(r.doc, {}),
-      createdAt: str(r.created_at), updatedAt: str(r.updated_at), ...(r.assignee !== null ? { assignee: str(r.assignee) } : {}),
-    };
-  }
 
   async getIncident(id: string): Promise<IncidentRecord | undefined> {
     const r = this.get1('SELECT * FROM incidents WHERE id = @id', { id });
-    return r ? this.incidentFromRow(r) : undefined;
+    return r ? incidentFromRow(r) : undefined;
   }
 
   async listIncidents(q: IncidentQuery): Promise<Page<IncidentRecord>> {
@@ -593,7 +544,7 @@ export class SqliteStore implements Store {
     if (q.status !== undefined) { where.push('status = @status'); p.status = q.status; }
     if (q.severity !== undefined) { where.push('severity = @severity'); p.severity = q.severity; }
     if (q.assignee !== undefined) { where.push('assignee = @assignee'); p.assignee = q.assignee; }
-    return this.page('incidents', where, p, q, (r) => this.incidentFromRow(r));
+    return this.page('incidents', where, p, q, (r) => incidentFromRow(r));
   }
 
   async addResponseAction(a: ResponseActionRecord): Promise<void> {
@@ -612,13 +563,7 @@ export class SqliteStore implements Store {
     const p: Params = {};
     if (filter.incidentId !== undefined) { where.push('incident_id = @incidentId'); p.incidentId = filter.incidentId; }
     if (filter.alertId !== undefined) { where.push('alert_id = @alertId'); p.alertId = filter.alertId; }
-    return this.all(`SELECT * FROM response_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, p).map((r) => ({
-      id: str(r.id), action: str(r.action), status: str(r.status) as ResponseActionRecord['status'], actor: str(r.actor),
-      createdAt: str(r.created_at), updatedAt: str(r.updated_at),
-      ...(r.incident_id !== null ? { incidentId: str(r.incident_id) } : {}),
-      ...(r.alert_id !== null ? { alertId: str(r.alert_id) } : {}),
-      ...(r.result !== null ? { result: jsonOr<Record<string, unknown>>(r.result, {}) } : {}),
-    }));
+    return this.all(`SELECT * FROM response_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, p).map(responseActionFromRow);
   }
 
   // ------------------------------------------------------------------ users, roles, keys
@@ -644,17 +589,14 @@ export class SqliteStore implements Store {
     return this.conn.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(p).changes > 0;
   }
 
-  private userFromRow(r: Row): UserRecord {
-    return { id: str(r.id), username: str(r.username), passwordHash: str(r.password_hash), role: str(r.role) as RoleName, disabled: num(r.disabled) === 1, createdAt: str(r.created_at), updatedAt: str(r.updated_at) };
-  }
 
   async getUser(key: { id: string } | { username: string }): Promise<UserRecord | undefined> {
     const r = 'id' in key ? this.get1('SELECT * FROM users WHERE id = @id', { id: key.id }) : this.get1('SELECT * FROM users WHERE username = @u', { u: key.username });
-    return r ? this.userFromRow(r) : undefined;
+    return r ? userFromRow(r) : undefined;
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return this.all('SELECT * FROM users ORDER BY username').map((r) => this.userFromRow(r));
+    return this.all('SELECT * FROM users ORDER BY username').map((r) => userFromRow(r));
   }
 
   async listRoles(): Promise<RoleRecord[]> {
@@ -672,17 +614,10 @@ export class SqliteStore implements Store {
       .run({ ...k, revokedAt: k.revokedAt ?? null, lastUsedAt: k.lastUsedAt ?? null });
   }
 
-  private keyFromRow(r: Row): ApiKeyRecord {
-    return {
-      id: str(r.id), userId: str(r.user_id), name: str(r.name), prefix: str(r.prefix), keyHash: str(r.key_hash), role: str(r.role) as RoleName, createdAt: str(r.created_at),
-      ...(r.revoked_at !== null ? { revokedAt: str(r.revoked_at) } : {}),
-      ...(r.last_used_at !== null ? { lastUsedAt: str(r.last_used_at) } : {}),
-    };
-  }
 
   async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
     const r = this.get1('SELECT * FROM api_keys WHERE prefix = @prefix', { prefix });
-    return r ? this.keyFromRow(r) : undefined;
+    return r ? keyFromRow(r) : undefined;
   }
 
   async revokeApiKey(id: string, at: string): Promise<boolean> {
@@ -691,7 +626,7 @@ export class SqliteStore implements Store {
 
   async listApiKeys(userId?: string): Promise<ApiKeyRecord[]> {
     const rows = userId !== undefined ? this.all('SELECT * FROM api_keys WHERE user_id = @userId ORDER BY created_at', { userId }) : this.all('SELECT * FROM api_keys ORDER BY created_at');
-    return rows.map((r) => this.keyFromRow(r));
+    return rows.map((r) => keyFromRow(r));
   }
 
   // ------------------------------------------------------------------ sessions, comments
@@ -854,16 +789,7 @@ export class SqliteStore implements Store {
   }
 
   async alertStatsByRule(): Promise<RuleAlertStats[]> {
-    const out = new Map<string, RuleAlertStats>();
-    for (const r of this.all('SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status')) {
-      const id = str(r.rule_id);
-      let s = out.get(id);
-      if (!s) out.set(id, (s = { ruleId: id, alerts: 0, matches: 0, byStatus: {} }));
-      s.alerts += num(r.n);
-      s.matches += num(r.m);
-      s.byStatus[str(r.status) as AlertStatus] = num(r.n);
-    }
-    return [...out.values()];
+    return alertStatsFromRows(this.all('SELECT rule_id, status, COUNT(*) AS n, SUM(count) AS m FROM alerts GROUP BY rule_id, status ORDER BY rule_id, status'));
   }
 
   // ------------------------------------------------------------------ audit
@@ -892,19 +818,10 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  private auditFromRow(r: Row): AuditEntry {
-    return {
-      seq: num(r.seq), ts: str(r.ts), actor: str(r.actor), action: str(r.action), outcome: str(r.outcome) as AuditEntry['outcome'],
-      prev_hash: str(r.prev_hash), hash: str(r.hash),
-      ...(r.target !== null ? { target: str(r.target) } : {}),
-      ...(r.source_ip !== null ? { source_ip: str(r.source_ip) } : {}),
-      ...(r.details !== null ? { details: jsonOr<Record<string, unknown>>(r.details, {}) } : {}),
-    };
-  }
 
   async readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
     return this.all('SELECT * FROM audit_log WHERE seq > @after ORDER BY seq LIMIT @limit', { after: afterSeq, limit: clampLimit(limit, 1000, 100_000) })
-      .map((r) => this.auditFromRow(r));
+      .map((r) => auditFromRow(r));
   }
 
   async auditLength(): Promise<number> {
@@ -915,7 +832,7 @@ export class SqliteStore implements Store {
     // rowid order is insertion order: a swapped pair of rows shows up as a sequence or link break.
     const stmt = this.conn.prepare('SELECT * FROM audit_log ORDER BY rowid');
     const rows = stmt.iterate() as IterableIterator<Row>;
-    const toEntry = (r: Row): AuditEntry => this.auditFromRow(r);
+    const toEntry = (r: Row): AuditEntry => auditFromRow(r);
     return verifyAuditChain((function* () { for (const r of rows) yield toEntry(r); })());
   }
 }
