@@ -29,6 +29,18 @@ function authFields(doc: EventDoc, outcome: 'success' | 'failure', category: str
   doc.put(['event', 'type'], [outcome === 'success' ? 'authentication_success' : 'authentication_failure', 'info']);
 }
 
+/** The remote end of an sshd message: the account when it names one, then the source address and port. */
+function sshPeer(doc: EventDoc, user: string | undefined, addr: string | undefined, portText: string | undefined): void {
+  if (user !== undefined) {
+    doc.put(['user', 'name'], user);
+    doc.relate('user', user);
+  }
+  const a = ip(addr);
+  doc.put(['source', 'ip'], a);
+  doc.put(['source', 'port'], port(portText));
+  doc.relate('ip', a);
+}
+
 export function parseSshd(doc: EventDoc, msg: string): boolean {
   let m = SSH_AUTH.exec(msg);
   if (m !== null) {
@@ -53,18 +65,13 @@ export function parseSshd(doc: EventDoc, msg: string): boolean {
     doc.put(['event', 'action'], 'ssh_login');
     authFields(doc, 'failure', ['authentication']);
     doc.put(['system', 'auth', 'ssh', 'event'], 'Invalid');
-    doc.put(['user', 'name'], str(m[1]));
-    doc.relate('user', str(m[1]));
-    doc.put(['source', 'ip'], ip(m[2]));
-    doc.put(['source', 'port'], port(m[3]));
-    doc.relate('ip', ip(m[2]));
+    sshPeer(doc, str(m[1]), m[2], m[3]);
     return true;
   }
   m = SSH_NO_IDENT.exec(msg);
   if (m !== null) {
     doc.put(['system', 'auth', 'ssh', 'dropped_ip'], m[1]);
-    doc.put(['source', 'ip'], ip(m[1]));
-    doc.relate('ip', ip(m[1]));
+    sshPeer(doc, undefined, m[1], undefined);
     return true;
   }
   m = SSH_DISCONNECTED.exec(msg) ?? SSH_CLOSED.exec(msg);
@@ -72,11 +79,7 @@ export function parseSshd(doc: EventDoc, msg: string): boolean {
     doc.put(['event', 'action'], 'ssh_disconnect');
     doc.put(['event', 'category'], ['session']);
     doc.put(['event', 'type'], ['end']);
-    doc.put(['user', 'name'], str(m[1]));
-    doc.relate('user', str(m[1]));
-    doc.put(['source', 'ip'], ip(m[2]));
-    doc.put(['source', 'port'], port(m[3]));
-    doc.relate('ip', ip(m[2]));
+    sshPeer(doc, str(m[1]), m[2], m[3]);
     return true;
   }
   m = SSH_RECEIVED_DISCONNECT.exec(msg);
@@ -84,9 +87,7 @@ export function parseSshd(doc: EventDoc, msg: string): boolean {
     doc.put(['event', 'action'], 'ssh_disconnect');
     doc.put(['event', 'category'], ['session']);
     doc.put(['event', 'type'], ['end']);
-    doc.put(['source', 'ip'], ip(m[1]));
-    doc.put(['source', 'port'], port(m[2]));
-    doc.relate('ip', ip(m[1]));
+    sshPeer(doc, undefined, m[1], m[2]);
     return true;
   }
   return parsePam(doc, msg);
