@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -42,6 +42,14 @@ test('bad arguments exit 2 with a clear message', () => {
   const st = weft(['ingest', '--dry-run', '--source-type', 'mainframe', fixture('linux', 'auth.log')]);
   assert.equal(st.code, 2);
   assert.match(st.stderr, /unknown source type 'mainframe'/);
+  // Refused before the store is opened, so no data directory is left behind (with or without --follow).
+  for (const follow of [[], ['--follow']]) {
+    const dataDir = join(tmp(), 'data');
+    const stored = weft(['ingest', ...follow, '--data-dir', dataDir, '--source-type', 'mainframe', fixture('linux', 'auth.log')]);
+    assert.equal(stored.code, 2, stored.stderr);
+    assert.match(stored.stderr, /unknown source type 'mainframe'/);
+    assert.equal(existsSync(dataDir), false, `${follow.join(' ')}: ${dataDir} was created`);
+  }
 });
 
 test('commands not built yet say so and exit non-zero', () => {

@@ -7,7 +7,7 @@ import { IdentityDirectoryError, loadIdentityDirectory } from '../../enrich/iden
 import type { WeftEvent } from '../../event/model.js';
 import { expandInputs, readOutcomes } from '../../ingest/file-source.js';
 import type { StoreSinkTotals } from '../../ingest/live/store-sink.js';
-import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
+import { ALL_MAPPERS, mapperFor, UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { QuarantineInput, SourceActivity, Store } from '../../store/types.js';
 import type { WeftConfig } from '../../config/schema.js';
 import { FieldCipher, FieldKeyError, loadFieldKeys } from '../../server/field-cipher.js';
@@ -86,6 +86,8 @@ export function registerIngest(program: Command): void {
       }
       if (paths.length === 0) throw new UsageError('ingest needs at least one path (or - for stdin)');
       const format = parseFormat(opts.format);
+      // Refused before the store is opened: opening it would create the data directory for nothing.
+      if (opts.sourceType !== undefined) checkSourceType(opts.sourceType);
       const ctx = await commandContext(cmd, opts);
       const reading: RecordReadOptions = {
         ...(opts.sourceType !== undefined ? { sourceType: opts.sourceType } : {}),
@@ -146,6 +148,16 @@ export interface RecordReadOptions {
   maxRecordBytes: number;
   batchSize: number;
   resolver?: EntityResolver;
+}
+
+/** A `--source-type` no mapper has is a bad argument (exit 2). */
+function checkSourceType(sourceType: string): void {
+  try {
+    mapperFor(sourceType);
+  } catch (err) {
+    if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 function withoutZone(s: DeclaredSource): DeclaredSource {
