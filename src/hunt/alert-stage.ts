@@ -14,7 +14,7 @@ import type { CorrelationAlert, CorrelationDef } from '../correlate/index.js';
 import { canonicalHostName } from '../enrich/entity-resolver.js';
 import type { WeftEvent } from '../event/model.js';
 import { buildIncident } from '../incident/build.js';
-import { groupAlerts, type GroupOptions, type KnownTimeline } from '../incident/group.js';
+import { groupAlerts, touchedComponents, type GroupOptions, type KnownTimeline } from '../incident/group.js';
 import type { Incident } from '../incident/types.js';
 import type { Match } from '../rules/engine/index.js';
 import type { MatchedRule } from '../rules/engine/types.js';
@@ -345,8 +345,11 @@ export class AlertStage {
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
     const mine = new Set(alerts);
+    // Given stored incidents (unchangedIncident), only the components this run's alerts reach can
+    // change: the others' stored incidents stand without being regrouped.
     const groups = groupAlerts(
-      forIncidents, this.facts, { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs },
+      unchangedIncident !== undefined ? touchedComponents(forIncidents, mine, this.facts) : forIncidents, this.facts,
+      { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs },
       unchangedIncident !== undefined ? (g) => unchangedIncident(g, mine) : undefined,
     );
     this.candidates.length = 0;

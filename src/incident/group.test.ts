@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Alert } from '../alert/types.js';
 import type { EventFacts } from '../alert/facts.js';
 import { fanOutTargets } from './fanout.js';
-import { groupIncidents, incidentId, isWeakAlert } from './group.js';
+import { rng } from '../../test/support/rng.js';
+import { groupAlerts, groupIncidents, incidentId, isWeakAlert, touchedComponents } from './group.js';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-10T00:00:00.000Z');
@@ -181,5 +182,42 @@ describe('incident grouping', () => {
     // duplicates land together.
     assert.deepEqual(ids(incs), [['bad'], ['dup', 'dup', 'many'], ['none']]);
     assert.equal(incs.reduce((n, i) => n + i.alerts.length, 0), 5);
+  });
+
+  it('grouping only the components a set of alerts reaches gives those alerts exactly the groups the whole set gives them', () => {
+    // Random days: entities from small pools so components chain, rules shared so fan-outs form,
+    // events whose facts carry keys beyond the alert's own, weak and suppressed alerts.
+    const r = rng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+    let partial = 0;
+    for (let day = 0; day < 60; day++) {
+      const pool = { user: Math.ceil(r() * 80), host: Math.ceil(r() * 40), ip: Math.ceil(r() * 60) };
+      const facts = new Map<string, EventFacts>();
+      const alerts = Array.from({ length: 20 + Math.floor(r() * 120) }, (_, i) => {
+        const at = T0 + Math.floor(r() * 30 * H);
+        const keys = [...new Set(Array.from({ length: 1 + Math.floor(r() * 3) }, () => {
+          const kind = pick(['user', 'host', 'ip'] as const);
+          return `${kind}:${kind[0]}${Math.floor(r() * pool[kind])}`;
+        }))];
+        const a = alert(`a${i}`, at, keys, [], {
+          rule: { id: `rule-${Math.floor(r() * 4)}`, version: 'v', title: 'R', level: r() < 0.15 ? 'low' : 'high', tags: [] },
+          ...(r() < 0.05 ? { status: 'suppressed' as const } : {}),
+          events: [`ev-${day}-${i}`],
+        });
+        if (r() < 0.5) facts.set(`ev-${day}-${i}`, fact(`ev-${day}-${i}`, at, [...keys, ...Array.from({ length: 1 + Math.floor(r() * 4) }, () => `ip:i${Math.floor(r() * pool.ip)}`)]));
+        return a;
+      });
+      const touched = new Set(alerts.filter(() => r() < 0.05));
+      const opts = { windowMs: 24 * H, maxFanOut: 2, maxEntityRules: 3 };
+      const part = touchedComponents(alerts, touched, facts);
+      for (const a of touched) assert.ok(part.includes(a));
+      if (part.length < alerts.length) partial++;
+      const inPart = new Set(part);
+      const key = (gs: Alert[][]): string[] => gs.map((g) => g.map((a) => a.id).join(',')).sort();
+      // A group holds alerts of one component only, so the whole set's groups inside the part are the part's groups.
+      assert.deepEqual(key(groupAlerts(part, facts, opts)), key(groupAlerts(alerts, facts, opts).filter((g) => inPart.has(g[0] as Alert))), `day ${day}`);
+    }
+    // The days are varied enough that the restriction actually left alerts out (else this proves nothing).
+    assert.ok(partial > 20, `only ${partial} of 60 days had alerts outside the touched components`);
   });
 });

@@ -98,6 +98,38 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
 }
 
 /**
+ * The alerts of `alerts` that share an entity, directly or through other alerts, with one of `touched`
+ * (entity keys and the keys of their events' facts, which fan-out counts). groupAlerts decides an
+ * alert's place only from alerts that share one of those keys with it (sightings, an entity's rules,
+ * fan-out degrees are all kept per key), so grouping these alone gives exactly the groups the whole
+ * set gives them, and every other component's groups are as the whole set would make them without
+ * any alert of `touched`. Live alerting regroups just these: a batch costs what its alerts' neighbours
+ * cost, not what the day's alerts do.
+ */
+export function touchedComponents(alerts: readonly Alert[], touched: ReadonlySet<Alert>, facts: ReadonlyMap<string, EventFacts>): Alert[] {
+  const uf = new UnionFind();
+  const nodeOf = new Map<string, number>();
+  const alertNode: number[] = [];
+  const link = (i: number, key: string): void => {
+    let n = nodeOf.get(key);
+    if (n === undefined) nodeOf.set(key, (n = uf.add()));
+    uf.union(i, n);
+  };
+  for (const a of alerts) {
+    const i = uf.add();
+    alertNode.push(i);
+    for (const k of a.entities.keys) link(i, k);
+    for (const e of a.events) {
+      const keys = facts.get(e)?.keys;
+      if (keys !== undefined) for (const k of keys) link(i, k);
+    }
+  }
+  const roots = new Set<number>();
+  alerts.forEach((a, j) => { if (touched.has(a)) roots.add(uf.find(alertNode[j] as number)); });
+  return alerts.filter((_, j) => roots.has(uf.find(alertNode[j] as number)));
+}
+
+/**
  * The alerts' incident groups, each in time order (its first alert names the incident). `unchanged`,
  * when given, names the groups that need not be built: the incident stored for them is what building
  * them would give (live alerting: the same alerts as when it was written). They are left out.
