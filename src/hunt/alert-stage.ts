@@ -345,12 +345,13 @@ export class AlertStage {
     }
     const forIncidents = incidentAlerts ? incidentAlerts(alerts) : alerts;
     const mine = new Set(alerts);
+    const grouping = { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs };
     // Given stored incidents (unchangedIncident), only the components this run's alerts reach can
     // change: the others' stored incidents stand without being regrouped.
+    const part = unchangedIncident !== undefined ? touchedComponents(forIncidents, mine, this.facts, grouping) : undefined;
     const groups = groupAlerts(
-      unchangedIncident !== undefined ? touchedComponents(forIncidents, mine, this.facts) : forIncidents, this.facts,
-      { ...this.o.incidentGrouping, windowMs: this.o.incidentWindowMs },
-      unchangedIncident !== undefined ? (g) => unchangedIncident(g, mine) : undefined,
+      part?.alerts ?? forIncidents, this.facts, grouping,
+      unchangedIncident !== undefined ? (g) => unchangedIncident(g, mine) : undefined, part?.unlinkable,
     );
     this.candidates.length = 0;
     this.incomplete.length = 0;

@@ -190,7 +190,11 @@ describe('incident grouping', () => {
     const r = rng(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
     let partial = 0;
-    for (let day = 0; day < 60; day++) {
+    let unlinkable = 0;
+    for (let day = 0; day < 80; day++) {
+      // Days alternate between many alerts with event facts (fan-out through fact keys) and few
+      // (fan-out through the alerts' own keys).
+      const factShare = day % 2 === 0 ? 0.5 : 0.2;
       const pool = { user: Math.ceil(r() * 80), host: Math.ceil(r() * 40), ip: Math.ceil(r() * 60) };
       const facts = new Map<string, EventFacts>();
       const alerts = Array.from({ length: 20 + Math.floor(r() * 120) }, (_, i) => {
@@ -204,20 +208,26 @@ describe('incident grouping', () => {
           ...(r() < 0.05 ? { status: 'suppressed' as const } : {}),
           events: [`ev-${day}-${i}`],
         });
-        if (r() < 0.5) facts.set(`ev-${day}-${i}`, fact(`ev-${day}-${i}`, at, [...keys, ...Array.from({ length: 1 + Math.floor(r() * 4) }, () => `ip:i${Math.floor(r() * pool.ip)}`)]));
+        if (r() < factShare) facts.set(`ev-${day}-${i}`, fact(`ev-${day}-${i}`, at, [...keys, ...Array.from({ length: 1 + Math.floor(r() * 4) }, () => `ip:i${Math.floor(r() * pool.ip)}`)]));
         return a;
       });
       const touched = new Set(alerts.filter(() => r() < 0.05));
       const opts = { windowMs: 24 * H, maxFanOut: 2, maxEntityRules: 3 };
-      const part = touchedComponents(alerts, touched, facts);
-      for (const a of touched) assert.ok(part.includes(a));
-      if (part.length < alerts.length) partial++;
-      const inPart = new Set(part);
+      const part = touchedComponents(alerts, touched, facts, opts);
+      for (const a of touched) assert.ok(part.alerts.includes(a));
+      if (part.alerts.length < alerts.length) partial++;
+      if (part.unlinkable.size > 0) unlinkable++;
+      const inPart = new Set(part.alerts);
       const key = (gs: Alert[][]): string[] => gs.map((g) => g.map((a) => a.id).join(',')).sort();
       // A group holds alerts of one component only, so the whole set's groups inside the part are the part's groups.
-      assert.deepEqual(key(groupAlerts(part, facts, opts)), key(groupAlerts(alerts, facts, opts).filter((g) => inPart.has(g[0] as Alert))), `day ${day}`);
+      assert.deepEqual(
+        key(groupAlerts(part.alerts, facts, opts, undefined, part.unlinkable)),
+        key(groupAlerts(alerts, facts, opts).filter((g) => inPart.has(g[0] as Alert))), `day ${day}`,
+      );
     }
-    // The days are varied enough that the restriction actually left alerts out (else this proves nothing).
-    assert.ok(partial > 20, `only ${partial} of 60 days had alerts outside the touched components`);
+    // The days are varied enough that the restriction actually left alerts out, and that keys too
+    // common to link occur (else this proves nothing about them).
+    assert.ok(partial > 20, `only ${partial} of 80 days had alerts outside the touched components`);
+    assert.ok(unlinkable > 20, `only ${unlinkable} of 80 days had keys that link nothing`);
   });
 });

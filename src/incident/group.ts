@@ -38,6 +38,7 @@ export interface GroupOptions {
 }
 
 export const DEFAULT_LINK_GAP_MS = 4 * 3_600_000;
+export const DEFAULT_MAX_ENTITY_RULES = 12;
 
 class UnionFind {
   private readonly parent: number[] = [];
@@ -98,35 +99,67 @@ export function groupIncidents(alerts: readonly Alert[], facts: ReadonlyMap<stri
 }
 
 /**
- * The alerts of `alerts` that share an entity, directly or through other alerts, with one of `touched`
- * (entity keys and the keys of their events' facts, which fan-out counts). groupAlerts decides an
- * alert's place only from alerts that share one of those keys with it (sightings, an entity's rules,
- * fan-out degrees are all kept per key), so grouping these alone gives exactly the groups the whole
- * set gives them, and every other component's groups are as the whole set would make them without
- * any alert of `touched`. Live alerting regroups just these: a batch costs what its alerts' neighbours
+ * Entity keys that link no alerts: more than `maxRules` distinct rules fire on them among the alerts
+ * that are not suppressed (a domain controller's address, a NAT egress).
+ */
+export function unlinkableKeys(alerts: readonly Alert[], maxRules: number): Set<string> {
+  // Most keys are seen under one rule: a set is made only for a key's second rule.
+  const rulesOf = new Map<string, string | Set<string>>();
+  for (const a of alerts) {
+    if (a.status === 'suppressed') continue;
+    const rule = a.rule.id;
+    for (const k of a.entities.keys) {
+      const s = rulesOf.get(k);
+      if (s === undefined) rulesOf.set(k, rule);
+      else if (typeof s === 'string') { if (s !== rule) rulesOf.set(k, new Set([s, rule])); } else s.add(rule);
+    }
+  }
+  const out = new Set<string>();
+  for (const [k, rules] of rulesOf) if ((typeof rules === 'string' ? 1 : rules.size) > maxRules) out.add(k);
+  return out;
+}
+
+/** What live alerting regroups: the alerts a batch can reach, and the keys that do not link among all the alerts. */
+export interface TouchedPart {
+  alerts: Alert[];
+  unlinkable: ReadonlySet<string>;
+}
+
+/**
+ * The alerts of `alerts` that groupAlerts could place differently because of `touched`: those linked
+ * to them, directly or through other alerts, by what grouping reads across alerts. That is a linkable
+ * entity key (sightings are kept per key), or any key of an alert's entities or of its events' facts
+ * under the same rule (fan-out degrees are kept per rule and key). A key that links nothing (see
+ * unlinkableKeys) joins only alerts of one rule, so a domain controller's address does not make the
+ * whole day one component. groupAlerts on `alerts` with `unlinkable` gives these alerts exactly the
+ * groups it gives them among all of `alerts`; every other component's groups are what they were
+ * without `touched`. Live alerting regroups just these: a batch costs what its alerts' neighbours
  * cost, not what the day's alerts do.
  */
-export function touchedComponents(alerts: readonly Alert[], touched: ReadonlySet<Alert>, facts: ReadonlyMap<string, EventFacts>): Alert[] {
+export function touchedComponents(alerts: readonly Alert[], touched: ReadonlySet<Alert>, facts: ReadonlyMap<string, EventFacts>, o: Pick<GroupOptions, 'maxEntityRules'>): TouchedPart {
+  const unlinkable = unlinkableKeys(alerts, o.maxEntityRules ?? DEFAULT_MAX_ENTITY_RULES);
   const uf = new UnionFind();
   const nodeOf = new Map<string, number>();
-  const alertNode: number[] = [];
-  const link = (i: number, key: string): void => {
-    let n = nodeOf.get(key);
-    if (n === undefined) nodeOf.set(key, (n = uf.add()));
+  const link = (i: number, node: string): void => {
+    let n = nodeOf.get(node);
+    if (n === undefined) nodeOf.set(node, (n = uf.add()));
     uf.union(i, n);
   };
+  const alertNode: number[] = [];
   for (const a of alerts) {
     const i = uf.add();
     alertNode.push(i);
-    for (const k of a.entities.keys) link(i, k);
+    // A linkable key joins every alert that has it, which covers the rule-and-key join fan-out needs.
+    const rule = `${a.rule.id}\u0000`;
+    for (const k of a.entities.keys) link(i, unlinkable.has(k) ? rule + k : k);
     for (const e of a.events) {
       const keys = facts.get(e)?.keys;
-      if (keys !== undefined) for (const k of keys) link(i, k);
+      if (keys !== undefined) for (const k of keys) link(i, unlinkable.has(k) ? rule + k : k);
     }
   }
   const roots = new Set<number>();
   alerts.forEach((a, j) => { if (touched.has(a)) roots.add(uf.find(alertNode[j] as number)); });
-  return alerts.filter((_, j) => roots.has(uf.find(alertNode[j] as number)));
+  return { alerts: alerts.filter((_, j) => roots.has(uf.find(alertNode[j] as number))), unlinkable };
 }
 
 /**
@@ -136,6 +169,8 @@ export function touchedComponents(alerts: readonly Alert[], touched: ReadonlySet
  */
 export function groupAlerts(
   alerts: readonly Alert[], facts: ReadonlyMap<string, EventFacts>, o: GroupOptions, unchanged?: (members: readonly Alert[]) => boolean,
+  /** The keys that link nothing, when `alerts` is a part of a larger set (touchedComponents): counted over the whole set. */
+  unlinkable?: ReadonlySet<string>,
 ): Alert[][] {
   // An alert without a usable time (a damaged stored row) sorts last and stands alone. Times are
   // parsed once per alert, not once per comparison (a hunt sorts tens of thousands of alerts).
@@ -146,15 +181,9 @@ export function groupAlerts(
   }
   const order = (a: Alert): number => startOf.get(a) as number;
   const live = alerts.filter((a) => a.status !== 'suppressed').sort((a, b) => order(a) - order(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const maxRules = o.maxEntityRules ?? 12;
   const gap = Math.min(o.linkGapMs ?? DEFAULT_LINK_GAP_MS, o.windowMs);
-  const rulesOf = new Map<string, Set<string>>();
-  for (const a of live) for (const k of a.entities.keys) {
-    let s = rulesOf.get(k);
-    if (!s) rulesOf.set(k, (s = new Set()));
-    s.add(a.rule.id);
-  }
-  const linkable = (k: string): boolean => (rulesOf.get(k)?.size ?? 0) <= maxRules;
+  const noLink = unlinkable ?? unlinkableKeys(live, o.maxEntityRules ?? DEFAULT_MAX_ENTITY_RULES);
+  const linkable = (k: string): boolean => !noLink.has(k);
   const targets = fanOutTargets(live, facts, o.maxFanOut ?? DEFAULT_MAX_FAN_OUT);
   const uf = new UnionFind();
   /** entity key -> incident root (as registered; re-resolved on lookup) -> sighting */
