@@ -130,8 +130,8 @@ export interface TouchedPart {
  * to them, directly or through other alerts, by what grouping reads across alerts. That is a linkable
  * entity key (sightings are kept per key), or any key of an alert's entities or of its events' facts
  * under the same rule (fan-out degrees are kept per rule and key). A key that links nothing (see
- * unlinkableKeys) joins only alerts of one rule, so a domain controller's address does not make the
- * whole day one component. groupAlerts on `alerts` with `unlinkable` gives these alerts exactly the
+ * unlinkableKeys) joins only alerts of one rule: a domain controller's address does not by itself
+ * join every alert that names it. groupAlerts on `alerts` with `unlinkable` gives these alerts exactly the
  * groups it gives them among all of `alerts`; every other component's groups are what they were
  * without `touched`. Live alerting regroups just these: a batch costs what its alerts' neighbours
  * cost, not what the day's alerts do.
