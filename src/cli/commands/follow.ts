@@ -37,16 +37,19 @@ function signalled(): Promise<NodeJS.Signals> {
   });
 }
 
+/** A `--source-type` no mapper has is a bad argument (exit 2). */
+export function checkSourceType(sourceType: string): void {
+  try {
+    mapperFor(sourceType);
+  } catch (err) {
+    if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function followFiles(paths: string[], store: Store, o: FollowOptions): Promise<StoreSinkTotals> {
   if (paths.includes('-')) throw new UsageError('--follow reads files, not stdin (-)');
-  if (o.sourceType !== undefined) {
-    try {
-      mapperFor(o.sourceType);
-    } catch (err) {
-      if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
-      throw err;
-    }
-  }
+  if (o.sourceType !== undefined) checkSourceType(o.sourceType);
   const stop = o.stop ?? signalled();
   const sink = new StoreRecordSink(store, {
     timezone: o.timezone,

@@ -7,14 +7,14 @@ import { IdentityDirectoryError, loadIdentityDirectory } from '../../enrich/iden
 import type { WeftEvent } from '../../event/model.js';
 import { expandInputs, readOutcomes } from '../../ingest/file-source.js';
 import type { StoreSinkTotals } from '../../ingest/live/store-sink.js';
-import { ALL_MAPPERS, mapperFor, UnknownSourceTypeError } from '../../normalize/registry.js';
+import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
 import type { QuarantineInput, SourceActivity, Store } from '../../store/types.js';
 import type { WeftConfig } from '../../config/schema.js';
 import { FieldCipher, FieldKeyError, loadFieldKeys } from '../../server/field-cipher.js';
 import { commandContext, DATA_DIR_OPTION, openStore, UsageError } from '../context.js';
 import { createProgress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
-import { followFiles, runLiveSources } from './follow.js';
+import { checkSourceType, followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
 import { CorrelationStage, correlationOptions } from '../../hunt/correlate-stage.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
@@ -148,16 +148,6 @@ export interface RecordReadOptions {
   maxRecordBytes: number;
   batchSize: number;
   resolver?: EntityResolver;
-}
-
-/** A `--source-type` no mapper has is a bad argument (exit 2). */
-function checkSourceType(sourceType: string): void {
-  try {
-    mapperFor(sourceType);
-  } catch (err) {
-    if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 function withoutZone(s: DeclaredSource): DeclaredSource {
