@@ -4,19 +4,27 @@
  * ordinal in the hunt, so a checkpoint could resume it.
  */
 import { readFileSync } from 'node:fs';
-import { CorrelationEngine, CorrelationRuleError, mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
+import { CheckpointError, CorrelationEngine, CorrelationRuleError, mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import type { CorrelationAlert, CorrelationDef, EngineOptions } from '../correlate/index.js';
 import type { WeftConfig } from '../config/schema.js';
 import type { WeftEvent } from '../event/model.js';
 import type { BuildRuleSetResult, Match } from '../rules/engine/index.js';
 import { ruleFiles } from '../rules/sigma/index.js';
 import type { RuleRejection } from '../rules/types.js';
+import { alertDigest, decodeCarry, encodeCarry } from './correlation-carry.js';
 
 /** A rule text and the file (or store record) it came from, for rejections and rule metadata. */
 export interface RuleText {
   text: string;
   file: string;
 }
+
+/** How a run took up the correlation state of the run before it (see finishContinuing). */
+export type CarryOutcome =
+  | { kind: 'none' }
+  | { kind: 'continued'; carried: number; dropped: string[] }
+  | { kind: 'not_continuous'; earliest: string; watermark: string }
+  | { kind: 'unreadable'; reason: string };
 
 /** The engine options a stage takes from its caller (see EngineOptions); lateness and the state bound always. */
 export type CorrelationStageOptions = Pick<EngineOptions, 'sourceIdleMs' | 'maxSourceLagMs' | 'maxAheadMs' | 'clockSkewMs'> & {
@@ -157,11 +165,65 @@ export class CorrelationStage {
   /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */
   finish(): CorrelationAlert[] {
     this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
-    const alerts: CorrelationAlert[] = [];
-    let position = 0;
-    for (const p of this.pending) alerts.push(...this.engine.push({ event: p.event, matches: p.refs }, position++).alerts);
-    this.pending.length = 0;
+    const alerts = this.pushPending(0);
     alerts.push(...this.engine.flush().alerts);
     return alerts;
   }
+
+  /**
+   * finish() for a run that follows another over the same store (`weft ingest`): the previous run's
+   * open windows take this run's events, as one run over both inputs would, when these events come
+   * after what it had seen (the engine's watermark). Logs older than that (a backfill) are
+   * correlated among themselves, as finish() does, rather than dropped as late. Every window is
+   * still settled at the end, so the run reports what it can see now; `carry` is the state from
+   * before settling, for the next run. An alert the previous run reported when it settled, and that
+   * comes again from the same events, is not reported again.
+   */
+  finishContinuing(previous: Uint8Array | undefined): { alerts: CorrelationAlert[]; carry: Uint8Array; outcome: CarryOutcome } {
+    this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    let outcome: CarryOutcome = { kind: 'none' };
+    let reported = new Set<string>();
+    if (previous !== undefined) {
+      const pristine = this.engine.snapshot();
+      try {
+        const carry = decodeCarry(previous);
+        const report = this.engine.restore(carry.engine, { carryOver: true });
+        const earliest = this.pending[0]?.t;
+        const watermark = this.engine.watermark;
+        if (earliest !== undefined && earliest < watermark) {
+          this.engine.restore(pristine);
+          outcome = { kind: 'not_continuous', earliest: isoOrText(earliest), watermark: isoOrText(watermark) };
+        } else {
+          outcome = { kind: 'continued', carried: report.carried, dropped: report.dropped };
+          reported = new Set(carry.reported);
+        }
+      } catch (e) {
+        // restore() changes nothing when it throws: the run starts from the empty engine.
+        if (!(e instanceof CheckpointError)) throw e;
+        outcome = { kind: 'unreadable', reason: e.message };
+      }
+    }
+    const alerts = this.pushPending((this.engine.position ?? -1) + 1);
+    const before = this.engine.snapshot();
+    const settled = this.engine.flush().alerts;
+    alerts.push(...settled);
+    return {
+      alerts: reported.size === 0 ? alerts : alerts.filter((a) => !reported.has(alertDigest(a))),
+      carry: encodeCarry({ engine: before, reported: settled.map(alertDigest) }),
+      outcome,
+    };
+  }
+
+  /** Push the held events (sorted) at positions from `position` on; the alerts they settle. */
+  private pushPending(position: number): CorrelationAlert[] {
+    const alerts: CorrelationAlert[] = [];
+    for (const p of this.pending) alerts.push(...this.engine.push({ event: p.event, matches: p.refs }, position++).alerts);
+    this.pending.length = 0;
+    return alerts;
+  }
+}
+
+/** An instant as ISO 8601, or as text when it is not a date (an engine settled for good is at Infinity). */
+function isoOrText(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
 }

@@ -15,7 +15,7 @@ import { mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js'
 import { loadRules, ruleFiles } from '../rules/sigma/index.js';
 import type { AlertRecord, IncidentRecord, RuleRecord, Store, UserRiskRecord } from '../store/types.js';
 import type { AlertRun, AlertStage } from './alert-stage.js';
-import type { CorrelationStage } from './correlate-stage.js';
+import type { CarryOutcome, CorrelationStage } from './correlate-stage.js';
 
 /** Evaluate one event at a time: rules, correlation input, alert stage. */
 export class Detector {
@@ -42,6 +42,17 @@ export class Detector {
     const alerts = this.correlate?.finish() ?? [];
     for (const a of alerts) this.stage.addCorrelation(a);
     return alerts.length;
+  }
+
+  /**
+   * settle() for a run that continues the one before it (`previous`: that run's carry): see
+   * CorrelationStage.finishContinuing. `carry` is this run's, for the next; none without correlations.
+   */
+  settleContinuing(previous: Uint8Array | undefined): { count: number; carry?: Uint8Array; outcome?: CarryOutcome } {
+    if (this.correlate === undefined) return { count: 0 };
+    const r = this.correlate.finishContinuing(previous);
+    for (const a of r.alerts) this.stage.addCorrelation(a);
+    return { count: r.alerts.length, carry: r.carry, outcome: r.outcome };
   }
 }
 

@@ -16,7 +16,8 @@ import { createProgress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
 import { checkSourceType, followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
-import { CorrelationStage, correlationOptions } from '../../hunt/correlate-stage.js';
+import { CorrelationStage, correlationOptions, type CarryOutcome } from '../../hunt/correlate-stage.js';
+import { INGEST_CORRELATION_CHECKPOINT } from '../../hunt/correlation-carry.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
 import { alertStageFor, configHash } from '../alerting.js';
 import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
@@ -44,7 +45,7 @@ interface IngestOptions {
 export interface IngestSummary extends StoreSinkTotals {
   files: number;
   /** Detection and alerting, when they ran. */
-  detection?: { matches: number; correlations: number; forwarded?: ForwardSummary } & StoredRunSummary;
+  detection?: { matches: number; correlations: number; forwarded?: ForwardSummary; correlationState?: CarryOutcome } & StoredRunSummary;
 }
 
 export function registerIngest(program: Command): void {
@@ -174,6 +175,8 @@ export interface IngestDetection {
   configHash: string;
   /** Forward the run's alerts to the configured outputs (alert.outputs). */
   config?: WeftConfig;
+  /** The correlation state the previous ingest run into this store left (its carry), if any. */
+  previousCorrelation?: Uint8Array;
 }
 
 /** The rule set, correlation stage and alert stage for an ingest into this store; rule versions are stored for replay. */
@@ -187,7 +190,9 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
     ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
   });
   await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString());
+  const previous = corr.stage !== undefined ? await store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT) : undefined;
   return {
+    ...(previous !== undefined ? { previousCorrelation: previous.state } : {}),
     detector: new Detector(built.ruleSet, stage, corr.stage),
     suppressionWindowMs: config.alert.suppression_window,
     incidentWindowMs: config.alert.incident_window,
@@ -267,11 +272,20 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
     await flush();
     if (o.detect !== undefined && store !== undefined) {
       const d = o.detect;
-      const correlations = d.detector.settle();
+      // Correlation windows continue across ingest runs into one store: a brute force in one run's
+      // log and its successful login in the next are one alert, as in a single run over both.
+      const settled = d.detector.settleContinuing(d.previousCorrelation);
       const { run, summary: stored } = await finishIntoStore(d.detector.stage, store, d);
+      // Saved after the alerts: a run that fails before it leaves the previous state for the next.
+      if (settled.carry !== undefined) {
+        await store.saveCheckpoint({ name: INGEST_CORRELATION_CHECKPOINT, position: d.detector.correlate?.engine.position ?? 0, state: settled.carry });
+      }
       const forwarded = d.config !== undefined && (d.config.alert.outputs.webhook !== undefined || d.config.alert.outputs.syslog !== undefined)
         ? await forwardAlerts(run.alerts, d.config) : undefined;
-      summary.detection = { matches: d.detector.matches, correlations, ...stored, ...(forwarded !== undefined ? { forwarded } : {}) };
+      summary.detection = {
+        matches: d.detector.matches, correlations: settled.count, ...stored,
+        ...(forwarded !== undefined ? { forwarded } : {}), ...(settled.outcome !== undefined ? { correlationState: settled.outcome } : {}),
+      };
     }
   } catch (err) {
     if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
@@ -324,6 +338,7 @@ export function printSummary(s: IngestSummary, opts: { files?: boolean } = {}): 
     ...Object.entries(s.quarantinedByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${r.padEnd(40)} ${n}`),
     ...(s.detection !== undefined ? [
       `detections   ${s.detection.matches} rule matches, ${s.detection.correlations} correlation alerts`,
+      ...carryLine(s.detection.correlationState),
       `alerts       ${s.detection.created} created, ${s.detection.deduplicated} deduplicated, ${s.detection.suppressed} suppressed (${s.detection.alertsWritten} stored)`,
       `incidents    ${s.detection.incidents}`,
       `audit        ${s.detection.auditEntries} alert decisions recorded`,
@@ -334,4 +349,18 @@ export function printSummary(s: IngestSummary, opts: { files?: boolean } = {}): 
     ] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What the summary says of the previous run's correlation state, when there was one. */
+function carryLine(o: CarryOutcome | undefined): string[] {
+  switch (o?.kind) {
+    case 'continued':
+      return [`correlation  continued the previous ingest run's open windows${o.dropped.length > 0 ? ` (${o.dropped.length} changed or removed correlations started over)` : ''}`];
+    case 'not_continuous':
+      return [`correlation  started afresh: these events begin at ${o.earliest}, before the previous run's watermark ${o.watermark}, so they are correlated among themselves`];
+    case 'unreadable':
+      return [`correlation  started afresh: the previous run's state could not be read (${o.reason})`];
+    default:
+      return [];
+  }
 }

@@ -1,0 +1,69 @@
+/**
+ * What one `weft ingest` run hands the next, so that a correlation whose events are split across two
+ * runs (a brute force in yesterday's rotated log, its successful login in today's) is found as one
+ * run over both would find it. Stored as the store checkpoint `correlate:ingest`.
+ *
+ * Format: `WEFTCARY`, a format version (u16), a length-prefixed (u32) UTF-8 JSON part with the
+ * digests of the alerts the run reported when it settled its open windows, then the engine snapshot
+ * taken before it settled them (correlate/checkpoint.ts frames and checks that part).
+ */
+import { createHash } from 'node:crypto';
+import { CheckpointError } from '../correlate/errors.js';
+import type { CorrelationAlert } from '../correlate/index.js';
+
+export const INGEST_CORRELATION_CHECKPOINT = 'correlate:ingest';
+const MAGIC = 'WEFTCARY';
+const VERSION = 1;
+const HEAD = MAGIC.length + 2 + 4;
+
+export interface CorrelationCarry {
+  /** The engine as it stood before the run settled its open windows. */
+  engine: Uint8Array;
+  /**
+   * Digests (alertDigest) of the alerts that settling reported. Their windows are still open in
+   * `engine`, so the next run closes them again: the same alert from the same events is not reported
+   * twice; one that the next run's events extended is.
+   */
+  reported: string[];
+}
+
+/** One correlation alert's identity: its correlation, the events it counted and when it fired. */
+export function alertDigest(a: CorrelationAlert): string {
+  const rule = a.rule.id ?? a.rule.name ?? a.rule.title;
+  return createHash('sha256').update(JSON.stringify([rule, a.correlation.type, a.events, a['@timestamp']])).digest('hex').slice(0, 32);
+}
+
+export function encodeCarry(c: CorrelationCarry): Uint8Array {
+  const meta = new TextEncoder().encode(JSON.stringify({ reported: c.reported }));
+  const out = new Uint8Array(HEAD + meta.length + c.engine.length);
+  const dv = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(MAGIC), 0);
+  dv.setUint16(MAGIC.length, VERSION);
+  dv.setUint32(MAGIC.length + 2, meta.length);
+  out.set(meta, HEAD);
+  out.set(c.engine, HEAD + meta.length);
+  return out;
+}
+
+/** Throws CheckpointError naming what is wrong; the engine part is checked when it is restored. */
+export function decodeCarry(bytes: Uint8Array): CorrelationCarry {
+  if (bytes.length < HEAD || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
+    throw new CheckpointError('not a Weft ingest correlation carry-over (bad magic)');
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint16(MAGIC.length);
+  if (version !== VERSION) throw new CheckpointError(`carry-over format version ${version} is not supported (expected ${VERSION})`);
+  const metaLen = dv.getUint32(MAGIC.length + 2);
+  if (HEAD + metaLen > bytes.length) throw new CheckpointError(`carry-over is truncated (${metaLen} bytes of reported alerts declared, ${bytes.length - HEAD} present)`);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEAD, HEAD + metaLen)));
+  } catch (e) {
+    throw new CheckpointError(`carry-over reported-alerts part is damaged: ${(e as Error).message}`);
+  }
+  const reported = (meta as { reported?: unknown } | null)?.reported;
+  if (!Array.isArray(reported) || !reported.every((r) => typeof r === 'string')) {
+    throw new CheckpointError('carry-over reported-alerts part is not a list of digests');
+  }
+  return { engine: bytes.subarray(HEAD + metaLen), reported };
+}

@@ -1,0 +1,152 @@
+/**
+ * Correlation across `weft ingest` runs into one store: a brute force whose failed passwords are in
+ * one run's log (yesterday's rotated auth.log) and whose successful login is in the next run's is the
+ * same alert that one run over both files gives, and replay over the store agrees. Logs older than
+ * what the previous run saw are correlated among themselves, an alert settled at the end of one run
+ * is not reported again by the next, and a damaged saved state is named and set aside.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectionFor, ingestFiles, type IngestSummary } from '../../src/cli/commands/ingest.js';
+import { alertStageFor } from '../../src/cli/alerting.js';
+import { loadConfig } from '../../src/config/load.js';
+import { EntityResolver } from '../../src/enrich/entity-resolver.js';
+import { correlationOptions } from '../../src/hunt/correlate-stage.js';
+import { INGEST_CORRELATION_CHECKPOINT } from '../../src/hunt/correlation-carry.js';
+import { replayStore } from '../../src/hunt/replay.js';
+import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { AlertRecord } from '../../src/store/types.js';
+
+const { config } = loadConfig({ cwd: tmpdir(), env: {} });
+/** rules/correlations/ssh_brute_force_success.yml: 5 failed passwords in 10 min, then an accepted login, within 30 min. */
+const BRUTE_FORCE_SUCCESS = 'a9220ec9-2a47-5a86-a21a-869a885a919d';
+const LOGIN_FROM_PUBLIC_IP = '7909b4e0-c621-52a2-98e1-8f420bb7980f';
+
+/** sshd lines as OpenSSH writes them to auth.log (test/fixtures/linux/auth.log), `s` seconds after 09:00. */
+const sshd = (s: number, what: string): string => {
+  const t = new Date(Date.UTC(2026, 2, 10, 9, 0, s));
+  const hms = t.toISOString().slice(11, 19);
+  return `Mar 10 ${hms} bastion01 sshd[${4000 + s}]: ${what}`;
+};
+const failed = (s: number, from = '203.0.113.9'): string => sshd(s, `Failed password for deploy from ${from} port ${50000 + s} ssh2`);
+const accepted = (s: number): string => sshd(s, 'Accepted password for deploy from 203.0.113.9 port 51000 ssh2');
+
+interface Fixture {
+  dir: string;
+  store: SqliteStore;
+  file: (name: string, lines: string[]) => string;
+  ingest: (files: string[]) => Promise<NonNullable<IngestSummary['detection']>>;
+  alerts: () => Promise<AlertRecord[]>;
+  replayDifferences: () => Promise<string[]>;
+}
+
+async function fixture(): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-carry-'));
+  const store = new SqliteStore({ path: join(dir, 'weft.db'), synchronous: 'normal' });
+  await store.migrate();
+  return {
+    dir,
+    store,
+    file: (name, lines) => {
+      const p = join(dir, name);
+      writeFileSync(p, `${lines.join('\n')}\n`);
+      return p;
+    },
+    ingest: async (files) => {
+      const s = await ingestFiles(files, store, {
+        timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, batchSize: 500, dryRun: false,
+        // One host's auth.log, whichever rotation it came from.
+        resolver: new EntityResolver(), sourceIdFor: () => 'bastion01/auth.log', detect: await detectionFor(store, config, {}),
+      });
+      assert.ok(s.detection !== undefined);
+      return s.detection;
+    },
+    alerts: async () => (await store.listAlerts({ limit: 100 })).items.sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
+    replayDifferences: async () => {
+      const assets = await store.listAssets();
+      const r = await replayStore(store, {
+        from: -8.64e15, to: 8.64e15, pipelinePaths: bundledPipelineFiles(), correlation: correlationOptions(config, { live: true }),
+        stageFor: (corr) => alertStageFor({ config, correlations: corr?.definitions ?? [], assets }),
+      });
+      return r.differences.map((d) => `${d.kind} ${d.alertId}`);
+    },
+  };
+}
+
+/** What identifies an alert's content, whichever run found it. */
+const content = (a: AlertRecord): unknown => {
+  const doc = a.doc as { events: string[]; '@timestamp': string; count: number };
+  return [a.ruleId, a.id, doc.events, doc['@timestamp'], doc.count];
+};
+
+describe('weft ingest: correlation continues from one run to the next', () => {
+  const before = [failed(10), failed(40), failed(70)];
+  const after = [failed(100), failed(130), accepted(160)];
+
+  it('a brute force split across two runs is the alert one run over both files gives; replay agrees', async () => {
+    const one = await fixture();
+    const d = await one.ingest([one.file('auth.log.1', before), one.file('auth.log', after)]);
+    assert.equal(d.correlations, 1);
+    const expected = (await one.alerts()).map(content);
+    assert.deepEqual(expected.map((c) => (c as unknown[])[0]), [LOGIN_FROM_PUBLIC_IP, BRUTE_FORCE_SUCCESS]);
+    await one.store.close();
+
+    const two = await fixture();
+    const first = await two.ingest([two.file('auth.log.1', before)]);
+    assert.deepEqual([first.correlations, first.correlationState], [0, { kind: 'none' }]);
+    const second = await two.ingest([two.file('auth.log', after)]);
+    assert.deepEqual([second.correlations, second.correlationState], [1, { kind: 'continued', carried: 5, dropped: [] }]);
+    assert.deepEqual((await two.alerts()).map(content), expected);
+    assert.deepEqual(await two.replayDifferences(), []);
+    const saved = await two.store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT);
+    assert.ok(saved !== undefined && saved.state.length > 0);
+    await two.store.close();
+  });
+
+  it('an alert settled at the end of one run is not reported again when the next run closes its window', async () => {
+    const f = await fixture();
+    await f.ingest([f.file('a.log', [...before, ...after])]);
+    const settledOnce = (await f.alerts()).map(content);
+    // An hour later, one unrelated failure: the watermark passes every window of the first run.
+    const later = await f.ingest([f.file('b.log', [failed(3600, '198.51.100.77')])]);
+    assert.deepEqual([later.correlations, later.correlationState?.kind], [0, 'continued']);
+    assert.deepEqual((await f.alerts()).map(content), settledOnce);
+    assert.deepEqual(await f.replayDifferences(), []);
+    await f.store.close();
+  });
+
+  it('logs older than the previous run saw are correlated among themselves, not dropped as late', async () => {
+    const f = await fixture();
+    await f.ingest([f.file('late.log', [failed(7200, '198.51.100.77')])]);
+    const r = await f.ingest([f.file('early.log', [...before, ...after])]);
+    // The first run saw 11:00; with the default 5 min of allowed lateness its watermark is 10:55.
+    assert.deepEqual(r.correlationState, { kind: 'not_continuous', earliest: '2026-03-10T09:00:10.000Z', watermark: '2026-03-10T10:55:00.000Z' });
+    assert.equal(r.correlations, 1);
+    assert.deepEqual((await f.alerts()).map((a) => a.ruleId), [LOGIN_FROM_PUBLIC_IP, BRUTE_FORCE_SUCCESS]);
+    await f.store.close();
+  });
+
+  it('a damaged saved state is named in the summary and the run starts from an empty engine', async () => {
+    for (const [bytes, reason] of [
+      [new TextEncoder().encode('not a carry at all'), /bad magic/],
+      [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 1, 0]), /truncated/],
+      [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 0, 2, 0x7b, 0x7d, 0x57]), /reported-alerts part is not a list/],
+      [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 0, 15, ...new TextEncoder().encode('{"reported":[]}'), 1, 2, 3]), /bad magic/],
+    ] as const) {
+      const f = await fixture();
+      await f.store.saveCheckpoint({ name: INGEST_CORRELATION_CHECKPOINT, position: 0, state: bytes });
+      const r = await f.ingest([f.file('auth.log', [...before, ...after])]);
+      assert.equal(r.correlationState?.kind, 'unreadable');
+      assert.match(r.correlationState?.kind === 'unreadable' ? r.correlationState.reason : '', reason);
+      assert.equal(r.correlations, 1);
+      // The run's own state replaces the damaged one.
+      const next = await f.ingest([f.file('next.log', [failed(3600, '198.51.100.77')])]);
+      assert.equal(next.correlationState?.kind, 'continued');
+      await f.store.close();
+    }
+  });
+});
