@@ -60,7 +60,9 @@ export function registerDemo(program: Command): void {
         const sources = await store.listSources();
         const byType = new Map<string, number>();
         for (const s of sources) byType.set(s.type ?? '?', (byType.get(s.type ?? '?') ?? 0) + s.events);
-        process.stdout.write(`stored     ${[...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} ${n}`).join(', ')}\n`);
+        // Source activity counts every event a source delivered, stored or already stored: a second
+        // demo into the same store doubles it, so it is not called "stored".
+        process.stdout.write(`received   ${[...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} ${n}`).join(', ')} (events by source type, over every run into this store)\n`);
         process.stdout.write(`store      ${store.driver} (${ctx.config.store.driver === 'sqlite' ? relative(process.cwd(), ctx.config.store.sqlite.path ?? join(ctx.config.data_dir, 'weft.db')) : 'postgres'})\n`);
       } finally {
         await store.close();
