@@ -60,7 +60,7 @@ export function correlationOptions(config: WeftConfig, o: { live?: boolean } = {
  * are held, not the whole input.
  */
 export class CorrelationStage {
-  private readonly pending: { t: number; seq: number; event: WeftEvent; refs: string[] }[] = [];
+  private pending: { t: number; seq: number; event: WeftEvent; refs: string[] }[] = [];
   /** Why the last event the live path could not correlate was refused (engine `invalid`). */
   lastInvalid: string | undefined;
   private seq = 0;
@@ -177,18 +177,21 @@ export class CorrelationStage {
    * correlated among themselves, as finish() does, rather than dropped as late. Every window is
    * still settled at the end, so the run reports what it can see now; `carry` is the state from
    * before settling, for the next run. An alert the previous run reported when it settled, and that
-   * comes again from the same events, is not reported again.
+   * comes again from the same events, is not reported again; an event it took (the same file
+   * ingested again) is not counted again.
    */
   finishContinuing(previous: Uint8Array | undefined): { alerts: CorrelationAlert[]; carry: Uint8Array; outcome: CarryOutcome } {
     this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
     let outcome: CarryOutcome = { kind: 'none' };
     let reported = new Set<string>();
+    let recent = new Map<string, number>();
     if (previous !== undefined) {
       const pristine = this.engine.snapshot();
       try {
         const carry = decodeCarry(previous);
         const report = this.engine.restore(carry.engine, { carryOver: true });
-        const earliest = this.pending[0]?.t;
+        const taken = new Map(carry.recent);
+        const earliest = this.pending.find((p) => !taken.has(p.event.weft.id))?.t;
         const watermark = this.engine.watermark;
         if (earliest !== undefined && earliest < watermark) {
           this.engine.restore(pristine);
@@ -196,6 +199,9 @@ export class CorrelationStage {
         } else {
           outcome = { kind: 'continued', carried: report.carried, dropped: report.dropped };
           reported = new Set(carry.reported);
+          recent = taken;
+          // Events the previous run already took (the same file again, an overlap) are not pushed twice.
+          if (taken.size > 0) this.pending = this.pending.filter((p) => !taken.has(p.event.weft.id));
         }
       } catch (e) {
         // restore() changes nothing when it throws: the run starts from the empty engine.
@@ -203,13 +209,15 @@ export class CorrelationStage {
         outcome = { kind: 'unreadable', reason: e.message };
       }
     }
+    for (const p of this.pending) recent.set(p.event.weft.id, p.t);
     const alerts = this.pushPending((this.engine.position ?? -1) + 1);
+    const watermark = this.engine.watermark;
     const before = this.engine.snapshot();
     const settled = this.engine.flush().alerts;
     alerts.push(...settled);
     return {
       alerts: reported.size === 0 ? alerts : alerts.filter((a) => !reported.has(alertDigest(a))),
-      carry: encodeCarry({ engine: before, reported: settled.map(alertDigest) }),
+      carry: encodeCarry({ engine: before, reported: settled.map(alertDigest), recent: [...recent].filter(([, t]) => t >= watermark) }),
       outcome,
     };
   }

@@ -4,8 +4,9 @@
  * run over both would find it. Stored as the store checkpoint `correlate:ingest`.
  *
  * Format: `WEFTCARY`, a format version (u16), a length-prefixed (u32) UTF-8 JSON part with the
- * digests of the alerts the run reported when it settled its open windows, then the engine snapshot
- * taken before it settled them (correlate/checkpoint.ts frames and checks that part).
+ * digests of the alerts the run reported when it settled its open windows and the events it took
+ * that a later input could repeat, then the engine snapshot taken before it settled them
+ * (correlate/checkpoint.ts frames and checks that part).
  */
 import { createHash } from 'node:crypto';
 import { CheckpointError } from '../correlate/errors.js';
@@ -25,6 +26,12 @@ export interface CorrelationCarry {
    * twice; one that the next run's events extended is.
    */
   reported: string[];
+  /**
+   * Ids and times of the events the engine took that a later input could bring again without
+   * being late (at or after its watermark): the same file ingested twice, or an overlap. A
+   * continuing run skips them, so no window counts an event twice.
+   */
+  recent: Array<[string, number]>;
 }
 
 /** One correlation alert's identity: its correlation, the events it counted and when it fired. */
@@ -34,7 +41,7 @@ export function alertDigest(a: CorrelationAlert): string {
 }
 
 export function encodeCarry(c: CorrelationCarry): Uint8Array {
-  const meta = new TextEncoder().encode(JSON.stringify({ reported: c.reported }));
+  const meta = new TextEncoder().encode(JSON.stringify({ reported: c.reported, recent: c.recent }));
   const out = new Uint8Array(HEAD + meta.length + c.engine.length);
   const dv = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
@@ -61,9 +68,12 @@ export function decodeCarry(bytes: Uint8Array): CorrelationCarry {
   } catch (e) {
     throw new CheckpointError(`carry-over reported-alerts part is damaged: ${(e as Error).message}`);
   }
-  const reported = (meta as { reported?: unknown } | null)?.reported;
+  const { reported, recent } = (meta ?? {}) as { reported?: unknown; recent?: unknown };
   if (!Array.isArray(reported) || !reported.every((r) => typeof r === 'string')) {
     throw new CheckpointError('carry-over reported-alerts part is not a list of digests');
   }
-  return { engine: bytes.subarray(HEAD + metaLen), reported };
+  if (!Array.isArray(recent) || !recent.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'number')) {
+    throw new CheckpointError('carry-over recent-events part is not a list of [event id, time]');
+  }
+  return { engine: bytes.subarray(HEAD + metaLen), reported, recent: recent as Array<[string, number]> };
 }

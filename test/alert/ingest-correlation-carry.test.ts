@@ -77,6 +77,12 @@ async function fixture(): Promise<Fixture> {
   };
 }
 
+/** A carry with this JSON part and these engine bytes (its framing right). */
+function carry(meta: string, engine: number[]): Uint8Array {
+  const m = new TextEncoder().encode(meta);
+  return new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, (m.length >>> 24) & 255, (m.length >>> 16) & 255, (m.length >>> 8) & 255, m.length & 255, ...m, ...engine]);
+}
+
 /** What identifies an alert's content, whichever run found it. */
 const content = (a: AlertRecord): unknown => {
   const doc = a.doc as { events: string[]; '@timestamp': string; count: number };
@@ -130,12 +136,30 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     await f.store.close();
   });
 
+  it('the same file ingested again is not counted again: three failed passwords stay three', async () => {
+    const f = await fixture();
+    const file = f.file('auth.log', [failed(10), failed(40), failed(70), accepted(160)]);
+    const first = await f.ingest([file]);
+    const again = await f.ingest([file]);
+    // A third time: the run before took none of them, yet it still hands them on.
+    const third = await f.ingest([file]);
+    assert.deepEqual([first.correlations, again.correlations, again.correlationState?.kind, third.correlations], [0, 0, 'continued', 0]);
+    assert.deepEqual((await f.alerts()).map((a) => [a.ruleId, a.count]), [[LOGIN_FROM_PUBLIC_IP, 1]]);
+    // Two more failures and the login again, now a real burst: found once, with each event once.
+    const more = await f.ingest([f.file('auth.log.2', [failed(100), failed(130), accepted(170)])]);
+    assert.equal(more.correlations, 1);
+    const brute = (await f.alerts()).find((a) => a.ruleId === BRUTE_FORCE_SUCCESS);
+    assert.equal(new Set((brute?.doc as { events: string[] }).events).size, (brute?.doc as { events: string[] }).events.length);
+    await f.store.close();
+  });
+
   it('a damaged saved state is named in the summary and the run starts from an empty engine', async () => {
     for (const [bytes, reason] of [
       [new TextEncoder().encode('not a carry at all'), /bad magic/],
       [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 1, 0]), /truncated/],
       [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 0, 2, 0x7b, 0x7d, 0x57]), /reported-alerts part is not a list/],
-      [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 0, 15, ...new TextEncoder().encode('{"reported":[]}'), 1, 2, 3]), /bad magic/],
+      [carry('{"reported":[],"recent":[["a"]]}', [1, 2, 3]), /recent-events part is not a list of \[event id, time\]/],
+      [carry('{"reported":[],"recent":[]}', [1, 2, 3]), /not a Weft correlation snapshot \(bad magic\)/],
     ] as const) {
       const f = await fixture();
       await f.store.saveCheckpoint({ name: INGEST_CORRELATION_CHECKPOINT, position: 0, state: bytes });
