@@ -34,10 +34,14 @@ export interface CorrelationCarry {
   recent: Array<[string, number]>;
 }
 
-/** One correlation alert's identity: its correlation, the events it counted and when it fired. */
+/**
+ * One correlation alert's identity: its correlation, the events it counted and when it fired, and
+ * what a capped event list leaves out (a session's events past max_events, its value and end).
+ */
 export function alertDigest(a: CorrelationAlert): string {
   const rule = a.rule.id ?? a.rule.name ?? a.rule.title;
-  return createHash('sha256').update(JSON.stringify([rule, a.correlation.type, a.events, a['@timestamp']])).digest('hex').slice(0, 32);
+  const what = [rule, a.correlation.type, a.events, a['@timestamp'], a.last_time, a.value ?? null, a.omitted_events ?? 0];
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 32);
 }
 
 export function encodeCarry(c: CorrelationCarry): Uint8Array {
