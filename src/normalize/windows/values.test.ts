@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argsOf, hashesOf, parseHashes, parseId, present, splitArgs } from './values.js';
+import { argsOf, hashesOf, parseHashes, parseId, present, splitArgs, StringMemo } from './values.js';
 
 test('present: "-", blanks and whitespace-only are no value; other values come back unchanged', () => {
   for (const v of [undefined, '', '-', ' ', ' - ', '\t-\n', '\u00a0', '\u3000-\u3000']) assert.equal(present(v), undefined, JSON.stringify(v));
@@ -29,6 +29,32 @@ test('argsOf and hashesOf give what splitArgs and parseHashes give, every time, 
     assert.equal(hashesOf(none), undefined, String(none));
     assert.equal(hashesOf(none), undefined, `${String(none)} (remembered)`);
   }
+});
+
+test('StringMemo: strings that share a fingerprint keep their own results; the bound clears it', () => {
+  const seen: string[] = [];
+  const memo = new StringMemo((s: string) => {
+    seen.push(s);
+    return s.toUpperCase();
+  }, 4);
+  // 100 characters: about every sixth one and the last eight are sampled. These differ only at
+  // index 1, which is not, so they share a fingerprint, and a third differs at a sampled one.
+  const a = `a${'x'.repeat(99)}`;
+  const b = `ab${'x'.repeat(98)}`;
+  const c = `a${'x'.repeat(5)}y${'x'.repeat(93)}`;
+  for (const s of [a, b, c, a, b, c]) assert.equal(memo.get(s), s.toUpperCase());
+  assert.deepEqual(seen, [a, b, c]);
+  // A fresh string with the same text (as JSON.parse gives each event) is found too.
+  assert.equal(memo.get(JSON.parse(JSON.stringify(b)) as string), b.toUpperCase());
+  for (const s of ['short', 'Short', 'shorT']) assert.equal(memo.get(s), s.toUpperCase());
+  assert.equal(seen.length, 6);
+  // The fifth entry found it full (4): it was cleared, so a is computed again, once.
+  assert.equal(memo.get(a), a.toUpperCase());
+  assert.equal(memo.get(a), a.toUpperCase());
+  assert.equal(seen.length, 7);
+  // Keys longer than the bound are computed every time.
+  const longMemo = new StringMemo((s: string) => s.length, 8, 10);
+  assert.equal(longMemo.get('x'.repeat(11)), 11);
 });
 
 test('parseId: decimal and 0x ids, the digit-only fast path and the general path agree at their edges', () => {

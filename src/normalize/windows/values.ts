@@ -197,22 +197,59 @@ export function addUnique(list: string[], v: string | undefined): void {
 /**
  * Results of a pure string function, kept for values seen again. Windows logs repeat the same
  * command lines and Sysmon `Hashes` values over and over (every run of a binary), and parsing them
- * costs far more than one Map lookup. Bounded in entries and in key length; cleared when full.
+ * costs far more than one lookup. Bounded in entries and in key length; cleared when full.
+ *
+ * Looked up by a fingerprint (the length and a sample of the characters), then confirmed by
+ * comparing the whole string. The strings come fresh from JSON.parse on every event, so a Map keyed
+ * by the string hashes every character of it each time: 0.25 us for a 150-character command line,
+ * against 0.11 for the fingerprint and the compare.
  */
 export class StringMemo<T> {
-  private readonly map = new Map<string, T>();
+  private readonly map = new Map<number, MemoEntry<T>>();
+  private size = 0;
   constructor(private readonly compute: (s: string) => T, private readonly maxEntries = 4096, private readonly maxKeyLength = 2048) {}
 
   get(s: string): T {
     if (s.length > this.maxKeyLength) return this.compute(s);
-    let v = this.map.get(s);
-    if (v === undefined) {
-      v = this.compute(s);
-      if (this.map.size >= this.maxEntries) this.map.clear();
-      this.map.set(s, v);
+    const fp = fingerprint(s);
+    let head = this.map.get(fp);
+    for (let e = head; e !== undefined; e = e.next) if (e.key === s) return e.value;
+    const value = this.compute(s);
+    if (this.size >= this.maxEntries) {
+      this.map.clear();
+      this.size = 0;
+      head = undefined;
     }
-    return v;
+    this.map.set(fp, { key: s, value, next: head });
+    this.size++;
+    return value;
   }
+}
+
+interface MemoEntry<T> {
+  key: string;
+  value: T;
+  /** Another string with the same fingerprint. */
+  next: MemoEntry<T> | undefined;
+}
+
+/**
+ * A small-integer fingerprint: every character of a short string; of a longer one, about 16 spread
+ * over it and the last 8 (command lines of one binary often differ only at the end). Equal strings
+ * have equal fingerprints; unequal ones may too, and are told apart by the compare.
+ */
+function fingerprint(s: string): number {
+  const n = s.length;
+  let h = n;
+  if (n <= 24) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  } else {
+    const step = n >>> 4;
+    for (let i = 0; i < n; i += step) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    for (let i = n - 8; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  }
+  // Kept within V8's small integers, so the Map key is never a heap number.
+  return h & 0x3fffffff;
 }
 
 const argsMemo = new StringMemo(splitArgs);
