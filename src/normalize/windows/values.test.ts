@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argsOf, hashesOf, parseHashes, parseId, present, splitArgs, StringMemo } from './values.js';
+import { argsOf, baseName, dirName, hashesOf, parseHashes, parseId, present, splitArgs, StringMemo } from './values.js';
 
 test('present: "-", blanks and whitespace-only are no value; other values come back unchanged', () => {
   for (const v of [undefined, '', '-', ' ', ' - ', '\t-\n', '\u00a0', '\u3000-\u3000']) assert.equal(present(v), undefined, JSON.stringify(v));
@@ -28,6 +28,23 @@ test('argsOf and hashesOf give what splitArgs and parseHashes give, every time, 
   for (const none of [undefined, '', '-', 'no hashes here', 'FOO=1']) {
     assert.equal(hashesOf(none), undefined, String(none));
     assert.equal(hashesOf(none), undefined, `${String(none)} (remembered)`);
+  }
+});
+
+test('baseName and dirName split at the last backslash or slash, whichever comes later', () => {
+  const cases: Array<[string, string, string | undefined]> = [
+    ['C:\\Windows\\System32\\svchost.exe', 'svchost.exe', 'C:\\Windows\\System32'],
+    ['/usr/bin/bash', 'bash', '/usr/bin'],
+    ['C:\\tools/bin\\x.exe', 'x.exe', 'C:\\tools/bin'],
+    ['C:/tools\\bin/x.exe', 'x.exe', 'C:/tools\\bin'],
+    ['svchost.exe', 'svchost.exe', undefined],
+    ['\\x.exe', 'x.exe', undefined],
+    ['C:\\Temp\\', '', 'C:\\Temp'],
+    ['', '', undefined],
+  ];
+  for (const [path, base, dir] of cases) {
+    assert.equal(baseName(path), base, path);
+    assert.equal(dirName(path), dir, path);
   }
 });
 

@@ -49,14 +49,27 @@ export function parseIp(v: string | undefined): string | undefined {
   return isIP(s) === 0 ? undefined : s;
 }
 
+/**
+ * Index of the last `\` or `/`, or -1. One walk back from the end, which stops at the file name,
+ * instead of two lastIndexOf calls (a Windows path has no `/`, so that one read the whole path).
+ */
+function lastSeparator(path: string): number {
+  let i = path.length - 1;
+  for (; i >= 0; i--) {
+    const c = path.charCodeAt(i);
+    if (c === 0x5c || c === 0x2f) break;
+  }
+  return i;
+}
+
 /** Last path component of a Windows (or POSIX) path. */
 export function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  const i = lastSeparator(path);
   return i < 0 ? path : path.slice(i + 1);
 }
 
 export function dirName(path: string): string | undefined {
-  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  const i = lastSeparator(path);
   return i <= 0 ? undefined : path.slice(0, i);
 }
 
