@@ -18,8 +18,10 @@ import { correlationOptions } from '../../src/hunt/correlate-stage.js';
 import { INGEST_CORRELATION_CHECKPOINT } from '../../src/hunt/correlation-carry.js';
 import { replayStore } from '../../src/hunt/replay.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { AlertRecord } from '../../src/store/types.js';
+import type { AlertRecord, Store } from '../../src/store/types.js';
+import { createTestDatabase } from '../support/postgres.js';
 
 const { config } = loadConfig({ cwd: tmpdir(), env: {} });
 /** rules/correlations/ssh_brute_force_success.yml: 5 failed passwords in 10 min, then an accepted login, within 30 min. */
@@ -37,16 +39,16 @@ const accepted = (s: number): string => sshd(s, 'Accepted password for deploy fr
 
 interface Fixture {
   dir: string;
-  store: SqliteStore;
+  store: Store;
   file: (name: string, lines: string[]) => string;
   ingest: (files: string[]) => Promise<NonNullable<IngestSummary['detection']>>;
   alerts: () => Promise<AlertRecord[]>;
   replayDifferences: () => Promise<string[]>;
 }
 
-async function fixture(): Promise<Fixture> {
+async function fixture(open?: () => Store): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'weft-carry-'));
-  const store = new SqliteStore({ path: join(dir, 'weft.db'), synchronous: 'normal' });
+  const store = open?.() ?? new SqliteStore({ path: join(dir, 'weft.db'), synchronous: 'normal' });
   await store.migrate();
   return {
     dir,
@@ -93,7 +95,8 @@ describe('weft ingest: correlation continues from one run to the next', () => {
   const before = [failed(10), failed(40), failed(70)];
   const after = [failed(100), failed(130), accepted(160)];
 
-  it('a brute force split across two runs is the alert one run over both files gives; replay agrees', async () => {
+  /** One run over both files; then two runs, one file each, into a store `open` gives (SQLite when none). */
+  async function splitRuns(open?: () => Store): Promise<void> {
     const one = await fixture();
     const d = await one.ingest([one.file('auth.log.1', before), one.file('auth.log', after)]);
     assert.equal(d.correlations, 1);
@@ -101,16 +104,36 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     assert.deepEqual(expected.map((c) => (c as unknown[])[0]), [LOGIN_FROM_PUBLIC_IP, BRUTE_FORCE_SUCCESS]);
     await one.store.close();
 
-    const two = await fixture();
-    const first = await two.ingest([two.file('auth.log.1', before)]);
-    assert.deepEqual([first.correlations, first.correlationState], [0, { kind: 'none' }]);
-    const second = await two.ingest([two.file('auth.log', after)]);
-    assert.deepEqual([second.correlations, second.correlationState], [1, { kind: 'continued', carried: 5, dropped: [] }]);
-    assert.deepEqual((await two.alerts()).map(content), expected);
-    assert.deepEqual(await two.replayDifferences(), []);
-    const saved = await two.store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT);
-    assert.ok(saved !== undefined && saved.state.length > 0);
-    await two.store.close();
+    const two = await fixture(open);
+    try {
+      const first = await two.ingest([two.file('auth.log.1', before)]);
+      assert.deepEqual([first.correlations, first.correlationState], [0, { kind: 'none' }]);
+      const second = await two.ingest([two.file('auth.log', after)]);
+      assert.deepEqual([second.correlations, second.correlationState], [1, { kind: 'continued', carried: 5, dropped: [] }]);
+      assert.deepEqual((await two.alerts()).map(content), expected);
+      assert.deepEqual(await two.replayDifferences(), []);
+      const saved = await two.store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT);
+      assert.ok(saved !== undefined && saved.state.length > 0);
+    } finally {
+      await two.store.close();
+    }
+  }
+
+  it('a brute force split across two runs is the alert one run over both files gives; replay agrees', async () => {
+    await splitRuns();
+  });
+
+  it('the same across two runs into PostgreSQL (the carry is stored as bytea)', async (t) => {
+    const db = await createTestDatabase('ingest_carry');
+    if (typeof db === 'string') {
+      t.skip(db);
+      return;
+    }
+    try {
+      await splitRuns(() => new PostgresStore({ url: db.url, schema: 'weft', poolSize: 2 }));
+    } finally {
+      await db.drop();
+    }
   });
 
   it('an alert settled at the end of one run is not reported again when the next run closes its window', async () => {
