@@ -50,48 +50,75 @@ function reviver(_k: string, v: unknown): unknown {
 
 export function encodeCheckpoint(body: CheckpointBody, buffered: unknown[]): Uint8Array {
   const enc = new TextEncoder();
-  const a = enc.encode(JSON.stringify(body, replacer));
-  const b = enc.encode(JSON.stringify(buffered));
-  const out = new Uint8Array(MAGIC.length + 2 + 4 + a.length + 4 + b.length);
-  const dv = new DataView(out.buffer);
-  out.set(enc.encode(MAGIC), 0);
-  let o = MAGIC.length;
-  dv.setUint16(o, CHECKPOINT_VERSION);
-  o += 2;
-  dv.setUint32(o, a.length);
-  out.set(a, o + 4);
-  o += 4 + a.length;
-  dv.setUint32(o, b.length);
-  out.set(b, o + 4);
-  return out;
+  return frameParts(MAGIC, CHECKPOINT_VERSION, [enc.encode(JSON.stringify(body, replacer)), enc.encode(JSON.stringify(buffered))]);
 }
 
 /** Decode and check a snapshot's framing and shape; whether its rules fit is the engine's decision. */
 export function decodeCheckpoint(bytes: Uint8Array): { body: CheckpointBody; buffered: unknown[] } {
   if (!(bytes instanceof Uint8Array)) throw new CheckpointError('snapshot is not a byte array');
-  const head = MAGIC.length + 2 + 4;
-  if (bytes.length < head || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
-    throw new CheckpointError('not a Weft correlation snapshot (bad magic)');
-  }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = dv.getUint16(MAGIC.length);
-  if (version !== CHECKPOINT_VERSION) throw new CheckpointError(`snapshot format version ${version} is not supported (expected ${CHECKPOINT_VERSION})`);
-  const aLen = dv.getUint32(MAGIC.length + 2);
-  if (head + aLen + 4 > bytes.length) throw new CheckpointError('snapshot is truncated (state part)');
-  const bLen = dv.getUint32(head + aLen);
-  if (head + aLen + 4 + bLen !== bytes.length) throw new CheckpointError(`snapshot is truncated or has trailing bytes (event part: ${bLen} bytes declared, ${bytes.length - head - aLen - 4} present)`);
+  const [state, events] = unframeParts(bytes, MAGIC, CHECKPOINT_VERSION, { what: 'snapshot', foreign: 'a Weft correlation snapshot', parts: ['state', 'event'] }) as [Uint8Array, Uint8Array];
   const dec = new TextDecoder('utf-8', { fatal: true });
   let body: unknown;
   let buffered: unknown;
   try {
-    body = JSON.parse(dec.decode(bytes.subarray(head, head + aLen)), reviver);
-    buffered = JSON.parse(dec.decode(bytes.subarray(head + aLen + 4)));
+    body = JSON.parse(dec.decode(state), reviver);
+    buffered = JSON.parse(dec.decode(events));
   } catch (e) {
     throw new CheckpointError(`snapshot payload is damaged: ${(e as Error).message}`);
   }
   if (!isBody(body)) throw new CheckpointError('snapshot state part does not have the expected fields');
   if (!Array.isArray(buffered)) throw new CheckpointError('snapshot event part is not a list');
   return { body, buffered };
+}
+
+/**
+ * `magic`, a format version (u16), then each part length-prefixed (u32): the framing of the engine's
+ * snapshot, and of what one ingest run carries to the next (hunt/correlation-carry.ts).
+ */
+export function frameParts(magic: string, version: number, parts: readonly Uint8Array[]): Uint8Array {
+  const head = new TextEncoder().encode(magic);
+  let size = head.length + 2;
+  for (const p of parts) size += 4 + p.length;
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  out.set(head, 0);
+  dv.setUint16(head.length, version);
+  let o = head.length + 2;
+  for (const p of parts) {
+    dv.setUint32(o, p.length);
+    out.set(p, o + 4);
+    o += 4 + p.length;
+  }
+  return out;
+}
+
+/**
+ * The parts frameParts wrote, as views into `bytes`. Throws CheckpointError naming what is wrong:
+ * another magic (`foreign`: what the bytes are not), another version, a part cut short, bytes after
+ * the last one. `what` names the whole in the messages, `parts` each part.
+ */
+export function unframeParts(bytes: Uint8Array, magic: string, version: number, o: { what: string; foreign: string; parts: readonly string[] }): Uint8Array[] {
+  let at = magic.length + 2;
+  if (bytes.length < at + 4 || new TextDecoder().decode(bytes.subarray(0, magic.length)) !== magic) {
+    throw new CheckpointError(`not ${o.foreign} (bad magic)`);
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = dv.getUint16(magic.length);
+  if (found !== version) throw new CheckpointError(`${o.what} format version ${found} is not supported (expected ${version})`);
+  const out: Uint8Array[] = [];
+  o.parts.forEach((name, i) => {
+    if (at + 4 > bytes.length) throw new CheckpointError(`${o.what} is truncated (${name} part)`);
+    const len = dv.getUint32(at);
+    at += 4;
+    if (i === o.parts.length - 1) {
+      if (at + len !== bytes.length) throw new CheckpointError(`${o.what} is truncated or has trailing bytes (${name} part: ${len} bytes declared, ${bytes.length - at} present)`);
+    } else if (at + len + 4 > bytes.length) {
+      throw new CheckpointError(`${o.what} is truncated (${name} part)`);
+    }
+    out.push(bytes.subarray(at, at + len));
+    at += len;
+  });
+  return out;
 }
 
 function isBody(v: unknown): v is CheckpointBody {

@@ -3,19 +3,19 @@
  * runs (a brute force in yesterday's rotated log, its successful login in today's) is found as one
  * run over both would find it. Stored as the store checkpoint `correlate:ingest`.
  *
- * Format: `WEFTCARY`, a format version (u16), a length-prefixed (u32) UTF-8 JSON part with the
- * digests of the alerts the run reported when it settled its open windows and the events it took
- * that a later input could repeat, then the engine snapshot taken before it settled them
- * (correlate/checkpoint.ts frames and checks that part).
+ * Format (framed as the engine's snapshot is: correlate/checkpoint.ts frameParts): `WEFTCARY`, a
+ * format version, then two length-prefixed parts: UTF-8 JSON with the digests of the alerts the run
+ * reported when it settled its open windows and the events it took that a later input could repeat,
+ * and the engine snapshot taken before it settled them.
  */
 import { createHash } from 'node:crypto';
+import { frameParts, unframeParts } from '../correlate/checkpoint.js';
 import { CheckpointError } from '../correlate/errors.js';
 import type { CorrelationAlert } from '../correlate/index.js';
 
 export const INGEST_CORRELATION_CHECKPOINT = 'correlate:ingest';
 const MAGIC = 'WEFTCARY';
 const VERSION = 1;
-const HEAD = MAGIC.length + 2 + 4;
 
 export interface CorrelationCarry {
   /** The engine as it stood before the run settled its open windows. */
@@ -45,30 +45,15 @@ export function alertDigest(a: CorrelationAlert): string {
 }
 
 export function encodeCarry(c: CorrelationCarry): Uint8Array {
-  const meta = new TextEncoder().encode(JSON.stringify({ reported: c.reported, recent: c.recent }));
-  const out = new Uint8Array(HEAD + meta.length + c.engine.length);
-  const dv = new DataView(out.buffer);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  dv.setUint16(MAGIC.length, VERSION);
-  dv.setUint32(MAGIC.length + 2, meta.length);
-  out.set(meta, HEAD);
-  out.set(c.engine, HEAD + meta.length);
-  return out;
+  return frameParts(MAGIC, VERSION, [new TextEncoder().encode(JSON.stringify({ reported: c.reported, recent: c.recent })), c.engine]);
 }
 
 /** Throws CheckpointError naming what is wrong; the engine part is checked when it is restored. */
 export function decodeCarry(bytes: Uint8Array): CorrelationCarry {
-  if (bytes.length < HEAD || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
-    throw new CheckpointError('not a Weft ingest correlation carry-over (bad magic)');
-  }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = dv.getUint16(MAGIC.length);
-  if (version !== VERSION) throw new CheckpointError(`carry-over format version ${version} is not supported (expected ${VERSION})`);
-  const metaLen = dv.getUint32(MAGIC.length + 2);
-  if (HEAD + metaLen > bytes.length) throw new CheckpointError(`carry-over is truncated (${metaLen} bytes of reported alerts declared, ${bytes.length - HEAD} present)`);
+  const [metaPart, engine] = unframeParts(bytes, MAGIC, VERSION, { what: 'carry-over', foreign: 'a Weft ingest correlation carry-over', parts: ['reported alerts', 'engine'] }) as [Uint8Array, Uint8Array];
   let meta: unknown;
   try {
-    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEAD, HEAD + metaLen)));
+    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(metaPart));
   } catch (e) {
     throw new CheckpointError(`carry-over reported-alerts part is damaged: ${(e as Error).message}`);
   }
@@ -79,5 +64,5 @@ export function decodeCarry(bytes: Uint8Array): CorrelationCarry {
   if (!Array.isArray(recent) || !recent.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'number')) {
     throw new CheckpointError('carry-over recent-events part is not a list of [event id, time]');
   }
-  return { engine: bytes.subarray(HEAD + metaLen), reported, recent: recent as Array<[string, number]> };
+  return { engine, reported, recent: recent as Array<[string, number]> };
 }

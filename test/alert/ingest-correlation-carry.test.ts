@@ -82,7 +82,8 @@ async function fixture(open?: () => Store): Promise<Fixture> {
 /** A carry with this JSON part and these engine bytes (its framing right). */
 function carry(meta: string, engine: number[]): Uint8Array {
   const m = new TextEncoder().encode(meta);
-  return new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, (m.length >>> 24) & 255, (m.length >>> 16) & 255, (m.length >>> 8) & 255, m.length & 255, ...m, ...engine]);
+  const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  return new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, ...u32(m.length), ...m, ...u32(engine.length), ...engine]);
 }
 
 /** What identifies an alert's content, whichever run found it. */
@@ -180,7 +181,8 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     for (const [bytes, reason] of [
       [new TextEncoder().encode('not a carry at all'), /bad magic/],
       [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 1, 0]), /truncated/],
-      [new Uint8Array([...new TextEncoder().encode('WEFTCARY'), 0, 1, 0, 0, 0, 2, 0x7b, 0x7d, 0x57]), /reported-alerts part is not a list/],
+      [carry('{}', [0x57]), /reported-alerts part is not a list/],
+      [carry('{"reported":[],"recent":[]}', [1, 2, 3]).subarray(0, 46), /carry-over is truncated or has trailing bytes \(engine part: 3 bytes declared, 1 present\)/],
       [carry('{"reported":[],"recent":[["a"]]}', [1, 2, 3]), /recent-events part is not a list of \[event id, time\]/],
       [carry('{"reported":[],"recent":[]}', [1, 2, 3]), /not a Weft correlation snapshot \(bad magic\)/],
     ] as const) {
