@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
 import type { WeftEvent } from '../../event/model.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
-import { ALERT_STAMP_COLUMNS, alertStamp } from '../alert-stamp.js';
+import { alertStampSql } from '../alert-stamp.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain, type AuditChainPosition } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor } from '../event-columns.js';
@@ -598,8 +598,8 @@ export class PostgresStore implements Store {
   }
 
   async alertStamps(from: number): Promise<AlertStamp[]> {
-    return (await this.rows('alert stamps', `SELECT id, ${ALERT_STAMP_COLUMNS}, octet_length(doc) AS doc_bytes FROM alerts WHERE last_ts >= $1 ORDER BY first_ts DESC, id DESC`, [from]))
-      .map((r) => ({ id: String(r.id), stamp: alertStamp(r) }));
+    return (await this.rows('alert stamps', `SELECT id, ${alertStampSql('postgres')} AS stamp FROM alerts WHERE last_ts >= $1 ORDER BY first_ts DESC, id DESC`, [from]))
+      .map((r) => ({ id: String(r.id), stamp: String(r.stamp) }));
   }
 
   async listAlerts(q: AlertQuery): Promise<Page<AlertRecord>> {

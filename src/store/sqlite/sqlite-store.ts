@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { WeftEvent } from '../../event/model.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
-import { ALERT_STAMP_COLUMNS, alertStamp } from '../alert-stamp.js';
+import { alertStampSql } from '../alert-stamp.js';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from '../audit-chain.js';
 import { StoreError } from '../errors.js';
 import { clampLimit, decodeCursor, encodeCursor, eventColumns, eventFromRow, type EventColumns } from '../event-columns.js';
@@ -66,7 +66,7 @@ const SQLITE_CACHE_KIB = 64 * 1024;
  * Store.alertStamps. INDEXED BY: without statistics the planner walks alerts_first (every alert ever
  * stored) to spare itself a sort of the few in the window.
  */
-export const ALERT_STAMPS_SQL = `SELECT id, ${ALERT_STAMP_COLUMNS}, octet_length(doc) AS doc_bytes FROM alerts INDEXED BY alerts_last
+export const ALERT_STAMPS_SQL = `SELECT id, ${alertStampSql('sqlite')} AS stamp FROM alerts INDEXED BY alerts_last
   WHERE last_ts >= @from ORDER BY first_ts DESC, id DESC`;
 
 /**
@@ -489,8 +489,7 @@ export class SqliteStore implements Store {
   }
 
   async alertStamps(from: number): Promise<AlertStamp[]> {
-    return this.all(ALERT_STAMPS_SQL, { from })
-      .map((r) => ({ id: str(r.id), stamp: alertStamp(r) }));
+    return this.all(ALERT_STAMPS_SQL, { from }).map((r) => ({ id: str(r.id), stamp: str(r.stamp) }));
   }
 
   async listAlerts(q: AlertQuery): Promise<Page<AlertRecord>> {
