@@ -80,6 +80,13 @@ test('bad JSON: syntax, truncated, not an object, empty, deep nesting, invalid U
   // One under the limit and unclosed: a syntax error.
   assert.equal(errorCode(decodeJson('['.repeat(MAX_JSON_DEPTH))), 'decode.json.syntax');
   // Many brackets but shallow: more than the limit in count is not depth.
+  // Valid objects nested one past the limit in as few characters as JSON allows ({"": per level,
+  // {} innermost): too_deep, though no '[' is in it; one level less is accepted.
+  const objects = (depth: number): string => `${'{"":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+  assert.equal(objects(MAX_JSON_DEPTH + 1).length, 5 * MAX_JSON_DEPTH + 2);
+  assert.equal(errorCode(decodeJson(objects(MAX_JSON_DEPTH + 1))), 'decode.json.too_deep');
+  assert.ok(ok(decodeJson(objects(MAX_JSON_DEPTH)), 'json') !== undefined);
+  assert.equal(errorCode(decodeJson(`${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${'}'.repeat(MAX_JSON_DEPTH + 1)}`)), 'decode.json.too_deep');
   const wide = `{"a":[${Array.from({ length: MAX_JSON_DEPTH * 2 }, () => '{"b":[1]}').join(',')}]}`;
   assert.equal((ok(decodeJson(wide), 'json').a as unknown[]).length, MAX_JSON_DEPTH * 2);
   const bytes = Buffer.concat([Buffer.from('{"msg":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
