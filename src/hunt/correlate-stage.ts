@@ -61,6 +61,8 @@ export function correlationOptions(config: WeftConfig, o: { live?: boolean } = {
  */
 export class CorrelationStage {
   private pending: { t: number; seq: number; event: WeftEvent; refs: string[] }[] = [];
+  /** Ids of the events held for this run's correlation (see collect). */
+  private readonly held = new Set<string>();
   /** Why the last event the live path could not correlate was refused (engine `invalid`). */
   lastInvalid: string | undefined;
   private seq = 0;
@@ -139,10 +141,17 @@ export class CorrelationStage {
     return refs.some((r) => this.used.has(r)) ? refs : undefined;
   }
 
-  /** Hold one event and the rules it matched, if a correlation uses any of them. */
+  /**
+   * Hold one event and the rules it matched, if a correlation uses any of them. The same record read
+   * twice (a file given twice, overlapping inputs) is one event, as its id says (a digest of its
+   * source and record) and as the store keeps it: it is held once, so no window counts it twice.
+   */
   collect(event: WeftEvent, matches: readonly Match<WeftEvent>[]): void {
     const refs = this.refsUsed(matches);
     if (refs === undefined) return;
+    const id = event.weft.id;
+    if (this.held.has(id)) return;
+    this.held.add(id);
     this.pending.push({ t: Date.parse(event['@timestamp']), seq: this.seq++, event, refs });
   }
 

@@ -7,9 +7,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { detectionFor, ingestFiles, type IngestSummary } from '../../src/cli/commands/ingest.js';
 import { alertStageFor } from '../../src/cli/alerting.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -55,6 +55,7 @@ async function fixture(open?: () => Store): Promise<Fixture> {
     store,
     file: (name, lines) => {
       const p = join(dir, name);
+      mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, `${lines.join('\n')}\n`);
       return p;
     },
@@ -175,6 +176,23 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     const brute = (await f.alerts()).find((a) => a.ruleId === BRUTE_FORCE_SUCCESS);
     assert.equal(new Set((brute?.doc as { events: string[] }).events).size, (brute?.doc as { events: string[] }).events.length);
     await f.store.close();
+  });
+
+  it('the same records twice in one run (a file and its copy) are counted once', async () => {
+    const f = await fixture();
+    const lines = [failed(10), failed(40), failed(70), accepted(160)];
+    const once = await f.ingest([f.file('auth.log', lines), f.file('copy/auth.log', lines)]);
+    assert.equal(once.correlations, 0, 'three failed passwords read twice are still three');
+    assert.deepEqual((await f.alerts()).map((a) => [a.ruleId, a.count]), [[LOGIN_FROM_PUBLIC_IP, 1]]);
+    await f.store.close();
+    // With two more failures among the copies, the burst is real: one alert, each event once.
+    const g = await fixture();
+    const more = [failed(10), failed(40), failed(70), failed(100), failed(130), accepted(160)];
+    const burst = await g.ingest([g.file('auth.log', more), g.file('copy/auth.log', more)]);
+    assert.equal(burst.correlations, 1);
+    const events = ((await g.alerts()).find((a) => a.ruleId === BRUTE_FORCE_SUCCESS)?.doc as { events: string[] }).events;
+    assert.deepEqual([events.length, new Set(events).size], [6, 6]);
+    await g.store.close();
   });
 
   it('a damaged saved state is named in the summary and the run starts from an empty engine', async () => {
