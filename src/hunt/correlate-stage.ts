@@ -184,16 +184,19 @@ export class CorrelationStage {
    * open windows take this run's events, as one run over both inputs would, when these events come
    * after what it had seen (the engine's watermark). Logs older than that (a backfill) are
    * correlated among themselves, as finish() does, rather than dropped as late. Every window is
-   * still settled at the end, so the run reports what it can see now; `carry` is the state from
-   * before settling, for the next run. An alert the previous run reported when it settled, and that
-   * comes again from the same events, is not reported again; an event it took (the same file
-   * ingested again) is not counted again.
+   * still settled at the end, so the run reports what it can see now. `carry` is for the next run:
+   * the state from before settling, or, after a backfill, the state it set aside when that one is
+   * later. An alert the previous run reported when it settled, and that comes again from the same
+   * events, is not reported again; an event it took (the same file ingested again) is not counted
+   * again.
    */
   finishContinuing(previous: Uint8Array | undefined): { alerts: CorrelationAlert[]; carry: Uint8Array; outcome: CarryOutcome } {
     this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
     let outcome: CarryOutcome = { kind: 'none' };
     let reported = new Set<string>();
     let recent = new Map<string, number>();
+    /** The watermark of a previous state this run did not continue (a backfill ran beside it). */
+    let setAside = -Infinity;
     if (previous !== undefined) {
       const pristine = this.engine.snapshot();
       try {
@@ -204,6 +207,7 @@ export class CorrelationStage {
         const watermark = this.engine.watermark;
         if (earliest !== undefined && earliest < watermark) {
           this.engine.restore(pristine);
+          setAside = watermark;
           outcome = { kind: 'not_continuous', earliest: isoOrText(earliest), watermark: isoOrText(watermark) };
         } else {
           outcome = { kind: 'continued', carried: report.carried, dropped: report.dropped };
@@ -226,7 +230,11 @@ export class CorrelationStage {
     alerts.push(...settled);
     return {
       alerts: reported.size === 0 ? alerts : alerts.filter((a) => !reported.has(alertDigest(a))),
-      carry: encodeCarry({ engine: before, reported: settled.map(alertDigest), recent: [...recent].filter(([, t]) => t >= watermark) }),
+      // Of a backfill's state and the one it set aside, the later is handed on: last week's logs
+      // read between two daily runs leave the daily runs' open windows to the next one.
+      carry: previous !== undefined && setAside > watermark
+        ? previous
+        : encodeCarry({ engine: before, reported: settled.map(alertDigest), recent: [...recent].filter(([, t]) => t >= watermark) }),
       outcome,
     };
   }

@@ -161,6 +161,19 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     await f.store.close();
   });
 
+  it('a backfill between two runs leaves the first run\'s open windows to the next', async () => {
+    const f = await fixture();
+    await f.ingest([f.file('auth.log.1', before)]);
+    // Last week's log, read between the two: correlated among itself, and the later state is kept.
+    const lastWeek = [failed(10, '198.51.100.77'), failed(20, '198.51.100.77')].map((l) => l.replace('Mar 10', 'Mar  3'));
+    const backfill = await f.ingest([f.file('week/auth.log', lastWeek)]);
+    assert.equal(backfill.correlationState?.kind, 'not_continuous');
+    const next = await f.ingest([f.file('auth.log', after)]);
+    assert.deepEqual([next.correlations, next.correlationState?.kind], [1, 'continued']);
+    assert.ok((await f.alerts()).some((a) => a.ruleId === BRUTE_FORCE_SUCCESS));
+    await f.store.close();
+  });
+
   it('the same file ingested again is not counted again: three failed passwords stay three', async () => {
     const f = await fixture();
     const file = f.file('auth.log', [failed(10), failed(40), failed(70), accepted(160)]);
