@@ -222,11 +222,20 @@ export class CorrelationStage {
         outcome = { kind: 'unreadable', reason: e.message };
       }
     }
+    // Events dated past the wall clock by more than CARRY_MAX_AHEAD_MS (a host with a wrong clock)
+    // are correlated in this run but pushed after the state is taken: carried, one of them would move
+    // the next run's watermark years ahead, and every later run would start afresh.
+    const horizon = Date.now() + CARRY_MAX_AHEAD_MS;
+    let plausible = this.pending.findIndex((p) => p.t > horizon);
+    if (plausible < 0) plausible = this.pending.length;
+    const ahead = this.pending.splice(plausible);
     for (const p of this.pending) recent.set(p.event.weft.id, p.t);
     const alerts = this.pushPending((this.engine.position ?? -1) + 1);
     const watermark = this.engine.watermark;
     const before = this.engine.snapshot();
-    const settled = this.engine.flush().alerts;
+    this.pending = ahead;
+    const settled = this.pushPending((this.engine.position ?? -1) + 1);
+    settled.push(...this.engine.flush().alerts);
     alerts.push(...settled);
     return {
       alerts: reported.size === 0 ? alerts : alerts.filter((a) => !reported.has(alertDigest(a))),
@@ -247,6 +256,9 @@ export class CorrelationStage {
     return alerts;
   }
 }
+
+/** How far past the wall clock an event may be dated and still be carried to the next ingest run. */
+export const CARRY_MAX_AHEAD_MS = 86_400_000;
 
 /** An instant as ISO 8601, or as text when it is not a date (an engine settled for good is at Infinity). */
 function isoOrText(ms: number): string {

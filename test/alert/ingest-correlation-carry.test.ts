@@ -174,6 +174,17 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     await f.store.close();
   });
 
+  it('an event dated years ahead (a host with a wrong clock) is not carried: the next run continues', async () => {
+    const f = await fixture();
+    // RFC 5424 carries its year: this line is dated 2099, and a correlation uses its rule.
+    const wrongClock = '<38>1 2099-01-01T00:00:00Z bastion01 sshd 9 - - Failed password for deploy from 192.0.2.1 port 1 ssh2';
+    await f.ingest([f.file('auth.log.1', [...before, wrongClock])]);
+    const next = await f.ingest([f.file('auth.log', after)]);
+    assert.deepEqual([next.correlations, next.correlationState?.kind], [1, 'continued']);
+    assert.ok((await f.alerts()).some((a) => a.ruleId === BRUTE_FORCE_SUCCESS));
+    await f.store.close();
+  });
+
   it('the same file ingested again is not counted again: three failed passwords stay three', async () => {
     const f = await fixture();
     const file = f.file('auth.log', [failed(10), failed(40), failed(70), accepted(160)]);
