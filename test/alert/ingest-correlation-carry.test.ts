@@ -161,6 +161,14 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     await f.store.close();
   });
 
+  /** The second half of the brute force as the next run: it continues the first half's windows and completes the attack. */
+  async function completesTheBruteForce(f: Fixture): Promise<void> {
+    const next = await f.ingest([f.file('auth.log', after)]);
+    assert.deepEqual([next.correlations, next.correlationState?.kind], [1, 'continued']);
+    assert.ok((await f.alerts()).some((a) => a.ruleId === BRUTE_FORCE_SUCCESS));
+    await f.store.close();
+  }
+
   it('a backfill between two runs leaves the first run\'s open windows to the next', async () => {
     const f = await fixture();
     await f.ingest([f.file('auth.log.1', before)]);
@@ -168,10 +176,7 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     const lastWeek = [failed(10, '198.51.100.77'), failed(20, '198.51.100.77')].map((l) => l.replace('Mar 10', 'Mar  3'));
     const backfill = await f.ingest([f.file('week/auth.log', lastWeek)]);
     assert.equal(backfill.correlationState?.kind, 'not_continuous');
-    const next = await f.ingest([f.file('auth.log', after)]);
-    assert.deepEqual([next.correlations, next.correlationState?.kind], [1, 'continued']);
-    assert.ok((await f.alerts()).some((a) => a.ruleId === BRUTE_FORCE_SUCCESS));
-    await f.store.close();
+    await completesTheBruteForce(f);
   });
 
   it('an event dated years ahead (a host with a wrong clock) is not carried: the next run continues', async () => {
@@ -179,10 +184,7 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     // RFC 5424 carries its year: this line is dated 2099, and a correlation uses its rule.
     const wrongClock = '<38>1 2099-01-01T00:00:00Z bastion01 sshd 9 - - Failed password for deploy from 192.0.2.1 port 1 ssh2';
     await f.ingest([f.file('auth.log.1', [...before, wrongClock])]);
-    const next = await f.ingest([f.file('auth.log', after)]);
-    assert.deepEqual([next.correlations, next.correlationState?.kind], [1, 'continued']);
-    assert.ok((await f.alerts()).some((a) => a.ruleId === BRUTE_FORCE_SUCCESS));
-    await f.store.close();
+    await completesTheBruteForce(f);
   });
 
   it('the same file ingested again is not counted again: three failed passwords stay three', async () => {
