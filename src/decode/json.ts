@@ -46,10 +46,15 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 
 /** Does `text` hold more than `limit` of the characters `a` and `b` together? */
 function hasMoreThan(text: string, a: string, b: string, limit: number): boolean {
-  let count = 0;
-  for (let i = text.indexOf(a); i >= 0; i = text.indexOf(a, i + 1)) if (++count > limit) return true;
-  for (let i = text.indexOf(b); i >= 0; i = text.indexOf(b, i + 1)) if (++count > limit) return true;
-  return false;
+  const as = countUpTo(text, a, limit);
+  return as > limit || as + countUpTo(text, b, limit - as) > limit;
+}
+
+/** How many `ch` `text` holds, found with native indexOf; counting stops once past `cap`. */
+function countUpTo(text: string, ch: string, cap: number): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0 && n <= cap; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 export function parseJsonText(text: string, scope: string = FORMAT): JsonParse {
@@ -99,8 +104,7 @@ function checkedJson(text: string, start: number, value: unknown, scope: string)
  * Not for invalid text: `{{{{` nests a level per character.
  */
 function tooShortToNest(text: string, limit: number): boolean {
-  let arrays = 0;
-  for (let i = text.indexOf('['); i >= 0 && arrays <= limit; i = text.indexOf('[', i + 1)) arrays++;
+  const arrays = countUpTo(text, '[', limit);
   return arrays + Math.floor((text.length - 2 * arrays) / 5) + 1 <= limit;
 }
 
