@@ -19,6 +19,14 @@ export interface RuleText {
   file: string;
 }
 
+/** An event held for the end of the run: its time, its order of arrival and the rules it matched. */
+interface Held {
+  t: number;
+  seq: number;
+  event: WeftEvent;
+  refs: string[];
+}
+
 /** How a run took up the correlation state of the run before it (see finishContinuing). */
 export type CarryOutcome =
   | { kind: 'none' }
@@ -60,7 +68,7 @@ export function correlationOptions(config: WeftConfig, o: { live?: boolean } = {
  * are held, not the whole input.
  */
 export class CorrelationStage {
-  private pending: { t: number; seq: number; event: WeftEvent; refs: string[] }[] = [];
+  private readonly pending: Held[] = [];
   /** Ids of the events held for this run's correlation (see collect). */
   private readonly held = new Set<string>();
   /** Why the last event the live path could not correlate was refused (engine `invalid`). */
@@ -174,7 +182,8 @@ export class CorrelationStage {
   /** Run the held events in event-time order and settle every window: the correlation alerts, in order. */
   finish(): CorrelationAlert[] {
     this.pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
-    const alerts = this.pushPending(0);
+    const alerts = this.pushAll(this.pending);
+    this.pending.length = 0;
     alerts.push(...this.engine.flush().alerts);
     return alerts;
   }
@@ -195,6 +204,7 @@ export class CorrelationStage {
     let outcome: CarryOutcome = { kind: 'none' };
     let reported = new Set<string>();
     let recent = new Map<string, number>();
+    let toPush: readonly Held[] = this.pending;
     /** The watermark of a previous state this run did not continue (a backfill ran beside it). */
     let setAside = -Infinity;
     if (previous !== undefined) {
@@ -214,7 +224,7 @@ export class CorrelationStage {
           reported = new Set(carry.reported);
           recent = taken;
           // Events the previous run already took (the same file again, an overlap) are not pushed twice.
-          if (taken.size > 0) this.pending = this.pending.filter((p) => !taken.has(p.event.weft.id));
+          if (taken.size > 0) toPush = toPush.filter((p) => !taken.has(p.event.weft.id));
         }
       } catch (e) {
         // restore() changes nothing when it throws: the run starts from the empty engine.
@@ -226,15 +236,15 @@ export class CorrelationStage {
     // are correlated in this run but pushed after the state is taken: carried, one of them would move
     // the next run's watermark years ahead, and every later run would start afresh.
     const horizon = Date.now() + CARRY_MAX_AHEAD_MS;
-    let plausible = this.pending.findIndex((p) => p.t > horizon);
-    if (plausible < 0) plausible = this.pending.length;
-    const ahead = this.pending.splice(plausible);
-    for (const p of this.pending) recent.set(p.event.weft.id, p.t);
-    const alerts = this.pushPending((this.engine.position ?? -1) + 1);
+    let plausible = toPush.findIndex((p) => p.t > horizon);
+    if (plausible < 0) plausible = toPush.length;
+    const carried = toPush.slice(0, plausible);
+    for (const p of carried) recent.set(p.event.weft.id, p.t);
+    const alerts = this.pushAll(carried);
     const watermark = this.engine.watermark;
     const before = this.engine.snapshot();
-    this.pending = ahead;
-    const settled = this.pushPending((this.engine.position ?? -1) + 1);
+    const settled = this.pushAll(toPush.slice(plausible));
+    this.pending.length = 0;
     settled.push(...this.engine.flush().alerts);
     alerts.push(...settled);
     return {
@@ -248,11 +258,11 @@ export class CorrelationStage {
     };
   }
 
-  /** Push the held events (sorted) at positions from `position` on; the alerts they settle. */
-  private pushPending(position: number): CorrelationAlert[] {
+  /** Push held events (sorted) at the positions after the engine's last; the alerts they settle. */
+  private pushAll(items: readonly Held[]): CorrelationAlert[] {
+    let position = (this.engine.position ?? -1) + 1;
     const alerts: CorrelationAlert[] = [];
-    for (const p of this.pending) alerts.push(...this.engine.push({ event: p.event, matches: p.refs }, position++).alerts);
-    this.pending.length = 0;
+    for (const p of items) alerts.push(...this.engine.push({ event: p.event, matches: p.refs }, position++).alerts);
     return alerts;
   }
 }
