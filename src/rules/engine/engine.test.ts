@@ -81,6 +81,40 @@ describe('LiteralScanner (q-gram filter with verification)', () => {
   });
 });
 
+describe('LiteralScanner.scanFolded (an ASCII text read as lowercase)', () => {
+  it('finds what scan finds in the lowercased text, on random mixed-case ASCII (3000 texts)', () => {
+    const rnd = prng(99);
+    const alphabet = 'abcABC\\:.-@[`{<>|^';
+    const word = (max: number): string => {
+      let w = '';
+      const n = 1 + Math.floor(rnd() * max);
+      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rnd() * alphabet.length)];
+      return w;
+    };
+    // Lowercase needles, as the rule index gives them; short ones only of rare units.
+    const needles = [...Array.from({ length: 200 }, () => word(8).toLowerCase()).filter((n) => n.length >= 3), '<>', '|', '^^'];
+    const s = new LiteralScanner(needles);
+    const marks = new Int32Array(s.size);
+    for (let k = 1; k <= 3000; k++) {
+      const text = word(60);
+      const n = s.scanFolded(text, marks, k);
+      const expected = needles.flatMap((nd, id) => (text.toLowerCase().includes(nd) ? [id] : []));
+      assert.deepEqual([...s.found.subarray(0, n)].sort((a, b) => a - b), expected, JSON.stringify(text));
+    }
+  });
+
+  it('declines (-1) a non-ASCII text and a scanner whose short needles have letters', () => {
+    const s = new LiteralScanner(['kelvin', 'straße']);
+    const marks = new Int32Array(s.size);
+    // U+212A KELVIN SIGN lowercases to an ASCII k: folding ASCII alone would miss it.
+    assert.equal(s.scanFolded('\u212Aelvin', marks, 1), -1);
+    assert.equal(s.scanFolded('STRAẞE', marks, 2), -1);
+    assert.equal(s.scanFolded('KELVIN', marks, 3), 1);
+    assert.equal(marks[0], 3);
+    assert.equal(new LiteralScanner(['/c', 'cmd.exe']).scanFolded('CMD.EXE /C', new Int32Array(2), 1), -1);
+  });
+});
+
 describe('LiteralScanner: grams, collisions and per-scan state', () => {
   const rnd = prng(1234);
   // 'a' (0x61) and 'š' (0x161), '\\' (0x5c) and 'Ŝ' (0x15c): equal low bytes, so their grams collide.
@@ -463,6 +497,54 @@ describe('keyword searches answered from the index', () => {
       // The compiled predicates alone (no index evaluating): the same.
       const direct = b.ruleSet.rules.filter((r) => r.predicate(ev)).map((r) => r.rule.id);
       assert.deepEqual(direct, expected, `direct ${JSON.stringify(ev)}`);
+    }
+  });
+});
+
+describe('values off the paths rules read', () => {
+  const SEC = '    product: windows\n    service: security';
+  const DB = '    category: database';
+  const dir = ruleDir({
+    'whoami.yml': rule('12121212-0000-4000-8000-000000000001', 'Whoami', SEC, "    sel:\n        CommandLine|contains: 'whoami'\n    condition: sel"),
+    // Keywords are searched in every value: numbers and booleans as their text.
+    'port.yml': rule('12121212-0000-4000-8000-000000000002', 'Port keyword', DB, "    keywords:\n        - '31337'\n    condition: keywords"),
+    'flag.yml': rule('12121212-0000-4000-8000-000000000003', 'Flag keyword', DB, "    keywords:\n        - 'rue'\n        - 'xp_dirtree'\n    condition: keywords"),
+  });
+  const b = buildRuleSet({ rulePaths: [dir], pipelinePaths: bundledPipelineFiles() });
+  const WHOAMI = ['12121212-0000-4000-8000-000000000001'];
+
+  it('finds a field literal at the paths its rule reads, however the event spells them', () => {
+    const cases: Array<[unknown, string[]]> = [
+      [{ winlog: { channel: 'Security', event_id: '4688', event_data: { CommandLine: 'cmd /c WHOAMI' } } }, WHOAMI],
+      // Flattened keys and arrays of objects along the path, as field accessors read them.
+      [{ 'winlog.channel': 'Security', 'winlog.event_data.CommandLine': 'whoami /all' }, WHOAMI],
+      [{ winlog: { channel: 'Security', 'event_data.CommandLine': 'whoami /all' } }, WHOAMI],
+      [{ winlog: { channel: 'Security', event_data: [{ CommandLine: 'x' }, { CommandLine: ['y', 'whoami'] }] } }, WHOAMI],
+      // The same text elsewhere is not the rule's field: the rule is not a candidate.
+      [{ winlog: { channel: 'Security', event_data: { Other: 'whoami', CommandLineX: 'whoami' } } }, []],
+      [{ winlog: { channel: 'Security', 'event_data.CommandLine.x': 'whoami' } }, []],
+    ];
+    for (const [ev, expected] of cases) {
+      assert.deepEqual(ids(b, ev), expected, JSON.stringify(ev));
+      assert.deepEqual(ids(b, ev, true), expected, `exhaustive ${JSON.stringify(ev)}`);
+    }
+    b.ruleSet.resetStats();
+    ids(b, { winlog: { channel: 'Security', event_data: { Other: 'whoami' } } });
+    assert.equal(b.ruleSet.stats().ruleEvaluations, 0, 'a literal off the rule\'s paths makes no candidate');
+  });
+
+  it('finds keyword literals in every value: strings, numbers and booleans anywhere', () => {
+    const cases: Array<[unknown, string[]]> = [
+      [{ source: { port: 31337 } }, ['12121212-0000-4000-8000-000000000002']],
+      [{ a: [{ b: [1, 2, 9313370] }] }, ['12121212-0000-4000-8000-000000000002']],
+      [{ note: 'port 31337 open' }, ['12121212-0000-4000-8000-000000000002']],
+      [{ ok: true }, ['12121212-0000-4000-8000-000000000003']],
+      [{ q: 'EXEC XP_DIRTREE' }, ['12121212-0000-4000-8000-000000000003']],
+      [{ source: { port: 3133 }, ok: false }, []],
+    ];
+    for (const [ev, expected] of cases) {
+      assert.deepEqual(ids(b, ev), expected, JSON.stringify(ev));
+      assert.deepEqual(ids(b, ev, true), expected, `exhaustive ${JSON.stringify(ev)}`);
     }
   });
 });

@@ -161,6 +161,21 @@ function holdsAt(text: string, t: GramTable, k: number, start: number): boolean 
   return true;
 }
 
+/** The same for an ASCII text read as lowercase. */
+function holdsAtFolded(text: string, t: GramTable, k: number, start: number): boolean {
+  const len = t.entryLen[k] as number;
+  if (start < 0 || start + len > text.length) return false;
+  const chars = t.chars;
+  const off = t.entryOff[k] as number;
+  for (let j = 0; j < len; j++) {
+    const c = text.charCodeAt(start + j);
+    if ((c - 65 >>> 0 < 26 ? c | 32 : c) !== chars[off + j]) return false;
+  }
+  return true;
+}
+
+const ASCII_LETTER = /[a-z]/i;
+
 export class LiteralScanner {
   /** Number of needle ids the scanner was built with (ids are 0..size-1). */
   readonly size: number;
@@ -182,6 +197,8 @@ export class LiteralScanner {
    * the short pass); undefined when there are no short needles.
    */
   private readonly shortTrigger: RegExp | null | undefined;
+  /** No needle of one or two units has an ASCII letter: scanFolded can run the short pass as it is. */
+  private readonly foldable: boolean;
 
   /** `needles[i]` gets id `i`; an undefined entry is not searched (its id is never reported). */
   constructor(needles: ReadonlyArray<string | undefined>) {
@@ -226,7 +243,9 @@ export class LiteralScanner {
     this.t3 = new GramTable(e3, needles);
     this.t4 = new GramTable(e4, needles);
     this.gramCount = this.t1.buckets + this.t2.buckets + this.t3.buckets + this.t4.buckets;
-    this.shortTrigger = shortTriggerOf([...e1, ...e2].map(([, id]) => needles[id] as string));
+    const short = [...e1, ...e2].map(([, id]) => needles[id] as string);
+    this.shortTrigger = shortTriggerOf(short);
+    this.foldable = !short.some((n) => ASCII_LETTER.test(n));
   }
 
   /**
@@ -263,6 +282,50 @@ export class LiteralScanner {
       if (((bits4[x >>> 5] as number) & (1 << (x & 31))) !== 0) nFound = this.report(t4, t4.bucketOf(x), text, i, marks, stamp, nFound);
       const y = Math.imul(h & 0xffffff, HASH) >>> s3;
       if (((bits3[y >>> 5] as number) & (1 << (y & 31))) !== 0) nFound = this.report(t3, t3.bucketOf(y), text, i, marks, stamp, nFound);
+    }
+    this.foundCount = nFound;
+    return nFound;
+  }
+
+  /**
+   * scan() of `text.toLowerCase()` without lowercasing, for an ASCII text (the needles must be
+   * lowercase): letters are folded as they are read. Returns -1, having found nothing for sure, on a
+   * non-ASCII unit (toLowerCase is more than folding there) or when a short needle has a letter;
+   * the caller then scans the lowercased text with a new stamp.
+   */
+  scanFolded(text: string, marks: Int32Array, stamp: number): number {
+    if (!this.foldable) return -1;
+    if (stamp <= this.lastStamp) {
+      for (const t of [this.t1, this.t2, this.t3, this.t4]) t.done.fill(0);
+    }
+    this.lastStamp = stamp;
+    const found = this.found;
+    let nFound = 0;
+    for (let k = 0; k < this.alwaysIds.length; k++) {
+      const id = this.alwaysIds[k] as number;
+      if (marks[id] !== stamp) {
+        marks[id] = stamp;
+        found[nFound++] = id;
+      }
+    }
+    // Short needles have no letters (foldable): the pass over the text as it is finds the same.
+    if (this.needsShortPass(text)) nFound = this.scanShort(text, marks, stamp, nFound);
+    const t3 = this.t3;
+    const t4 = this.t4;
+    const bits3 = t3.bits;
+    const bits4 = t4.bits;
+    const s3 = t3.shift;
+    const s4 = t4.shift;
+    let h = 0;
+    for (let i = 0, n = text.length; i < n; i++) {
+      let c = text.charCodeAt(i);
+      if (c > 0x7f) return -1;
+      if (c - 65 >>> 0 < 26) c |= 32;
+      h = (h << 8) | c;
+      const x = Math.imul(h, HASH) >>> s4;
+      if (((bits4[x >>> 5] as number) & (1 << (x & 31))) !== 0) nFound = this.report(t4, t4.bucketOf(x), text, i, marks, stamp, nFound, true);
+      const y = Math.imul(h & 0xffffff, HASH) >>> s3;
+      if (((bits3[y >>> 5] as number) & (1 << (y & 31))) !== 0) nFound = this.report(t3, t3.bucketOf(y), text, i, marks, stamp, nFound, true);
     }
     this.foundCount = nFound;
     return nFound;
@@ -336,14 +399,15 @@ export class LiteralScanner {
   }
 
   /** The needles of bucket `b` (-1: a hash collision), for a gram whose last code unit is at `i`. */
-  private report(t: GramTable, b: number, text: string, i: number, marks: Int32Array, stamp: number, nFound: number): number {
+  private report(t: GramTable, b: number, text: string, i: number, marks: Int32Array, stamp: number, nFound: number, folded = false): number {
     if (b < 0 || t.done[b] === stamp) return nFound;
     const found = this.found;
     let pending = false;
     for (let k = t.bucketStart[b] as number, end = t.bucketStart[b + 1] as number; k < end; k++) {
       const id = t.entryId[k] as number;
       if (marks[id] === stamp) continue;
-      if (holdsAt(text, t, k, i - (t.entryBack[k] as number))) {
+      const start = i - (t.entryBack[k] as number);
+      if (folded ? holdsAtFolded(text, t, k, start) : holdsAt(text, t, k, start)) {
         marks[id] = stamp;
         found[nFound++] = id;
       } else {

@@ -6,7 +6,8 @@
  *    allows it (see condition-dispatch.ts).
  * 2. Literals: every rule's `requiredLiterals` (CNF) are checked against the event's lowercased
  *    values (the values keyword searches see, so JSON/XML escaping in the raw record does not
- *    matter), value by value with a per-value cache (event-literals.ts, literal-scanner.ts). One
+ *    matter), value by value with a per-value cache (event-literals.ts, literal-scanner.ts): every
+ *    literal in the values at the paths rules read, the keyword rules' literals in all values. One
  *    clause per rule, the most selective, is its anchor, and a rule is a candidate only when one of
  *    its anchor literals was found. Its other clauses are then checked (stamp lookups).
  *    A rule that pins a field to exact values (`EventID: 4624`, `OriginalFileName: [...]`, see
@@ -25,7 +26,7 @@ import type { ConditionValue } from '../pipeline/index.js';
 import type { EventPredicate } from '../types.js';
 import { clauseScore } from '../sigma/compile.js';
 import { literalPresence } from '../sigma/event-text.js';
-import { EventLiterals } from './event-literals.js';
+import { EventLiterals, pathTrie } from './event-literals.js';
 import { isRareShort, LiteralScanner } from './literal-scanner.js';
 import { ConditionDispatch } from './condition-dispatch.js';
 import type { PinnedField } from './required-fields.js';
@@ -133,11 +134,19 @@ export class RuleSet {
   private readonly literals: string[];
   /** literal -> its id (the scanner's needle index). */
   private readonly literalIds: Map<string, number>;
-  /** For keyword searches (event-text.ts literalPresence): is a literal in some value of the current event. */
+  /**
+   * For keyword searches (event-text.ts literalPresence): is a literal in some value of the current
+   * event. A literal found anywhere is; one not found is known absent only if it is a keyword
+   * literal (the others are looked for only at the paths rules read).
+   */
   private readonly presence = (literal: string): boolean | undefined => {
     const id = this.literalIds.get(literal);
-    return id === undefined ? undefined : this.litFound[id] === this.epoch;
+    if (id === undefined) return undefined;
+    if (this.litFound[id] === this.epoch) return true;
+    return this.keywordLiteral[id] === 1 ? false : undefined;
   };
+  /** 1 for the literals of rules with keyword searches: looked for in every value of the event. */
+  private readonly keywordLiteral: Uint8Array;
   private readonly scanner: LiteralScanner;
   /** literal id -> rules anchored on it, as a visit list (see visitList). */
   private readonly anchoredBy: Int32Array[];
@@ -363,7 +372,27 @@ export class RuleSet {
     // Every literal is found per value (and cached per value), so a clause check is a stamp lookup.
     this.scanner = new LiteralScanner(this.literals);
     this.literalIds = litIndex;
-    this.eventLiterals = new EventLiterals(this.scanner);
+    // Keyword searches can find their literals in any value; a field's literal matters only at the
+    // paths its rule reads (see event-literals.ts).
+    this.keywordLiteral = new Uint8Array(this.literals.length);
+    const referenced = new Set<string>();
+    for (const e of this.entries) {
+      for (const p of e.compiled.eventPaths) referenced.add(p);
+      if (!e.compiled.keywordSearch) continue;
+      for (const clause of e.compiled.requiredLiterals) {
+        for (const l of clause) {
+          const id = litIndex.get(l);
+          if (id !== undefined) this.keywordLiteral[id] = 1;
+        }
+      }
+    }
+    const keywordLiterals = this.literals.filter((_, id) => this.keywordLiteral[id] === 1);
+    this.eventLiterals = new EventLiterals(
+      this.scanner,
+      keywordLiterals.length === 0 ? undefined : new LiteralScanner(this.literals.map((l, id) => (this.keywordLiteral[id] === 1 ? l : undefined))),
+      pathTrie(referenced),
+      keywordLiterals,
+    );
     this.anchoredBy = this.literals.map((_, id) => {
       const l = anchoredBy.get(id);
       return l === undefined ? emptyInt32 : visitList(l);

@@ -135,6 +135,8 @@ interface Ctx {
   placeholders: Record<string, string[]>;
   fields: Set<string>;
   paths: Set<string>;
+  /** A keyword search (a detection item without a field) was compiled. */
+  keywords: boolean;
 }
 
 function accessorFor(ctx: Ctx, field: string, line: number): FieldAccessor {
@@ -402,6 +404,7 @@ function compileItem(item: DetectionItem, ctx: Ctx): { pred: Pred; literals: str
   const values = item.values.map((alts) => expandValue(alts, ctx, item.line));
   const literals = item.negated ? [] : itemLiterals(values, item.link);
   if (item.field === null) {
+    ctx.keywords = true;
     let rest = values;
     const preds: Pred[] = [];
     if (item.link === 'or') {
@@ -663,7 +666,7 @@ function dedupeClauses(clauses: string[][]): string[][] {
 }
 
 export function compileRule(rule: SigmaRule, opts: CompileOptions): CompiledRule | RuleRejection {
-  const ctx: Ctx = { resolver: opts.resolver, placeholders: opts.placeholders ?? {}, fields: new Set(), paths: new Set() };
+  const ctx: Ctx = { resolver: opts.resolver, placeholders: opts.placeholders ?? {}, fields: new Set(), paths: new Set(), keywords: false };
   try {
     const main = compileDetection(rule.parsed, ctx);
     const applied = (opts.filters ?? []).filter((f) => filterApplies(f, rule));
@@ -693,6 +696,7 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions): CompiledRule
       requiredLiterals: dedupeClauses(main.literals),
       fields: [...ctx.fields],
       eventPaths: [...ctx.paths],
+      keywordSearch: ctx.keywords,
       appliedFilters: applied.map((f) => f.title),
     };
   } catch (e) {

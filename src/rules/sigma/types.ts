@@ -110,6 +110,11 @@ export interface CompiledRule {
   fields: string[];
   /** Event paths the resolver mapped those fields to. */
   eventPaths: string[];
+  /**
+   * The detection has keyword searches (items without a field): its literals can be in any value of
+   * the event, not only at `eventPaths`.
+   */
+  keywordSearch: boolean;
   /** Filters (by title) that were applied to this rule. */
   appliedFilters: string[];
 }
