@@ -5,6 +5,7 @@
  * position), and re2js's DFA path is fast enough for the rule set (about 1 µs per short field).
  */
 import { RE2JS } from 're2js';
+import { regexMinLength } from './regex-length.js';
 
 export interface RegexFlags {
   /** `i`: case-insensitive. */
@@ -44,11 +45,18 @@ export function compileRegex(pattern: string, flags: RegexFlags): CompiledRegex 
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const compiled = compileUncached(pattern, flags);
-  if (cache.size >= 10_000) return compiled;
+  const min = regexMinLength(pattern);
+  if (cache.size >= 10_000) return min === 0 ? compiled : { source: compiled.source, test: longEnough(min, compiled.test) };
   // Only a cached pattern keeps answers: one memo per pattern, however often rule sets are rebuilt.
-  const kept: CompiledRegex = { source: compiled.source, test: memoized(compiled.test) };
+  const memo = memoized(compiled.test);
+  const kept: CompiledRegex = { source: compiled.source, test: min === 0 ? memo : longEnough(min, memo) };
   cache.set(key, kept);
   return kept;
+}
+
+/** A value shorter than every match is refused without running (or remembering) the regex. */
+function longEnough(min: number, test: (s: string) => boolean): (s: string) => boolean {
+  return (s) => s.length >= min && test(s);
 }
 
 function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {
