@@ -32,7 +32,9 @@ export type CarryOutcome =
   | { kind: 'none' }
   | { kind: 'continued'; carried: number; dropped: string[] }
   | { kind: 'not_continuous'; earliest: string; watermark: string }
-  | { kind: 'unreadable'; reason: string };
+  | { kind: 'unreadable'; reason: string }
+  /** The run's state was not saved: another run took the store's correlation lease meanwhile. */
+  | { kind: 'not_carried'; holder: string };
 
 /** The engine options a stage takes from its caller (see EngineOptions); lateness and the state bound always. */
 export type CorrelationStageOptions = Pick<EngineOptions, 'sourceIdleMs' | 'maxSourceLagMs' | 'maxAheadMs' | 'clockSkewMs'> & {

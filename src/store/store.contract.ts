@@ -207,6 +207,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal(await store.loadCheckpoint('other'), undefined);
     });
 
+    test('a lease goes to one owner until it ends or is released; its holder renews it', async () => {
+      const t = 1_800_000_000_000;
+      assert.deepEqual(await store.tryLease('ingest', 'host-a:1', t, t + 60_000), { granted: true });
+      assert.deepEqual(await store.tryLease('ingest', 'host-b:2', t + 1000, t + 61_000), { granted: false, holder: 'host-a:1', expiresAtMs: t + 60_000 });
+      // Renewed by its holder; another name is another lease.
+      assert.deepEqual(await store.tryLease('ingest', 'host-a:1', t + 30_000, t + 90_000), { granted: true });
+      assert.deepEqual(await store.tryLease('other', 'host-b:2', t, t + 60_000), { granted: true });
+      assert.deepEqual(await store.tryLease('ingest', 'host-b:2', t + 89_999, t + 150_000), { granted: false, holder: 'host-a:1', expiresAtMs: t + 90_000 });
+      // Past its end (a holder that died stops renewing), the next owner takes it.
+      assert.deepEqual(await store.tryLease('ingest', 'host-b:2', t + 90_001, t + 150_000), { granted: true });
+      // Releasing what one does not hold changes nothing; the holder's release frees it at once.
+      await store.releaseLease('ingest', 'host-a:1');
+      assert.equal((await store.tryLease('ingest', 'host-c:3', t + 90_002, t + 150_000)).granted, false);
+      await store.releaseLease('ingest', 'host-b:2');
+      assert.deepEqual(await store.tryLease('ingest', 'host-c:3', t + 90_003, t + 150_000), { granted: true });
+      // Of many owners asking at once, exactly one gets it.
+      const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => store.tryLease('race', `owner-${i}`, t, t + 60_000)));
+      assert.equal(attempts.filter((a) => a.granted).length, 1);
+      assert.equal(await store.loadCheckpoint('ingest'), undefined, 'a lease is not a checkpoint of that name');
+    });
+
     test('correlations, alerts and incidents round-trip; alerts page newest first', async () => {
       await store.putCorrelations([{ id: 'c1', ruleId: 'corr', groupKey: 'user=alice', firstTs: 1, lastTs: 2, doc: { events: ['a', 'b'] } }]);
       assert.deepEqual(await store.listCorrelations('corr'), [{ id: 'c1', ruleId: 'corr', groupKey: 'user=alice', firstTs: 1, lastTs: 2, doc: { events: ['a', 'b'] } }]);

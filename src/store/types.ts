@@ -132,6 +132,14 @@ export interface Checkpoint {
   updatedAt: string;
 }
 
+/** What tryLease found: granted, or who holds the lease and until when. */
+export type LeaseAttempt = { granted: true } | { granted: false; holder: string; expiresAtMs: number };
+
+/** The checkpoint row that keeps lease `name`. */
+export function leaseCheckpointName(name: string): string {
+  return `lease:${name}`;
+}
+
 // ---------------------------------------------------------------- correlations, alerts, incidents
 
 export interface CorrelationRecord {
@@ -452,6 +460,15 @@ export interface Store {
 
   saveCheckpoint(cp: Omit<Checkpoint, 'updatedAt'>): Promise<void>;
   loadCheckpoint(name: string): Promise<Checkpoint | undefined>;
+  /**
+   * Take or renew the lease `name` for `owner` until `expiresAtMs` (epoch ms): granted when nobody
+   * holds it, when its holder's lease ended before `nowMs`, or when `owner` holds it already. One
+   * conditional write, so two processes never both get it. Kept as a checkpoint row named
+   * `lease:<name>` (position: the expiry, state: the owner), which needs no schema of its own.
+   */
+  tryLease(name: string, owner: string, nowMs: number, expiresAtMs: number): Promise<LeaseAttempt>;
+  /** Give the lease up if `owner` holds it (a no-op otherwise). */
+  releaseLease(name: string, owner: string): Promise<void>;
 
   putCorrelations(records: CorrelationRecord[]): Promise<void>;
   listCorrelations(ruleId?: string): Promise<CorrelationRecord[]>;

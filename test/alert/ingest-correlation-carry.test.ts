@@ -7,10 +7,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { detectionFor, ingestFiles, type IngestSummary } from '../../src/cli/commands/ingest.js';
+import { detectionFor, INGEST_CORRELATION_LEASE, ingestFiles, type IngestSummary } from '../../src/cli/commands/ingest.js';
 import { alertStageFor } from '../../src/cli/alerting.js';
 import { loadConfig } from '../../src/config/load.js';
 import { EntityResolver } from '../../src/enrich/entity-resolver.js';
@@ -20,6 +22,7 @@ import { replayStore } from '../../src/hunt/replay.js';
 import { bundledPipelineFiles } from '../../src/rules/pipeline/index.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { LeaseOptions } from '../../src/store/lease.js';
 import type { AlertRecord, Store } from '../../src/store/types.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -41,7 +44,7 @@ interface Fixture {
   dir: string;
   store: Store;
   file: (name: string, lines: string[]) => string;
-  ingest: (files: string[]) => Promise<NonNullable<IngestSummary['detection']>>;
+  ingest: (files: string[], lease?: LeaseOptions) => Promise<NonNullable<IngestSummary['detection']>>;
   alerts: () => Promise<AlertRecord[]>;
   replayDifferences: () => Promise<string[]>;
 }
@@ -59,11 +62,11 @@ async function fixture(open?: () => Store): Promise<Fixture> {
       writeFileSync(p, `${lines.join('\n')}\n`);
       return p;
     },
-    ingest: async (files) => {
+    ingest: async (files, lease) => {
       const s = await ingestFiles(files, store, {
         timezone: 'UTC', maxRecordBytes: config.ingest.max_record_bytes, batchSize: 500, dryRun: false,
         // One host's auth.log, whichever rotation it came from.
-        resolver: new EntityResolver(), sourceIdFor: () => 'bastion01/auth.log', detect: await detectionFor(store, config, {}),
+        resolver: new EntityResolver(), sourceIdFor: () => 'bastion01/auth.log', detect: await detectionFor(store, config, {}, lease),
       });
       assert.ok(s.detection !== undefined);
       return s.detection;
@@ -241,5 +244,79 @@ describe('weft ingest: correlation continues from one run to the next', () => {
       assert.equal(next.correlationState?.kind, 'continued');
       await f.store.close();
     }
+  });
+
+  /** Resolves once `cond` holds (checked every 5 ms), or fails after 10 s. */
+  async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
+    const end = Date.now() + 10_000;
+    while (!(await cond())) {
+      if (Date.now() > end) assert.fail('condition not reached in 10 s');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** A run whose input is a named pipe: it holds the lease and waits until the test writes `lines`. */
+  function blockedInput(f: Fixture, name: string): { path: string; release: (lines: string[]) => Promise<void> } {
+    const path = join(f.dir, name);
+    execFileSync('mkfifo', [path]);
+    // Written asynchronously (opening a pipe for writing waits for its reader), once: a failing
+    // test releases it in its finally so the run does not wait forever.
+    let written: Promise<void> | undefined;
+    return { path, release: (lines) => (written ??= writeFile(path, `${lines.join('\n')}\n`)) };
+  }
+
+  it('two runs into one store at once take turns: the second continues the state the first saved', async () => {
+    const one = await fixture();
+    await one.ingest([one.file('auth.log.1', before), one.file('auth.log', after)]);
+    const expected = (await one.alerts()).map(content);
+    await one.store.close();
+
+    const f = await fixture();
+    const input = blockedInput(f, 'auth.log.1');
+    const first = f.ingest([input.path], { pollMs: 10 });
+    const waits: string[] = [];
+    let second: ReturnType<Fixture['ingest']> | undefined;
+    try {
+      // The first run holds the lease while it waits for its input. (A probe that gets there first
+      // holds a lease that has already ended.)
+      let holder = '';
+      await until(async () => {
+        const r = await f.store.tryLease(INGEST_CORRELATION_LEASE, 'probe', Date.now(), Date.now() - 1);
+        if (!r.granted) holder = r.holder;
+        return !r.granted;
+      });
+      second = f.ingest([f.file('auth.log', after)], { pollMs: 10, onWait: (h) => waits.push(h) });
+      await until(() => waits.length > 0);
+      assert.deepEqual(waits, [holder]);
+    } finally {
+      await input.release(before);
+    }
+    const [a, b] = await Promise.all([first, second]);
+    assert.equal(a.correlationState?.kind, 'none');
+    assert.equal(b.correlationState?.kind, 'continued');
+    assert.deepEqual((await f.alerts()).map(content), expected);
+    assert.equal((await f.store.tryLease(INGEST_CORRELATION_LEASE, 'next', Date.now(), Date.now() + 1)).granted, true, 'both runs gave the lease up');
+    await f.store.close();
+  });
+
+  it('a run overtaken after its lease ended does not overwrite the state; it says so', async () => {
+    const f = await fixture();
+    const input = blockedInput(f, 'auth.log');
+    // Its clock stands still: every renewal sets an end already past, as for a process paused too long.
+    const paused = f.ingest([input.path], { ttlMs: 30, now: () => 0 });
+    try {
+      // The probe's own lease (if it gets there first) has ended even by the stopped clock.
+      await until(async () => !(await f.store.tryLease(INGEST_CORRELATION_LEASE, 'probe', -2, -1)).granted);
+      await until(async () => (await f.store.tryLease(INGEST_CORRELATION_LEASE, 'other-run', Date.now(), Date.now() + 60_000)).granted);
+    } finally {
+      await input.release([...before, ...after]);
+    }
+    const r = await paused;
+    assert.deepEqual(r.correlationState, { kind: 'not_carried', holder: 'other-run' });
+    // Its alerts are stored; the state is not.
+    assert.equal(r.correlations, 1);
+    assert.equal(await f.store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT), undefined);
+    assert.equal((await f.store.tryLease(INGEST_CORRELATION_LEASE, 'third', Date.now(), Date.now() + 1)).granted, false, 'the other run\'s lease is left alone');
+    await f.store.close();
   });
 });

@@ -8,6 +8,7 @@ import type { WeftEvent } from '../../event/model.js';
 import { expandInputs, readOutcomes } from '../../ingest/file-source.js';
 import type { StoreSinkTotals } from '../../ingest/live/store-sink.js';
 import { ALL_MAPPERS, UnknownSourceTypeError } from '../../normalize/registry.js';
+import { holdLease, type HeldLease, type LeaseOptions } from '../../store/lease.js';
 import type { QuarantineInput, SourceActivity, Store } from '../../store/types.js';
 import type { WeftConfig } from '../../config/schema.js';
 import { FieldCipher, FieldKeyError, loadFieldKeys } from '../../server/field-cipher.js';
@@ -123,12 +124,14 @@ export function registerIngest(program: Command): void {
       const files = await expandInputs(paths);
       const store = opts.dryRun ? undefined : await openStore(ctx.config, ctx.logger);
       try {
+        // Everything that can refuse the configuration comes before detectionFor takes the lease.
+        const encryption = sensitiveFieldEncryption(ctx.config);
         const detect = store !== undefined && opts.alerts !== false ? await detectionFor(store, ctx.config, opts) : undefined;
         const summary = await ingestFiles(files, store, {
           ...reading,
           dryRun: opts.dryRun === true,
           ...(detect !== undefined ? { detect } : {}),
-          ...sensitiveFieldEncryption(ctx.config),
+          ...encryption,
         });
         ctx.logger.info({ summary }, 'ingest finished');
         if (!opts.dryRun) printSummary(summary);
@@ -177,10 +180,20 @@ export interface IngestDetection {
   config?: WeftConfig;
   /** The correlation state the previous ingest run into this store left (its carry), if any. */
   previousCorrelation?: Uint8Array;
+  /** Held from reading that state until this run's is saved: runs into one store take turns. */
+  lease?: HeldLease;
+}
+
+/** The lease `weft ingest` runs hold around the correlation state they carry (see store/lease.ts). */
+export const INGEST_CORRELATION_LEASE = 'ingest:correlation';
+
+/** Tells the user why a run is not starting: another run into the same store holds the correlation state. */
+export function printLeaseWait(holder: string, expiresAtMs: number): void {
+  process.stderr.write(`waiting      another weft ingest run into this store (${holder}) holds its correlation state; this run goes on when it finishes (or at the latest when its lease ends unrenewed, ${new Date(expiresAtMs).toISOString()})\n`);
 }
 
 /** The rule set, correlation stage and alert stage for an ingest into this store; rule versions are stored for replay. */
-export async function detectionFor(store: Store, config: WeftConfig, flags: { rules?: string[]; suppressions?: string }): Promise<IngestDetection> {
+export async function detectionFor(store: Store, config: WeftConfig, flags: { rules?: string[]; suppressions?: string }, lease: LeaseOptions = {}): Promise<IngestDetection> {
   checkOutputs(config);
   const built = ruleSetFor(flags, config);
   const { rulePaths } = built;
@@ -190,8 +203,17 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
     ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
   });
   await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString());
-  const previous = corr.stage !== undefined ? await store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT) : undefined;
+  // Taken before the state is read: a run that started meanwhile waits for this one's state.
+  const held = corr.stage !== undefined ? await holdLease(store, INGEST_CORRELATION_LEASE, { onWait: printLeaseWait, ...lease }) : undefined;
+  let previous;
+  try {
+    previous = corr.stage !== undefined ? await store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT) : undefined;
+  } catch (e) {
+    await held?.release();
+    throw e;
+  }
   return {
+    ...(held !== undefined ? { lease: held } : {}),
     ...(previous !== undefined ? { previousCorrelation: previous.state } : {}),
     detector: new Detector(built.ruleSet, stage, corr.stage),
     suppressionWindowMs: config.alert.suppression_window,
@@ -277,8 +299,14 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
       const settled = d.detector.settleContinuing(d.previousCorrelation);
       const { run, summary: stored } = await finishIntoStore(d.detector.stage, store, d);
       // Saved after the alerts: a run that fails before it leaves the previous state for the next.
+      // Only while the lease is still this run's: one paused past its end may have been overtaken,
+      // and the state the other run saved is then the one to keep.
       if (settled.carry !== undefined) {
-        await store.saveCheckpoint({ name: INGEST_CORRELATION_CHECKPOINT, position: d.detector.correlate?.engine.position ?? 0, state: settled.carry });
+        if (d.lease === undefined || await d.lease.confirm()) {
+          await store.saveCheckpoint({ name: INGEST_CORRELATION_CHECKPOINT, position: d.detector.correlate?.engine.position ?? 0, state: settled.carry });
+        } else {
+          settled.outcome = { kind: 'not_carried', holder: d.lease.lostTo ?? '' };
+        }
       }
       const forwarded = d.config !== undefined && (d.config.alert.outputs.webhook !== undefined || d.config.alert.outputs.syslog !== undefined)
         ? await forwardAlerts(run.alerts, d.config) : undefined;
@@ -292,6 +320,7 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
     throw err;
   } finally {
     progress.stop();
+    await o.detect?.lease?.release();
   }
   return summary;
 }
@@ -360,6 +389,8 @@ function carryLine(o: CarryOutcome | undefined): string[] {
       return [`correlation  started afresh: these events begin at ${o.earliest}, before the previous run's watermark ${o.watermark}, so they are correlated among themselves`];
     case 'unreadable':
       return [`correlation  started afresh: the previous run's state could not be read (${o.reason})`];
+    case 'not_carried':
+      return [`correlation  not carried on: this run was paused past its lease and another ingest run (${o.holder}) took the store's correlation state over; that run's state is kept, and this run's open windows end here`];
     default:
       return [];
   }

@@ -16,8 +16,9 @@ import type {
   AlertQuery, AlertRecord, AlertStamp, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
   AuditVerification, BaselineKey, BaselineRecord, Checkpoint, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
-  RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
+  LeaseAttempt, RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
+import { leaseCheckpointName } from '../types.js';
 import { eventColumnArrays, eventFromPgRow, selectRows } from './event-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { ensureMonthPartitions, MAX_PARTITION_YEAR, MIN_PARTITION_YEAR, monthKey } from './partitions.js';
@@ -540,6 +541,21 @@ export class PostgresStore implements Store {
   async loadCheckpoint(name: string): Promise<Checkpoint | undefined> {
     const r = await this.one('load checkpoint', 'SELECT * FROM checkpoints WHERE name = $1', [name]);
     return r ? { name: str(r.name), position: num(r.position), state: new Uint8Array(r.state as Buffer), updatedAt: str(r.updated_at) } : undefined;
+  }
+
+  async tryLease(name: string, owner: string, nowMs: number, expiresAtMs: number): Promise<LeaseAttempt> {
+    const row = leaseCheckpointName(name);
+    const r = await this.q('take lease', `INSERT INTO checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at
+      WHERE checkpoints.position < $5 OR checkpoints.state = excluded.state`,
+    [row, expiresAtMs, Buffer.from(owner, 'utf8'), new Date().toISOString(), nowMs]);
+    if ((r.rowCount ?? 0) > 0) return { granted: true };
+    const held = await this.loadCheckpoint(row);
+    return { granted: false, holder: held === undefined ? '' : Buffer.from(held.state).toString('utf8'), expiresAtMs: held?.position ?? 0 };
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.q('release lease', 'DELETE FROM checkpoints WHERE name = $1 AND state = $2', [leaseCheckpointName(name), Buffer.from(owner, 'utf8')]);
   }
 
   // ------------------------------------------------------------------ correlations, alerts, incidents

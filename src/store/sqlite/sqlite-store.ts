@@ -17,8 +17,9 @@ import type {
   AlertQuery, AlertRecord, AlertStamp, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
   AuditVerification, BaselineKey, BaselineRecord, Checkpoint, IngestCommit, CommentRecord, SessionRecord, RuleAlertStats, UserRiskRecord, CorrelationRecord, EventQuery, IncidentQuery, IncidentRecord, IocRecord, IocType,
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
-  RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
+  LeaseAttempt, RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
+import { leaseCheckpointName } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -441,6 +442,21 @@ export class SqliteStore implements Store {
   async loadCheckpoint(name: string): Promise<Checkpoint | undefined> {
     const r = this.get1('SELECT * FROM checkpoints WHERE name = @name', { name });
     return r ? { name: str(r.name), position: num(r.position), state: new Uint8Array(r.state as Buffer), updatedAt: str(r.updated_at) } : undefined;
+  }
+
+  async tryLease(name: string, owner: string, nowMs: number, expiresAtMs: number): Promise<LeaseAttempt> {
+    const row = leaseCheckpointName(name);
+    const granted = this.conn.prepare(`INSERT INTO checkpoints (name, position, state, updated_at) VALUES (@row, @expires, @owner, @updatedAt)
+      ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at
+      WHERE checkpoints.position < @now OR checkpoints.state = excluded.state`)
+      .run({ row, expires: expiresAtMs, owner: Buffer.from(owner, 'utf8'), updatedAt: new Date().toISOString(), now: nowMs }).changes > 0;
+    if (granted) return { granted: true };
+    const held = await this.loadCheckpoint(row);
+    return { granted: false, holder: held === undefined ? '' : Buffer.from(held.state).toString('utf8'), expiresAtMs: held?.position ?? 0 };
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.conn.prepare('DELETE FROM checkpoints WHERE name = ? AND state = ?').run(leaseCheckpointName(name), Buffer.from(owner, 'utf8'));
   }
 
   // ------------------------------------------------------------------ correlations, alerts, incidents
