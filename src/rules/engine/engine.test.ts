@@ -17,6 +17,16 @@ function scanIds(s: LiteralScanner, text: string, stamp = 1): number[] {
   return [...s.found.subarray(0, n)].sort((a, b) => a - b);
 }
 
+/** Words of 1 to `max` code units of `alphabet` (surrogate halves included), drawn with `rnd`. */
+function randomWords(rnd: () => number, alphabet: string): (max: number) => string {
+  return (max) => {
+    let w = '';
+    const n = 1 + Math.floor(rnd() * max);
+    for (let i = 0; i < n; i++) w += alphabet[Math.floor(rnd() * alphabet.length)];
+    return w;
+  };
+}
+
 describe('LiteralScanner (q-gram filter with verification)', () => {
   it('reports every needle the text contains, including needles inside needles and overlaps', () => {
     const s = new LiteralScanner(['he', 'she', 'his', 'hers', 'c:\\windows\\', '\\windows\\system32']);
@@ -47,13 +57,7 @@ describe('LiteralScanner (q-gram filter with verification)', () => {
 
   it('agrees with String.includes on random needles and texts (2000 texts)', () => {
     const rnd = prng(42);
-    const alphabet = 'ab\\c:.-ß😀';
-    const word = (max: number): string => {
-      let w = '';
-      const n = 1 + Math.floor(rnd() * max);
-      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rnd() * alphabet.length)];
-      return w;
-    };
+    const word = randomWords(rnd, 'ab\\c:.-ß😀');
     const needles = Array.from({ length: 300 }, () => word(6));
     const s = new LiteralScanner(needles);
     const marks = new Int32Array(s.size);
@@ -63,13 +67,7 @@ describe('LiteralScanner (q-gram filter with verification)', () => {
       needles.forEach((n, id) => assert.equal(marks[id] === k, text.includes(n), `needle ${JSON.stringify(n)} in ${JSON.stringify(text)}`));
     }
     // Short needles only of rare units (the short pass runs only over texts that have one).
-    const rareAlphabet = 'ab<>^`|';
-    const rareWord = (max: number): string => {
-      let w = '';
-      const n = 1 + Math.floor(rnd() * max);
-      for (let i = 0; i < n; i++) w += rareAlphabet[Math.floor(rnd() * rareAlphabet.length)];
-      return w;
-    };
+    const rareWord = randomWords(rnd, 'ab<>^`|');
     const rareNeedles = [...Array.from({ length: 40 }, () => rareWord(2)).filter((n) => !/[ab]/.test(n)), ...Array.from({ length: 100 }, () => 'ab' + rareWord(4))];
     const r = new LiteralScanner(rareNeedles);
     const rmarks = new Int32Array(r.size);
@@ -84,13 +82,7 @@ describe('LiteralScanner (q-gram filter with verification)', () => {
 describe('LiteralScanner.scanFolded (an ASCII text read as lowercase)', () => {
   it('finds what scan finds in the lowercased text, on random mixed-case ASCII (3000 texts)', () => {
     const rnd = prng(99);
-    const alphabet = 'abcABC\\:.-@[`{<>|^';
-    const word = (max: number): string => {
-      let w = '';
-      const n = 1 + Math.floor(rnd() * max);
-      for (let i = 0; i < n; i++) w += alphabet[Math.floor(rnd() * alphabet.length)];
-      return w;
-    };
+    const word = randomWords(rnd, 'abcABC\\:.-@[`{<>|^');
     // Lowercase needles, as the rule index gives them; short ones only of rare units.
     const needles = [...Array.from({ length: 200 }, () => word(8).toLowerCase()).filter((n) => n.length >= 3), '<>', '|', '^^'];
     const s = new LiteralScanner(needles);

@@ -255,36 +255,7 @@ export class LiteralScanner {
    * Returns the number of distinct needles found.
    */
   scan(text: string, marks: Int32Array, stamp: number): number {
-    if (stamp <= this.lastStamp) {
-      for (const t of [this.t1, this.t2, this.t3, this.t4]) t.done.fill(0);
-    }
-    this.lastStamp = stamp;
-    const found = this.found;
-    let nFound = 0;
-    for (let k = 0; k < this.alwaysIds.length; k++) {
-      const id = this.alwaysIds[k] as number;
-      if (marks[id] !== stamp) {
-        marks[id] = stamp;
-        found[nFound++] = id;
-      }
-    }
-    if (this.needsShortPass(text)) nFound = this.scanShort(text, marks, stamp, nFound);
-    const t3 = this.t3;
-    const t4 = this.t4;
-    const bits3 = t3.bits;
-    const bits4 = t4.bits;
-    const s3 = t3.shift;
-    const s4 = t4.shift;
-    let h = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
-      h = (h << 8) | (text.charCodeAt(i) & 0xff);
-      const x = Math.imul(h, HASH) >>> s4;
-      if (((bits4[x >>> 5] as number) & (1 << (x & 31))) !== 0) nFound = this.report(t4, t4.bucketOf(x), text, i, marks, stamp, nFound);
-      const y = Math.imul(h & 0xffffff, HASH) >>> s3;
-      if (((bits3[y >>> 5] as number) & (1 << (y & 31))) !== 0) nFound = this.report(t3, t3.bucketOf(y), text, i, marks, stamp, nFound);
-    }
-    this.foundCount = nFound;
-    return nFound;
+    return this.gramPass(text, marks, stamp, this.begin(text, marks, stamp), false);
   }
 
   /**
@@ -295,6 +266,37 @@ export class LiteralScanner {
    */
   scanFolded(text: string, marks: Int32Array, stamp: number): number {
     if (!this.foldable) return -1;
+    // Short needles have no letters (foldable): begin's pass over the text as it is finds the same.
+    return this.gramPass(text, marks, stamp, this.begin(text, marks, stamp), true);
+  }
+
+  /** The 3- and 4-gram pass; `folded`: read ASCII letters as lowercase, give up (-1) on non-ASCII. */
+  private gramPass(text: string, marks: Int32Array, stamp: number, nFound: number, folded: boolean): number {
+    const t3 = this.t3;
+    const t4 = this.t4;
+    const bits3 = t3.bits;
+    const bits4 = t4.bits;
+    const s3 = t3.shift;
+    const s4 = t4.shift;
+    let h = 0;
+    for (let i = 0, n = text.length; i < n; i++) {
+      let c = text.charCodeAt(i);
+      if (folded) {
+        if (c > 0x7f) return -1;
+        if (c - 65 >>> 0 < 26) c |= 32;
+      }
+      h = (h << 8) | (c & 0xff);
+      const x = Math.imul(h, HASH) >>> s4;
+      if (((bits4[x >>> 5] as number) & (1 << (x & 31))) !== 0) nFound = this.report(t4, t4.bucketOf(x), text, i, marks, stamp, nFound, folded);
+      const y = Math.imul(h & 0xffffff, HASH) >>> s3;
+      if (((bits3[y >>> 5] as number) & (1 << (y & 31))) !== 0) nFound = this.report(t3, t3.bucketOf(y), text, i, marks, stamp, nFound, folded);
+    }
+    this.foundCount = nFound;
+    return nFound;
+  }
+
+  /** What every scan does first: the per-scan state for `stamp`, the empty needles, the short pass. Returns the count found. */
+  private begin(text: string, marks: Int32Array, stamp: number): number {
     if (stamp <= this.lastStamp) {
       for (const t of [this.t1, this.t2, this.t3, this.t4]) t.done.fill(0);
     }
@@ -308,26 +310,7 @@ export class LiteralScanner {
         found[nFound++] = id;
       }
     }
-    // Short needles have no letters (foldable): the pass over the text as it is finds the same.
     if (this.needsShortPass(text)) nFound = this.scanShort(text, marks, stamp, nFound);
-    const t3 = this.t3;
-    const t4 = this.t4;
-    const bits3 = t3.bits;
-    const bits4 = t4.bits;
-    const s3 = t3.shift;
-    const s4 = t4.shift;
-    let h = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
-      let c = text.charCodeAt(i);
-      if (c > 0x7f) return -1;
-      if (c - 65 >>> 0 < 26) c |= 32;
-      h = (h << 8) | c;
-      const x = Math.imul(h, HASH) >>> s4;
-      if (((bits4[x >>> 5] as number) & (1 << (x & 31))) !== 0) nFound = this.report(t4, t4.bucketOf(x), text, i, marks, stamp, nFound, true);
-      const y = Math.imul(h & 0xffffff, HASH) >>> s3;
-      if (((bits3[y >>> 5] as number) & (1 << (y & 31))) !== 0) nFound = this.report(t3, t3.bucketOf(y), text, i, marks, stamp, nFound, true);
-    }
-    this.foundCount = nFound;
     return nFound;
   }
 
@@ -375,7 +358,7 @@ export class LiteralScanner {
         if (marks === null) {
           if (this.anyAt(t1, t1.bucketOf(x), text, i)) return 1;
         } else {
-          nFound = this.report(t1, t1.bucketOf(x), text, i, marks, stamp, nFound);
+          nFound = this.report(t1, t1.bucketOf(x), text, i, marks, stamp, nFound, false);
         }
       }
       const y = Math.imul(h, HASH) >>> t2.shift;
@@ -383,7 +366,7 @@ export class LiteralScanner {
         if (marks === null) {
           if (this.anyAt(t2, t2.bucketOf(y), text, i)) return 1;
         } else {
-          nFound = this.report(t2, t2.bucketOf(y), text, i, marks, stamp, nFound);
+          nFound = this.report(t2, t2.bucketOf(y), text, i, marks, stamp, nFound, false);
         }
       }
     }
@@ -399,7 +382,7 @@ export class LiteralScanner {
   }
 
   /** The needles of bucket `b` (-1: a hash collision), for a gram whose last code unit is at `i`. */
-  private report(t: GramTable, b: number, text: string, i: number, marks: Int32Array, stamp: number, nFound: number, folded = false): number {
+  private report(t: GramTable, b: number, text: string, i: number, marks: Int32Array, stamp: number, nFound: number, folded: boolean): number {
     if (b < 0 || t.done[b] === stamp) return nFound;
     const found = this.found;
     let pending = false;

@@ -146,6 +146,18 @@ class Reader {
     throw new Unknown();
   }
 
+  /** Past the `{...}` that follows, or else `short` more characters: one code point. */
+  private braced(short: number): number {
+    if (this.re[this.i] === '{') {
+      const end = this.re.indexOf('}', this.i);
+      if (end < 0) throw new Unknown();
+      this.i = end + 1;
+    } else {
+      this.i += short;
+    }
+    return 1;
+  }
+
   private escape(): number {
     const re = this.re;
     const c = re[this.i + 1];
@@ -166,23 +178,9 @@ class Reader {
       }
       case 'p':
       case 'P':
-        if (re[this.i] === '{') {
-          const end = re.indexOf('}', this.i);
-          if (end < 0) throw new Unknown();
-          this.i = end + 1;
-        } else {
-          this.i++;
-        }
-        return 1;
+        return this.braced(1); // \pL, \p{Greek}
       case 'x':
-        if (re[this.i] === '{') {
-          const end = re.indexOf('}', this.i);
-          if (end < 0) throw new Unknown();
-          this.i = end + 1;
-        } else {
-          this.i += 2;
-        }
-        return 1;
+        return this.braced(2); // \x41, \x{1F600}
       case 'C':
         throw new Unknown();
       default:
