@@ -265,13 +265,14 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     return { path, release: (lines) => (written ??= writeFile(path, `${lines.join('\n')}\n`)) };
   }
 
-  it('two runs into one store at once take turns: the second continues the state the first saved', async () => {
+  /** Two runs at once into a store `open` gives (SQLite when none): the second waits for the first. */
+  async function takeTurns(open?: () => Store): Promise<void> {
     const one = await fixture();
     await one.ingest([one.file('auth.log.1', before), one.file('auth.log', after)]);
     const expected = (await one.alerts()).map(content);
     await one.store.close();
 
-    const f = await fixture();
+    const f = await fixture(open);
     const input = blockedInput(f, 'auth.log.1');
     const first = f.ingest([input.path], { pollMs: 10 });
     const waits: string[] = [];
@@ -297,6 +298,23 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     assert.deepEqual((await f.alerts()).map(content), expected);
     assert.equal((await f.store.tryLease(INGEST_CORRELATION_LEASE, 'next', Date.now(), Date.now() + 1)).granted, true, 'both runs gave the lease up');
     await f.store.close();
+  }
+
+  it('two runs into one store at once take turns: the second continues the state the first saved', async () => {
+    await takeTurns();
+  });
+
+  it('the same for two runs at once into PostgreSQL', async (t) => {
+    const db = await createTestDatabase('ingest_turns');
+    if (typeof db === 'string') {
+      t.skip(db);
+      return;
+    }
+    try {
+      await takeTurns(() => new PostgresStore({ url: db.url, schema: 'weft', poolSize: 4 }));
+    } finally {
+      await db.drop();
+    }
   });
 
   it('a run overtaken after its lease ended does not overwrite the state; it says so', async () => {
