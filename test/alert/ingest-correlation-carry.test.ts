@@ -337,4 +337,11 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     assert.equal((await f.store.tryLease(INGEST_CORRELATION_LEASE, 'third', Date.now(), Date.now() + 1)).granted, false, 'the other run\'s lease is left alone');
     await f.store.close();
   });
+
+  it('a run that fails on a missing input gives the lease up at once', async () => {
+    const f = await fixture();
+    await assert.rejects(f.ingest([join(f.dir, 'gone.log')]), /ENOENT/);
+    assert.equal((await f.store.tryLease(INGEST_CORRELATION_LEASE, 'next-run', Date.now(), Date.now() + 60_000)).granted, true);
+    await f.store.close();
+  });
 });

@@ -227,7 +227,14 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
 export async function ingestFiles(files: string[], store: Store | undefined, o: IngestFilesOptions): Promise<IngestSummary> {
   const out = o.out ?? process.stdout;
   const summary: IngestSummary = { files: files.length, records: 0, events: 0, stored: 0, duplicates: 0, quarantined: 0, quarantinedByReason: {} };
-  const totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
+  let totalBytes: number;
+  try {
+    totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
+  } catch (e) {
+    // A file gone since it was listed: the correlation lease is given up before the error goes on.
+    await o.detect?.lease?.release();
+    throw e;
+  }
   const progress = o.dryRun ? createProgress(0, '') : createProgress(totalBytes, 'ingest');
   let events: WeftEvent[] = [];
   let quarantine: QuarantineInput[] = [];
