@@ -5,7 +5,7 @@
  * what the previous run saw are correlated among themselves, an alert settled at the end of one run
  * is not reported again by the next, and a damaged saved state is named and set aside.
  */
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -96,6 +96,20 @@ const content = (a: AlertRecord): unknown => {
   return [a.ruleId, a.id, doc.events, doc['@timestamp'], doc.count];
 };
 
+/** Runs `body` with stores on a fresh PostgreSQL database (skipped without a server, failed under CI). */
+async function onPostgres(t: TestContext, name: string, body: (open: () => Store) => Promise<void>): Promise<void> {
+  const db = await createTestDatabase(name);
+  if (typeof db === 'string') {
+    t.skip(db);
+    return;
+  }
+  try {
+    await body(() => new PostgresStore({ url: db.url, schema: 'weft', poolSize: 4 }));
+  } finally {
+    await db.drop();
+  }
+}
+
 describe('weft ingest: correlation continues from one run to the next', () => {
   const before = [failed(10), failed(40), failed(70)];
   const after = [failed(100), failed(130), accepted(160)];
@@ -129,16 +143,7 @@ describe('weft ingest: correlation continues from one run to the next', () => {
   });
 
   it('the same across two runs into PostgreSQL (the carry is stored as bytea)', async (t) => {
-    const db = await createTestDatabase('ingest_carry');
-    if (typeof db === 'string') {
-      t.skip(db);
-      return;
-    }
-    try {
-      await splitRuns(() => new PostgresStore({ url: db.url, schema: 'weft', poolSize: 2 }));
-    } finally {
-      await db.drop();
-    }
+    await onPostgres(t, 'ingest_carry', splitRuns);
   });
 
   it('an alert settled at the end of one run is not reported again when the next run closes its window', async () => {
@@ -305,16 +310,7 @@ describe('weft ingest: correlation continues from one run to the next', () => {
   });
 
   it('the same for two runs at once into PostgreSQL', async (t) => {
-    const db = await createTestDatabase('ingest_turns');
-    if (typeof db === 'string') {
-      t.skip(db);
-      return;
-    }
-    try {
-      await takeTurns(() => new PostgresStore({ url: db.url, schema: 'weft', poolSize: 4 }));
-    } finally {
-      await db.drop();
-    }
+    await onPostgres(t, 'ingest_turns', takeTurns);
   });
 
   it('a run overtaken after its lease ended does not overwrite the state; it says so', async () => {
