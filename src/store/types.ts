@@ -140,6 +140,11 @@ export function leaseCheckpointName(name: string): string {
   return `lease:${name}`;
 }
 
+/** A refused tryLease: who holds the lease (its row, as loadCheckpoint read it) and until when. */
+export function leaseRefused(row: Checkpoint | undefined): LeaseAttempt {
+  return { granted: false, holder: row === undefined ? '' : Buffer.from(row.state).toString('utf8'), expiresAtMs: row?.position ?? 0 };
+}
+
 // ---------------------------------------------------------------- correlations, alerts, incidents
 
 export interface CorrelationRecord {

@@ -13,7 +13,7 @@ import type { QuarantineInput, SourceActivity, Store } from '../../store/types.j
 import type { WeftConfig } from '../../config/schema.js';
 import { FieldCipher, FieldKeyError, loadFieldKeys } from '../../server/field-cipher.js';
 import { commandContext, DATA_DIR_OPTION, openStore, UsageError } from '../context.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { parseDuration } from '../../config/duration.js';
 import { checkSourceType, followFiles, runLiveSources } from './follow.js';
 import { DECLARED_FORMATS, parseFormat } from '../formats.js';
@@ -203,14 +203,17 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
     ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
   });
   await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString());
-  // Taken before the state is read: a run that started meanwhile waits for this one's state.
-  const held = corr.stage !== undefined ? await holdLease(store, INGEST_CORRELATION_LEASE, { onWait: printLeaseWait, ...lease }) : undefined;
+  let held: HeldLease | undefined;
   let previous;
-  try {
-    previous = corr.stage !== undefined ? await store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT) : undefined;
-  } catch (e) {
-    await held?.release();
-    throw e;
+  if (corr.stage !== undefined) {
+    // Taken before the state is read: a run that started meanwhile waits for this one's state.
+    held = await holdLease(store, INGEST_CORRELATION_LEASE, { onWait: printLeaseWait, ...lease });
+    try {
+      previous = await store.loadCheckpoint(INGEST_CORRELATION_CHECKPOINT);
+    } catch (e) {
+      await held.release();
+      throw e;
+    }
   }
   return {
     ...(held !== undefined ? { lease: held } : {}),
@@ -227,15 +230,7 @@ export async function detectionFor(store: Store, config: WeftConfig, flags: { ru
 export async function ingestFiles(files: string[], store: Store | undefined, o: IngestFilesOptions): Promise<IngestSummary> {
   const out = o.out ?? process.stdout;
   const summary: IngestSummary = { files: files.length, records: 0, events: 0, stored: 0, duplicates: 0, quarantined: 0, quarantinedByReason: {} };
-  let totalBytes: number;
-  try {
-    totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
-  } catch (e) {
-    // A file gone since it was listed: the correlation lease is given up before the error goes on.
-    await o.detect?.lease?.release();
-    throw e;
-  }
-  const progress = o.dryRun ? createProgress(0, '') : createProgress(totalBytes, 'ingest');
+  let progress: Progress | undefined;
   let events: WeftEvent[] = [];
   let quarantine: QuarantineInput[] = [];
   const activity = new Map<string, SourceActivity>();
@@ -257,6 +252,9 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
     activity.clear();
   };
   try {
+    // Inside the try: a file gone since it was listed still gives the correlation lease up (finally).
+    const totalBytes = files.reduce((n, f) => (f === '-' ? n : n + statSync(f).size), 0);
+    progress = o.dryRun ? createProgress(0, '') : createProgress(totalBytes, 'ingest');
     let lastFile = '';
     for await (const batch of readOutcomes(files, {
       ...(o.sourceType !== undefined ? { sourceType: o.sourceType } : {}),
@@ -326,7 +324,7 @@ export async function ingestFiles(files: string[], store: Store | undefined, o: 
     if (err instanceof UnknownSourceTypeError) throw new UsageError(err.message);
     throw err;
   } finally {
-    progress.stop();
+    progress?.stop();
     await o.detect?.lease?.release();
   }
   return summary;

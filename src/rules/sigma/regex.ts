@@ -46,17 +46,16 @@ export function compileRegex(pattern: string, flags: RegexFlags): CompiledRegex 
   if (hit !== undefined) return hit;
   const compiled = compileUncached(pattern, flags);
   const min = regexMinLength(pattern);
-  if (cache.size >= 10_000) return min === 0 ? compiled : { source: compiled.source, test: longEnough(min, compiled.test) };
+  if (cache.size >= 10_000) return { source: compiled.source, test: longEnough(min, compiled.test) };
   // Only a cached pattern keeps answers: one memo per pattern, however often rule sets are rebuilt.
-  const memo = memoized(compiled.test);
-  const kept: CompiledRegex = { source: compiled.source, test: min === 0 ? memo : longEnough(min, memo) };
+  const kept: CompiledRegex = { source: compiled.source, test: longEnough(min, memoized(compiled.test)) };
   cache.set(key, kept);
   return kept;
 }
 
-/** A value shorter than every match is refused without running (or remembering) the regex. */
+/** A value shorter than every match is refused without running (or remembering) the regex; `test` itself when there is no bound. */
 function longEnough(min: number, test: (s: string) => boolean): (s: string) => boolean {
-  return (s) => s.length >= min && test(s);
+  return min === 0 ? test : (s) => s.length >= min && test(s);
 }
 
 function compileUncached(pattern: string, flags: RegexFlags): CompiledRegex {

@@ -18,7 +18,7 @@ import type {
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   LeaseAttempt, RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
-import { leaseCheckpointName } from '../types.js';
+import { leaseCheckpointName, leaseRefused } from '../types.js';
 import { eventColumnArrays, eventFromPgRow, selectRows } from './event-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { ensureMonthPartitions, MAX_PARTITION_YEAR, MIN_PARTITION_YEAR, monthKey } from './partitions.js';
@@ -550,8 +550,7 @@ export class PostgresStore implements Store {
       WHERE checkpoints.position < $5 OR checkpoints.state = excluded.state`,
     [row, expiresAtMs, Buffer.from(owner, 'utf8'), new Date().toISOString(), nowMs]);
     if ((r.rowCount ?? 0) > 0) return { granted: true };
-    const held = await this.loadCheckpoint(row);
-    return { granted: false, holder: held === undefined ? '' : Buffer.from(held.state).toString('utf8'), expiresAtMs: held?.position ?? 0 };
+    return leaseRefused(await this.loadCheckpoint(row));
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {

@@ -19,7 +19,7 @@ import type {
   LoggedEvent, Page, QuarantineInput, QuarantineQuery, QuarantineRecord, ResponseActionRecord, RoleName, RoleRecord,
   LeaseAttempt, RuleRecord, SourceActivity, SourceRecord, Store, ThreatIntelFeed, UserRecord,
 } from '../types.js';
-import { leaseCheckpointName } from '../types.js';
+import { leaseCheckpointName, leaseRefused } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -451,8 +451,7 @@ export class SqliteStore implements Store {
       WHERE checkpoints.position < @now OR checkpoints.state = excluded.state`)
       .run({ row, expires: expiresAtMs, owner: Buffer.from(owner, 'utf8'), updatedAt: new Date().toISOString(), now: nowMs }).changes > 0;
     if (granted) return { granted: true };
-    const held = await this.loadCheckpoint(row);
-    return { granted: false, holder: held === undefined ? '' : Buffer.from(held.state).toString('utf8'), expiresAtMs: held?.position ?? 0 };
+    return leaseRefused(await this.loadCheckpoint(row));
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
