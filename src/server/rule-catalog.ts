@@ -4,15 +4,18 @@
  * configured rule files (default: the bundled pack) are put in the store, keeping enabled flags an
  * analyst set through the API; uploads add versions. The active rule set is compiled from the
  * enabled records' text with the same loader, pipelines and compiler as `weft hunt`, and rebuilt
- * after every upload or enable/disable.
+ * after every upload or enable/disable. The pipeline files are read once, when the first rule is
+ * compiled: a changed pipeline takes effect at the next start.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { mayHoldCorrelation, parseCorrelationText, type CorrelationDef } from '../correlate/index.js';
 import type { RuleText } from '../hunt/correlate-stage.js';
 import type { Logger } from '../log/logger.js';
-import { buildRuleSetFromLoaded, type BuildRuleSetResult } from '../rules/engine/index.js';
-import { parseRuleText, ruleFiles } from '../rules/sigma/index.js';
+import { buildRuleSetFromLoaded, compileLoaded, CompileMemo, type BuildRuleSetOptions, type BuildRuleSetResult, type LoadedPipelines } from '../rules/engine/index.js';
+import { loadPipelines } from '../rules/pipeline/index.js';
+import { parseRuleText, RuleParseCache, ruleFiles, type ParseCacheStats } from '../rules/sigma/index.js';
 import type { LoadResult } from '../rules/sigma/types.js';
 import type { RuleRejection } from '../rules/types.js';
 import type { RuleRecord, Store } from '../store/types.js';
@@ -23,6 +26,8 @@ export interface RuleCatalogOptions {
   pipelinePaths: string[];
   placeholders?: Record<string, string[]>;
   logger: Logger;
+  /** Keep the configured rule files' parses here between starts (rules/sigma/parse-cache.ts); none: parse every start. */
+  cacheDir?: string;
 }
 
 /** One YAML document of an upload, parsed and ready to store. */
@@ -64,6 +69,11 @@ export function splitDocuments(text: string): Array<{ text: string; line: number
   return out;
 }
 
+/** A stored record's key among the parsed texts kept between rebuilds. */
+function parsedKey(r: Pick<RuleRecord, 'id' | 'version'>): string {
+  return `${r.id}\u0000${r.version}`;
+}
+
 function version(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
@@ -77,8 +87,20 @@ export class RuleCatalog {
   private correlationNames = new Set<string>();
   private generation = 0;
   private readonly listeners: Array<(built: BuildRuleSetResult) => void> = [];
+  /** The pipeline files, read once: every document of a sync or an upload is compiled on its own. */
+  private pipelines: LoadedPipelines | undefined;
+  private readonly placeholders: Record<string, string[]>;
+  /**
+   * The stored records' texts as last parsed, by version, and their rules as last compiled: a
+   * rebuild after an upload or a toggle parses and compiles only what changed (with the SigmaHQ set,
+   * seconds in which the server answered nothing). Kept to the versions stored at the last rebuild.
+   */
+  private parsed = new Map<string, { content: string; loaded: LoadResult }>();
+  private readonly memo = new CompileMemo();
 
-  constructor(private readonly opts: RuleCatalogOptions) {}
+  constructor(private readonly opts: RuleCatalogOptions) {
+    this.placeholders = opts.placeholders ?? {};
+  }
 
   /** The compiled enabled rules; undefined until the first reload. */
   get active(): BuildRuleSetResult | undefined {
@@ -90,6 +112,11 @@ export class RuleCatalog {
     return this.versions;
   }
 
+  /** Rules compiled and rules reused from earlier compiles, over the catalog's life (see CompileMemo). */
+  get compileCounts(): { compiled: number; reused: number } {
+    return { compiled: this.memo.compiled, reused: this.memo.reused };
+  }
+
   /** Bumps on every rebuild: consumers see a rule change without comparing rule sets. */
   get version(): number {
     return this.generation;
@@ -99,29 +126,35 @@ export class RuleCatalog {
     this.listeners.push(f);
   }
 
+  private buildOptions(): Omit<BuildRuleSetOptions, 'rulePaths'> {
+    this.pipelines ??= loadPipelines(this.opts.pipelinePaths);
+    return { pipelinePaths: this.opts.pipelinePaths, loadedPipelines: this.pipelines, placeholders: this.placeholders, compileMemo: this.memo };
+  }
+
   private build(loaded: LoadResult): BuildRuleSetResult {
-    return buildRuleSetFromLoaded(loaded, { pipelinePaths: this.opts.pipelinePaths, placeholders: this.opts.placeholders ?? {} });
+    return buildRuleSetFromLoaded(loaded, this.buildOptions());
   }
 
   /**
    * Parse and compile a text: every document becomes a record unless it is rejected. Validation is
    * the compiler's own: a rule the engine cannot run is refused with its reason.
    */
-  parse(text: string, sourceFile?: string): ParsedUpload {
+  parse(text: string, sourceFile?: string, cache?: RuleParseCache): ParsedUpload {
     const documents: RuleDocument[] = [];
     const rejections: RuleRejection[] = [];
     const file = sourceFile ?? 'upload';
     const loadedAt = new Date().toISOString();
     for (const doc of splitDocuments(text)) {
-      const loaded = parseRuleText(doc.text, file);
+      const loaded = cache !== undefined ? cache.parse(file, doc.text, parseRuleText) : parseRuleText(doc.text, file);
       const shift = (r: RuleRejection): RuleRejection => ({ ...r, line: r.line + doc.line - 1 });
       if (loaded.rejections.length > 0) {
         rejections.push(...loaded.rejections.map(shift));
         continue;
       }
-      const built = this.build(loaded);
-      if (built.rejections.length > 0) {
-        rejections.push(...built.rejections.map(shift));
+      // Compiled, not indexed: only whether it compiles matters here (reload indexes it, compiled once).
+      const compiled = compileLoaded(loaded, this.buildOptions());
+      if (compiled.rejections.length > 0) {
+        rejections.push(...compiled.rejections.map(shift));
         continue;
       }
       const rule = loaded.rules[0];
@@ -166,10 +199,12 @@ export class RuleCatalog {
   }
 
   /** Put the configured rule files into the store, keeping the enabled flag of versions already there. */
-  async syncFiles(paths: string[], disabled: readonly string[] = []): Promise<{ stored: number; rejections: RuleRejection[] }> {
+  async syncFiles(paths: string[], disabled: readonly string[] = []): Promise<{ stored: number; rejections: RuleRejection[]; parseCache?: Readonly<ParseCacheStats> }> {
     const off = new Set(disabled);
     const { files, errors } = ruleFiles(paths);
     const rejections: RuleRejection[] = [...errors];
+    const dir = this.opts.cacheDir;
+    const cache = dir !== undefined ? RuleParseCache.open(dir, paths.map((p) => resolve(p))) : undefined;
     const records: RuleRecord[] = [];
     for (const f of files) {
       let text: string;
@@ -179,16 +214,19 @@ export class RuleCatalog {
         rejections.push({ file: f, line: 0, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
         continue;
       }
-      const parsed = this.parse(text, f);
+      const parsed = this.parse(text, f, cache);
       rejections.push(...parsed.rejections);
       for (const d of parsed.documents) {
         const existing = await this.opts.store.getRule(d.record.id, d.record.version);
         records.push({ ...d.record, enabled: existing ? existing.enabled : !off.has(d.record.id) });
+        // The next reload finds these texts parsed (and their rules compiled) already.
+        this.parsed.set(parsedKey(d.record), { content: d.record.content, loaded: d.loaded });
       }
     }
+    cache?.save();
     if (records.length > 0) await this.opts.store.putRules(records);
     if (rejections.length > 0) this.opts.logger.warn({ rejected: rejections.length }, 'some rule documents were not loaded; run weft rules validate for details');
-    return { stored: records.length, rejections };
+    return { stored: records.length, rejections, ...(cache !== undefined ? { parseCache: cache.counts } : {}) };
   }
 
   /**
@@ -228,7 +266,8 @@ export class RuleCatalog {
 
   /** Compile the enabled rules from the store into the active rule set. */
   async reload(): Promise<BuildRuleSetResult> {
-    const enabled = await this.opts.store.listRules({ enabledOnly: true });
+    const stored = await this.opts.store.listRules();
+    const enabled = stored.filter((r) => r.enabled);
     // The rule set below is built from all the texts at once, so a rule's own version is its record's.
     // A rule without an id is matched by its title; an id takes precedence over another rule's title.
     const versions = new Map<string, string>();
@@ -239,14 +278,50 @@ export class RuleCatalog {
       .map((r) => ({ text: r.content, file: r.sourceFile ?? `rule ${r.id}` }));
     this.correlationNames = new Set(this.correlations.flatMap((t) => parseCorrelationText(t.text, t.file).correlations
       .flatMap((c) => [c.meta.id, c.meta.name].filter((x): x is string => x !== undefined))));
-    // Link rules are in the text too: the Sigma loader leaves them out.
-    const text = enabled.map((r) => r.content.trimEnd()).join('\n---\n');
-    const built = this.build(text.trim() === '' ? { rules: [], correlations: [], filters: [], rejections: [] } : parseRuleText(text, 'store'));
+    // Link rules are in the texts too: the Sigma loader leaves them out.
+    const started = performance.now();
+    const before = { compiled: this.memo.compiled, reused: this.memo.reused };
+    const built = this.build(this.parseEnabled(enabled, stored));
+    this.opts.logger.info({
+      active: built.loaded, compiled: this.memo.compiled - before.compiled, reused: this.memo.reused - before.reused,
+      ms: Math.round(performance.now() - started),
+    }, 'rule set rebuilt');
     if (built.rejections.length > 0) this.opts.logger.warn({ rejections: built.rejections.slice(0, 10) }, 'stored rules that no longer compile are left out');
     this.built = built;
     this.generation++;
     for (const f of this.listeners) f(built);
     return built;
+  }
+
+  /**
+   * The enabled records' documents, parsed: each record's text on its own (a record is one YAML
+   * document), reusing the last parse of a version whose text is unchanged. The parses of disabled
+   * records are kept too, so enabling one again compiles nothing; those of versions no longer
+   * stored are dropped.
+   */
+  private parseEnabled(enabled: readonly RuleRecord[], stored: readonly RuleRecord[]): LoadResult {
+    const out: LoadResult = { rules: [], correlations: [], filters: [], rejections: [] };
+    const kept = new Map<string, { content: string; loaded: LoadResult }>();
+    for (const r of stored) {
+      const key = parsedKey(r);
+      const p = this.parsed.get(key);
+      if (p !== undefined && p.content === r.content) kept.set(key, p);
+    }
+    for (const r of enabled) {
+      const key = parsedKey(r);
+      let p = kept.get(key);
+      if (p === undefined) {
+        p = { content: r.content, loaded: parseRuleText(r.content, r.sourceFile ?? `rule ${r.id}`) };
+        kept.set(key, p);
+      }
+      const l = p.loaded;
+      for (const x of l.rules) out.rules.push(x);
+      for (const x of l.correlations) out.correlations.push(x);
+      for (const x of l.filters) out.filters.push(x);
+      for (const x of l.rejections) out.rejections.push(x);
+    }
+    this.parsed = kept;
+    return out;
   }
 
   /** Compile rules for a test run without touching the active set. */

@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ruleSourcePaths } from '../cli/rule-sources.js';
+import { ruleCacheDir, ruleSourcePaths } from '../cli/rule-sources.js';
 import type { WeftConfig } from '../config/schema.js';
 import type { EntityResolver } from '../enrich/entity-resolver.js';
 import type { Logger } from '../log/logger.js';
@@ -86,10 +86,11 @@ export async function startServe(opts: ServeOptions): Promise<RunningServer> {
       out.write(`Created user 'admin' with the one-time password:\n\n    ${password}\n\nIt is shown only now. Change it: weft users passwd admin\n\n`);
     }
     const { rulePaths, pipelinePaths } = ruleSourcePaths({}, config);
-    const catalog = new RuleCatalog({ store, pipelinePaths, placeholders: config.rules.placeholders, logger });
+    const cacheDir = ruleCacheDir();
+    const catalog = new RuleCatalog({ store, pipelinePaths, placeholders: config.rules.placeholders, logger, ...(cacheDir !== undefined ? { cacheDir } : {}) });
     const synced = await catalog.syncFiles(rulePaths, config.rules.disabled);
     const built = await catalog.reload();
-    logger.info({ stored: synced.stored, active: built.loaded, rejected: synced.rejections.length }, 'rules loaded');
+    logger.info({ stored: synced.stored, active: built.loaded, rejected: synced.rejections.length, ...(synced.parseCache !== undefined ? { parse_cache: synced.parseCache } : {}) }, 'rules loaded');
 
     let tailersReady = false;
     server = await buildServer({
