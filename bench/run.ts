@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark module present, one after the other, each in its own process
- * (`--section NAME` runs one: decode, hunt, hunt-threads, ingest, prepare, live, correlate, http, alerting, store).
+ * (`--section NAME` runs one: decode, hunt, hunt-threads, ingest, prepare, live, correlate, http, alerting, rules, store).
  *   npm run bench             full runs (hunt: 1M events, 100k through the whole command; minutes)
  *   npm run bench -- --quick  CI smoke (hunt: 50k events and 20k through the whole command, decode: 20k per format, HTTP ingest: 5 s)
  */
@@ -18,6 +18,7 @@ import { printLiveAlertingBench, runLiveAlertingBench } from './live-alerting.js
 import { printHttpIngestBench, runHttpIngestBench } from './http-ingest.js';
 import { printStoreGrowthBench, runStoreGrowthBench } from './store-growth.js';
 import { printPrepareBench, runPrepareBench } from './prepare.js';
+import { printRuleCatalogBench, runRuleCatalogBench } from './rule-catalog.js';
 
 const quick = process.argv.includes('--quick');
 
@@ -44,6 +45,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   },
   http: async () => printHttpIngestBench(await runHttpIngestBench({ seconds: quick ? 5 : 20 })),
   alerting: async () => printLiveAlertingBench(await runLiveAlertingBench({ sizes: quick ? [1000, 4000] : [1000, 4000, 12000], rounds: quick ? 3 : 5 })),
+  rules: async () => printRuleCatalogBench(await runRuleCatalogBench({ toggles: quick ? 3 : 10 })),
   store: async () => printStoreGrowthBench(await runStoreGrowthBench(quick ? { rows: 40_000, segment: 20_000 } : { rows: 500_000, segment: 100_000 })),
 };
 
