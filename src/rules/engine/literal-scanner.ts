@@ -58,55 +58,80 @@ class GramTable {
   /** Per bucket, the stamp of the scan in which all its needles were found. */
   readonly done: Int32Array;
 
-  constructor(entries: ReadonlyArray<readonly [key: number, id: number, back: number]>, needles: ReadonlyArray<string | undefined>) {
-    const grams = new Set(entries.map((e) => e[0])).size;
+  /**
+   * `entries` holds three numbers per needle: its gram key, its id, and how far before the gram's last
+   * code unit it starts. Typed arrays and a counting sort, not maps of tuples: a full rule set has
+   * tens of thousands of needles, and every rule set rebuild (a rule enabled in `weft serve`) builds this.
+   */
+  constructor(entries: readonly number[], needles: ReadonlyArray<string | undefined>) {
+    const count = entries.length / 3;
     let b = MIN_BITS;
+    const grams = distinctKeys(entries);
     while (b < MAX_BITS && 2 ** b < grams * 64) b++;
     this.shift = 32 - b;
     this.bits = new Int32Array(2 ** (b - 5));
-    const lists = new Map<number, Array<readonly [number, number]>>();
-    for (const [key, id, back] of entries) {
-      const x = Math.imul(key, HASH) >>> this.shift;
+    // Bitmap index of each entry, and how many entries each index has (a bucket per used index).
+    const xs = new Int32Array(count);
+    const perIndex = new Int32Array(2 ** b);
+    let buckets = 0;
+    for (let i = 0; i < count; i++) {
+      const x = Math.imul(entries[i * 3] as number, HASH) >>> this.shift;
+      xs[i] = x;
       this.bits[x >>> 5] = (this.bits[x >>> 5] as number) | (1 << (x & 31));
-      let l = lists.get(x);
-      if (l === undefined) lists.set(x, (l = []));
-      l.push([id, back]);
+      const had = perIndex[x] as number;
+      perIndex[x] = had + 1;
+      if (had === 0) buckets++;
     }
     let cap = 16;
-    while (cap < lists.size * 2) cap *= 2;
+    while (cap < buckets * 2) cap *= 2;
     this.slotMask = cap - 1;
     this.slotKey = new Int32Array(cap).fill(-1);
     this.slotBucket = new Int32Array(cap);
-    this.bucketStart = new Int32Array(lists.size + 1);
-    this.entryId = new Int32Array(entries.length);
-    this.entryBack = new Int32Array(entries.length);
-    this.done = new Int32Array(lists.size);
-    this.entryOff = new Int32Array(entries.length);
-    this.entryLen = new Int32Array(entries.length);
-    let total = 0;
-    for (const [, id] of entries) total += (needles[id] as string).length;
-    this.chars = new Uint16Array(total);
+    this.bucketStart = new Int32Array(buckets + 1);
+    this.entryId = new Int32Array(count);
+    this.entryBack = new Int32Array(count);
+    this.done = new Int32Array(buckets);
+    this.entryOff = new Int32Array(count);
+    this.entryLen = new Int32Array(count);
+    // Buckets in bitmap-index order; perIndex becomes each index's next free entry.
+    const bucketOfIndex = new Int32Array(perIndex.length);
     let bucket = 0;
     let e = 0;
-    let off = 0;
-    for (const [x, l] of lists) {
+    for (let x = 0; x < perIndex.length; x++) {
+      const n = perIndex[x] as number;
+      if (n === 0) continue;
       let j = x & this.slotMask;
       while (this.slotKey[j] !== -1) j = (j + 1) & this.slotMask;
       this.slotKey[j] = x;
       this.slotBucket[j] = bucket;
+      bucketOfIndex[x] = bucket;
       this.bucketStart[bucket] = e;
-      for (const [id, back] of l) {
-        this.entryId[e] = id;
-        this.entryBack[e] = back;
-        const n = needles[id] as string;
-        this.entryOff[e] = off;
-        this.entryLen[e] = n.length;
-        for (let j = 0; j < n.length; j++) this.chars[off++] = n.charCodeAt(j);
-        e++;
-      }
+      perIndex[x] = e;
+      e += n;
       bucket++;
     }
     this.bucketStart[bucket] = e;
+    // Entries keep their order within a bucket (a stable counting sort).
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const x = xs[i] as number;
+      const k = perIndex[x] as number;
+      perIndex[x] = k + 1;
+      const id = entries[i * 3 + 1] as number;
+      this.entryId[k] = id;
+      this.entryBack[k] = entries[i * 3 + 2] as number;
+      this.entryLen[k] = (needles[id] as string).length;
+    }
+    for (let k = 0; k < count; k++) {
+      this.entryOff[k] = total;
+      total += this.entryLen[k] as number;
+    }
+    this.chars = new Uint16Array(total);
+    for (let k = 0; k < count; k++) {
+      const n = needles[this.entryId[k] as number] as string;
+      let off = this.entryOff[k] as number;
+      for (let j = 0; j < n.length; j++) this.chars[off++] = n.charCodeAt(j);
+    }
   }
 
   get buckets(): number {
@@ -124,6 +149,75 @@ class GramTable {
       j = (j + 1) & this.slotMask;
     }
   }
+}
+
+/**
+ * How often each 32-bit gram key occurs: open addressing over typed arrays. A Map would box every key
+ * past 2^30 (most 4-grams of letters) as a heap number.
+ */
+class GramCounts {
+  private keys: Int32Array;
+  /** 0: an empty slot (a key present has a count of at least 1). */
+  private counts: Int32Array;
+  private shift: number;
+  size = 0;
+
+  constructor(expected: number) {
+    let b = 4;
+    while (2 ** b < expected * 2 && b < 30) b++;
+    this.keys = new Int32Array(2 ** b);
+    this.counts = new Int32Array(2 ** b);
+    this.shift = 32 - b;
+  }
+
+  add(key: number): void {
+    const mask = this.keys.length - 1;
+    let j = Math.imul(key, HASH) >>> this.shift;
+    while (this.counts[j] !== 0 && this.keys[j] !== key) j = (j + 1) & mask;
+    if (this.counts[j] === 0) {
+      this.keys[j] = key;
+      if (++this.size * 2 > this.keys.length) {
+        this.counts[j] = 1;
+        this.grow();
+        return;
+      }
+    }
+    this.counts[j] = (this.counts[j] as number) + 1;
+  }
+
+  /** The count of `key` (0 if never added). */
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    let j = Math.imul(key, HASH) >>> this.shift;
+    for (;;) {
+      const c = this.counts[j] as number;
+      if (c === 0 || this.keys[j] === key) return c;
+      j = (j + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { keys, counts } = this;
+    this.keys = new Int32Array(keys.length * 2);
+    this.counts = new Int32Array(keys.length * 2);
+    this.shift--;
+    const mask = this.keys.length - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const c = counts[i] as number;
+      if (c === 0) continue;
+      let j = Math.imul(keys[i] as number, HASH) >>> this.shift;
+      while (this.counts[j] !== 0) j = (j + 1) & mask;
+      this.keys[j] = keys[i] as number;
+      this.counts[j] = c;
+    }
+  }
+}
+
+/** How many distinct keys `entries` (key, id, back triples) holds. */
+function distinctKeys(entries: readonly number[]): number {
+  const seen = new GramCounts(entries.length / 3);
+  for (let i = 0; i < entries.length; i += 3) seen.add(entries[i] as number);
+  return seen.size;
 }
 
 /** Key of the `len` (3 or 4) code units of `s` ending at `end` (exclusive): low bytes, big-endian. */
@@ -206,36 +300,47 @@ export class LiteralScanner {
     this.found = new Int32Array(needles.length);
     const always: number[] = [];
     // How many needles have each 4-gram: a needle is keyed by its rarest (rightmost on ties).
-    const count = new Map<number, number>();
+    let grams4 = 0;
+    for (const n of needles) if (n !== undefined && n.length >= 4) grams4 += n.length - 3;
+    const count = new GramCounts(grams4);
     for (const n of needles) {
       if (n === undefined || n.length < 4) continue;
+      // The key of the 4 units ending at `end`, rolled along as the scan does.
+      let h = gramKey(n, 3, 3);
       for (let end = 4; end <= n.length; end++) {
-        const k = gramKey(n, end, 4);
-        count.set(k, (count.get(k) ?? 0) + 1);
+        h = (h << 8) | (n.charCodeAt(end - 1) & 0xff);
+        count.add(h);
       }
     }
-    const e1: Array<[number, number, number]> = [];
-    const e2: Array<[number, number, number]> = [];
-    const e3: Array<[number, number, number]> = [];
-    const e4: Array<[number, number, number]> = [];
+    // Per gram length: key, id, back (see GramTable).
+    const e1: number[] = [];
+    const e2: number[] = [];
+    const e3: number[] = [];
+    const e4: number[] = [];
+    const short: string[] = [];
     needles.forEach((n, id) => {
       if (n === undefined) return;
       if (n.length === 0) always.push(id);
-      else if (n.length === 1) e1.push([n.charCodeAt(0), id, 0]);
-      else if (n.length === 2) e2.push([(n.charCodeAt(0) << 16) | n.charCodeAt(1), id, 1]);
-      else if (n.length === 3) e3.push([gramKey(n, 3, 3), id, 2]);
+      else if (n.length === 1) e1.push(n.charCodeAt(0), id, 0);
+      else if (n.length === 2) e2.push((n.charCodeAt(0) << 16) | n.charCodeAt(1), id, 1);
+      else if (n.length === 3) e3.push(gramKey(n, 3, 3), id, 2);
       else {
         let bestEnd = 4;
+        let bestKey = 0;
         let best = Infinity;
+        let h = gramKey(n, 3, 3);
         for (let end = 4; end <= n.length; end++) {
-          const c = count.get(gramKey(n, end, 4)) as number;
+          h = (h << 8) | (n.charCodeAt(end - 1) & 0xff);
+          const c = count.get(h);
           if (c <= best) {
             best = c;
             bestEnd = end;
+            bestKey = h;
           }
         }
-        e4.push([gramKey(n, bestEnd, 4), id, bestEnd - 1]);
+        e4.push(bestKey, id, bestEnd - 1);
       }
+      if (n.length === 1 || n.length === 2) short.push(n);
     });
     this.alwaysIds = Int32Array.from(always);
     this.t1 = new GramTable(e1, needles);
@@ -243,7 +348,6 @@ export class LiteralScanner {
     this.t3 = new GramTable(e3, needles);
     this.t4 = new GramTable(e4, needles);
     this.gramCount = this.t1.buckets + this.t2.buckets + this.t3.buckets + this.t4.buckets;
-    const short = [...e1, ...e2].map(([, id]) => needles[id] as string);
     this.shortTrigger = shortTriggerOf(short);
     this.foldable = !short.some((n) => ASCII_LETTER.test(n));
   }
