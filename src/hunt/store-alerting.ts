@@ -242,6 +242,15 @@ export async function finishIntoStore(stage: AlertStage, store: Store, o: {
   for (const a of seeded) if (a.incident_id !== (recentById.get(a.id)?.incidentId)) changed.set(a.id, a);
   const records = [...changed.values()].map((a) => alertToRecord(a, now, recentById.get(a.id)));
   for (const c of chunks(records, 1000)) await store.upsertAlerts(c);
+  // A stored incident whose alerts all went to another one (a regrouping whose first alert is now an
+  // earlier one) would stay in the queue empty: dropped, unless someone has worked on it.
+  const left = new Set<string>();
+  for (const a of seeded) {
+    const was = recentById.get(a.id)?.incidentId;
+    if (was !== undefined && was !== a.incident_id) left.add(was);
+  }
+  for (const inc of run.incidents) left.delete(inc.id);
+  if (left.size > 0) await store.dropOrphanIncidents([...left]);
   // Only the users whose risk this run moved: the engine holds every seeded user, and rewriting them
   // all on every consumer batch made each batch's cost grow with the number of users ever scored.
   const before = new Map(risk.map((r) => [r.user, r]));

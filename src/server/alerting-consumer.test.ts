@@ -441,6 +441,40 @@ test('a batch rewrites only the incidents its alerts changed; the stored inciden
   await store.close();
 });
 
+test('an alert that reaches the log late and comes first in an incident moves it to a new id; the emptied one is dropped unless worked on', async () => {
+  const signIn = (i: number, user: string, ip: string): string => signInAt(`move-${i}`, Date.UTC(2026, 2, 10, 8, 0, i), user, ip);
+  const incidents = async (store: SqliteStore): Promise<Array<[string, string[]]>> => {
+    const alerts = (await store.listAlerts({ limit: 100 })).items;
+    return (await store.listIncidents({ limit: 100 })).items.map((i): [string, string[]] => [i.id, alerts.filter((a) => a.incidentId === i.id).map((a) => a.id).sort()]).sort();
+  };
+  // One batch with both sign-ins: the reference.
+  const once = await harness('okta-move');
+  await once.put(SCRIPTED);
+  await once.feed([signIn(5, 'cho', '198.51.100.1'), signIn(10, 'ana', '198.51.100.1')]);
+  const expected = await incidents(once.store);
+  assert.equal(expected.length, 1);
+  assert.equal(expected[0]?.[1].length, 2);
+  await once.store.close();
+  for (const worked of [false, true]) {
+    const { store, put, feed } = await harness('okta-move');
+    await put(SCRIPTED);
+    await feed([signIn(10, 'ana', '198.51.100.1')]);
+    const [first] = await incidents(store);
+    assert.equal(first?.[1].length, 1);
+    if (worked) {
+      const inc = await store.getIncident(first?.[0] as string);
+      await store.upsertIncidents([{ ...(inc as IncidentRecord), assignee: 'bob' }]);
+    }
+    // Cho's sign-in, five seconds earlier from the same address, reaches the log after: the incident's
+    // first alert is now hers, and so is its id.
+    await feed([signIn(5, 'cho', '198.51.100.1')]);
+    const after = await incidents(store);
+    if (!worked) assert.deepEqual(after, expected);
+    else assert.deepEqual(after, [...expected, [first?.[0] as string, []]].sort(), 'an incident someone has worked on stays, without alerts');
+    await store.close();
+  }
+});
+
 test('stored alerts are read again only when they changed, and an analyst\'s change is seen by the next batch', async () => {
   const { store, consumer, put, feed } = await harness('okta-recent');
   await put(rule(START, 'user.session.start'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { WeftEvent } from '../event/model.js';
 import { makeEvent } from './testdata/events.js';
 import { StoreError } from './errors.js';
-import type { AlertRecord, Store } from './types.js';
+import type { AlertRecord, IncidentRecord, Store } from './types.js';
 
 function alert(id: string, firstTs: number, over: Partial<AlertRecord> = {}): AlertRecord {
   return {
@@ -267,6 +267,21 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.listResponseActions({ incidentId: 'i1' }), [
         { id: 'ra1', incidentId: 'i1', action: 'disable_user', status: 'succeeded', actor: 'bob', result: { ok: true }, createdAt: 'x', updatedAt: 'y' },
       ]);
+    });
+
+    test('an incident no alert belongs to any more is dropped, unless someone has worked on it', async () => {
+      const inc = (id: string, o: Partial<IncidentRecord> = {}): IncidentRecord => ({ id, title: id, status: 'open', score: 50, severity: 'medium', firstTs: 1000, lastTs: 2000, doc: {}, createdAt: 'x', updatedAt: 'x', ...o });
+      await store.upsertIncidents([inc('o-empty'), inc('o-held'), inc('o-assigned', { assignee: 'bob' }), inc('o-closed', { status: 'resolved' }), inc('o-acted'), inc('o-new')]);
+      await store.upsertAlerts([alert('oa1', 1000, { incidentId: 'o-held' }), alert('oa2', 1500, { incidentId: 'o-new' })]);
+      await store.addResponseAction({ id: 'ora1', incidentId: 'o-acted', action: 'disable_user', status: 'pending', actor: 'bob', createdAt: 'x', updatedAt: 'x' });
+      const dropped = await store.dropOrphanIncidents(['o-empty', 'o-held', 'o-assigned', 'o-closed', 'o-acted', 'o-missing']);
+      assert.deepEqual(dropped, ['o-empty']);
+      assert.equal(await store.getIncident('o-empty'), undefined);
+      for (const id of ['o-held', 'o-assigned', 'o-closed', 'o-acted', 'o-new']) assert.equal((await store.getIncident(id))?.id, id);
+      // Its alert moved to another incident: now it is empty too.
+      await store.upsertAlerts([alert('oa1', 1000, { incidentId: 'o-new' })]);
+      assert.deepEqual(await store.dropOrphanIncidents(['o-held', 'o-new']), ['o-held']);
+      assert.deepEqual(await store.dropOrphanIncidents([]), []);
     });
 
     test('users, api keys, conflicts', async () => {

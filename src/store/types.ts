@@ -492,6 +492,12 @@ export interface Store {
   listAlerts(q: AlertQuery): Promise<Page<AlertRecord>>;
 
   upsertIncidents(incidents: IncidentRecord[]): Promise<void>;
+  /**
+   * Delete those of these incidents that no alert belongs to any more and that nobody has worked on
+   * (open, unassigned, no response action): a regrouping gave their alerts another incident. Returns
+   * the ids deleted. An incident someone has worked on is kept, whatever its alerts.
+   */
+  dropOrphanIncidents(ids: readonly string[]): Promise<string[]>;
   getIncident(id: string): Promise<IncidentRecord | undefined>;
   listIncidents(q: IncidentQuery): Promise<Page<IncidentRecord>>;
   addResponseAction(action: ResponseActionRecord): Promise<void>;

@@ -667,6 +667,14 @@ export class PostgresStore implements Store {
   }
 
 
+  async dropOrphanIncidents(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const r = await this.q('drop orphan incidents', `DELETE FROM incidents WHERE id = ANY($1::text[]) AND status = 'open' AND assignee IS NULL
+      AND NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.incident_id = incidents.id)
+      AND NOT EXISTS (SELECT 1 FROM response_actions WHERE response_actions.incident_id = incidents.id) RETURNING id`, [[...ids]]);
+    return r.rows.map((row) => String((row as { id: unknown }).id));
+  }
+
   async getIncident(id: string): Promise<IncidentRecord | undefined> {
     const r = await this.one('get incident', 'SELECT * FROM incidents WHERE id = $1', [id]);
     return r ? incidentFromRow(r) : undefined;

@@ -37,6 +37,11 @@ type Params = Record<string, string | number | bigint | Buffer | null>;
 
 const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
+/** An incident no alert belongs to and nobody has worked on (see Store.dropOrphanIncidents). */
+const ORPHAN_INCIDENT = `status = 'open' AND assignee IS NULL
+  AND NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.incident_id = incidents.id)
+  AND NOT EXISTS (SELECT 1 FROM response_actions WHERE response_actions.incident_id = incidents.id)`;
+
 const EVENT_INSERT = `INSERT INTO events
   (id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`;
@@ -546,6 +551,11 @@ export class SqliteStore implements Store {
     db.transaction(() => { for (const i of incidents) up.run({ ...i, assignee: i.assignee ?? null, doc: JSON.stringify(i.doc) }); })();
   }
 
+
+  async dropOrphanIncidents(ids: readonly string[]): Promise<string[]> {
+    const drop = this.conn.prepare(`DELETE FROM incidents WHERE id = ? AND ${ORPHAN_INCIDENT} RETURNING id`).pluck();
+    return this.conn.transaction(() => ids.flatMap((id) => drop.all(id) as string[]))();
+  }
 
   async getIncident(id: string): Promise<IncidentRecord | undefined> {
     const r = this.get1('SELECT * FROM incidents WHERE id = @id', { id });
