@@ -13,6 +13,7 @@ import type { TimelineEntry } from '../incident/types.js';
 import type { RuleSet } from '../rules/engine/index.js';
 import { mayHoldCorrelation, parseCorrelationText } from '../correlate/index.js';
 import { loadRules, ruleFiles } from '../rules/sigma/index.js';
+import type { LoadResult } from '../rules/sigma/types.js';
 import type { AlertRecord, IncidentRecord, RuleRecord, Store, UserRiskRecord } from '../store/types.js';
 import type { AlertRun, AlertStage } from './alert-stage.js';
 import type { CarryOutcome, CorrelationStage } from './correlate-stage.js';
@@ -56,9 +57,8 @@ export class Detector {
   }
 }
 
-/** Store every rule document of these paths under its file's content version (for replay). */
-export async function storeRuleVersions(store: Store, rulePaths: string[], versionOf: (file: string) => string, now: string): Promise<number> {
-  const loaded = loadRules(rulePaths);
+/** Store every rule document of these paths under its file's content version (for replay); `loaded`: the paths' rules, if already read. */
+export async function storeRuleVersions(store: Store, rulePaths: string[], versionOf: (file: string) => string, now: string, loaded: LoadResult = loadRules(rulePaths)): Promise<number> {
   const text = new Map<string, string>();
   const records: RuleRecord[] = [];
   const docs = [

@@ -22,7 +22,7 @@ import { INGEST_CORRELATION_CHECKPOINT } from '../../hunt/correlation-carry.js';
 import { Detector, finishIntoStore, storeRuleVersions, type StoredRunSummary } from '../../hunt/store-alerting.js';
 import { alertStageFor, configHash } from '../alerting.js';
 import { checkOutputs, forwardAlerts, type ForwardSummary } from '../forwarding.js';
-import { collect, ruleSetFor } from '../rule-sources.js';
+import { collect, loadRuleFiles, ruleSetFor, ruleSourcePaths } from '../rule-sources.js';
 
 interface IngestOptions {
   sourceType?: string;
@@ -195,14 +195,16 @@ export function printLeaseWait(holder: string, expiresAtMs: number): void {
 /** The rule set, correlation stage and alert stage for an ingest into this store; rule versions are stored for replay. */
 export async function detectionFor(store: Store, config: WeftConfig, flags: { rules?: string[]; suppressions?: string }, lease: LeaseOptions = {}): Promise<IngestDetection> {
   checkOutputs(config);
-  const built = ruleSetFor(flags, config);
+  // Read once (through the parse cache) for the rule set and for the versions stored for replay.
+  const loaded = loadRuleFiles(ruleSourcePaths(flags, config).rulePaths);
+  const built = ruleSetFor(flags, config, loaded);
   const { rulePaths } = built;
   const corr = CorrelationStage.build(rulePaths, built, correlationOptions(config));
   const stage = alertStageFor({
     config, correlations: corr.stage?.definitions ?? [], assets: await store.listAssets(), attack: await store.listAttackObjects(),
     ...(flags.suppressions !== undefined ? { suppressionsFile: flags.suppressions } : {}),
   });
-  await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString());
+  await storeRuleVersions(store, rulePaths, (f) => stage.versions.ofFile(f), new Date().toISOString(), loaded);
   let held: HeldLease | undefined;
   let previous;
   if (corr.stage !== undefined) {
