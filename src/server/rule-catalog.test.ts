@@ -28,74 +28,65 @@ describe('RuleCatalog: rebuilding after a change parses and compiles only what c
   writeFileSync(join(dir, 'two.yml'), `${RULE_A}---\n${RULE_B}`);
   writeFileSync(join(dir, 'one.yml'), RULE_C);
 
-  const open = async (db: string): Promise<{ store: SqliteStore; catalog: () => RuleCatalog }> => {
+  /** A new store file for one test, and a catalog over it per start (each sharing the parse cache). */
+  const onStore = async (db: string, test: (store: SqliteStore, catalog: () => RuleCatalog) => Promise<void>): Promise<void> => {
     const store = new SqliteStore({ path: join(root, db) });
     await store.migrate();
-    return { store, catalog: () => new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger, cacheDir }) };
+    try {
+      await test(store, () => new RuleCatalog({ store, pipelinePaths: bundledPipelineFiles(), logger: silentLogger, cacheDir }));
+    } finally {
+      await store.close();
+    }
+  };
+  /** A started catalog (files synced, rule set built) and its compile counts then. */
+  const started = async (catalog: () => RuleCatalog): Promise<{ c: RuleCatalog; base: { compiled: number; reused: number } }> => {
+    const c = catalog();
+    await c.syncFiles([dir]);
+    await c.reload();
+    return { c, base: c.compileCounts };
   };
   const matched = (catalog: RuleCatalog, ev: unknown): string[] => (catalog.active?.ruleSet.evaluate(ev) ?? []).map((m) => m.rule.id.slice(0, 4));
 
-  it('a start parses the rule files once per document, and the next start reads the parses back', async () => {
-    const { store, catalog } = await open('t1.db');
-    try {
-      const first = catalog();
-      const synced = await first.syncFiles([dir]);
-      assert.equal(synced.stored, 3);
-      assert.deepEqual(synced.parseCache, { hits: 0, misses: 3 });
-      assert.equal(readdirSync(cacheDir).length, 1);
-      // The reload finds the synced documents parsed and compiled: nothing is compiled twice.
-      const built = await first.reload();
-      assert.equal(built.loaded, 3);
-      assert.deepEqual(first.compileCounts, { compiled: 3, reused: 3 });
+  it('a start parses the rule files once per document, and the next start reads the parses back', () => onStore('t1.db', async (_store, catalog) => {
+    const first = catalog();
+    const synced = await first.syncFiles([dir]);
+    assert.equal(synced.stored, 3);
+    assert.deepEqual(synced.parseCache, { hits: 0, misses: 3 });
+    assert.equal(readdirSync(cacheDir).length, 1);
+    // The reload finds the synced documents parsed and compiled: nothing is compiled twice.
+    const built = await first.reload();
+    assert.equal(built.loaded, 3);
+    assert.deepEqual(first.compileCounts, { compiled: 3, reused: 3 });
 
-      const restarted = catalog();
-      const again = await restarted.syncFiles([dir]);
-      assert.deepEqual(again.parseCache, { hits: 3, misses: 0 });
-      assert.equal((await restarted.reload()).loaded, 3);
-      assert.deepEqual(matched(restarted, { logtype: 5001, user: 'root' }), ['aaaa', 'cccc']);
-    } finally {
-      store.close();
-    }
-  });
+    const restarted = catalog();
+    const again = await restarted.syncFiles([dir]);
+    assert.deepEqual(again.parseCache, { hits: 3, misses: 0 });
+    assert.equal((await restarted.reload()).loaded, 3);
+    assert.deepEqual(matched(restarted, { logtype: 5001, user: 'root' }), ['aaaa', 'cccc']);
+  }));
 
-  it('a rule disabled and enabled again is left out and back without compiling anything', async () => {
-    const { store, catalog } = await open('t2.db');
-    try {
-      const c = catalog();
-      await c.syncFiles([dir]);
-      await c.reload();
-      const base = c.compileCounts;
-      assert.deepEqual(matched(c, { dst_host: 'bank.example' }), ['bbbb']);
-      assert.equal(await store.setRuleEnabled(B, false), true);
-      assert.equal((await c.reload()).loaded, 2);
-      assert.deepEqual(matched(c, { dst_host: 'bank.example' }), []);
-      assert.equal(await store.setRuleEnabled(B, true), true);
-      assert.equal((await c.reload()).loaded, 3);
-      assert.deepEqual(matched(c, { dst_host: 'bank.example' }), ['bbbb']);
-      assert.deepEqual(c.compileCounts, { compiled: base.compiled, reused: base.reused + 5 });
-    } finally {
-      store.close();
-    }
-  });
+  it('a rule disabled and enabled again is left out and back without compiling anything', () => onStore('t2.db', async (store, catalog) => {
+    const { c, base } = await started(catalog);
+    assert.deepEqual(matched(c, { dst_host: 'bank.example' }), ['bbbb']);
+    assert.equal(await store.setRuleEnabled(B, false), true);
+    assert.equal((await c.reload()).loaded, 2);
+    assert.deepEqual(matched(c, { dst_host: 'bank.example' }), []);
+    assert.equal(await store.setRuleEnabled(B, true), true);
+    assert.equal((await c.reload()).loaded, 3);
+    assert.deepEqual(matched(c, { dst_host: 'bank.example' }), ['bbbb']);
+    assert.deepEqual(c.compileCounts, { compiled: base.compiled, reused: base.reused + 5 });
+  }));
 
-  it('a new version of a rule is parsed and compiled, alone, and replaces the old one', async () => {
-    const { store, catalog } = await open('t3.db');
-    try {
-      const c = catalog();
-      await c.syncFiles([dir]);
-      await c.reload();
-      const base = c.compileCounts;
-      const upload = c.parse(RULE_B.replace("contains: 'bank'", "contains: 'casino'"));
-      assert.deepEqual(upload.rejections, []);
-      await store.putRules(upload.documents.map((d) => d.record));
-      assert.equal((await c.reload()).loaded, 3);
-      // One compile to validate the upload, one for the stored version (parsed again from the store).
-      assert.deepEqual(c.compileCounts, { compiled: base.compiled + 2, reused: base.reused + 2 });
-      assert.deepEqual(matched(c, { dst_host: 'bank.example' }), []);
-      assert.deepEqual(matched(c, { dst_host: 'casino.example' }), ['bbbb']);
-      assert.equal(c.ruleVersions.get(B), upload.documents[0]!.record.version);
-    } finally {
-      store.close();
-    }
-  });
+  it('a new version of a rule is parsed and compiled, alone, and replaces the old one', () => onStore('t3.db', async (store, catalog) => {
+    const { c, base } = await started(catalog);
+    const upload = c.parse(RULE_B.replace("contains: 'bank'", "contains: 'casino'"));
+    assert.deepEqual(upload.rejections, []);
+    await store.putRules(upload.documents.map((d) => d.record));
+    assert.equal((await c.reload()).loaded, 3);
+    // One compile to validate the upload, one for the stored version (parsed again from the store).
+    assert.deepEqual(c.compileCounts, { compiled: base.compiled + 2, reused: base.reused + 2 });
+    assert.deepEqual(matched(c, { dst_host: 'bank.example' }), []);
+    assert.deepEqual(matched(c, { dst_host: 'casino.example' }), ['bbbb']);
+    assert.equal(c.ruleVersions.get(B), upload.documents[0]!.record.version);
+  }));
 });
