@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../log/logger.js';
 import { bundledPipelineFiles } from '../rules/pipeline/index.js';
+import { loadRules } from '../rules/sigma/index.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { RuleCatalog } from './rule-catalog.js';
 
@@ -58,6 +59,9 @@ describe('RuleCatalog: rebuilding after a change parses and compiles only what c
     assert.equal(built.loaded, 3);
     assert.deepEqual(first.compileCounts, { compiled: 3, reused: 3 });
 
+    // `weft hunt` over the same folder in between keeps a cache of its own (whole files), beside this one.
+    assert.equal(loadRules([dir], { cacheDir }).rules.length, 3);
+    assert.equal(readdirSync(cacheDir).length, 2);
     const restarted = catalog();
     const again = await restarted.syncFiles([dir]);
     assert.deepEqual(again.parseCache, { hits: 3, misses: 0 });

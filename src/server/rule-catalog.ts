@@ -69,6 +69,9 @@ export function splitDocuments(text: string): Array<{ text: string; line: number
   return out;
 }
 
+/** Marks the catalog's parse cache apart from `weft hunt`'s over the same rule folders. */
+const CATALOG_CACHE_ROOT = '\u0000rule catalog documents';
+
 /** A stored record's key among the parsed texts kept between rebuilds. */
 function parsedKey(r: Pick<RuleRecord, 'id' | 'version'>): string {
   return `${r.id}\u0000${r.version}`;
@@ -204,7 +207,9 @@ export class RuleCatalog {
     const { files, errors } = ruleFiles(paths);
     const rejections: RuleRejection[] = [...errors];
     const dir = this.opts.cacheDir;
-    const cache = dir !== undefined ? RuleParseCache.open(dir, paths.map((p) => resolve(p))) : undefined;
+    // Its own cache file: entries here are per document, `weft hunt`'s per file, and each run keeps
+    // only the entries it used, so sharing one file would have each drop the other's.
+    const cache = dir !== undefined ? RuleParseCache.open(dir, [CATALOG_CACHE_ROOT, ...paths.map((p) => resolve(p))]) : undefined;
     const records: RuleRecord[] = [];
     for (const f of files) {
       let text: string;
