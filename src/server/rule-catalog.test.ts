@@ -79,6 +79,12 @@ describe('RuleCatalog: rebuilding after a change parses and compiles only what c
     assert.equal((await c.reload()).loaded, 3);
     assert.deepEqual(matched(c, { dst_host: 'bank.example' }), ['bbbb']);
     assert.deepEqual(c.compileCounts, { compiled: base.compiled, reused: base.reused + 5 });
+    // A restart syncs the same files again and keeps what the analyst set.
+    assert.equal(await store.setRuleEnabled(B, false), true);
+    const restarted = await started(catalog);
+    assert.equal(restarted.c.active?.loaded, 2);
+    assert.deepEqual(matched(restarted.c, { dst_host: 'bank.example' }), []);
+    assert.equal((await store.getRule(B))?.enabled, false);
   }));
 
   it('a new version of a rule is parsed and compiled, alone, and replaces the old one', () => onStore('t3.db', async (store, catalog) => {

@@ -211,6 +211,7 @@ export class RuleCatalog {
     // only the entries it used, so sharing one file would have each drop the other's.
     const cache = dir !== undefined ? RuleParseCache.open(dir, [CATALOG_CACHE_ROOT, ...paths.map((p) => resolve(p))]) : undefined;
     const records: RuleRecord[] = [];
+    const latest = new Map((await this.opts.store.listRules()).map((r) => [r.id, r]));
     for (const f of files) {
       let text: string;
       try {
@@ -222,7 +223,9 @@ export class RuleCatalog {
       const parsed = this.parse(text, f, cache);
       rejections.push(...parsed.rejections);
       for (const d of parsed.documents) {
-        const existing = await this.opts.store.getRule(d.record.id, d.record.version);
+        // Usually the stored latest version (one listing for all); an older one is looked up.
+        const latestOfId = latest.get(d.record.id);
+        const existing = latestOfId?.version === d.record.version ? latestOfId : await this.opts.store.getRule(d.record.id, d.record.version);
         records.push({ ...d.record, enabled: existing ? existing.enabled : !off.has(d.record.id) });
         // The next reload finds these texts parsed (and their rules compiled) already.
         this.parsed.set(parsedKey(d.record), { content: d.record.content, loaded: d.loaded });
