@@ -11,10 +11,11 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Alert } from '../alert/types.js';
 import { recordToAlert } from '../alert/persist.js';
-import { buildRuleSet } from '../rules/engine/index.js';
+import { buildRuleSetFromLoaded } from '../rules/engine/index.js';
+import { loadRules } from '../rules/sigma/index.js';
 import { EVENT_LOG_PAGE, type AlertRecord, type RuleRecord, type Store } from '../store/types.js';
 import type { AlertStage } from './alert-stage.js';
 import { CorrelationStage, type CorrelationStageOptions } from './correlate-stage.js';
@@ -44,6 +45,8 @@ export interface ReplayOptions {
   placeholders?: Record<string, string[]>;
   /** Correlation settings, as the service ran with them (correlationOptions of its config). */
   correlation: CorrelationStageOptions;
+  /** Keep the parses of the stored rule versions here between replays (rules/sigma/parse-cache.ts). */
+  cacheDir?: string;
   /** Makes the alert stage (config, assets, suppressions) for the rebuilt correlations. */
   stageFor: (correlations: CorrelationStage | undefined) => AlertStage;
 }
@@ -78,6 +81,9 @@ const windowOf = (dedupKey: string, firstTs: number): string => `${dedupKey}\u00
 
 const same = (x: unknown, y: unknown): boolean => JSON.stringify(x) === JSON.stringify(y);
 
+/** The parse cache's name for the stored rule versions (see loadRules' cacheAs). */
+const VERSIONS_CACHE_ROOT = '\u0000replayed rule versions';
+
 export async function replayStore(store: Store, o: ReplayOptions): Promise<ReplayReport> {
   const recorded = await recordedAlerts(store, o.from, o.to);
   const pinned = new Map<string, string>();
@@ -98,7 +104,9 @@ export async function replayStore(store: Store, o: ReplayOptions): Promise<Repla
       written.add(h);
       writeFileSync(join(dir, `${h}.yml`), r.content);
     }
-    const built = buildRuleSet({ rulePaths: [dir], pipelinePaths: o.pipelinePaths, placeholders: o.placeholders ?? {} });
+    // The folder is new each time: the parses are cached under each version file's own name (its content hash).
+    const loaded = loadRules([dir], o.cacheDir !== undefined ? { cacheDir: o.cacheDir, cacheAs: { root: VERSIONS_CACHE_ROOT, name: (f) => basename(f) } } : {});
+    const built = buildRuleSetFromLoaded(loaded, { pipelinePaths: o.pipelinePaths, placeholders: o.placeholders ?? {} });
     const corr = CorrelationStage.build([dir], built, o.correlation);
     const stage = o.stageFor(corr.stage);
     // Versions are content hashes: the files here carry the stored contents, so they hash the same.

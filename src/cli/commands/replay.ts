@@ -5,6 +5,7 @@ import { bundledPipelineFiles } from '../../rules/pipeline/index.js';
 import { resolve } from 'node:path';
 import { alertStageFor } from '../alerting.js';
 import { commandContext, DATA_DIR_OPTION, openStore, UsageError } from '../context.js';
+import { ruleCacheDir } from '../rule-sources.js';
 
 interface ReplayFlags {
   from?: string;
@@ -36,6 +37,7 @@ export function registerReplay(program: Command): void {
       const ctx = await commandContext(cmd, flags);
       const store = await openStore(ctx.config);
       try {
+        const cacheDir = ruleCacheDir();
         const assets = await store.listAssets();
         const attack = await store.listAttackObjects();
         const report = await replayStore(store, {
@@ -43,6 +45,7 @@ export function registerReplay(program: Command): void {
           pipelinePaths: [...bundledPipelineFiles(), ...ctx.config.rules.pipelines.map((p) => resolve(p))],
           placeholders: ctx.config.rules.placeholders,
           correlation: correlationOptions(ctx.config, { live: true }),
+          ...(cacheDir !== undefined ? { cacheDir } : {}),
           stageFor: (corr) => alertStageFor({ config: ctx.config, correlations: corr?.definitions ?? [], assets, attack }),
         });
         if (flags.output === 'json') {

@@ -15,6 +15,20 @@ export interface LoadOptions {
   skipDirs?: string[];
   /** Keep parse results in this directory between runs (parse-cache.ts); none: parse every file. */
   cacheDir?: string;
+  /**
+   * For files written anew to a temporary folder each run (replay's rule versions): the cache file's
+   * name instead of the rule roots, and each file's name within it (its parse is handed out with the
+   * real path).
+   */
+  cacheAs?: { root: string; name: (file: string) => string };
+}
+
+/** A cached parse kept under another name, as copies naming `file` (the cached one is shared and must not change). */
+function withFile(l: LoadResult, file: string): LoadResult {
+  return {
+    rules: l.rules.map((x) => ({ ...x, file })), correlations: l.correlations.map((x) => ({ ...x, file })),
+    filters: l.filters.map((x) => ({ ...x, file })), rejections: l.rejections.map((x) => ({ ...x, file })),
+  };
 }
 
 function collect(path: string, out: string[], errors: LoadResult['rejections'], skip: ReadonlySet<string>): void {
@@ -54,7 +68,7 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
   const result: LoadResult = { rules: [], correlations: [], filters: [], rejections: [] };
   const { files, errors } = ruleFiles(paths, opts);
   result.rejections.push(...errors);
-  const cache = opts.cacheDir === undefined ? undefined : RuleParseCache.open(opts.cacheDir, paths.map((p) => resolve(p)));
+  const cache = opts.cacheDir === undefined ? undefined : RuleParseCache.open(opts.cacheDir, opts.cacheAs !== undefined ? [opts.cacheAs.root] : paths.map((p) => resolve(p)));
   for (const file of files) {
     let text: string;
     try {
@@ -73,7 +87,8 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
       result.rejections.push({ file, line: 0, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
-    const r = cache !== undefined ? cache.parse(file, text, parseRuleText) : parseRuleText(text, file);
+    const key = opts.cacheAs?.name(file) ?? file;
+    const r = cache === undefined ? parseRuleText(text, file) : key === file ? cache.parse(file, text, parseRuleText) : withFile(cache.parse(key, text, parseRuleText), file);
     result.rules.push(...r.rules);
     result.correlations.push(...r.correlations);
     result.filters.push(...r.filters);

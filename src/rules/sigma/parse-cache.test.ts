@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import { loadRules } from './load.js';
+import { loadRules, ruleFiles } from './load.js';
 import { RuleParseCache } from './parse-cache.js';
 import { parseRuleText } from './parse.js';
 import type { LoadResult } from './types.js';
@@ -63,6 +63,29 @@ describe('rule parse cache', () => {
     assert.deepEqual(loadRules([rules], { cacheDir }), loadRules([rules]));
     const entries = deserialize(readFileSync(join(cacheDir, cacheFiles(cacheDir)[0] as string))) as Map<string, unknown>;
     assert.equal(entries.size, before - 1);
+  });
+
+  it('keeps the parses of files written to a new folder each run under their own names (cacheAs), handed out with the real path', () => {
+    const cacheDir = join(root, 'as', 'cache');
+    const one = join(root, 'as', 'one');
+    const two = join(root, 'as', 'two');
+    cpSync(PACK, one, { recursive: true });
+    cpSync(PACK, two, { recursive: true });
+    const cacheAs = (dir: string): { root: string; name: (f: string) => string } => ({ root: 'versions', name: (f) => relative(dir, f) });
+    assert.deepEqual(loadRules([one], { cacheDir, cacheAs: cacheAs(one) }), loadRules([one]));
+    assert.deepEqual(loadRules([two], { cacheDir, cacheAs: cacheAs(two) }), loadRules([two]), 'the second folder, from the first one\'s parses');
+    assert.equal(cacheFiles(cacheDir).length, 1);
+    // Every file of the second folder is in the cache under its name.
+    const cache = RuleParseCache.open(cacheDir, ['versions']);
+    let parsed = 0;
+    for (const f of ruleFiles([two]).files) {
+      cache.parse(relative(two, f), readFileSync(f, 'utf8'), (text, name) => {
+        parsed++;
+        return parseRuleText(text, name);
+      });
+    }
+    assert.equal(parsed, 0);
+    assert.ok(cache.counts.hits > 20);
   });
 
   it('treats a corrupt, foreign or tampered cache as a miss, and never fails a load over it', () => {
