@@ -110,6 +110,12 @@ async function onPostgres(t: TestContext, name: string, body: (open: () => Store
   }
 }
 
+/** One scenario as two tests: on SQLite (the fixture's own store), and again on PostgreSQL in a database of its own. */
+function onEachStore(title: string, postgresTitle: string, database: string, scenario: (open?: () => Store) => Promise<void>): void {
+  it(title, () => scenario());
+  it(postgresTitle, (t) => onPostgres(t, database, scenario));
+}
+
 describe('weft ingest: correlation continues from one run to the next', () => {
   const before = [failed(10), failed(40), failed(70)];
   const after = [failed(100), failed(130), accepted(160)];
@@ -138,13 +144,8 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     }
   }
 
-  it('a brute force split across two runs is the alert one run over both files gives; replay agrees', async () => {
-    await splitRuns();
-  });
-
-  it('the same across two runs into PostgreSQL (the carry is stored as bytea)', async (t) => {
-    await onPostgres(t, 'ingest_carry', splitRuns);
-  });
+  onEachStore('a brute force split across two runs is the alert one run over both files gives; replay agrees',
+    'the same across two runs into PostgreSQL (the carry is stored as bytea)', 'ingest_carry', splitRuns);
 
   it('an alert settled at the end of one run is not reported again when the next run closes its window', async () => {
     const f = await fixture();
@@ -305,13 +306,8 @@ describe('weft ingest: correlation continues from one run to the next', () => {
     await f.store.close();
   }
 
-  it('two runs into one store at once take turns: the second continues the state the first saved', async () => {
-    await takeTurns();
-  });
-
-  it('the same for two runs at once into PostgreSQL', async (t) => {
-    await onPostgres(t, 'ingest_turns', takeTurns);
-  });
+  onEachStore('two runs into one store at once take turns: the second continues the state the first saved',
+    'the same for two runs at once into PostgreSQL', 'ingest_turns', takeTurns);
 
   it('a run overtaken after its lease ended does not overwrite the state; it says so', async () => {
     const f = await fixture();
