@@ -11,6 +11,7 @@ import {
   alertFromRow, alertStatsFromRows, auditFromRow, incidentFromRow, jsonOr, keyFromRow, num, quarantineFromRow, responseActionFromRow, ruleFromRow, sourceFromRow, str,
   userFromRow, type Row,
 } from '../record-rows.js';
+import { ORPHAN_INCIDENT_SQL } from '../orphan-incidents.js';
 import { ROLES } from '../roles.js';
 import type {
   AlertQuery, AlertRecord, AlertStamp, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
@@ -669,9 +670,7 @@ export class PostgresStore implements Store {
 
   async dropOrphanIncidents(ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const r = await this.q('drop orphan incidents', `DELETE FROM incidents WHERE id = ANY($1::text[]) AND status = 'open' AND assignee IS NULL
-      AND NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.incident_id = incidents.id)
-      AND NOT EXISTS (SELECT 1 FROM response_actions WHERE response_actions.incident_id = incidents.id) RETURNING id`, [[...ids]]);
+    const r = await this.q('drop orphan incidents', `DELETE FROM incidents WHERE id = ANY($1::text[]) AND ${ORPHAN_INCIDENT_SQL} RETURNING id`, [[...ids]]);
     return r.rows.map((row) => String((row as { id: unknown }).id));
   }
 

@@ -12,6 +12,7 @@ import {
   alertFromRow, alertStatsFromRows, auditFromRow, incidentFromRow, jsonOr, keyFromRow, num, quarantineFromRow, responseActionFromRow, ruleFromRow, sourceFromRow, str,
   userFromRow, type Row,
 } from '../record-rows.js';
+import { ORPHAN_INCIDENT_SQL } from '../orphan-incidents.js';
 import { ROLES } from '../roles.js';
 import type {
   AlertQuery, AlertRecord, AlertStamp, ApiKeyRecord, AppendResult, AssetRecord, AssetTypeRecord, AttackObjectRecord, AuditEntry, AuditInput,
@@ -36,11 +37,6 @@ export interface SqliteStoreOptions {
 type Params = Record<string, string | number | bigint | Buffer | null>;
 
 const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-
-/** An incident no alert belongs to and nobody has worked on (see Store.dropOrphanIncidents). */
-const ORPHAN_INCIDENT = `status = 'open' AND assignee IS NULL
-  AND NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.incident_id = incidents.id)
-  AND NOT EXISTS (SELECT 1 FROM response_actions WHERE response_actions.incident_id = incidents.id)`;
 
 const EVENT_INSERT = `INSERT INTO events
   (id, ts, ingest_ts, source_id, source_type, category, action, code, source_ip, destination_ip, user_name, host_name, entity_ids, doc, raw)
@@ -553,7 +549,7 @@ export class SqliteStore implements Store {
 
 
   async dropOrphanIncidents(ids: readonly string[]): Promise<string[]> {
-    const drop = this.conn.prepare(`DELETE FROM incidents WHERE id = ? AND ${ORPHAN_INCIDENT} RETURNING id`).pluck();
+    const drop = this.conn.prepare(`DELETE FROM incidents WHERE id = ? AND ${ORPHAN_INCIDENT_SQL} RETURNING id`).pluck();
     return this.conn.transaction(() => ids.flatMap((id) => drop.all(id) as string[]))();
   }
 
